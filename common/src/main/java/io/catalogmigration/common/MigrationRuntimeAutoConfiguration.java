@@ -1,0 +1,147 @@
+package io.catalogmigration.common;
+
+import io.catalogmigration.common.contract.Topics;
+import io.catalogmigration.common.kafka.ErrorHandling;
+import io.catalogmigration.common.kafka.ListenerFactories;
+import io.catalogmigration.common.kafka.MessageJson;
+import io.catalogmigration.common.kafka.MessagePublisher;
+import io.catalogmigration.common.ledger.RunLedger;
+import io.catalogmigration.common.pg.PgConnector;
+import io.catalogmigration.common.progress.ProgressReporter;
+import io.catalogmigration.common.secret.SecretResolver;
+import io.catalogmigration.common.throttle.ConsumerThrottle;
+import io.catalogmigration.common.throttle.ConsumerThrottlingProperties;
+import io.catalogmigration.common.throttle.HeapGauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
+import org.springframework.kafka.support.serializer.JacksonJsonSerializer;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** What every service wires the same way: messaging, error handling, throttling, progress, ledger, secrets. */
+@AutoConfiguration(before = KafkaAutoConfiguration.class)
+@EnableConfigurationProperties({ConsumerThrottlingProperties.class, KafkaProperties.class})
+public class MigrationRuntimeAutoConfiguration {
+
+    @Bean
+    ProducerFactory<String, Object> migrationProducerFactory(KafkaProperties kafka) {
+        Map<String, Object> props = new LinkedHashMap<>(kafka.buildProducerProperties());
+        props.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
+        props.putIfAbsent(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
+        props.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        return new DefaultKafkaProducerFactory<>(props, new StringSerializer(),
+                new JacksonJsonSerializer<>(MessageJson.mapper()).noTypeInfo());
+    }
+
+    @Bean
+    KafkaTemplate<String, Object> kafkaTemplate(ProducerFactory<String, Object> migrationProducerFactory) {
+        return new KafkaTemplate<>(migrationProducerFactory);
+    }
+
+    /** Dead letters keep the original bytes when a record could not even be read. */
+    @Bean
+    KafkaTemplate<Object, Object> deadLetterTemplate(KafkaProperties kafka) {
+        Map<Class<?>, Serializer<?>> byType = new LinkedHashMap<>();
+        byType.put(byte[].class, new ByteArraySerializer());
+        byType.put(String.class, new StringSerializer());
+        byType.put(Object.class, new JacksonJsonSerializer<>(MessageJson.mapper()).noTypeInfo());
+        var factory = new DefaultKafkaProducerFactory<Object, Object>(kafka.buildProducerProperties(),
+                new DelegatingByTypeSerializer(byType, true), new DelegatingByTypeSerializer(byType, true));
+        return new KafkaTemplate<>(factory);
+    }
+
+    @Bean
+    DefaultErrorHandler migrationErrorHandler(KafkaTemplate<Object, Object> deadLetterTemplate,
+                                              @Value("${migration.retry.initial-interval-ms:500}") long initialInterval,
+                                              @Value("${migration.retry.max-attempts:4}") int maxAttempts) {
+        return ErrorHandling.errorHandler(deadLetterTemplate, initialInterval, maxAttempts);
+    }
+
+    @Bean(destroyMethod = "shutdown")
+    ThreadPoolTaskScheduler throttleScheduler() {
+        var scheduler = new ThreadPoolTaskScheduler();
+        scheduler.setThreadNamePrefix("throttle-");
+        scheduler.setPoolSize(1);
+        scheduler.initialize();
+        return scheduler;
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    ConsumerThrottle consumerThrottle(ConsumerThrottlingProperties settings, ThreadPoolTaskScheduler throttleScheduler,
+                                      ObjectProvider<MeterRegistry> meters) {
+        return new ConsumerThrottle(settings, new HeapGauge(), throttleScheduler,
+                meters.getIfAvailable(SimpleMeterRegistry::new));
+    }
+
+    @Bean
+    ListenerFactories listenerFactories(KafkaProperties kafka, DefaultErrorHandler migrationErrorHandler,
+                                        ConsumerThrottle throttle) {
+        return new ListenerFactories(kafka.buildConsumerProperties(), migrationErrorHandler, throttle);
+    }
+
+    @Bean
+    MessagePublisher messagePublisher(KafkaTemplate<String, Object> kafkaTemplate,
+                                      @Value("${spring.application.name:migration}") String service) {
+        return new MessagePublisher(kafkaTemplate, service);
+    }
+
+    @Bean
+    ProgressReporter progressReporter(MessagePublisher publisher,
+                                      @Value("${spring.application.name:migration}") String service,
+                                      @Value("${migration.progress.min-interval:1s}") Duration interval) {
+        return new ProgressReporter(publisher, service, interval, Clock.systemUTC());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    SecretResolver secretResolver() {
+        return SecretResolver.fromEnvironment();
+    }
+
+    @Bean
+    PgConnector pgConnector(SecretResolver secrets, @Value("${spring.application.name:migration}") String service) {
+        return new PgConnector(secrets, "catalog-migration-" + service);
+    }
+
+    @Bean
+    RunLedger runLedger(JdbcTemplate jdbcTemplate, TransactionTemplate transactionTemplate) {
+        return new RunLedger(jdbcTemplate, transactionTemplate);
+    }
+
+    @Bean
+    NewTopic progressTopic(@Value("${migration.topics.event-partitions:6}") int partitions) {
+        return TopicBuilder.name(Topics.PROGRESS).partitions(partitions).build();
+    }
+
+    @Bean
+    NewTopic outcomeTopic(@Value("${migration.topics.event-partitions:6}") int partitions) {
+        return TopicBuilder.name(Topics.OUTCOME).partitions(partitions).build();
+    }
+}

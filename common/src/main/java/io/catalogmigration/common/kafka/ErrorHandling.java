@@ -1,0 +1,48 @@
+package io.catalogmigration.common.kafka;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.core.KafkaOperations;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.util.backoff.ExponentialBackOff;
+
+/**
+ * The one error handler: infrastructure faults are retried with back-off, then dead-lettered; messages that can
+ * never succeed (unreadable JSON, unknown type, invalid content) are dead-lettered at once.
+ */
+public final class ErrorHandling {
+
+    private static final Logger log = LoggerFactory.getLogger(ErrorHandling.class);
+
+    public static DefaultErrorHandler errorHandler(KafkaOperations<Object, Object> deadLetterTemplate,
+                                                   long initialIntervalMs, int maxAttempts) {
+        var recoverer = new DeadLetterPublishingRecoverer(deadLetterTemplate,
+                (record, exception) -> new TopicPartition(record.topic() + ".DLT", record.partition()));
+        // Stack traces can quote SQL and driver text; the reason (class and message) is enough for an operator.
+        recoverer.excludeHeader(DeadLetterPublishingRecoverer.HeaderNames.HeadersToAdd.EX_STACKTRACE);
+        var backOff = new ExponentialBackOff(initialIntervalMs, 2.0);
+        backOff.setMaxAttempts(Math.max(0, maxAttempts - 1));
+        var handler = new DefaultErrorHandler((ConsumerRecord<?, ?> record, Exception exception) -> {
+            log.error("Giving up on {}-{}@{} after retries: {}. The record is in {}.DLT with the reason in its headers; "
+                            + "fix the cause, then republish it to {} if it still applies.",
+                    record.topic(), record.partition(), record.offset(), rootMessage(exception), record.topic(), record.topic());
+            recoverer.accept(record, exception);
+        }, backOff);
+        handler.addNotRetryableExceptions(InvalidMessageException.class);
+        return handler;
+    }
+
+    static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+
+    private ErrorHandling() {
+    }
+}

@@ -1,0 +1,58 @@
+package io.catalogmigration.common.kafka;
+
+import io.catalogmigration.common.contract.MigrationCommand;
+import io.catalogmigration.common.contract.MigrationEvent;
+import io.catalogmigration.common.contract.Topics;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.springframework.kafka.core.KafkaTemplate;
+
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Sends commands, events and work batches keyed by migration id, with CloudEvents headers.
+ * Sends are synchronous: callers record progress in the ledger only after the broker has the message.
+ */
+public class MessagePublisher {
+
+    private static final long SEND_TIMEOUT_SECONDS = 30;
+
+    private final KafkaTemplate<String, Object> template;
+    private final String source;
+
+    public MessagePublisher(KafkaTemplate<String, Object> template, String source) {
+        this.template = template;
+        this.source = source;
+    }
+
+    public void event(String topic, MigrationEvent event) {
+        send(topic, event.migrationId(), event);
+    }
+
+    public void outcome(MigrationEvent event) {
+        event(Topics.OUTCOME, event);
+    }
+
+    public void command(String topic, MigrationCommand command) {
+        send(topic, command.migrationId(), command);
+    }
+
+    public void send(String topic, String key, Object message) {
+        var record = new ProducerRecord<String, Object>(topic, key, message);
+        CloudEventHeaders.apply(record.headers(), message, source);
+        try {
+            template.send(record).get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while sending to " + topic, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("could not send to " + topic + " within " + SEND_TIMEOUT_SECONDS
+                    + " s; check that the Kafka brokers are reachable", e);
+        }
+    }
+
+    public String source() {
+        return source;
+    }
+}

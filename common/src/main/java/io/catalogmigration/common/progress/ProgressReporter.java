@@ -1,0 +1,71 @@
+package io.catalogmigration.common.progress;
+
+import io.catalogmigration.common.contract.ProgressReported;
+import io.catalogmigration.common.contract.Topics;
+import io.catalogmigration.common.kafka.MessagePublisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Emits {@link ProgressReported} events and a readable log line, at most once per interval per run and phase
+ * (the first and the last report of a phase always go out). Rate and ETA are computed from the run's start, so
+ * several instances reporting the same run from the ledger's totals agree.
+ */
+public class ProgressReporter {
+
+    private static final Logger log = LoggerFactory.getLogger(ProgressReporter.class);
+
+    private final MessagePublisher publisher;
+    private final String service;
+    private final Duration minInterval;
+    private final Clock clock;
+    private final Map<String, Instant> lastSent = new ConcurrentHashMap<>();
+
+    public ProgressReporter(MessagePublisher publisher, String service, Duration minInterval, Clock clock) {
+        this.publisher = publisher;
+        this.service = service;
+        this.minInterval = minInterval;
+        this.clock = clock;
+    }
+
+    /** Reports if the interval has passed since the last report of this run and phase, or if the phase is done. */
+    public void report(Progress progress) {
+        Instant now = clock.instant();
+        String key = progress.runId() + "/" + progress.phase();
+        boolean finished = progress.total() > 0 && progress.done() >= progress.total();
+        Instant previous = lastSent.get(key);
+        if (!finished && previous != null && Duration.between(previous, now).compareTo(minInterval) < 0) {
+            return;
+        }
+        lastSent.put(key, now);
+        send(progress, now);
+    }
+
+    /** Reports now, whatever the interval: for phase changes and messages an operator must see. */
+    public void announce(Progress progress) {
+        Instant now = clock.instant();
+        lastSent.put(progress.runId() + "/" + progress.phase(), now);
+        send(progress, now);
+    }
+
+    public void forget(UUID runId) {
+        lastSent.keySet().removeIf(key -> key.startsWith(runId + "/"));
+    }
+
+    private void send(Progress p, Instant now) {
+        double seconds = Math.max(0.001, Duration.between(p.startedAt(), now).toMillis() / 1000.0);
+        double rate = p.done() / seconds;
+        Long eta = rate > 0 && p.total() >= p.done() ? Math.round((p.total() - p.done()) / rate) : null;
+        var event = new ProgressReported(UUID.randomUUID(), p.migrationId(), now, service, p.runId(), p.phase(),
+                p.done(), p.total(), p.unit(), Math.round(rate * 10) / 10.0, eta, p.message());
+        log.info("[{}] {} {}: {}", service, p.migrationId(), p.phase(), Progress.describe(p, rate, eta));
+        publisher.event(Topics.PROGRESS, event);
+    }
+}

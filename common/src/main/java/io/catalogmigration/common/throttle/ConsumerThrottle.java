@@ -1,0 +1,55 @@
+package io.catalogmigration.common.throttle;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.listener.MessageListenerContainer;
+import org.springframework.scheduling.TaskScheduler;
+
+import java.time.Instant;
+import java.util.function.DoubleSupplier;
+
+/**
+ * Gives consumers a break between batches while memory is tight. The container is paused, not the thread:
+ * it keeps polling (returning nothing), so it keeps its partitions and stays inside {@code max.poll.interval.ms}.
+ */
+public class ConsumerThrottle {
+
+    private static final Logger log = LoggerFactory.getLogger(ConsumerThrottle.class);
+
+    private final ConsumerThrottlingProperties settings;
+    private final DoubleSupplier heapPercent;
+    private final TaskScheduler scheduler;
+    private final Counter pauses;
+
+    public ConsumerThrottle(ConsumerThrottlingProperties settings, DoubleSupplier heapPercent,
+                            TaskScheduler scheduler, MeterRegistry meters) {
+        this.settings = settings;
+        this.heapPercent = heapPercent;
+        this.scheduler = scheduler;
+        this.pauses = Counter.builder("migration.consumer.throttle.pauses")
+                .description("Breaks consumers took because heap use was over the threshold")
+                .register(meters);
+    }
+
+    /** Called after each batch; pauses the container for the configured duration when the heap is over threshold. */
+    public void afterBatch(MessageListenerContainer container) {
+        if (!settings.enabled() || container.isPauseRequested()) {
+            return;
+        }
+        double used = heapPercent.getAsDouble();
+        if (used < settings.threshold()) {
+            return;
+        }
+        pauses.increment();
+        log.info("Heap at {}% (threshold {}%): pausing {} for {} ms before the next batch",
+                Math.round(used), settings.threshold(), container.getListenerId(), settings.duration().toMillis());
+        container.pause();
+        scheduler.schedule(container::resume, Instant.now().plus(settings.duration()));
+    }
+
+    public boolean enabled() {
+        return settings.enabled();
+    }
+}

@@ -1,0 +1,29 @@
+package io.catalogmigration.common.throttle;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+import java.time.Duration;
+
+/**
+ * The lineage runbook's event-bus throttling, the same in every service.
+ *
+ * @param enabled   off by default: throttling trades speed for memory
+ * @param threshold percent of the maximum heap in use at which consumers take a break
+ * @param duration  how long the break between batches lasts
+ */
+@ConfigurationProperties("consumer-throttling")
+public record ConsumerThrottlingProperties(
+        @DefaultValue("false") boolean enabled,
+        @DefaultValue("90") int threshold,
+        @DefaultValue("1000ms") Duration duration) {
+
+    public ConsumerThrottlingProperties {
+        if (threshold < 1 || threshold > 100) {
+            throw new IllegalArgumentException("consumer-throttling.threshold must be a percentage from 1 to 100, got " + threshold);
+        }
+        if (duration.isNegative()) {
+            throw new IllegalArgumentException("consumer-throttling.duration must not be negative, got " + duration);
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package io.catalogmigration.prune;
+
+import io.catalogmigration.common.contract.PruneCommand;
+import io.catalogmigration.common.contract.Topics;
+import io.catalogmigration.common.kafka.ListenerFactories;
+import io.catalogmigration.common.kafka.MessagePublisher;
+import io.catalogmigration.common.ledger.RunLedger;
+import io.catalogmigration.common.pg.PgConnector;
+import io.catalogmigration.common.progress.ProgressReporter;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.KafkaAdmin;
+
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(PruneProperties.class)
+class PruneConfiguration {
+
+    @Bean
+    ConcurrentKafkaListenerContainerFactory<String, PruneCommand> pruneCommandListenerFactory(ListenerFactories factories) {
+        return factories.commands(PruneCommand.class);
+    }
+
+    @Bean
+    ConcurrentKafkaListenerContainerFactory<String, PruneWorkBatch> pruneWorkListenerFactory(ListenerFactories factories,
+                                                                                            PruneProperties settings) {
+        return factories.work(PruneWorkBatch.class, settings.workers());
+    }
+
+    @Bean
+    KafkaAdmin.NewTopics pruneTopics(PruneProperties settings) {
+        return new KafkaAdmin.NewTopics(
+                topic(Topics.PRUNE_COMMAND, 1), topic(Topics.deadLetter(Topics.PRUNE_COMMAND), 1),
+                topic(Topics.PRUNE_WORK, settings.workPartitions()),
+                topic(Topics.deadLetter(Topics.PRUNE_WORK), settings.workPartitions()));
+    }
+
+    private static NewTopic topic(String name, int partitions) {
+        return TopicBuilder.name(name).partitions(partitions).build();
+    }
+
+    @Bean
+    PruneOutcomes pruneOutcomes(MessagePublisher publisher, RunLedger ledger) {
+        return new PruneOutcomes(publisher, ledger);
+    }
+
+    @Bean
+    PruneDispatcher pruneDispatcher(RunLedger ledger, MessagePublisher publisher) {
+        return new PruneDispatcher(ledger, publisher);
+    }
+
+    @Bean
+    PruneFinisher pruneFinisher(PruneProperties settings, RunLedger ledger, PgConnector connector, PruneOutcomes outcomes,
+                                ProgressReporter progress) {
+        return new PruneFinisher(settings, ledger, connector, outcomes, progress);
+    }
+
+    @Bean
+    PrunePlanner prunePlanner(PruneProperties settings, RunLedger ledger, PgConnector connector, PruneDispatcher dispatcher,
+                              PruneOutcomes outcomes, PruneFinisher finisher, ProgressReporter progress) {
+        return new PrunePlanner(settings, ledger, connector, dispatcher, outcomes, finisher, progress);
+    }
+
+    @Bean
+    PruneWorker pruneWorker(PruneProperties settings, RunLedger ledger, PgConnector connector, PruneDispatcher dispatcher,
+                            PruneFinisher finisher, PruneOutcomes outcomes, ProgressReporter progress) {
+        return new PruneWorker(settings, ledger, connector, dispatcher, finisher, outcomes, progress);
+    }
+
+    @Bean
+    PruneRecovery pruneRecovery(RunLedger ledger, PrunePlanner planner, PruneDispatcher dispatcher, PruneFinisher finisher) {
+        return new PruneRecovery(ledger, planner, dispatcher, finisher);
+    }
+
+    @Bean
+    PruneListeners pruneListeners(PrunePlanner planner, PruneWorker worker) {
+        return new PruneListeners(planner, worker);
+    }
+}

@@ -1,0 +1,39 @@
+package io.catalogmigration.prune;
+
+import io.catalogmigration.common.contract.Topics;
+import io.catalogmigration.common.kafka.MessageJson;
+import io.catalogmigration.common.kafka.MessagePublisher;
+import io.catalogmigration.common.ledger.Batch;
+import io.catalogmigration.common.ledger.RunLedger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.UUID;
+
+/** Publishes a phase's planned batches to the work topic, recording each one as published once the broker has it. */
+class PruneDispatcher {
+
+    private static final Logger log = LoggerFactory.getLogger(PruneDispatcher.class);
+
+    private final RunLedger ledger;
+    private final MessagePublisher publisher;
+
+    PruneDispatcher(RunLedger ledger, MessagePublisher publisher) {
+        this.ledger = ledger;
+        this.publisher = publisher;
+    }
+
+    int publishPhase(UUID runId, int phase) {
+        var batches = ledger.batches(runId, phase, Batch.PLANNED);
+        for (Batch batch : batches) {
+            var work = MessageJson.mapper().readValue(batch.payload(), PruneWorkBatch.class);
+            // Keyed by batch, not by migration, so the batches of one run spread over every partition and worker.
+            publisher.send(Topics.PRUNE_WORK, runId + "/" + batch.seq(), work);
+            ledger.markPublished(runId, batch.seq());
+        }
+        if (!batches.isEmpty()) {
+            log.info("Prune run {}: published {} work batches of phase {}", runId, batches.size(), phase);
+        }
+        return batches.size();
+    }
+}

@@ -1,0 +1,32 @@
+package io.catalogmigration.prune;
+
+import io.catalogmigration.common.contract.PruneCommand;
+import io.catalogmigration.common.contract.StartPrune;
+import io.catalogmigration.common.contract.Topics;
+import org.springframework.kafka.annotation.KafkaListener;
+
+/** Adapters only: unwrap the message, call the application. */
+class PruneListeners {
+
+    private final PrunePlanner planner;
+    private final PruneWorker worker;
+
+    PruneListeners(PrunePlanner planner, PruneWorker worker) {
+        this.planner = planner;
+        this.worker = worker;
+    }
+
+    @KafkaListener(id = "prune-planner", groupId = "prune-planner", topics = Topics.PRUNE_COMMAND,
+            containerFactory = "pruneCommandListenerFactory")
+    void onCommand(PruneCommand command) {
+        if (command instanceof StartPrune start) {
+            planner.start(start);
+        }
+    }
+
+    @KafkaListener(id = "prune-workers", groupId = "prune-workers", topics = Topics.PRUNE_WORK,
+            containerFactory = "pruneWorkListenerFactory")
+    void onWork(PruneWorkBatch batch) {
+        worker.handle(batch);
+    }
+}

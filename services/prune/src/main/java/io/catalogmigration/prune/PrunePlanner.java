@@ -1,0 +1,184 @@
+package io.catalogmigration.prune;
+
+import io.catalogmigration.common.contract.PruneCompleted;
+import io.catalogmigration.common.contract.PruneMode;
+import io.catalogmigration.common.contract.PrunedTable;
+import io.catalogmigration.common.contract.StartPrune;
+import io.catalogmigration.common.kafka.MessageJson;
+import io.catalogmigration.common.ledger.Batch;
+import io.catalogmigration.common.ledger.RunLedger;
+import io.catalogmigration.common.pg.Catalog;
+import io.catalogmigration.common.pg.PgConnector;
+import io.catalogmigration.common.pg.TableName;
+import io.catalogmigration.common.progress.Progress;
+import io.catalogmigration.common.progress.ProgressReporter;
+import io.catalogmigration.common.secret.SecretUnavailableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Validates a StartPrune, records the run, counts what is past retention (the cutoff is fixed here), and either
+ * reports (dry run) or plans key-range batches in deletion order and publishes the first phase.
+ */
+class PrunePlanner {
+
+    static final String KIND = "prune";
+
+    private static final Logger log = LoggerFactory.getLogger(PrunePlanner.class);
+
+    private final PruneProperties settings;
+    private final RunLedger ledger;
+    private final PgConnector connector;
+    private final PruneDispatcher dispatcher;
+    private final PruneOutcomes outcomes;
+    private final PruneFinisher finisher;
+    private final ProgressReporter progress;
+
+    PrunePlanner(PruneProperties settings, RunLedger ledger, PgConnector connector, PruneDispatcher dispatcher,
+                 PruneOutcomes outcomes, PruneFinisher finisher, ProgressReporter progress) {
+        this.settings = settings;
+        this.ledger = ledger;
+        this.connector = connector;
+        this.dispatcher = dispatcher;
+        this.outcomes = outcomes;
+        this.finisher = finisher;
+        this.progress = progress;
+    }
+
+    void start(StartPrune command) {
+        if (command.commandId() == null || command.migrationId() == null || command.migrationId().isBlank()) {
+            log.error("StartPrune without commandId or migrationId ignored: every command needs both (nothing was changed)");
+            return;
+        }
+        if (!ledger.open(command.commandId(), command.migrationId(), KIND, MessageJson.mapper().writeValueAsString(command))) {
+            log.info("StartPrune {} of migration {} was handled before: ignoring the redelivery", command.commandId(), command.migrationId());
+            return;
+        }
+        plan(command, Instant.now());
+    }
+
+    /** Also called on restart for a run that was still planning: nothing has been deleted before its plan is recorded. */
+    void plan(StartPrune command, Instant plannedAt) {
+        UUID runId = command.commandId();
+        String database = command.database() == null ? "(no database)" : command.database().describe();
+        var problems = CommandCheck.problems(command, settings);
+        if (!problems.isEmpty()) {
+            outcomes.failed(runId, command.migrationId(), database, "invalid StartPrune: " + String.join("; ", problems),
+                    "correct the command and send it again with a new commandId; nothing was deleted", List.of());
+            return;
+        }
+        int batchSize = command.batchSize() == null ? settings.batchSize() : command.batchSize();
+        List<String> notes = new ArrayList<>();
+        try (Connection connection = connector.connect(command.database())) {
+            List<TablePlan> tables = preValidate(connection, command, plannedAt, notes);
+            var prunable = tables.stream().filter(t -> t.status() != PrunedTable.Status.SKIPPED).toList();
+            var keys = Catalog.foreignKeysAmong(connection,
+                    prunable.stream().map(t -> tableOf(connection, t)).toList());
+            tables = new ArrayList<>(DeletionOrder.assign(tables, keys, notes));
+            if (command.mode() == PruneMode.DRY_RUN) {
+                dryRun(command, tables, notes, plannedAt);
+                return;
+            }
+            var plan = new PrunePlan(tables, batchSize, notes);
+            var batches = batches(connection, command, plan);
+            long planned = tables.stream().filter(TablePlan::prunable).mapToLong(TablePlan::pastRetentionBefore).sum();
+            ledger.start(runId, "DELETING", planned, MessageJson.mapper().writeValueAsString(plan), batches);
+            ledger.say(runId, "Planned %,d rows in %d key ranges, %d work batches".formatted(planned,
+                    batches.stream().mapToInt(Batch::items).sum(), batches.size()));
+            progress.announce(new Progress(command.migrationId(), runId, "deleting", 0, planned, "rows", plannedAt,
+                    "planned %d work batches".formatted(batches.size())));
+            if (batches.isEmpty()) {
+                finisher.finish(runId);
+            } else {
+                int first = batches.stream().mapToInt(Batch::phase).min().orElseThrow();
+                dispatcher.publishPhase(runId, first);
+            }
+        } catch (SecretUnavailableException e) {
+            outcomes.failed(runId, command.migrationId(), database, e.getMessage(),
+                    "make the secret available to the prune service, then send the command again with a new commandId; nothing was deleted",
+                    List.of());
+        } catch (SQLException | TableLookupFailed e) {
+            outcomes.failed(runId, command.migrationId(), database, "cannot plan against " + database + ": " + e.getMessage(),
+                    "check that the database is reachable and that " + command.database().user()
+                            + " may read and delete from the tables, then send the command again with a new commandId; nothing was deleted",
+                    List.of());
+        }
+    }
+
+    private List<TablePlan> preValidate(Connection connection, StartPrune command, Instant plannedAt, List<String> notes)
+            throws SQLException {
+        var groups = command.groups().isEmpty() ? List.copyOf(settings.groups().keySet()) : command.groups();
+        int total = groups.stream().mapToInt(g -> settings.groups().get(g).tables().size()).sum();
+        List<TablePlan> tables = new ArrayList<>();
+        for (String group : groups.stream().sorted().toList()) {
+            var retention = settings.groups().get(group);
+            Instant cutoff = PreValidation.cutoff(plannedAt, retention);
+            for (var rule : retention.tables()) {
+                TablePlan table = PreValidation.table(connection, command.database().database(), group, rule, cutoff);
+                tables.add(table);
+                if (table.note() != null) {
+                    notes.add(table.note());
+                }
+                progress.announce(new Progress(command.migrationId(), command.commandId(), "pre-validation", tables.size(),
+                        total, "tables", plannedAt, table.status() == PrunedTable.Status.SKIPPED ? table.note()
+                        : "%s: %,d rows, %,d older than %s".formatted(table.table(), table.rowsBefore(),
+                        table.pastRetentionBefore(), table.cutoff())));
+            }
+        }
+        return tables;
+    }
+
+    private List<Batch> batches(Connection connection, StartPrune command, PrunePlan plan) throws SQLException {
+        List<Batch> batches = new ArrayList<>();
+        var byLevel = plan.tables().stream().filter(TablePlan::prunable)
+                .sorted(Comparator.comparingInt(TablePlan::level)).toList();
+        int seq = 0;
+        for (int level : byLevel.stream().map(TablePlan::level).distinct().toList()) {
+            List<DeleteRange> ranges = new ArrayList<>();
+            for (TablePlan table : byLevel.stream().filter(t -> t.level() == level).toList()) {
+                ranges.addAll(KeyRanges.split(connection, table, plan.batchSize()));
+            }
+            for (int from = 0; from < ranges.size(); from += settings.rangesPerMessage()) {
+                var chunk = ranges.subList(from, Math.min(ranges.size(), from + settings.rangesPerMessage()));
+                var work = new PruneWorkBatch(command.commandId(), command.migrationId(), seq, level, command.database(),
+                        List.copyOf(chunk));
+                batches.add(new Batch(command.commandId(), seq++, level, Batch.PLANNED, chunk.size(), 0,
+                        MessageJson.mapper().writeValueAsString(work)));
+            }
+        }
+        return batches;
+    }
+
+    private void dryRun(StartPrune command, List<TablePlan> tables, List<String> notes, Instant plannedAt) {
+        var figures = tables.stream().map(t -> new PrunedTable(t.group(), t.table(), t.cutoff(),
+                t.prunable() ? PrunedTable.Status.WOULD_DELETE : t.status(), t.rowsBefore(), t.pastRetentionBefore(), 0,
+                t.rowsBefore(), t.pastRetentionBefore(), t.note())).toList();
+        outcomes.completed(new PruneCompleted(UUID.randomUUID(), command.migrationId(), Instant.now(), command.commandId(),
+                command.database().describe(), PruneMode.DRY_RUN, 0,
+                Instant.now().toEpochMilli() - plannedAt.toEpochMilli(), figures, notes));
+    }
+
+    private static Catalog.Table tableOf(Connection connection, TablePlan plan) {
+        try {
+            return Catalog.find(connection, TableName.parse(plan.table())).orElseThrow(
+                    () -> new TableLookupFailed("table " + plan.table() + " disappeared while planning"));
+        } catch (SQLException e) {
+            throw new TableLookupFailed(e.getMessage());
+        }
+    }
+
+    /** A catalog lookup failed in the middle of planning. */
+    static class TableLookupFailed extends RuntimeException {
+        TableLookupFailed(String message) {
+            super(message);
+        }
+    }
+}

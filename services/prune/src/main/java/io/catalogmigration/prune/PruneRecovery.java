@@ -1,0 +1,60 @@
+package io.catalogmigration.prune;
+
+import io.catalogmigration.common.contract.StartPrune;
+import io.catalogmigration.common.kafka.MessageJson;
+import io.catalogmigration.common.ledger.Run;
+import io.catalogmigration.common.ledger.RunLedger;
+import io.catalogmigration.common.ledger.RunState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+
+import java.time.Instant;
+
+/**
+ * On start, picks up runs an earlier instance left unfinished: plans again what was still planning (nothing was
+ * deleted yet), publishes batches that were planned but never sent, and validates runs that were validating.
+ * Batches already on the work topic are redelivered by Kafka itself.
+ */
+class PruneRecovery {
+
+    private static final Logger log = LoggerFactory.getLogger(PruneRecovery.class);
+
+    private final RunLedger ledger;
+    private final PrunePlanner planner;
+    private final PruneDispatcher dispatcher;
+    private final PruneFinisher finisher;
+
+    PruneRecovery(RunLedger ledger, PrunePlanner planner, PruneDispatcher dispatcher, PruneFinisher finisher) {
+        this.ledger = ledger;
+        this.planner = planner;
+        this.dispatcher = dispatcher;
+        this.finisher = finisher;
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void resumeUnfinishedRuns() {
+        for (Run run : ledger.unfinished(PrunePlanner.KIND)) {
+            log.info("Resuming prune run {} of migration {} ({} / {})", run.runId(), run.migrationId(), run.state(), run.stage());
+            try {
+                resume(run);
+            } catch (RuntimeException e) {
+                log.error("Could not resume prune run {}: {}. It stays unfinished; send StartPrune again with a new commandId "
+                        + "to start over.", run.runId(), e.getMessage(), e);
+            }
+        }
+    }
+
+    private void resume(Run run) {
+        if (run.state() == RunState.QUEUED) {
+            planner.plan(MessageJson.mapper().readValue(run.command(), StartPrune.class), Instant.now());
+        } else if ("DELETING".equals(run.stage())) {
+            if (dispatcher.publishPhase(run.runId(), run.phase()) == 0 && ledger.nextPhase(run.runId(), run.phase() - 1).isEmpty()) {
+                finisher.finish(run.runId());
+            }
+        } else if ("VALIDATING".equals(run.stage())) {
+            finisher.validate(run);
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package io.catalogmigration.prune;
+
+import io.catalogmigration.common.kafka.InvalidMessageException;
+import io.catalogmigration.common.ledger.Batch;
+import io.catalogmigration.common.ledger.RunLedger;
+import io.catalogmigration.common.pg.PgConnector;
+import io.catalogmigration.common.pg.SqlIdentifier;
+import io.catalogmigration.common.pg.TableName;
+import io.catalogmigration.common.progress.Progress;
+import io.catalogmigration.common.progress.ProgressReporter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+/**
+ * Deletes one work batch, range by range, each range in its own short transaction that gives way (lock timeout)
+ * rather than make the application wait. Ranges are idempotent, so a redelivered batch deletes nothing twice.
+ */
+class PruneWorker {
+
+    private static final Logger log = LoggerFactory.getLogger(PruneWorker.class);
+
+    private final PruneProperties settings;
+    private final RunLedger ledger;
+    private final PgConnector connector;
+    private final PruneDispatcher dispatcher;
+    private final PruneFinisher finisher;
+    private final PruneOutcomes outcomes;
+    private final ProgressReporter progress;
+
+    PruneWorker(PruneProperties settings, RunLedger ledger, PgConnector connector, PruneDispatcher dispatcher,
+                PruneFinisher finisher, PruneOutcomes outcomes, ProgressReporter progress) {
+        this.settings = settings;
+        this.ledger = ledger;
+        this.connector = connector;
+        this.dispatcher = dispatcher;
+        this.finisher = finisher;
+        this.outcomes = outcomes;
+        this.progress = progress;
+    }
+
+    void handle(PruneWorkBatch work) {
+        var run = ledger.find(work.runId()).orElseThrow(() -> new InvalidMessageException(
+                "work batch " + work.seq() + " names run " + work.runId() + ", which this ledger does not know"));
+        if (run.finished()) {
+            log.info("Prune run {} is finished: ignoring work batch {}", run.runId(), work.seq());
+            return;
+        }
+        if (ledger.batch(work.runId(), work.seq()).map(Batch::isDone).orElse(false)) {
+            log.info("Prune run {}: batch {} was done before, ignoring the redelivery", run.runId(), work.seq());
+            return;
+        }
+        long deleted = 0;
+        try (Connection connection = connector.connect(work.database())) {
+            connection.setAutoCommit(true);
+            try (var statement = connection.createStatement()) {
+                statement.execute("set lock_timeout = " + settings.lockTimeout().toMillis());
+            }
+            for (DeleteRange range : work.ranges()) {
+                deleted += delete(connection, range);
+            }
+        } catch (SQLException e) {
+            if (transientFault(e)) {
+                throw new IllegalStateException("prune batch " + work.seq() + " of run " + work.runId()
+                        + " hit a transient fault and will be retried: " + e.getMessage(), e);
+            }
+            outcomes.failed(run.runId(), run.migrationId(), work.database().describe(),
+                    "deleting batch " + work.seq() + " failed: " + e.getMessage() + " (SQLSTATE " + e.getSQLState() + ")",
+                    "fix the cause (permissions, a changed table), then send StartPrune again with a new commandId: "
+                            + "what was deleted stays deleted and the new run plans only what is left", List.of());
+            return;
+        }
+        var completion = ledger.complete(work.runId(), work.seq(), deleted);
+        progress.report(new Progress(run.migrationId(), run.runId(), "deleting", completion.runDone(), completion.planned(),
+                "rows", run.startedAt(), null));
+        if (completion.phaseComplete()) {
+            var next = ledger.nextPhase(work.runId(), completion.phase());
+            if (next.isPresent()) {
+                ledger.enterPhase(work.runId(), next.get());
+                dispatcher.publishPhase(work.runId(), next.get());
+            } else {
+                finisher.finish(work.runId());
+            }
+        }
+    }
+
+    private static long delete(Connection connection, DeleteRange range) throws SQLException {
+        String table = TableName.parse(range.table()).quoted();
+        String key = SqlIdentifier.quote(range.keyColumn());
+        var sql = new StringBuilder("delete from ").append(table).append(" t where t.").append(key).append(" > ? and t.")
+                .append(key).append(" <= ? and t.").append(SqlIdentifier.quote(range.timestampColumn())).append(" < ?");
+        for (Guard guard : range.guards()) {
+            String match = IntStream.range(0, guard.childColumns().size())
+                    .mapToObj(i -> "c." + SqlIdentifier.quote(guard.childColumns().get(i)) + " = t."
+                            + SqlIdentifier.quote(guard.parentColumns().get(i)))
+                    .collect(Collectors.joining(" and "));
+            sql.append(" and not exists (select 1 from ").append(TableName.parse(guard.childTable()).quoted())
+                    .append(" c where ").append(match).append(')');
+        }
+        try (var ps = connection.prepareStatement(sql.toString())) {
+            ps.setLong(1, range.fromExclusive());
+            ps.setLong(2, range.toInclusive());
+            ps.setTimestamp(3, Timestamp.from(range.cutoff()));
+            return ps.executeUpdate();
+        }
+    }
+
+    /** Connection trouble, lock timeouts, deadlocks, serialization failures and shutdowns pass; retrying helps. */
+    static boolean transientFault(SQLException e) {
+        String state = e.getSQLState();
+        return state == null || state.startsWith("08") || state.startsWith("40") || state.startsWith("57")
+                || state.equals("55P03") || state.equals("53300");
+    }
+}

@@ -1,0 +1,135 @@
+package io.catalogmigration.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The PostgreSQL server binaries of this machine. initdb and the server refuse to run as root,
+ * so when this JVM is root every tool runs as the {@code postgres} OS user through runuser.
+ */
+final class PgTools {
+
+    static final String OS_USER = "postgres";
+
+    private static final String INSTALL_HINT = "install the PostgreSQL server package, e.g. `apt-get install postgresql`";
+    private static final Pattern VERSION_DIRECTORY = Pattern.compile("\\d+(\\.\\d+)?");
+
+    private static volatile PgTools local;
+
+    private final Path binDirectory;
+    private final boolean runAsOsUser;
+
+    private PgTools(Path binDirectory, boolean runAsOsUser) {
+        this.binDirectory = binDirectory;
+        this.runAsOsUser = runAsOsUser;
+    }
+
+    static PgTools local() {
+        PgTools tools = local;
+        if (tools == null) {
+            synchronized (PgTools.class) {
+                if (local == null) {
+                    local = new PgTools(locateBinDirectory(), runningAsRoot());
+                }
+                tools = local;
+            }
+        }
+        return tools;
+    }
+
+    Path binDirectory() {
+        return binDirectory;
+    }
+
+    boolean runsAsOsUser() {
+        return runAsOsUser;
+    }
+
+    CommandResult run(Path workDirectory, Duration timeout, String tool, String... args) {
+        List<String> command = new ArrayList<>();
+        if (runAsOsUser) {
+            command.addAll(List.of("runuser", "-u", OS_USER, "--"));
+        }
+        command.add(binDirectory.resolve(tool).toString());
+        command.addAll(Arrays.asList(args));
+        // The JVM's own working directory is often unreadable for the postgres user.
+        return OsCommands.run(command, workDirectory == null ? Path.of("/") : workDirectory, timeout);
+    }
+
+    private static Path locateBinDirectory() {
+        return onPath().or(PgTools::highestInstalledVersion).orElseThrow(() -> new IllegalStateException(
+                "PostgreSQL server binaries (initdb, pg_ctl, postgres) were found neither on PATH nor under "
+                        + "/usr/lib/postgresql/*/bin: " + INSTALL_HINT));
+    }
+
+    private static Optional<Path> onPath() {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return Optional.empty();
+        }
+        for (String entry : path.split(java.io.File.pathSeparator)) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            Path initdb = Path.of(entry, "initdb");
+            if (Files.isExecutable(initdb)) {
+                try {
+                    // Debian links initdb into /usr/local/bin or wraps it in /usr/bin; the real
+                    // directory is the one that also holds pg_ctl, postgres and pg_dump.
+                    Path real = initdb.toRealPath().getParent();
+                    if (isComplete(real)) {
+                        return Optional.of(real);
+                    }
+                } catch (IOException e) {
+                    // a dangling link: keep looking
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<Path> highestInstalledVersion() {
+        Path root = Path.of("/usr/lib/postgresql");
+        if (!Files.isDirectory(root)) {
+            return Optional.empty();
+        }
+        List<Path> versions = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
+            for (Path entry : entries) {
+                if (VERSION_DIRECTORY.matcher(entry.getFileName().toString()).matches()
+                        && isComplete(entry.resolve("bin"))) {
+                    versions.add(entry);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not list " + root, e);
+        }
+        return versions.stream()
+                .max(Comparator.comparingDouble(v -> Double.parseDouble(v.getFileName().toString())))
+                .map(v -> v.resolve("bin"));
+    }
+
+    private static boolean isComplete(Path directory) {
+        return Files.isExecutable(directory.resolve("initdb"))
+                && Files.isExecutable(directory.resolve("pg_ctl"))
+                && Files.isExecutable(directory.resolve("postgres"));
+    }
+
+    private static boolean runningAsRoot() {
+        if ("root".equals(System.getProperty("user.name"))) {
+            return true;
+        }
+        CommandResult id = OsCommands.run(List.of("id", "-u"), null, Duration.ofSeconds(10));
+        return id.succeeded() && id.output().strip().equals("0");
+    }
+}

@@ -1,0 +1,334 @@
+package io.catalogmigration.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.catalogmigration.common.contract.PgEndpoint;
+
+/**
+ * A real PostgreSQL server of its own, made with initdb and run with pg_ctl in a directory under
+ * {@code java.io.tmpdir}, reachable over TCP on 127.0.0.1 with a random superuser password.
+ * {@link #close()} stops it and deletes everything; a shutdown hook does the same if a caller forgets.
+ *
+ * <pre>{@code
+ * try (PostgresCluster source = PostgresCluster.builder("source").logical().fast().start()) {
+ *     source.createDatabase("rosemeta");
+ *     PgEndpoint endpoint = source.endpoint("rosemeta");
+ * }
+ * }</pre>
+ */
+public final class PostgresCluster implements AutoCloseable {
+
+    static final String DATA_DIRECTORY = "data";
+    static final String SUPERUSER = "postgres";
+
+    private static final String HOST = "127.0.0.1";
+    private static final String PASSWORD_FILE = "superuser.password";
+    private static final String PASSWORD_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    private static final int PASSWORD_LENGTH = 24;
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,32}");
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Logger log = LoggerFactory.getLogger(PostgresCluster.class);
+
+    private final String name;
+    private final PgTools tools;
+    private final Path baseDirectory;
+    private final String password;
+    private final Path passwordFile;
+    private final int port;
+    private final Thread shutdownHook;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private PostgresCluster(String name, PgTools tools, Path baseDirectory, String password, Path passwordFile, int port) {
+        this.name = name;
+        this.tools = tools;
+        this.baseDirectory = baseDirectory;
+        this.password = password;
+        this.passwordFile = passwordFile;
+        this.port = port;
+        this.shutdownHook = new Thread(this::discardAtExit, "pgkit-stop-" + name);
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /** @param name shows up in the directory name and logs; letters, digits, '-' and '_' only */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    private static PostgresCluster start(String name, Map<String, String> settings) {
+        PgTools tools = PgTools.local();
+        Path tmpRoot = Path.of(System.getProperty("java.io.tmpdir"));
+        LeftoverClusters.sweepOnce(tmpRoot, tools);
+        Path base;
+        try {
+            base = ClusterSetup.createBaseDirectory(tmpRoot, name, tools);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not create a directory for PostgreSQL cluster '" + name + "' in " + tmpRoot, e);
+        }
+        try {
+            String password = randomPassword();
+            Path passwordFile = writeSecret(base, password);
+            ClusterSetup.initdb(tools, base, password);
+            Map<String, String> serverSettings = new LinkedHashMap<>(settings);
+            String fixedPort = serverSettings.remove("port");
+            ClusterSetup.configure(base, serverSettings);
+            int port = ClusterSetup.start(tools, base, fixedPort == null ? null : Integer.valueOf(fixedPort));
+            log.info("PostgreSQL cluster '{}' listens on {}:{} (data in {})", name, HOST, port, base);
+            return new PostgresCluster(name, tools, base, password, passwordFile, port);
+        } catch (IOException | RuntimeException e) {
+            // the message already carries initdb's output or the server log tail
+            discard(tools, base, "immediate");
+            if (e instanceof IOException io) {
+                throw new UncheckedIOException("could not set up PostgreSQL cluster '" + name + "' in " + base, io);
+            }
+            throw (RuntimeException) e;
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String host() {
+        return HOST;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String superuser() {
+        return SUPERUSER;
+    }
+
+    public String password() {
+        return password;
+    }
+
+    /** The superuser password as a secret reference the services resolve: {@code file:/...} (mode 0600). */
+    public String secretRef() {
+        return "file:" + passwordFile;
+    }
+
+    public String jdbcUrl(String database) {
+        return "jdbc:postgresql://" + HOST + ":" + port + "/" + URLEncoder.encode(database, StandardCharsets.UTF_8);
+    }
+
+    public PgEndpoint endpoint(String database) {
+        return new PgEndpoint(HOST, port, database, SUPERUSER, "disable", secretRef());
+    }
+
+    /** A new connection as the superuser, in auto-commit mode. */
+    public Connection connect(String database) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", SUPERUSER);
+        properties.setProperty("password", password);
+        properties.setProperty("sslmode", "disable");
+        properties.setProperty("ApplicationName", "test-kit");
+        return DriverManager.getConnection(jdbcUrl(database), properties);
+    }
+
+    /** Creates an empty database; the name is quoted, so it is used exactly as given. */
+    public PgEndpoint createDatabase(String database) {
+        execute("postgres", "CREATE DATABASE " + quoteIdentifier(database));
+        return endpoint(database);
+    }
+
+    /** Runs each statement in its own transaction (auto-commit), in order. */
+    public void execute(String database, String... sql) {
+        try (Connection connection = connect(database); Statement statement = connection.createStatement()) {
+            for (String each : sql) {
+                try {
+                    statement.execute(each);
+                } catch (SQLException e) {
+                    throw new IllegalStateException("failed on database " + database + ": " + each + ": " + e.getMessage(), e);
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not connect to database " + database + " of cluster " + name, e);
+        }
+    }
+
+    /** The first column of the first row, which must be a non-null number. */
+    public long queryForLong(String database, String sql) {
+        try (Connection connection = connect(database);
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery(sql)) {
+            if (!rows.next()) {
+                throw new IllegalStateException("no row from: " + sql);
+            }
+            long value = rows.getLong(1);
+            if (rows.wasNull()) {
+                throw new IllegalStateException("null from: " + sql);
+            }
+            return value;
+        } catch (SQLException e) {
+            throw new IllegalStateException("failed on database " + database + ": " + sql + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Path baseDirectory() {
+        return baseDirectory;
+    }
+
+    public Path dataDirectory() {
+        return baseDirectory.resolve(DATA_DIRECTORY);
+    }
+
+    /** Where initdb was found; pg_dump, pg_restore and psql of the same version live here too. */
+    public Path binDirectory() {
+        return tools.binDirectory();
+    }
+
+    public Path logFile() {
+        return baseDirectory.resolve(ClusterSetup.LOG_FILE);
+    }
+
+    /** Stops the server ({@code pg_ctl -m fast}) and deletes its directory. Safe to call twice. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // the hook is running or about to; it finds the cluster closed and does nothing
+        }
+        String problem = discard(tools, baseDirectory, "fast");
+        if (problem != null) {
+            throw new IllegalStateException("PostgreSQL cluster '" + name + "' was not cleaned up: " + problem);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "PostgresCluster[" + name + " " + HOST + ":" + port + "]";
+    }
+
+    private void discardAtExit() {
+        if (closed.compareAndSet(false, true)) {
+            // nobody will look at this data again, so do not wait for a checkpoint
+            discard(tools, baseDirectory, "immediate");
+        }
+    }
+
+    /** Stops the server and deletes the directory; the reason it could not, or null. */
+    private static String discard(PgTools tools, Path base, String mode) {
+        String problem = null;
+        try {
+            if (!ClusterSetup.stop(tools, base, mode) && !ClusterSetup.stop(tools, base, "immediate")) {
+                problem = "the server in " + base + " did not stop";
+            }
+        } catch (RuntimeException e) {
+            problem = "stopping the server in " + base + " failed: " + e.getMessage();
+        }
+        try {
+            Directories.deleteRecursively(base);
+        } catch (IOException e) {
+            problem = (problem == null ? "" : problem + "; ") + "could not delete " + base + ": " + e;
+        }
+        if (problem != null) {
+            log.warn(problem);
+        }
+        return problem;
+    }
+
+    private static Path writeSecret(Path base, String password) throws IOException {
+        Path file = base.resolve(PASSWORD_FILE);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, password + "\n", StandardCharsets.UTF_8);
+        return file;
+    }
+
+    private static String randomPassword() {
+        StringBuilder password = new StringBuilder(PASSWORD_LENGTH);
+        for (int i = 0; i < PASSWORD_LENGTH; i++) {
+            password.append(PASSWORD_ALPHABET.charAt(RANDOM.nextInt(PASSWORD_ALPHABET.length())));
+        }
+        return password.toString();
+    }
+
+    static String quoteIdentifier(String identifier) {
+        Objects.requireNonNull(identifier, "identifier");
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    }
+
+    /** Server settings for a cluster about to start; later calls override earlier ones. */
+    public static final class Builder {
+
+        private static final Pattern SETTING_NAME = Pattern.compile("[a-z_][a-z0-9_.]*");
+
+        private final String name;
+        private final Map<String, String> settings = new LinkedHashMap<>();
+
+        private Builder(String name) {
+            if (name == null || !NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("cluster name must be 1-32 letters, digits, '-' or '_': " + name);
+            }
+            this.name = name;
+            settings.put("listen_addresses", HOST);
+            settings.put("max_connections", "200");
+            settings.put("shared_buffers", "128MB");
+        }
+
+        /** Ready to be a logical-replication publisher, with room for many slots and workers. */
+        public Builder logical() {
+            settings.put("wal_level", "logical");
+            settings.put("max_replication_slots", "20");
+            settings.put("max_wal_senders", "20");
+            settings.put("max_logical_replication_workers", "8");
+            settings.put("max_worker_processes", "16");
+            return this;
+        }
+
+        /** Trades crash safety for speed: for tests and benchmarks only, never for data you keep. */
+        public Builder fast() {
+            settings.put("fsync", "off");
+            settings.put("synchronous_commit", "off");
+            settings.put("full_page_writes", "off");
+            return this;
+        }
+
+        /**
+         * Any postgresql.conf setting. {@code port} pins the port instead of picking a free one,
+         * which is only wise outside tests (a demo someone connects to by hand).
+         */
+        public Builder setting(String key, String value) {
+            if (key == null || !SETTING_NAME.matcher(key).matches()) {
+                throw new IllegalArgumentException("not a PostgreSQL setting name: " + key);
+            }
+            Objects.requireNonNull(value, "value");
+            if (key.equals("port") && !value.matches("\\d{1,5}")) {
+                throw new IllegalArgumentException("port must be a number: " + value);
+            }
+            settings.put(key, value);
+            return this;
+        }
+
+        /** Runs initdb and starts the server; ready for connections when this returns. */
+        public PostgresCluster start() {
+            return PostgresCluster.start(name, settings);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.catalogmigration.testkit;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Boots a service's Spring application against a kit broker and a control database on a kit cluster, as a separate
+ * context that a test can stop and start again (a crashed or restarted instance).
+ */
+public final class ServiceRunner {
+
+    public static final String CONTROL_DATABASE = "migration_control";
+
+    /** Creates the control database on the cluster unless it exists. */
+    public static void ensureControlDatabase(PostgresCluster control) {
+        if (control.queryForLong("postgres", "select count(*) from pg_database where datname = '" + CONTROL_DATABASE + "'") == 0) {
+            control.createDatabase(CONTROL_DATABASE);
+        }
+    }
+
+    public static Map<String, Object> properties(PostgresCluster control, String bootstrapServers) {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("spring.datasource.url", control.jdbcUrl(CONTROL_DATABASE));
+        properties.put("spring.datasource.username", control.superuser());
+        properties.put("spring.datasource.password", control.password());
+        properties.put("spring.kafka.bootstrap-servers", bootstrapServers);
+        properties.put("spring.main.banner-mode", "off");
+        properties.put("spring.main.web-application-type", "none");
+        properties.put("migration.retry.initial-interval-ms", "100");
+        properties.put("migration.progress.min-interval", "200ms");
+        return properties;
+    }
+
+    public static ConfigurableApplicationContext start(Class<?> application, PostgresCluster control,
+                                                       String bootstrapServers, Map<String, Object> overrides) {
+        ensureControlDatabase(control);
+        Map<String, Object> properties = properties(control, bootstrapServers);
+        properties.putAll(overrides);
+        // Command-line arguments win over every application.yml, as they would in a deployment.
+        String[] args = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+        return new SpringApplicationBuilder(application).registerShutdownHook(false).run(args);
+    }
+
+    public static void stop(ConfigurableApplicationContext context) {
+        if (context != null && context.isActive()) {
+            SpringApplication.exit(context);
+        }
+    }
+
+    private ServiceRunner() {
+    }
+}
