@@ -1,58 +1,29 @@
 package io.catalogmigration.prune;
 
-import io.catalogmigration.common.pg.SqlIdentifier;
-import io.catalogmigration.common.pg.TableName;
-
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Splits a table's rows past retention into key ranges of about {@code batchSize} such rows each. */
+/**
+ * Splits the key span of a table's rows past retention into equal-width ranges, as many as there are
+ * {@code batchSize}-row batches to delete. Width comes from the pre-validation counts, so planning reads nothing
+ * more; with uneven keys a range holds more or fewer rows, but each stays one short transaction.
+ */
 final class KeyRanges {
 
-    static List<DeleteRange> split(Connection connection, TablePlan table, int batchSize) throws SQLException {
-        String key = SqlIdentifier.quote(table.keyColumn());
-        String ts = SqlIdentifier.quote(table.timestampColumn());
-        String from = TableName.parse(table.table()).quoted();
-        long min;
-        long max;
-        try (var ps = connection.prepareStatement("select min(" + key + "), max(" + key + ") from " + from + " where " + ts + " < ?")) {
-            ps.setTimestamp(1, Timestamp.from(table.cutoff()));
-            try (var rs = ps.executeQuery()) {
-                rs.next();
-                min = rs.getLong(1);
-                if (rs.wasNull()) {
-                    return List.of();
-                }
-                max = rs.getLong(2);
-            }
+    static List<DeleteRange> split(TablePlan table, int batchSize) {
+        if (table.pastRetentionBefore() == 0) {
+            return List.of();
         }
-        List<Long> bounds = new ArrayList<>();
-        bounds.add(min - 1);
-        if (table.pastRetentionBefore() > batchSize) {
-            try (var ps = connection.prepareStatement("select k from (select " + key + " k, row_number() over (order by "
-                    + key + ") rn from " + from + " where " + ts + " < ?) s where rn % ? = 0 order by k")) {
-                ps.setTimestamp(1, Timestamp.from(table.cutoff()));
-                ps.setInt(2, batchSize);
-                try (var rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        long k = rs.getLong(1);
-                        if (k < max) {
-                            bounds.add(k);
-                        }
-                    }
-                }
-            }
+        long ranges = Math.max(1, (table.pastRetentionBefore() + batchSize - 1) / batchSize);
+        long span = table.maxKey() - table.minKey() + 1;
+        long width = Math.max(1, (span + ranges - 1) / ranges);
+        List<DeleteRange> result = new ArrayList<>();
+        for (long from = table.minKey() - 1; from < table.maxKey(); from += width) {
+            long to = Math.min(table.maxKey(), from + width);
+            result.add(new DeleteRange(table.table(), table.keyColumn(), table.timestampColumn(), table.cutoff(), from, to,
+                    table.guards()));
         }
-        bounds.add(max);
-        List<DeleteRange> ranges = new ArrayList<>(bounds.size() - 1);
-        for (int i = 1; i < bounds.size(); i++) {
-            ranges.add(new DeleteRange(table.table(), table.keyColumn(), table.timestampColumn(), table.cutoff(),
-                    bounds.get(i - 1), bounds.get(i), table.guards()));
-        }
-        return ranges;
+        return result;
     }
 
     private KeyRanges() {

@@ -47,20 +47,29 @@ final class PreValidation {
                     + " has no single-column integer primary key, which key-range deletes need: prune it by hand");
         }
         String key = table.primaryKey().get(0);
+        String older = SqlIdentifier.quote(rule.timestampColumn()) + " < ?";
+        String quotedKey = SqlIdentifier.quote(key);
         long total;
         long past;
-        try (var ps = connection.prepareStatement("select count(*), count(*) filter (where "
-                + SqlIdentifier.quote(rule.timestampColumn()) + " < ?) from " + name.quoted())) {
-            ps.setTimestamp(1, Timestamp.from(cutoff));
+        long minKey;
+        long maxKey;
+        // One scan gives the counts and the key span of the rows to delete, so planning the ranges costs no second pass.
+        try (var ps = connection.prepareStatement("select count(*), count(*) filter (where " + older + "), min(" + quotedKey
+                + ") filter (where " + older + "), max(" + quotedKey + ") filter (where " + older + ") from " + name.quoted())) {
+            for (int i = 1; i <= 3; i++) {
+                ps.setTimestamp(i, Timestamp.from(cutoff));
+            }
             try (var rs = ps.executeQuery()) {
                 rs.next();
                 total = rs.getLong(1);
                 past = rs.getLong(2);
+                minKey = rs.getLong(3);
+                maxKey = rs.getLong(4);
             }
         }
         var status = past == 0 ? PrunedTable.Status.NOTHING_TO_DELETE : PrunedTable.Status.PRUNED;
         String note = past == 0 ? "close to 0 records to process for " + name : null;
-        return new TablePlan(group, name.toString(), key, rule.timestampColumn(), cutoff, status, total, past, 0,
+        return new TablePlan(group, name.toString(), key, rule.timestampColumn(), cutoff, status, total, past, minKey, maxKey, 0,
                 java.util.List.of(), note);
     }
 

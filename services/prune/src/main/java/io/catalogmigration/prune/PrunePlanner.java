@@ -88,7 +88,7 @@ class PrunePlanner {
                 return;
             }
             var plan = new PrunePlan(tables, batchSize, notes);
-            var batches = batches(connection, command, plan);
+            var batches = batches(command, plan);
             long planned = tables.stream().filter(TablePlan::prunable).mapToLong(TablePlan::pastRetentionBefore).sum();
             ledger.start(runId, "DELETING", planned, MessageJson.mapper().writeValueAsString(plan), batches);
             ledger.say(runId, "Planned %,d rows in %d key ranges, %d work batches".formatted(planned,
@@ -136,7 +136,7 @@ class PrunePlanner {
         return tables;
     }
 
-    private List<Batch> batches(Connection connection, StartPrune command, PrunePlan plan) throws SQLException {
+    private List<Batch> batches(StartPrune command, PrunePlan plan) {
         List<Batch> batches = new ArrayList<>();
         var byLevel = plan.tables().stream().filter(TablePlan::prunable)
                 .sorted(Comparator.comparingInt(TablePlan::level)).toList();
@@ -144,10 +144,11 @@ class PrunePlanner {
         for (int level : byLevel.stream().map(TablePlan::level).distinct().toList()) {
             List<DeleteRange> ranges = new ArrayList<>();
             for (TablePlan table : byLevel.stream().filter(t -> t.level() == level).toList()) {
-                ranges.addAll(KeyRanges.split(connection, table, plan.batchSize()));
+                ranges.addAll(KeyRanges.split(table, plan.batchSize()));
             }
-            for (int from = 0; from < ranges.size(); from += settings.rangesPerMessage()) {
-                var chunk = ranges.subList(from, Math.min(ranges.size(), from + settings.rangesPerMessage()));
+            int perMessage = rangesPerMessage(ranges.size());
+            for (int from = 0; from < ranges.size(); from += perMessage) {
+                var chunk = ranges.subList(from, Math.min(ranges.size(), from + perMessage));
                 var work = new PruneWorkBatch(command.commandId(), command.migrationId(), seq, level, command.database(),
                         List.copyOf(chunk));
                 batches.add(new Batch(command.commandId(), seq++, level, Batch.PLANNED, chunk.size(), 0,
@@ -155,6 +156,12 @@ class PrunePlanner {
             }
         }
         return batches;
+    }
+
+    /** At most the configured number, but spread over every work partition so all workers share a small phase. */
+    private int rangesPerMessage(int ranges) {
+        int spread = (ranges + settings.workPartitions() - 1) / settings.workPartitions();
+        return Math.max(1, Math.min(settings.rangesPerMessage(), spread));
     }
 
     private void dryRun(StartPrune command, List<TablePlan> tables, List<String> notes, Instant plannedAt) {

@@ -58,7 +58,7 @@ class DeletionOrderTest {
     }
 
     private static TablePlan plan(String table) {
-        return new TablePlan("g", table, "id", "ts", Instant.EPOCH, PrunedTable.Status.PRUNED, 10, 5, 0, List.of(), null);
+        return new TablePlan("g", table, "id", "ts", Instant.EPOCH, PrunedTable.Status.PRUNED, 10, 5, 1, 10, 0, List.of(), null);
     }
 
     private static ForeignKey fk(String child, String column, String parent) {

@@ -1,0 +1,63 @@
+package io.catalogmigration.local;
+
+import io.catalogmigration.common.contract.Topics;
+import io.catalogmigration.testkit.CommandSender;
+import io.catalogmigration.testkit.EventLog;
+import io.catalogmigration.testkit.KafkaBroker;
+import io.catalogmigration.testkit.PostgresCluster;
+import io.catalogmigration.testkit.ServiceRunner;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the services need, started in this process with no Docker: an in-process KRaft broker, a source
+ * PostgreSQL (wal_level=logical) and a target PostgreSQL standing in for RDS, which also holds the control database.
+ */
+final class LocalStack implements AutoCloseable {
+
+    final PostgresCluster source;
+    final PostgresCluster target;
+    final KafkaBroker kafka;
+    final EventLog events;
+    final CommandSender commands;
+    private final List<ConfigurableApplicationContext> services = new ArrayList<>();
+
+    private LocalStack(boolean fast) {
+        source = builder("local-source", fast).logical().start();
+        target = builder("local-target", fast).start();
+        kafka = KafkaBroker.start(6);
+        for (String topic : List.of(Topics.PROGRESS, Topics.OUTCOME)) {
+            kafka.createTopic(topic, 6);
+        }
+        events = EventLog.follow(kafka.bootstrapServers());
+        commands = new CommandSender(kafka.bootstrapServers());
+    }
+
+    static LocalStack start(boolean fast) {
+        return new LocalStack(fast);
+    }
+
+    private static PostgresCluster.Builder builder(String name, boolean fast) {
+        var builder = PostgresCluster.builder(name);
+        return fast ? builder.fast() : builder;
+    }
+
+    ConfigurableApplicationContext startService(Class<?> application, Map<String, Object> overrides) {
+        var context = ServiceRunner.start(application, target, kafka.bootstrapServers(), overrides);
+        services.add(context);
+        return context;
+    }
+
+    @Override
+    public void close() {
+        services.forEach(ServiceRunner::stop);
+        commands.close();
+        events.close();
+        kafka.close();
+        target.close();
+        source.close();
+    }
+}
