@@ -2,6 +2,8 @@ package io.catalogmigration.common.kafka;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaOperations;
@@ -9,13 +11,20 @@ import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.util.backoff.ExponentialBackOff;
 
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
 /**
  * The one error handler: infrastructure faults are retried with back-off, then dead-lettered; messages that can
  * never succeed (unreadable JSON, unknown type, invalid content) are dead-lettered at once.
  */
 public final class ErrorHandling {
 
+    /** Why a record was dead-lettered, in one line: the root cause's class and message. */
+    public static final String REASON_HEADER = "migration-dlt-reason";
+
     private static final Logger log = LoggerFactory.getLogger(ErrorHandling.class);
+    private static final int MAX_REASON = 500;
 
     public static DefaultErrorHandler errorHandler(KafkaOperations<Object, Object> deadLetterTemplate,
                                                    long initialIntervalMs, int maxAttempts) {
@@ -23,16 +32,23 @@ public final class ErrorHandling {
                 (record, exception) -> new TopicPartition(record.topic() + ".DLT", record.partition()));
         // Stack traces can quote SQL and driver text; the reason (class and message) is enough for an operator.
         recoverer.excludeHeader(DeadLetterPublishingRecoverer.HeaderNames.HeadersToAdd.EX_STACKTRACE);
+        // Spring's own message header for an unreadable record only says "failed to deserialize": add the real cause.
+        recoverer.addHeadersFunction((record, exception) -> new RecordHeaders(List.of(new RecordHeader(REASON_HEADER,
+                truncate(rootMessage(exception)).getBytes(StandardCharsets.UTF_8)))));
         var backOff = new ExponentialBackOff(initialIntervalMs, 2.0);
         backOff.setMaxAttempts(Math.max(0, maxAttempts - 1));
         var handler = new DefaultErrorHandler((ConsumerRecord<?, ?> record, Exception exception) -> {
-            log.error("Giving up on {}-{}@{} after retries: {}. The record is in {}.DLT with the reason in its headers; "
+            log.error("Giving up on {}-{}@{}: {}. The record is in {}.DLT with the reason in its headers; "
                             + "fix the cause, then republish it to {} if it still applies.",
                     record.topic(), record.partition(), record.offset(), rootMessage(exception), record.topic(), record.topic());
             recoverer.accept(record, exception);
         }, backOff);
         handler.addNotRetryableExceptions(InvalidMessageException.class);
         return handler;
+    }
+
+    private static String truncate(String reason) {
+        return reason.length() <= MAX_REASON ? reason : reason.substring(0, MAX_REASON) + "...";
     }
 
     static String rootMessage(Throwable t) {

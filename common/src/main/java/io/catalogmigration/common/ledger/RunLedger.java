@@ -119,10 +119,10 @@ public class RunLedger {
         });
     }
 
-    /** The lowest phase above {@code phase} that has batches not done, if any. */
-    public Optional<Integer> nextPhase(UUID runId, int phase) {
+    /** The lowest phase that still has batches not done, if any. */
+    public Optional<Integer> lowestOpenPhase(UUID runId) {
         return Optional.ofNullable(jdbc.queryForObject(
-                "select min(phase) from batch where run_id = ? and phase > ? and state <> 'DONE'", Integer.class, runId, phase));
+                "select min(phase) from batch where run_id = ? and state <> 'DONE'", Integer.class, runId));
     }
 
     public void enterPhase(UUID runId, int phase) {

@@ -8,7 +8,11 @@ public record TableName(String schema, String table) {
             throw new IllegalArgumentException("a table name must not be empty");
         }
         int dot = name.indexOf('.');
-        return dot < 0 ? new TableName("public", name) : new TableName(name.substring(0, dot), name.substring(dot + 1));
+        var parsed = dot < 0 ? new TableName("public", name) : new TableName(name.substring(0, dot), name.substring(dot + 1));
+        if (parsed.schema().isEmpty() || parsed.table().isEmpty()) {
+            throw new IllegalArgumentException("a table name must be table or schema.table, with neither part empty");
+        }
+        return parsed;
     }
 
     /** Quoted for SQL; only use after the table was found in the catalog. */

@@ -50,9 +50,8 @@ public sealed interface SecretRef {
     }
 
     private static SecretUnavailableException unknown(String scheme) {
-        // The reference itself may be a pasted password: never echo it back.
+        // The reference may be a pasted password, in part or whole: name only the schemes we know, never echo it.
         return new SecretUnavailableException("a secret reference must be env:NAME, file:/path or aws-secretsmanager:arn"
-                + (scheme.isEmpty() ? "" : " (scheme '" + scheme.replaceAll("[^a-z-]", "?") + "' is not one of them)")
                 + "; commands carry references, never passwords");
     }
 }

@@ -48,8 +48,8 @@ class PruneConfiguration {
     }
 
     @Bean
-    PruneDispatcher pruneDispatcher(RunLedger ledger, MessagePublisher publisher) {
-        return new PruneDispatcher(ledger, publisher);
+    PruneDispatcher pruneDispatcher(RunLedger ledger, MessagePublisher publisher, PruneFinisher finisher) {
+        return new PruneDispatcher(ledger, publisher, finisher);
     }
 
     @Bean
@@ -60,19 +60,19 @@ class PruneConfiguration {
 
     @Bean
     PrunePlanner prunePlanner(PruneProperties settings, RunLedger ledger, PgConnector connector, PruneDispatcher dispatcher,
-                              PruneOutcomes outcomes, PruneFinisher finisher, ProgressReporter progress) {
-        return new PrunePlanner(settings, ledger, connector, dispatcher, outcomes, finisher, progress);
+                              PruneOutcomes outcomes, ProgressReporter progress) {
+        return new PrunePlanner(settings, ledger, connector, dispatcher, outcomes, progress);
     }
 
     @Bean
     PruneWorker pruneWorker(PruneProperties settings, RunLedger ledger, PgConnector connector, PruneDispatcher dispatcher,
-                            PruneFinisher finisher, PruneOutcomes outcomes, ProgressReporter progress) {
-        return new PruneWorker(settings, ledger, connector, dispatcher, finisher, outcomes, progress);
+                            PruneOutcomes outcomes, ProgressReporter progress) {
+        return new PruneWorker(settings, ledger, connector, dispatcher, outcomes, progress);
     }
 
     @Bean
-    PruneRecovery pruneRecovery(RunLedger ledger, PrunePlanner planner, PruneDispatcher dispatcher, PruneFinisher finisher) {
-        return new PruneRecovery(ledger, planner, dispatcher, finisher);
+    PruneRecovery pruneRecovery(RunLedger ledger, PrunePlanner planner, PruneDispatcher dispatcher) {
+        return new PruneRecovery(ledger, planner, dispatcher);
     }
 
     @Bean

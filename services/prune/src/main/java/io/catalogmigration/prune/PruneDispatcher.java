@@ -17,10 +17,37 @@ class PruneDispatcher {
 
     private final RunLedger ledger;
     private final MessagePublisher publisher;
+    private final PruneFinisher finisher;
 
-    PruneDispatcher(RunLedger ledger, MessagePublisher publisher) {
+    PruneDispatcher(RunLedger ledger, MessagePublisher publisher, PruneFinisher finisher) {
         this.ledger = ledger;
         this.publisher = publisher;
+        this.finisher = finisher;
+    }
+
+    /**
+     * Moves a run on from wherever the ledger says it is: publishes the lowest phase that still has open batches
+     * (only those never sent), or validates and finishes when none is left. Safe to call again at any time, so a
+     * crash between two of these steps is mended by the next redelivery or restart.
+     */
+    void advance(UUID runId) {
+        var run = ledger.find(runId).orElseThrow();
+        if (run.finished()) {
+            return;
+        }
+        if ("VALIDATING".equals(run.stage())) {
+            finisher.validate(run);
+            return;
+        }
+        var open = ledger.lowestOpenPhase(runId);
+        if (open.isEmpty()) {
+            finisher.finish(runId);
+            return;
+        }
+        if (open.get() != run.phase()) {
+            ledger.enterPhase(runId, open.get());
+        }
+        publishPhase(runId, open.get());
     }
 
     int publishPhase(UUID runId, int phase) {

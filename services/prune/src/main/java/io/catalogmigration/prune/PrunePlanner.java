@@ -39,17 +39,15 @@ class PrunePlanner {
     private final PgConnector connector;
     private final PruneDispatcher dispatcher;
     private final PruneOutcomes outcomes;
-    private final PruneFinisher finisher;
     private final ProgressReporter progress;
 
     PrunePlanner(PruneProperties settings, RunLedger ledger, PgConnector connector, PruneDispatcher dispatcher,
-                 PruneOutcomes outcomes, PruneFinisher finisher, ProgressReporter progress) {
+                 PruneOutcomes outcomes, ProgressReporter progress) {
         this.settings = settings;
         this.ledger = ledger;
         this.connector = connector;
         this.dispatcher = dispatcher;
         this.outcomes = outcomes;
-        this.finisher = finisher;
         this.progress = progress;
     }
 
@@ -95,12 +93,7 @@ class PrunePlanner {
                     batches.stream().mapToInt(Batch::items).sum(), batches.size()));
             progress.announce(new Progress(command.migrationId(), runId, "deleting", 0, planned, "rows", plannedAt,
                     "planned %d work batches".formatted(batches.size())));
-            if (batches.isEmpty()) {
-                finisher.finish(runId);
-            } else {
-                int first = batches.stream().mapToInt(Batch::phase).min().orElseThrow();
-                dispatcher.publishPhase(runId, first);
-            }
+            dispatcher.advance(runId);
         } catch (SecretUnavailableException e) {
             outcomes.failed(runId, command.migrationId(), database, e.getMessage(),
                     "make the secret available to the prune service, then send the command again with a new commandId; nothing was deleted",

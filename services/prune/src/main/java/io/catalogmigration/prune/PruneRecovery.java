@@ -24,13 +24,11 @@ class PruneRecovery {
     private final RunLedger ledger;
     private final PrunePlanner planner;
     private final PruneDispatcher dispatcher;
-    private final PruneFinisher finisher;
 
-    PruneRecovery(RunLedger ledger, PrunePlanner planner, PruneDispatcher dispatcher, PruneFinisher finisher) {
+    PruneRecovery(RunLedger ledger, PrunePlanner planner, PruneDispatcher dispatcher) {
         this.ledger = ledger;
         this.planner = planner;
         this.dispatcher = dispatcher;
-        this.finisher = finisher;
     }
 
     @EventListener(ApplicationReadyEvent.class)
@@ -49,12 +47,8 @@ class PruneRecovery {
     private void resume(Run run) {
         if (run.state() == RunState.QUEUED) {
             planner.plan(MessageJson.mapper().readValue(run.command(), StartPrune.class), Instant.now());
-        } else if ("DELETING".equals(run.stage())) {
-            if (dispatcher.publishPhase(run.runId(), run.phase()) == 0 && ledger.nextPhase(run.runId(), run.phase() - 1).isEmpty()) {
-                finisher.finish(run.runId());
-            }
-        } else if ("VALIDATING".equals(run.stage())) {
-            finisher.validate(run);
+        } else {
+            dispatcher.advance(run.runId());
         }
     }
 }

@@ -31,17 +31,15 @@ class PruneWorker {
     private final RunLedger ledger;
     private final PgConnector connector;
     private final PruneDispatcher dispatcher;
-    private final PruneFinisher finisher;
     private final PruneOutcomes outcomes;
     private final ProgressReporter progress;
 
     PruneWorker(PruneProperties settings, RunLedger ledger, PgConnector connector, PruneDispatcher dispatcher,
-                PruneFinisher finisher, PruneOutcomes outcomes, ProgressReporter progress) {
+                PruneOutcomes outcomes, ProgressReporter progress) {
         this.settings = settings;
         this.ledger = ledger;
         this.connector = connector;
         this.dispatcher = dispatcher;
-        this.finisher = finisher;
         this.outcomes = outcomes;
         this.progress = progress;
     }
@@ -54,7 +52,9 @@ class PruneWorker {
             return;
         }
         if (ledger.batch(work.runId(), work.seq()).map(Batch::isDone).orElse(false)) {
-            log.info("Prune run {}: batch {} was done before, ignoring the redelivery", run.runId(), work.seq());
+            log.info("Prune run {}: batch {} was done before; deleting nothing again, checking the run can move on",
+                    run.runId(), work.seq());
+            dispatcher.advance(work.runId());
             return;
         }
         long deleted = 0;
@@ -81,13 +81,7 @@ class PruneWorker {
         progress.report(new Progress(run.migrationId(), run.runId(), "deleting", completion.runDone(), completion.planned(),
                 "rows", run.startedAt(), null));
         if (completion.phaseComplete()) {
-            var next = ledger.nextPhase(work.runId(), completion.phase());
-            if (next.isPresent()) {
-                ledger.enterPhase(work.runId(), next.get());
-                dispatcher.publishPhase(work.runId(), next.get());
-            } else {
-                finisher.finish(work.runId());
-            }
+            dispatcher.advance(work.runId());
         }
     }
 
