@@ -28,8 +28,12 @@ public final class LocalRun {
 
     public static void main(String[] args) {
         long rows = args.length > 0 ? Long.parseLong(args[0].replace("_", "")) : 250_000;
+        System.exit(run(rows).stream().allMatch(o -> o instanceof PruneCompleted) ? 0 : 1);
+    }
+
+    /** Runs every step that exists so far and returns their outcomes, in order. */
+    static List<OutcomeEvent> run(long rows) {
         long started = System.nanoTime();
-        int exit;
         try (var stack = LocalStack.start(false)) {
             say("Started Kafka (%s), source PostgreSQL (port %d, wal_level=logical) and target PostgreSQL (port %d)",
                     stack.kafka.bootstrapServers(), stack.source.port(), stack.target.port());
@@ -51,9 +55,8 @@ public final class LocalRun {
             report(dryRun);
             report(purge);
             System.out.printf(Locale.ROOT, "Whole local run: %.1f s%n", (System.nanoTime() - started) / 1e9);
-            exit = purge instanceof PruneCompleted ? 0 : 1;
+            return List.of(dryRun, purge);
         }
-        System.exit(exit);
     }
 
     private static OutcomeEvent run(LocalStack stack, StartPrune command) {

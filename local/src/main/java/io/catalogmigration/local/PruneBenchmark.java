@@ -32,8 +32,21 @@ public final class PruneBenchmark {
     /** Rows span the last 365 days evenly, so a 146-day retention leaves 40% and deletes 60%. */
     private static final String RETENTION = "P146D";
 
+    /** The figures of one run; {@link #line()} is what the benchmark prints last. */
+    record Result(long rowsDeleted, long limitRowsDeleted, double ours, double limit, Duration longestWriterWait) {
+
+        String line() {
+            return String.format(Locale.ROOT, "BENCH prune ours=%.0f limit=%.0f ratio=%.2f", ours, limit, ours / limit);
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         long rows = args.length > 0 ? Long.parseLong(args[0].replace("_", "")) : 5_000_000;
+        System.out.println(run(rows).line());
+        System.exit(0);
+    }
+
+    static Result run(long rows) throws Exception {
         try (var stack = LocalStack.start(true)) {
             var sample = SampleCatalog.generate(stack.source, SampleSize.ofRows(rows));
             long total = SampleCatalog.prunableTables().keySet().stream()
@@ -84,9 +97,8 @@ public final class PruneBenchmark {
             if (limitRows != outcome.rowsDeleted()) {
                 System.out.printf("WARNING: the service deleted %d rows, the plain DELETEs %d%n", outcome.rowsDeleted(), limitRows);
             }
-            System.out.printf(Locale.ROOT, "BENCH prune ours=%.0f limit=%.0f ratio=%.2f%n", ours, limit, ours / limit);
+            return new Result(outcome.rowsDeleted(), limitRows, ours, limit, maxWait);
         }
-        System.exit(0);
     }
 
     /** {@link SampleCatalog#prunableTables()} lists parents first; the plain DELETEs must run children first. */
