@@ -1,11 +1,7 @@
 package io.catalogmigration.scan;
 
-import io.catalogmigration.testkit.KafkaBroker;
-import io.catalogmigration.testkit.PostgresCluster;
-import io.catalogmigration.testkit.ServiceRunner;
+import io.catalogmigration.testkit.ServiceSmoke;
 import org.junit.jupiter.api.Test;
-
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,14 +9,7 @@ class ScanApplicationTest {
 
     @Test
     void startsAgainstARealBrokerAndControlDatabaseAndMigratesItsLedger() {
-        try (var pg = PostgresCluster.builder("scan-smoke").fast().start(); var kafka = KafkaBroker.start()) {
-            var context = ServiceRunner.start(ScanApplication.class, pg, kafka.bootstrapServers(), Map.of());
-            try {
-                assertThat(context.getBean(ScanProperties.class)).isNotNull();
-                assertThat(pg.queryForLong(ServiceRunner.CONTROL_DATABASE, "select count(*) from scan.run")).isZero();
-            } finally {
-                ServiceRunner.stop(context);
-            }
-        }
+        ServiceSmoke.startsAndMigratesItsLedger(ScanApplication.class, "scan",
+                context -> assertThat(context.getBean(ScanProperties.class)).isNotNull());
     }
 }
