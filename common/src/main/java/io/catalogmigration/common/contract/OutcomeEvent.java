@@ -9,8 +9,13 @@ import java.util.UUID;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
         @JsonSubTypes.Type(value = PruneCompleted.class, name = "PruneCompleted"),
-        @JsonSubTypes.Type(value = PruneFailed.class, name = "PruneFailed")})
-public sealed interface OutcomeEvent extends MigrationEvent permits PruneCompleted, PruneFailed {
+        @JsonSubTypes.Type(value = PruneFailed.class, name = "PruneFailed"),
+        @JsonSubTypes.Type(value = LineageMigrated.class, name = "LineageMigrated"),
+        @JsonSubTypes.Type(value = LineageMigrationFailed.class, name = "LineageMigrationFailed"),
+        @JsonSubTypes.Type(value = LineagePointerReset.class, name = "LineagePointerReset"),
+        @JsonSubTypes.Type(value = LineageValidated.class, name = "LineageValidated")})
+public sealed interface OutcomeEvent extends MigrationEvent permits PruneCompleted, PruneFailed,
+        LineageMigrated, LineageMigrationFailed, LineagePointerReset, LineageValidated {
 
     /** The run this outcome closes (the id of the command that started it). */
     UUID runId();

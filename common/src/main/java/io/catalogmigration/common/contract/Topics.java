@@ -14,6 +14,7 @@ public final class Topics {
     public static final String OUTCOME = "migration.outcome";
 
     public static final String PRUNE_WORK = "migration.prune.work";
+    public static final String LINEAGE_WORK = "migration.lineage.work";
 
     /** Spring Kafka's default dead-letter naming ({@code DeadLetterPublishingRecoverer}). */
     public static String deadLetter(String topic) {
