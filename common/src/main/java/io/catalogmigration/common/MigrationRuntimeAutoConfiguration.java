@@ -7,6 +7,7 @@ import io.catalogmigration.common.kafka.MessageJson;
 import io.catalogmigration.common.kafka.MessagePublisher;
 import io.catalogmigration.common.ledger.RunLedger;
 import io.catalogmigration.common.pg.PgConnector;
+import io.catalogmigration.common.pg.PgPools;
 import io.catalogmigration.common.progress.ProgressReporter;
 import io.catalogmigration.common.secret.SecretResolver;
 import io.catalogmigration.common.throttle.ConsumerThrottle;
@@ -128,6 +129,12 @@ public class MigrationRuntimeAutoConfiguration {
     @Bean
     PgConnector pgConnector(SecretResolver secrets, @Value("${spring.application.name:migration}") String service) {
         return new PgConnector(secrets, "catalog-migration-" + service);
+    }
+
+    @Bean(destroyMethod = "close")
+    PgPools pgPools(SecretResolver secrets, @Value("${spring.application.name:migration}") String service,
+                    @Value("${migration.pools.maximum-size:4}") int maximumSize) {
+        return new PgPools(secrets, "catalog-migration-" + service, maximumSize);
     }
 
     @Bean

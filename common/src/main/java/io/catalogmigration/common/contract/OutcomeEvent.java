@@ -13,9 +13,14 @@ import java.util.UUID;
         @JsonSubTypes.Type(value = LineageMigrated.class, name = "LineageMigrated"),
         @JsonSubTypes.Type(value = LineageMigrationFailed.class, name = "LineageMigrationFailed"),
         @JsonSubTypes.Type(value = LineagePointerReset.class, name = "LineagePointerReset"),
-        @JsonSubTypes.Type(value = LineageValidated.class, name = "LineageValidated")})
+        @JsonSubTypes.Type(value = LineageValidated.class, name = "LineageValidated"),
+        @JsonSubTypes.Type(value = TargetPlanned.class, name = "TargetPlanned"),
+        @JsonSubTypes.Type(value = TargetProvisioned.class, name = "TargetProvisioned"),
+        @JsonSubTypes.Type(value = ProvisionFailed.class, name = "ProvisionFailed"),
+        @JsonSubTypes.Type(value = TargetDeprovisioned.class, name = "TargetDeprovisioned")})
 public sealed interface OutcomeEvent extends MigrationEvent permits PruneCompleted, PruneFailed,
-        LineageMigrated, LineageMigrationFailed, LineagePointerReset, LineageValidated {
+        LineageMigrated, LineageMigrationFailed, LineagePointerReset, LineageValidated,
+        TargetPlanned, TargetProvisioned, ProvisionFailed, TargetDeprovisioned {
 
     /** The run this outcome closes (the id of the command that started it). */
     UUID runId();

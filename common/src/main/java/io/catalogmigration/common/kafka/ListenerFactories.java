@@ -1,6 +1,7 @@
 package io.catalogmigration.common.kafka;
 
 import io.catalogmigration.common.throttle.ConsumerThrottle;
+import io.catalogmigration.common.throttle.ThrottlingBatchInterceptor;
 import io.catalogmigration.common.throttle.ThrottlingRecordInterceptor;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -41,14 +42,41 @@ public class ListenerFactories {
         return build(family, concurrency, true);
     }
 
+    /**
+     * For bulk work topics whose consumer writes many messages in one database transaction: the listener gets up to
+     * {@code maxPollRecords} records at once; throttled between polls when consumer throttling is enabled. A record
+     * that cannot be read arrives with a null value: throw {@code BatchListenerFailedException} with its index, after
+     * handling the records before it, and the error handler dead-letters just that one.
+     */
+    public <T> ConcurrentKafkaListenerContainerFactory<String, T> batchWork(Class<T> family, int concurrency, int maxPollRecords) {
+        Map<String, Object> props = new HashMap<>(consumerProperties);
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords);
+        var factory = build(props, family, concurrency);
+        factory.setBatchListener(true);
+        factory.getContainerProperties().setAckMode(ContainerProperties.AckMode.BATCH);
+        factory.setContainerCustomizer(container ->
+                container.setBatchInterceptor(new ThrottlingBatchInterceptor<>(throttle, container)));
+        return factory;
+    }
+
     private <T> ConcurrentKafkaListenerContainerFactory<String, T> build(Class<T> family, int concurrency, boolean throttled) {
         Map<String, Object> props = new HashMap<>(consumerProperties);
-        props.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         // Work batches are bounded (<= 100 items), so one record per poll keeps a slow batch inside max.poll.interval.ms.
         props.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, throttled ? 1 : 10);
         // Planning counts whole tables inside the command listener; give it room before the group evicts it.
         props.putIfAbsent(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, throttled ? 300_000 : 1_800_000);
+        var factory = build(props, family, concurrency);
+        factory.getContainerProperties().setAckMode(ContainerProperties.AckMode.RECORD);
+        if (throttled) {
+            factory.setContainerCustomizer(container ->
+                    container.setRecordInterceptor(new ThrottlingRecordInterceptor<>(throttle, container)));
+        }
+        return factory;
+    }
+
+    private <T> ConcurrentKafkaListenerContainerFactory<String, T> build(Map<String, Object> props, Class<T> family, int concurrency) {
+        props.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         var values = new JacksonJsonDeserializer<T>(family, MessageJson.mapper(), false);
         var consumerFactory = new DefaultKafkaConsumerFactory<String, T>(props,
                 new ErrorHandlingDeserializer<>(new StringDeserializer()),
@@ -57,11 +85,6 @@ public class ListenerFactories {
         factory.setConsumerFactory(consumerFactory);
         factory.setConcurrency(concurrency);
         factory.setCommonErrorHandler(errorHandler);
-        factory.getContainerProperties().setAckMode(ContainerProperties.AckMode.RECORD);
-        if (throttled) {
-            factory.setContainerCustomizer(container ->
-                    container.setRecordInterceptor(new ThrottlingRecordInterceptor<>(throttle, container)));
-        }
         return factory;
     }
 }

@@ -52,6 +52,16 @@ public class MessagePublisher {
         }
     }
 
+    /**
+     * Sends without waiting, for bulk publishing; the caller waits on the returned futures (or {@link #flush()})
+     * before recording anything as sent.
+     */
+    public java.util.concurrent.CompletableFuture<?> sendAsync(String topic, String key, Object message) {
+        var record = new ProducerRecord<String, Object>(topic, key, message);
+        CloudEventHeaders.apply(record.headers(), message, source);
+        return template.send(record);
+    }
+
     public String source() {
         return source;
     }

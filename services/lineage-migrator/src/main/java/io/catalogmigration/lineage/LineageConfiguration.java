@@ -1,9 +1,116 @@
 package io.catalogmigration.lineage;
 
+import io.catalogmigration.common.contract.LineageCommand;
+import io.catalogmigration.common.contract.Topics;
+import io.catalogmigration.common.kafka.ListenerFactories;
+import io.catalogmigration.common.kafka.MessagePublisher;
+import io.catalogmigration.common.ledger.RunLedger;
+import io.catalogmigration.common.pg.PgConnector;
+import io.catalogmigration.common.pg.PgPools;
+import io.catalogmigration.common.progress.ProgressReporter;
+import io.catalogmigration.common.secret.SecretResolver;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.util.UUID;
 
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(LineageProperties.class)
 class LineageConfiguration {
+
+    @Bean
+    ConcurrentKafkaListenerContainerFactory<String, LineageCommand> lineageCommandListenerFactory(ListenerFactories factories) {
+        return factories.commands(LineageCommand.class);
+    }
+
+    @Bean
+    ConcurrentKafkaListenerContainerFactory<String, LinkBatch> lineageWorkListenerFactory(ListenerFactories factories,
+                                                                                          LineageProperties settings) {
+        return factories.batchWork(LinkBatch.class, settings.consumers(), settings.messagesPerPoll());
+    }
+
+    @Bean
+    KafkaAdmin.NewTopics lineageTopics(LineageProperties settings) {
+        return new KafkaAdmin.NewTopics(
+                topic(Topics.LINEAGE_COMMAND, 1), topic(Topics.deadLetter(Topics.LINEAGE_COMMAND), 1),
+                topic(Topics.LINEAGE_WORK, settings.workPartitions()),
+                topic(Topics.deadLetter(Topics.LINEAGE_WORK), settings.workPartitions()),
+                topic(BrokerProbe.TOPIC, 1));
+    }
+
+    private static NewTopic topic(String name, int partitions) {
+        return TopicBuilder.name(name).partitions(partitions).build();
+    }
+
+    @Bean
+    LinkLedger linkLedger(JdbcTemplate jdbc, TransactionTemplate tx, LineageProperties settings) {
+        return new LinkLedger(jdbc, tx, settings.pointerJobName());
+    }
+
+    @Bean
+    LineageOutcomes lineageOutcomes(MessagePublisher publisher, RunLedger ledger) {
+        return new LineageOutcomes(publisher, ledger);
+    }
+
+    @Bean
+    GraphSchema graphSchema(SecretResolver secrets) {
+        return new GraphSchema(secrets);
+    }
+
+    @Bean
+    BrokerProbe brokerProbe(MessagePublisher publisher, KafkaProperties kafka, LineageProperties settings) {
+        return new BrokerProbe(publisher, kafka.buildConsumerProperties(), settings.probeTimeout());
+    }
+
+    @Bean
+    LineageFinisher lineageFinisher(LineageProperties settings, RunLedger ledger, JdbcTemplate jdbc, PgConnector connector,
+                                    LineageOutcomes outcomes) {
+        return new LineageFinisher(settings, ledger, jdbc, connector, outcomes);
+    }
+
+    @Bean(destroyMethod = "close")
+    LinkPublisher linkPublisher(LineageProperties settings, RunLedger ledger, LinkLedger links, PgConnector connector,
+                                MessagePublisher publisher, ProgressReporter progress, LineageFinisher finisher,
+                                LineageOutcomes outcomes) {
+        return new LinkPublisher(settings, ledger, links, connector, publisher, progress, finisher, outcomes);
+    }
+
+    @Bean
+    LineageStarter lineageStarter(LineageProperties settings, RunLedger ledger, LinkLedger links, PgConnector connector,
+                                  GraphSchema schema, BrokerProbe probe, LinkPublisher publisher, LineageOutcomes outcomes,
+                                  ProgressReporter progress) {
+        return new LineageStarter(settings, ledger, links, connector, schema, probe, publisher, outcomes, progress);
+    }
+
+    @Bean
+    LineageCommands lineageCommands(LineageProperties settings, RunLedger ledger, LinkLedger links, PgConnector connector,
+                                    LineageOutcomes outcomes) {
+        return new LineageCommands(settings, ledger, links, connector, outcomes);
+    }
+
+    @Bean
+    LinkConsumer linkConsumer(RunLedger ledger, LinkLedger links, PgPools pools, ProgressReporter progress,
+                              LineageFinisher finisher, @Value("${spring.application.name}") String service) {
+        return new LinkConsumer(ledger, links, pools, progress, finisher, service + "/" + UUID.randomUUID().toString().substring(0, 8));
+    }
+
+    @Bean
+    LineageRecovery lineageRecovery(RunLedger ledger, LinkLedger links, LineageStarter starter, LinkPublisher publisher,
+                                    LineageFinisher finisher) {
+        return new LineageRecovery(ledger, links, starter, publisher, finisher);
+    }
+
+    @Bean
+    LineageListeners lineageListeners(LineageStarter starter, LineageCommands commands, LinkConsumer consumer) {
+        return new LineageListeners(starter, commands, consumer);
+    }
 }

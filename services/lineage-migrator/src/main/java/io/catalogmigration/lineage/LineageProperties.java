@@ -3,9 +3,37 @@ package io.catalogmigration.lineage;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
-/** Settings of the lineage migrator (the service itself lands with its issue). */
+import java.time.Duration;
+
+/**
+ * The lineage migrator's settings; names and defaults follow the lineage runbook.
+ *
+ * @param linksPerMessage     links per Kafka message (the runbook's 100)
+ * @param consumers           work consumers in this instance
+ * @param messagesPerPoll     messages a consumer persists in one transaction
+ * @param pointerJobName      the pointer row's job name
+ * @param sourceTable         the V2 link table in rosemeta
+ * @param expectedLinksPerSecond used for the ETA announced before the first link moves
+ * @param probeTimeout        how long the broker probe waits to read back its message
+ */
 @ConfigurationProperties("lineage")
 public record LineageProperties(
         @DefaultValue("100") int linksPerMessage,
-        @DefaultValue("Lineage_V2_To_V3_Migration") String pointerJobName) {
+        @DefaultValue("2") int consumers,
+        @DefaultValue("6") int workPartitions,
+        @DefaultValue("200") int messagesPerPoll,
+        @DefaultValue("Lineage_V2_To_V3_Migration") String pointerJobName,
+        @DefaultValue("object_lineage_link") String sourceTable,
+        @DefaultValue("lineage_v3_enabled") String v3FlagName,
+        @DefaultValue("100000") long expectedLinksPerSecond,
+        @DefaultValue("15s") Duration probeTimeout) {
+
+    public LineageProperties {
+        if (linksPerMessage < 1 || linksPerMessage > 100) {
+            throw new IllegalArgumentException("lineage.links-per-message must be 1-100, got " + linksPerMessage);
+        }
+        if (messagesPerPoll < 1) {
+            throw new IllegalArgumentException("lineage.messages-per-poll must be positive, got " + messagesPerPoll);
+        }
+    }
 }

@@ -1,0 +1,109 @@
+package io.catalogmigration.lineage;
+
+import io.catalogmigration.common.contract.LineagePointerReset;
+import io.catalogmigration.common.contract.LineageValidated;
+import io.catalogmigration.common.contract.ResetLineagePointer;
+import io.catalogmigration.common.contract.ValidateLineage;
+import io.catalogmigration.common.kafka.MessageJson;
+import io.catalogmigration.common.ledger.RunLedger;
+import io.catalogmigration.common.pg.PgConnector;
+import io.catalogmigration.common.pg.TableName;
+import io.catalogmigration.common.secret.SecretUnavailableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** RESET_POINTER and VALIDATE: each a short run of its own, with one outcome. */
+class LineageCommands {
+
+    private static final Logger log = LoggerFactory.getLogger(LineageCommands.class);
+
+    private final LineageProperties settings;
+    private final RunLedger ledger;
+    private final LinkLedger links;
+    private final PgConnector connector;
+    private final LineageOutcomes outcomes;
+
+    LineageCommands(LineageProperties settings, RunLedger ledger, LinkLedger links, PgConnector connector,
+                    LineageOutcomes outcomes) {
+        this.settings = settings;
+        this.ledger = ledger;
+        this.links = links;
+        this.connector = connector;
+        this.outcomes = outcomes;
+    }
+
+    void reset(ResetLineagePointer command) {
+        if (!open(command.commandId(), command.migrationId(), "lineage-reset", MessageJson.mapper().writeValueAsString(command))) {
+            return;
+        }
+        var running = ledger.unfinished(Jobs.RUN_KIND);
+        if (!running.isEmpty()) {
+            outcomes.failed(command.commandId(), command.migrationId(), "the pointer cannot be reset while lineage run "
+                            + running.get(0).runId() + " is migrating",
+                    "wait for that run's outcome, then send ResetLineagePointer again", null, null);
+            return;
+        }
+        long pointer = links.resetPointer();
+        log.info("Lineage pointer of job {} reset; read back {}", settings.pointerJobName(), pointer);
+        outcomes.succeeded(new LineagePointerReset(UUID.randomUUID(), command.migrationId(), Instant.now(), command.commandId(),
+                settings.pointerJobName(), pointer), "Pointer of " + settings.pointerJobName() + " reset; read back " + pointer);
+    }
+
+    void validate(ValidateLineage command) {
+        if (!open(command.commandId(), command.migrationId(), "lineage-validate", MessageJson.mapper().writeValueAsString(command))) {
+            return;
+        }
+        List<String> problems = new ArrayList<>();
+        if (command.source() == null || command.target() == null) {
+            problems.add("both source (rosemeta) and target (lineage) endpoints are required");
+        } else {
+            command.source().problems().forEach(p -> problems.add("source." + p));
+            command.target().problems().forEach(p -> problems.add("target." + p));
+        }
+        if (!problems.isEmpty()) {
+            outcomes.failed(command.commandId(), command.migrationId(), "invalid ValidateLineage: " + String.join("; ", problems),
+                    "correct the command and send it again with a new commandId", null, null);
+            return;
+        }
+        try (Connection source = connector.connect(command.source()); Connection target = connector.connect(command.target())) {
+            var linkSource = LinkSource.find(source, TableName.parse(settings.sourceTable()));
+            if (linkSource == null) {
+                outcomes.failed(command.commandId(), command.migrationId(), "there is no link table " + settings.sourceTable()
+                        + " in " + command.source().describe(), "point source at the rosemeta database", null, null);
+                return;
+            }
+            long sourceLinks = linkSource.distinctLinks(source);
+            long edges;
+            try (var statement = target.createStatement();
+                 var rs = statement.executeQuery("select count(*) from edge where relation_type = " + GraphWriter.LINEAGE)) {
+                rs.next();
+                edges = rs.getLong(1);
+            }
+            outcomes.succeeded(new LineageValidated(UUID.randomUUID(), command.migrationId(), Instant.now(), command.commandId(),
+                    sourceLinks, edges, sourceLinks == edges), "Validation: " + sourceLinks + " distinct links, " + edges
+                    + " lineage edges" + (sourceLinks == edges ? " (equal)" : " (DIFFERENT)"));
+        } catch (SecretUnavailableException | SQLException e) {
+            outcomes.failed(command.commandId(), command.migrationId(), "cannot count: " + e.getMessage(),
+                    "check that both databases are reachable and the graph tables exist (a START creates them)", null, null);
+        }
+    }
+
+    private boolean open(UUID commandId, String migrationId, String kind, String json) {
+        if (commandId == null || migrationId == null || migrationId.isBlank()) {
+            log.error("{} command without commandId or migrationId ignored (nothing was changed)", kind);
+            return false;
+        }
+        if (!ledger.open(commandId, migrationId, kind, json)) {
+            log.info("{} command {} was handled before: ignoring the redelivery", kind, commandId);
+            return false;
+        }
+        return true;
+    }
+}

@@ -1,0 +1,156 @@
+package io.catalogmigration.lineage;
+
+import io.catalogmigration.common.contract.StartLineageMigration;
+import io.catalogmigration.common.kafka.MessageJson;
+import io.catalogmigration.common.ledger.Run;
+import io.catalogmigration.common.ledger.RunLedger;
+import io.catalogmigration.common.pg.PgConnector;
+import io.catalogmigration.common.pg.TableName;
+import io.catalogmigration.common.progress.Progress;
+import io.catalogmigration.common.progress.ProgressReporter;
+import io.catalogmigration.common.secret.SecretUnavailableException;
+import org.flywaydb.core.api.FlywayException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * START: preconditions (lineage database reachable, broker round trip, V3 tables), then sizing and an estimate,
+ * then the two jobs are opened and publishing begins from the pointer.
+ */
+class LineageStarter {
+
+    private static final Logger log = LoggerFactory.getLogger(LineageStarter.class);
+
+    private final LineageProperties settings;
+    private final RunLedger ledger;
+    private final LinkLedger links;
+    private final PgConnector connector;
+    private final GraphSchema schema;
+    private final BrokerProbe probe;
+    private final LinkPublisher publisher;
+    private final LineageOutcomes outcomes;
+    private final ProgressReporter progress;
+
+    LineageStarter(LineageProperties settings, RunLedger ledger, LinkLedger links, PgConnector connector, GraphSchema schema,
+                   BrokerProbe probe, LinkPublisher publisher, LineageOutcomes outcomes, ProgressReporter progress) {
+        this.settings = settings;
+        this.ledger = ledger;
+        this.links = links;
+        this.connector = connector;
+        this.schema = schema;
+        this.probe = probe;
+        this.publisher = publisher;
+        this.outcomes = outcomes;
+        this.progress = progress;
+    }
+
+    void start(StartLineageMigration command) {
+        if (command.commandId() == null || command.migrationId() == null || command.migrationId().isBlank()) {
+            log.error("StartLineageMigration without commandId or migrationId ignored: every command needs both (nothing was changed)");
+            return;
+        }
+        var running = ledger.unfinished(Jobs.RUN_KIND).stream().filter(r -> !r.runId().equals(command.commandId())).findFirst();
+        if (!ledger.open(command.commandId(), command.migrationId(), Jobs.RUN_KIND, MessageJson.mapper().writeValueAsString(command))) {
+            log.info("StartLineageMigration {} was handled before: ignoring the redelivery", command.commandId());
+            return;
+        }
+        if (running.isPresent()) {
+            Run other = running.get();
+            outcomes.failed(command.commandId(), command.migrationId(), "a lineage migration is already running: run "
+                            + other.runId() + " of migration " + other.migrationId() + ", started " + other.startedAt(),
+                    "wait for its outcome on migration.outcome; a restarted service resumes it from the pointer by itself", null, null);
+            return;
+        }
+        prepare(command);
+    }
+
+    /** Also called on restart for a run that was still preparing: nothing had been published yet. */
+    void prepare(StartLineageMigration command) {
+        UUID runId = command.commandId();
+        var problems = problems(command);
+        if (!problems.isEmpty()) {
+            outcomes.failed(runId, command.migrationId(), "invalid StartLineageMigration: " + String.join("; ", problems),
+                    "correct the command and send it again with a new commandId; nothing was written", null, null);
+            return;
+        }
+        Instant started = Instant.now();
+        try (Connection target = connector.connect(command.target()); Connection source = connector.connect(command.source())) {
+            String broker = probe.check();
+            if (broker != null) {
+                outcomes.failed(runId, command.migrationId(), broker,
+                        "check the Kafka brokers (the runbook's event-bus check), then send the command again; nothing was written", null, null);
+                return;
+            }
+            schema.ensure(command.target());
+            var table = TableName.parse(settings.sourceTable());
+            var linkSource = LinkSource.find(source, table);
+            if (linkSource == null) {
+                outcomes.failed(runId, command.migrationId(), "there is no link table " + table + " with source, source_otype, "
+                        + "target and target_otype in " + command.source().describe(),
+                        "point source at the rosemeta database, or set lineage.source-table", null, null);
+                return;
+            }
+            long bytes = linkSource.totalBytes(source);
+            long total = linkSource.distinctLinks(source);
+            long pointer = links.pointer();
+            long planned = Math.max(0, total - pointer);
+            int perMessage = command.linksPerMessage() == null ? settings.linksPerMessage() : command.linksPerMessage();
+            String sizing = String.format(Locale.ROOT, "%s is %,.1f MB with %,d distinct links; pointer at %,d, so %,d to migrate "
+                            + "in %,d messages; estimated %s", table, bytes / 1048576.0, total, pointer, planned,
+                    (planned + perMessage - 1) / perMessage, eta(planned));
+            var plan = new LineagePlan(bytes, total, pointer, perMessage);
+            ledger.start(runId, "PUBLISHING", planned, MessageJson.mapper().writeValueAsString(plan), List.of());
+            ledger.say(runId, sizing);
+            openJob(Jobs.links(runId), command, planned, "Publishing " + planned + " links");
+            openJob(Jobs.linkNodes(runId), command, planned, "Migrating the nodes of " + planned + " links");
+            progress.announce(new Progress(command.migrationId(), runId, "sizing", 0, planned, "links", started, sizing));
+            publisher.publishInBackground(runId);
+        } catch (SecretUnavailableException e) {
+            outcomes.failed(runId, command.migrationId(), e.getMessage(),
+                    "make the secret available to the lineage migrator, then send the command again; nothing was written", null, null);
+        } catch (SQLException | FlywayException e) {
+            outcomes.failed(runId, command.migrationId(), "cannot prepare the migration: " + e.getMessage(),
+                    "check that " + command.source().describe() + " and " + command.target().describe()
+                            + " are reachable and the users may read the links and create tables, then send the command again; nothing was written",
+                    null, null);
+        }
+    }
+
+    private void openJob(UUID jobId, StartLineageMigration command, long planned, String message) {
+        ledger.open(jobId, command.migrationId(), jobId.equals(Jobs.links(command.commandId())) ? Jobs.LINKS : Jobs.LINK_NODES,
+                MessageJson.mapper().writeValueAsString(command));
+        ledger.start(jobId, "STARTED", planned, null, List.of());
+        ledger.say(jobId, message);
+    }
+
+    private String eta(long links) {
+        long seconds = links / Math.max(1, settings.expectedLinksPerSecond());
+        return seconds < 60 ? "under a minute" : "about " + (seconds / 60 + 1) + " minutes";
+    }
+
+    private static List<String> problems(StartLineageMigration command) {
+        List<String> problems = new ArrayList<>();
+        if (command.source() == null) {
+            problems.add("source is missing: the rosemeta database holding object_lineage_link");
+        } else {
+            command.source().problems().forEach(p -> problems.add("source." + p));
+        }
+        if (command.target() == null) {
+            problems.add("target is missing: the lineage database");
+        } else {
+            command.target().problems().forEach(p -> problems.add("target." + p));
+        }
+        if (command.linksPerMessage() != null && (command.linksPerMessage() < 1 || command.linksPerMessage() > 100)) {
+            problems.add("linksPerMessage " + command.linksPerMessage() + " is outside 1..100");
+        }
+        return problems;
+    }
+}

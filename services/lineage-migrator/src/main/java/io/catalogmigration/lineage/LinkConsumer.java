@@ -1,0 +1,91 @@
+package io.catalogmigration.lineage;
+
+import io.catalogmigration.common.contract.PgEndpoint;
+import io.catalogmigration.common.contract.StartLineageMigration;
+import io.catalogmigration.common.kafka.MessageJson;
+import io.catalogmigration.common.ledger.Run;
+import io.catalogmigration.common.ledger.RunLedger;
+import io.catalogmigration.common.pg.PgPools;
+import io.catalogmigration.common.progress.Progress;
+import io.catalogmigration.common.progress.ProgressReporter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Persists a poll's worth of link messages in one transaction on the lineage database, then records them and moves
+ * the pointer in the control database. A crash between the two is harmless: the redelivered messages find their
+ * edges there already (unique key) and are only recorded.
+ */
+class LinkConsumer {
+
+    private static final Logger log = LoggerFactory.getLogger(LinkConsumer.class);
+
+    private final RunLedger ledger;
+    private final LinkLedger links;
+    private final PgPools pools;
+    private final ProgressReporter progress;
+    private final LineageFinisher finisher;
+    private final String instance;
+    private final Map<UUID, PgEndpoint> targets = new ConcurrentHashMap<>();
+
+    LinkConsumer(RunLedger ledger, LinkLedger links, PgPools pools, ProgressReporter progress, LineageFinisher finisher,
+                 String instance) {
+        this.ledger = ledger;
+        this.links = links;
+        this.pools = pools;
+        this.progress = progress;
+        this.finisher = finisher;
+        this.instance = instance;
+    }
+
+    void persist(List<LinkBatch> batches) throws SQLException {
+        Map<UUID, List<LinkBatch>> byRun = new LinkedHashMap<>();
+        batches.forEach(b -> byRun.computeIfAbsent(b.runId(), id -> new ArrayList<>()).add(b));
+        for (var entry : byRun.entrySet()) {
+            persist(entry.getKey(), entry.getValue());
+        }
+    }
+
+    private void persist(UUID runId, List<LinkBatch> batches) throws SQLException {
+        var run = ledger.find(runId).orElse(null);
+        if (run == null || run.finished()) {
+            log.warn("Lineage run {} is {}: {} messages of it are ignored", runId, run == null ? "unknown here" : "finished",
+                    batches.size());
+            return;
+        }
+        var done = links.done(runId, batches.stream().map(LinkBatch::seq).toList());
+        var fresh = batches.stream().filter(b -> !done.contains(b.seq())).toList();
+        if (!fresh.isEmpty()) {
+            try (Connection target = pools.connect(target(run))) {
+                target.setAutoCommit(false);
+                try {
+                    GraphWriter.write(target, fresh.stream().flatMap(b -> b.links().stream()).toList());
+                    target.commit();
+                } catch (SQLException | RuntimeException e) {
+                    target.rollback();
+                    throw e;
+                }
+            }
+        }
+        var persisted = links.markPersisted(runId, fresh, instance);
+        progress.report(new Progress(run.migrationId(), runId, "persisting", persisted.runDone(), run.planned(), "links",
+                run.startedAt(), "pointer at " + persisted.pointer()));
+        if (persisted.open() == 0) {
+            finisher.finish(runId);
+        }
+    }
+
+    private PgEndpoint target(Run run) {
+        return targets.computeIfAbsent(run.runId(),
+                id -> MessageJson.mapper().readValue(run.command(), StartLineageMigration.class).target());
+    }
+}
