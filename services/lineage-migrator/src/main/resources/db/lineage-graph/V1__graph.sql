@@ -17,6 +17,15 @@ create table if not exists edge (
     primary key (source_otype, source_id, target_otype, target_id, relation_type)
 );
 
+-- Endpoints as the consumers saw them, one row per end of a persisted link (duplicates welcome): the link-nodes
+-- job merges them into node in one set-based statement once the links are in, which costs far less than
+-- upserting nodes message by message.
+create table if not exists node_stage (
+    otype     text    not null,
+    object_id bigint  not null,
+    is_temp   boolean not null
+);
+
 -- Settings the migrator owns; lineage_v3_enabled turns V3 on once validation passes.
 create table if not exists lineage_setting (
     name       text primary key,

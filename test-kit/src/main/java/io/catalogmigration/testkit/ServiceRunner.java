@@ -39,10 +39,25 @@ public final class ServiceRunner {
                                                        String bootstrapServers, Map<String, Object> overrides) {
         ensureControlDatabase(control);
         Map<String, Object> properties = properties(control, bootstrapServers);
+        configName(application).ifPresent(name -> properties.put("spring.config.name", name));
         properties.putAll(overrides);
         // Command-line arguments win over every application.yml, as they would in a deployment.
         String[] args = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
         return new SpringApplicationBuilder(application).registerShutdownHook(false).run(args);
+    }
+
+    /**
+     * Services name their configuration file after themselves (a public static {@code CONFIG} on the application
+     * class), because every service jar on one classpath would otherwise offer the same application.yml.
+     */
+    static java.util.Optional<String> configName(Class<?> application) {
+        try {
+            return java.util.Optional.of((String) application.getField("CONFIG").get(null));
+        } catch (NoSuchFieldException e) {
+            return java.util.Optional.empty();
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(application + ".CONFIG is not readable", e);
+        }
     }
 
     public static void stop(ConfigurableApplicationContext context) {

@@ -1,5 +1,6 @@
 package io.catalogmigration.lineage;
 
+import io.catalogmigration.common.pg.SqlIdentifier;
 import org.postgresql.PGConnection;
 
 import java.io.StringReader;
@@ -10,8 +11,9 @@ import java.util.List;
 /**
  * Writes links into the graph tables inside the caller's transaction. Edges go in with COPY straight into the edge
  * table, as fast as the table allows; only if some are there already (a redelivery) is the COPY rolled back to a
- * savepoint and the edges inserted through a staging table with ON CONFLICT DO NOTHING. Nodes always merge, and
- * a node stays temporary only while every link seen so far says it is.
+ * savepoint and the edges inserted through a staging table with ON CONFLICT DO NOTHING. Endpoints are COPYed into
+ * node_stage; {@link #mergeNodes} turns them into nodes once, where a node stays temporary only if every link that
+ * names it says so.
  */
 final class GraphWriter {
 
@@ -20,9 +22,6 @@ final class GraphWriter {
 
     static void write(Connection connection, List<Link> links) throws SQLException {
         var copy = connection.unwrap(PGConnection.class).getCopyAPI();
-        try (var statement = connection.createStatement()) {
-            statement.execute("create temp table if not exists node_stage (otype text, object_id bigint, is_temp boolean) on commit delete rows");
-        }
         var nodes = new StringBuilder(links.size() * 48);
         var edges = new StringBuilder(links.size() * 48);
         for (Link link : links) {
@@ -32,14 +31,7 @@ final class GraphWriter {
                     .append(escape(link.targetOtype())).append('\t').append(link.target()).append('\t').append(LINEAGE).append('\n');
         }
         try {
-            copy.copyIn("copy node_stage from stdin", new StringReader(nodes.toString()));
-            try (var statement = connection.createStatement()) {
-                statement.execute("""
-                        insert into node (otype, object_id, is_temp)
-                        select otype, object_id, bool_and(is_temp) from node_stage group by otype, object_id order by otype, object_id
-                        on conflict (otype, object_id) do update set is_temp = false
-                        where node.is_temp and not excluded.is_temp""");
-            }
+            copy.copyIn("copy node_stage (otype, object_id, is_temp) from stdin", new StringReader(nodes.toString()));
             var savepoint = connection.setSavepoint();
             try {
                 copy.copyIn("copy edge (source_otype, source_id, target_otype, target_id, relation_type) from stdin",
@@ -54,6 +46,55 @@ final class GraphWriter {
             }
         } catch (java.io.IOException e) {
             throw new SQLException("COPY into the lineage graph failed: " + e.getMessage(), "08006", e);
+        }
+    }
+
+    /**
+     * The link-nodes job's last step: staged endpoints become nodes, in one statement, and the stage is emptied;
+     * returns the node count. Into an empty node table (a first migration) a plain sorted insert does the work of
+     * the upsert at a fraction of its cost.
+     */
+    static long mergeNodes(Connection connection, String workMem) throws SQLException {
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try (var statement = connection.createStatement()) {
+            statement.execute("set local work_mem = '" + workMem.replaceAll("[^0-9A-Za-z]", "") + "'");
+            boolean empty;
+            try (var rs = statement.executeQuery("select not exists (select 1 from node)")) {
+                rs.next();
+                empty = rs.getBoolean(1);
+            }
+            String nodes = "select otype, object_id, bool_and(is_temp) from node_stage group by otype, object_id";
+            String primaryKey = empty ? primaryKeyName(statement) : null;
+            if (primaryKey != null) {
+                // Nobody reads nodes before V3 is on: building the key once after the load is several times cheaper
+                // than maintaining it row by row, and the transaction makes the swap invisible.
+                statement.execute("alter table node drop constraint " + SqlIdentifier.quote(primaryKey));
+                statement.execute("insert into node (otype, object_id, is_temp) " + nodes);
+                statement.execute("alter table node add constraint " + SqlIdentifier.quote(primaryKey)
+                        + " primary key (otype, object_id)");
+            } else {
+                statement.execute("insert into node (otype, object_id, is_temp) " + nodes + """
+                         on conflict (otype, object_id) do update set is_temp = false
+                        where node.is_temp and not excluded.is_temp""");
+            }
+            statement.execute("truncate node_stage");
+            connection.commit();
+            try (var rs = statement.executeQuery("select count(*) from node")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(autoCommit);
+        }
+    }
+
+    private static String primaryKeyName(java.sql.Statement statement) throws SQLException {
+        try (var rs = statement.executeQuery("select conname from pg_constraint where conrelid = 'node'::regclass and contype = 'p'")) {
+            return rs.next() ? rs.getString(1) : null;
         }
     }
 

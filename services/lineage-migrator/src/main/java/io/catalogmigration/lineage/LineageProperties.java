@@ -15,6 +15,7 @@ import java.time.Duration;
  * @param sourceTable         the V2 link table in rosemeta
  * @param expectedLinksPerSecond used for the ETA announced before the first link moves
  * @param probeTimeout        how long the broker probe waits to read back its message
+ * @param workMem             work_mem of the migrator's own sessions, so sorting and grouping links stays in memory
  */
 @ConfigurationProperties("lineage")
 public record LineageProperties(
@@ -26,7 +27,8 @@ public record LineageProperties(
         @DefaultValue("object_lineage_link") String sourceTable,
         @DefaultValue("lineage_v3_enabled") String v3FlagName,
         @DefaultValue("100000") long expectedLinksPerSecond,
-        @DefaultValue("15s") Duration probeTimeout) {
+        @DefaultValue("15s") Duration probeTimeout,
+        @DefaultValue("256MB") String workMem) {
 
     public LineageProperties {
         if (linksPerMessage < 1 || linksPerMessage > 100) {

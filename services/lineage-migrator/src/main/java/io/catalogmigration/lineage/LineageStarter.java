@@ -4,6 +4,7 @@ import io.catalogmigration.common.contract.StartLineageMigration;
 import io.catalogmigration.common.kafka.MessageJson;
 import io.catalogmigration.common.ledger.Run;
 import io.catalogmigration.common.ledger.RunLedger;
+import io.catalogmigration.common.ledger.RunState;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.TableName;
 import io.catalogmigration.common.progress.Progress;
@@ -59,7 +60,13 @@ class LineageStarter {
         }
         var running = ledger.unfinished(Jobs.RUN_KIND).stream().filter(r -> !r.runId().equals(command.commandId())).findFirst();
         if (!ledger.open(command.commandId(), command.migrationId(), Jobs.RUN_KIND, MessageJson.mapper().writeValueAsString(command))) {
-            log.info("StartLineageMigration {} was handled before: ignoring the redelivery", command.commandId());
+            if (ledger.find(command.commandId()).map(r -> r.state() == RunState.QUEUED).orElse(false)) {
+                // An earlier delivery failed before anything was published: the error handler's retry prepares again.
+                log.info("StartLineageMigration {} is delivered again while still being prepared: preparing again", command.commandId());
+                prepare(command);
+            } else {
+                log.info("StartLineageMigration {} was handled before: ignoring the redelivery", command.commandId());
+            }
             return;
         }
         if (running.isPresent()) {
@@ -82,6 +89,8 @@ class LineageStarter {
             return;
         }
         Instant started = Instant.now();
+        log.info("Lineage run {} of migration {}: checking {} and {}, the broker and the V3 tables", runId,
+                command.migrationId(), command.source().describe(), command.target().describe());
         try (Connection target = connector.connect(command.target()); Connection source = connector.connect(command.source())) {
             String broker = probe.check();
             if (broker != null) {
@@ -98,6 +107,7 @@ class LineageStarter {
                         "point source at the rosemeta database, or set lineage.source-table", null, null);
                 return;
             }
+            LinkSource.workMem(source, settings.workMem());
             long bytes = linkSource.totalBytes(source);
             long total = linkSource.distinctLinks(source);
             long pointer = links.pointer();
@@ -121,6 +131,9 @@ class LineageStarter {
                     "check that " + command.source().describe() + " and " + command.target().describe()
                             + " are reachable and the users may read the links and create tables, then send the command again; nothing was written",
                     null, null);
+        } catch (RuntimeException e) {
+            log.warn("Lineage run {}: preparing failed ({}); the command will be delivered again", runId, e.toString());
+            throw e;
         }
     }
 

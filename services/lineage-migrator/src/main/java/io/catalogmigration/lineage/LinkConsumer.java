@@ -62,6 +62,7 @@ class LinkConsumer {
                     batches.size());
             return;
         }
+        long started = System.nanoTime();
         var done = links.done(runId, batches.stream().map(LinkBatch::seq).toList());
         var fresh = batches.stream().filter(b -> !done.contains(b.seq())).toList();
         if (!fresh.isEmpty()) {
@@ -76,7 +77,12 @@ class LinkConsumer {
                 }
             }
         }
+        long written = System.nanoTime();
         var persisted = links.markPersisted(runId, fresh, instance);
+        if (log.isDebugEnabled()) {
+            log.debug("Persisted {} messages ({} links) in {} ms, recorded in {} ms", fresh.size(), persisted.links(),
+                    (written - started) / 1_000_000, (System.nanoTime() - written) / 1_000_000);
+        }
         progress.report(new Progress(run.migrationId(), runId, "persisting", persisted.runDone(), run.planned(), "links",
                 run.startedAt(), "pointer at " + persisted.pointer()));
         if (persisted.open() == 0) {

@@ -74,6 +74,7 @@ class LinkPublisher implements AutoCloseable {
         log.info("Lineage run {}: publishing links from position {} ({} per message)", runId, from, plan.linksPerMessage());
         var batcher = new Batcher(run.migrationId(), runId, plan, from, run.startedAt(), run.planned());
         try (Connection source = connector.connect(command.source())) {
+            LinkSource.workMem(source, settings.workMem());
             LinkSource.find(source, TableName.parse(settings.sourceTable())).stream(source, from, batcher::add);
         }
         batcher.finish();

@@ -23,6 +23,13 @@ final class LinkSource {
         this.targetTemp = table.column("target_is_temp").isPresent() ? "bool_and(target_is_temp)" : "false";
     }
 
+    /** Gives this session room to sort and group the links in memory (the setting lasts for the session only). */
+    static void workMem(Connection connection, String workMem) throws SQLException {
+        try (var statement = connection.createStatement()) {
+            statement.execute("set work_mem = '" + workMem.replaceAll("[^0-9A-Za-z]", "") + "'");
+        }
+    }
+
     /** Null when the table is missing or lacks a link column. */
     static LinkSource find(Connection connection, TableName name) throws SQLException {
         var table = Catalog.find(connection, name);

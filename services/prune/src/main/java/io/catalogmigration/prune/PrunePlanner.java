@@ -7,6 +7,7 @@ import io.catalogmigration.common.contract.StartPrune;
 import io.catalogmigration.common.kafka.MessageJson;
 import io.catalogmigration.common.ledger.Batch;
 import io.catalogmigration.common.ledger.RunLedger;
+import io.catalogmigration.common.ledger.RunState;
 import io.catalogmigration.common.pg.Catalog;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.TableName;
@@ -57,7 +58,13 @@ class PrunePlanner {
             return;
         }
         if (!ledger.open(command.commandId(), command.migrationId(), KIND, MessageJson.mapper().writeValueAsString(command))) {
-            log.info("StartPrune {} of migration {} was handled before: ignoring the redelivery", command.commandId(), command.migrationId());
+            if (ledger.find(command.commandId()).map(r -> r.state() == RunState.QUEUED).orElse(false)) {
+                // An earlier delivery failed before a plan was recorded, so nothing was deleted: plan again.
+                log.info("StartPrune {} is delivered again while still planning: planning again", command.commandId());
+                plan(command, Instant.now());
+            } else {
+                log.info("StartPrune {} of migration {} was handled before: ignoring the redelivery", command.commandId(), command.migrationId());
+            }
             return;
         }
         plan(command, Instant.now());

@@ -1,0 +1,141 @@
+package io.catalogmigration.local;
+
+import io.catalogmigration.common.contract.LineageCommand;
+import io.catalogmigration.common.contract.LineageMigrated;
+import io.catalogmigration.common.contract.PgEndpoint;
+import io.catalogmigration.common.contract.ResetLineagePointer;
+import io.catalogmigration.common.contract.StartLineageMigration;
+import io.catalogmigration.common.contract.Topics;
+import io.catalogmigration.lineage.LineageApplication;
+import io.catalogmigration.testkit.SampleCatalog;
+import io.catalogmigration.testkit.SampleSize;
+import io.catalogmigration.testkit.ServiceRunner;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.postgresql.PGConnection;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Migrates at least 2 million distinct lineage links (generated with duplicates) through the real broker and the
+ * lineage migrator, source and target on separate PostgreSQL servers, then measures the physical limit in the same
+ * run: one COPY of the same distinct links into an identical empty edge table. A second pass with consumer
+ * throttling on reports the heap peak against the threshold. Usage: {@code LineageBenchmark [distinct links]}.
+ */
+public final class LineageBenchmark {
+
+    record Result(long links, long tableBytes, double ours, double limit, double oursSeconds, double peakHeapPercent,
+                  Double throttledPeakHeapPercent, Integer threshold, Double throttledRate, Double pauses) {
+
+        String line() {
+            return String.format(Locale.ROOT, "BENCH lineage ours=%.0f limit=%.0f ratio=%.2f", ours, limit, ours / limit);
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        long links = args.length > 0 ? Long.parseLong(args[0].replace("_", "")) : 2_000_000;
+        System.out.println(run(links, true).line());
+        System.exit(0);
+    }
+
+    static Result run(long distinctLinks, boolean throttledPass) throws Exception {
+        try (var stack = LocalStack.start(true)) {
+            // A fifth of the rows repeat another link, so this many rows give about the wanted distinct links.
+            SampleCatalog.generate(stack.source, new SampleSize(10, 1, 1, 10, 10, 10, 1, (int) Math.ceil(distinctLinks / 0.8), 0.2));
+            long links = stack.source.queryForLong(SampleCatalog.ROSEMETA,
+                    "select count(*) from (select 1 from object_lineage_link group by source, source_otype, target, target_otype) l");
+            long bytes = stack.source.queryForLong(SampleCatalog.ROSEMETA, "select pg_total_relation_size('object_lineage_link')");
+            System.out.printf(Locale.ROOT, "source: %,d rows, %,d distinct links, object_lineage_link %.1f MB%n",
+                    stack.source.queryForLong(SampleCatalog.ROSEMETA, "select count(*) from object_lineage_link"), links, bytes / 1048576.0);
+
+            var service = stack.startService(LineageApplication.class, Map.of());
+            double seconds;
+            double peak;
+            try (var heap = new HeapSampler()) {
+                seconds = migrate(stack, stack.target.createDatabase("lineage_ours"), links);
+                peak = heap.peakPercent();
+            }
+            double ours = links / seconds;
+            double hoursPerGb = (seconds / 3600) / (bytes / (1024.0 * 1024 * 1024));
+            System.out.printf(Locale.ROOT, "ours:  %,d links through Kafka and the service in %.1f s (%,.0f links/s; %.3f hours per GB "
+                    + "of link data, the runbook's figure is about 1); heap peak %.0f%% of %d MB%n", links, seconds, ours, hoursPerGb,
+                    peak, Runtime.getRuntime().maxMemory() >> 20);
+
+            double limitSeconds = copyLimit(stack, links);
+            double limit = links / limitSeconds;
+            System.out.printf(Locale.ROOT, "limit: COPY of the same %,d distinct links into an empty edge table in %.1f s (%,.0f links/s)%n",
+                    links, limitSeconds, limit);
+
+            Double throttledPeak = null;
+            Double throttledRate = null;
+            Double pauses = null;
+            Integer threshold = null;
+            if (throttledPass) {
+                ServiceRunner.stop(service);
+                threshold = Math.max(5, (int) Math.round(peak / 2));
+                var throttled = stack.startService(LineageApplication.class, Map.of("consumer-throttling.enabled", true,
+                        "consumer-throttling.threshold", threshold));
+                send(stack, new ResetLineagePointer(UUID.randomUUID(), "bench-lineage", Instant.now()));
+                try (var heap = new HeapSampler()) {
+                    double throttledSeconds = migrate(stack, stack.target.createDatabase("lineage_throttled"), links);
+                    throttledPeak = heap.peakPercent();
+                    throttledRate = links / throttledSeconds;
+                    pauses = throttled.getBean(MeterRegistry.class).counter("migration.consumer.throttle.pauses").count();
+                }
+                System.out.printf(Locale.ROOT, "throttled: threshold %d%%, %.0f pauses, heap peak %.0f%% (unthrottled %.0f%%), %,.0f links/s%n",
+                        threshold, pauses, throttledPeak, peak, throttledRate);
+            }
+            return new Result(links, bytes, ours, limit, seconds, peak, throttledPeak, threshold, throttledRate, pauses);
+        }
+    }
+
+    private static double migrate(LocalStack stack, PgEndpoint target, long links) {
+        var command = new StartLineageMigration(UUID.randomUUID(), "bench-lineage", Instant.now(),
+                stack.source.endpoint(SampleCatalog.ROSEMETA), target, null);
+        long started = System.nanoTime();
+        var outcome = send(stack, command);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        if (!(outcome instanceof LineageMigrated migrated) || migrated.edges() != links) {
+            throw new IllegalStateException("the migration did not complete exactly: " + outcome);
+        }
+        return seconds;
+    }
+
+    private static io.catalogmigration.common.contract.OutcomeEvent send(LocalStack stack, LineageCommand command) {
+        stack.commands.send(Topics.LINEAGE_COMMAND, LineageCommand.class, command);
+        return stack.events.awaitOutcome(command.commandId(), Duration.ofHours(2));
+    }
+
+    /** The rows are read into memory first, so only the COPY into the edge table is timed. */
+    private static double copyLimit(LocalStack stack, long links) throws Exception {
+        var buffer = new ByteArrayOutputStream();
+        try (var source = stack.source.connect(SampleCatalog.ROSEMETA)) {
+            source.unwrap(PGConnection.class).getCopyAPI().copyOut("copy (select source_otype, source, target_otype, target, 1 "
+                    + "from object_lineage_link group by source, source_otype, target, target_otype) to stdout", buffer);
+        }
+        var limitDb = stack.target.createDatabase("lineage_limit");
+        try (var in = LineageBenchmark.class.getClassLoader().getResourceAsStream("db/lineage-graph/V1__graph.sql")) {
+            stack.target.execute(limitDb.database(), new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+        try (var target = stack.target.connect(limitDb.database())) {
+            long started = System.nanoTime();
+            long copied = target.unwrap(PGConnection.class).getCopyAPI().copyIn(
+                    "copy edge (source_otype, source_id, target_otype, target_id, relation_type) from stdin",
+                    new ByteArrayInputStream(buffer.toByteArray()));
+            double seconds = (System.nanoTime() - started) / 1e9;
+            if (copied != links) {
+                throw new IllegalStateException("COPY wrote " + copied + " rows, expected " + links);
+            }
+            return seconds;
+        }
+    }
+
+    private LineageBenchmark() {
+    }
+}

@@ -1,0 +1,242 @@
+package io.catalogmigration.provisioner;
+
+import io.catalogmigration.common.contract.DeprovisionTarget;
+import io.catalogmigration.common.contract.PgEndpoint;
+import io.catalogmigration.common.contract.ProvisionCommand;
+import io.catalogmigration.common.contract.ProvisionTarget;
+import io.catalogmigration.common.contract.ProvisionedResources;
+import io.catalogmigration.common.contract.TargetDeprovisioned;
+import io.catalogmigration.common.contract.TargetPlan;
+import io.catalogmigration.common.contract.TargetProvisioned;
+import io.catalogmigration.common.pg.PgConnector;
+import io.catalogmigration.common.pg.SqlIdentifier;
+import org.postgresql.PGConnection;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The {@code local} provider: a PostgreSQL server stands in for RDS. The application role and the databases are
+ * created on it (the role owns them, as on the runbook's RDS), each marked with a comment naming the migration,
+ * which plays the part of the AWS tag: only marked objects are adopted or dropped.
+ */
+class LocalTarget {
+
+    static final int PROVISION_STEPS = 2;
+    static final int DEPROVISION_STEPS = 3;
+
+    private final PgConnector connector;
+    private final ProvisionerProperties settings;
+
+    LocalTarget(PgConnector connector, ProvisionerProperties settings) {
+        this.connector = connector;
+        this.settings = settings;
+    }
+
+    TargetProvisioned provision(ProvisionTarget command, TargetPlan plan, RunSteps run) {
+        PgEndpoint target = command.target();
+        String user = settings.appUser();
+        String marker = Ownership.localMarker(command.migrationId());
+        Path secret = secretFile(command.migrationId());
+        try (Connection connection = connector.connect(target)) {
+            ensureRole(connection, user, marker, secret, run);
+            run.step("role", "role " + user + " can log in on " + target.host() + ":" + target.port()
+                    + "; its password is in " + secret);
+            for (String database : settings.databases()) {
+                ensureDatabase(connection, database, user, marker, run);
+            }
+            run.step("databases", "databases " + settings.databases() + " exist, owned by " + user);
+        } catch (SQLException e) {
+            throw failure("create the role and databases on", target, e);
+        }
+        return new TargetProvisioned(UUID.randomUUID(), command.migrationId(), Instant.now(), run.runId(), ProvisionCommand.LOCAL,
+                target.host(), target.port(), settings.databases(), target.user(), target.passwordRef(), user, "file:" + secret,
+                new ProvisionedResources(null, null, null, null, null, null, null, null), plan, run.notes());
+    }
+
+    private void ensureRole(Connection connection, String user, String marker, Path secret, RunSteps run) throws SQLException {
+        var existing = roleMarking(connection, user);
+        if (existing.isPresent()) {
+            requireMarked(existing.get(), marker, "role " + user);
+            if (Files.exists(secret)) {
+                run.resource("role " + user, true);
+                return;
+            }
+            // Ours, but the password file is gone: the password is unknown to everyone, so a new one is set.
+            String password = Passwords.generate();
+            SecretFile.write(secret, password);
+            setPassword(connection, user, password);
+            run.resource("role " + user, true);
+            run.note("the password file of role " + user + " was missing: a new password was set and written to " + secret);
+            return;
+        }
+        // The file first: a crash after it leaves a file nobody uses, never a role whose password nobody knows.
+        String password = Passwords.generate();
+        SecretFile.write(secret, password);
+        connection.setAutoCommit(false);
+        try (var statement = connection.createStatement()) {
+            statement.execute("create role " + SqlIdentifier.quote(user) + " login");
+            statement.execute("comment on role " + SqlIdentifier.quote(user) + " is " + literal(marker));
+            setPassword(connection, user, password);
+            connection.commit();
+        } catch (SQLException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
+        }
+        run.resource("role " + user, false);
+    }
+
+    /**
+     * The driver hashes the password (SCRAM-SHA-256) before sending it, so the server, its logs and
+     * pg_stat_activity only ever see the verifier. CREATE ROLE cannot bind a parameter; this needs none.
+     */
+    private static void setPassword(Connection connection, String user, String password) throws SQLException {
+        connection.unwrap(PGConnection.class).alterUserPassword(user, password.toCharArray(), "scram-sha-256");
+    }
+
+    private void ensureDatabase(Connection connection, String database, String user, String marker, RunSteps run)
+            throws SQLException {
+        var existing = databaseMarking(connection, database);
+        if (existing.isPresent()) {
+            var found = existing.get();
+            // A crash between CREATE DATABASE and its COMMENT leaves it unmarked but owned by our role: still ours.
+            if (found.comment() == null && user.equals(found.owner())) {
+                markDatabase(connection, database, marker);
+            } else {
+                requireMarked(found.comment() == null ? "" : found.comment(), marker, "database " + database);
+            }
+            run.resource("database " + database, true);
+            return;
+        }
+        try (var statement = connection.createStatement()) {
+            statement.execute("create database " + SqlIdentifier.quote(database) + " owner " + SqlIdentifier.quote(user));
+        }
+        markDatabase(connection, database, marker);
+        run.resource("database " + database, false);
+    }
+
+    TargetDeprovisioned deprovision(DeprovisionTarget command, RunSteps run) {
+        PgEndpoint target = command.target();
+        String user = settings.appUser();
+        String marker = Ownership.localMarker(command.migrationId());
+        List<String> deleted = new ArrayList<>();
+        List<String> gone = new ArrayList<>();
+        List<String> kept = new ArrayList<>();
+        try (Connection connection = connector.connect(target)) {
+            for (String database : settings.databases()) {
+                var found = databaseMarking(connection, database);
+                if (found.isEmpty()) {
+                    gone.add("database " + database);
+                } else if (!marker.equals(found.get().comment())) {
+                    kept.add("database " + database);
+                } else {
+                    drop(connection, database);
+                    deleted.add("database " + database);
+                }
+            }
+            run.step("databases", "databases handled: deleted " + deleted);
+            var role = roleMarking(connection, user);
+            if (role.isEmpty()) {
+                gone.add("role " + user);
+            } else if (!marker.equals(role.get())) {
+                kept.add("role " + user);
+            } else {
+                try (var statement = connection.createStatement()) {
+                    statement.execute("drop role " + SqlIdentifier.quote(user));
+                }
+                deleted.add("role " + user);
+            }
+            run.step("role", "role " + user + " handled");
+        } catch (SQLException e) {
+            throw failure("drop the role and databases on", target, e);
+        }
+        Path secret = secretFile(command.migrationId());
+        try {
+            (Files.deleteIfExists(secret) ? deleted : gone).add("secret file " + secret);
+        } catch (IOException e) {
+            run.note("could not delete " + secret + " (" + e.getClass().getSimpleName() + "): delete it by hand");
+        }
+        run.step("secret", "secret file " + secret + " handled");
+        kept.forEach(k -> run.note("left alone, not marked for migration " + command.migrationId() + ": " + k));
+        return new TargetDeprovisioned(UUID.randomUUID(), command.migrationId(), Instant.now(), run.runId(),
+                ProvisionCommand.LOCAL, List.copyOf(deleted), List.copyOf(gone), List.copyOf(kept), null);
+    }
+
+    /** As the runbook's reset: end the sessions that would block the drop, then drop. */
+    private static void drop(Connection connection, String database) throws SQLException {
+        try (var ps = connection.prepareStatement(
+                "select pg_terminate_backend(pid) from pg_stat_activity where datname = ? and pid <> pg_backend_pid()")) {
+            ps.setString(1, database);
+            ps.execute();
+        }
+        try (var statement = connection.createStatement()) {
+            statement.execute("drop database if exists " + SqlIdentifier.quote(database) + " with (force)");
+        }
+    }
+
+    Path secretFile(String migrationId) {
+        return settings.local().secretDirectory().toAbsolutePath().resolve(migrationId + "-" + settings.appUser() + ".password");
+    }
+
+    private record Marking(String owner, String comment) {
+    }
+
+    private static Optional<Marking> databaseMarking(Connection connection, String database) throws SQLException {
+        try (var ps = connection.prepareStatement("""
+                select pg_get_userbyid(datdba), shobj_description(oid, 'pg_database') from pg_database where datname = ?""")) {
+            ps.setString(1, database);
+            try (var rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new Marking(rs.getString(1), rs.getString(2))) : Optional.empty();
+            }
+        }
+    }
+
+    /** The role's comment ("" when it has none), or empty when there is no such role. */
+    private static Optional<String> roleMarking(Connection connection, String role) throws SQLException {
+        try (var ps = connection.prepareStatement("select shobj_description(oid, 'pg_authid') from pg_roles where rolname = ?")) {
+            ps.setString(1, role);
+            try (var rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1) == null ? "" : rs.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
+    private static void markDatabase(Connection connection, String database, String marker) throws SQLException {
+        try (var statement = connection.createStatement()) {
+            statement.execute("comment on database " + SqlIdentifier.quote(database) + " is " + literal(marker));
+        }
+    }
+
+    private static void requireMarked(String comment, String marker, String what) {
+        if (!marker.equals(comment)) {
+            throw new ProvisionProblem(what + " already exists on the target and is not marked as this migration's (its comment is '"
+                    + comment + "')", "use a fresh target server, or drop " + what + " if you know it is a leftover, then send "
+                    + "the command again with a new commandId", null);
+        }
+    }
+
+    /** COMMENT cannot bind parameters: an escape-string literal, whatever standard_conforming_strings says. */
+    static String literal(String value) {
+        if (value.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("a PostgreSQL string cannot contain NUL");
+        }
+        return "E'" + value.replace("\\", "\\\\").replace("'", "''") + "'";
+    }
+
+    private static ProvisionProblem failure(String doing, PgEndpoint target, SQLException e) {
+        return new ProvisionProblem("cannot " + doing + " " + target.describe() + ": " + e.getMessage() + " (SQLSTATE "
+                + e.getSQLState() + ")", "check that the target is reachable and that " + target.user()
+                + " may create roles and databases (CREATEROLE, CREATEDB or superuser), then send the command again with a "
+                + "new commandId: what exists is adopted", null);
+    }
+}

@@ -1,0 +1,68 @@
+package io.catalogmigration.provisioner;
+
+import io.catalogmigration.common.contract.OutcomeEvent;
+import io.catalogmigration.common.contract.ProvisionFailed;
+import io.catalogmigration.common.contract.TargetDeprovisioned;
+import io.catalogmigration.common.contract.TargetPlanned;
+import io.catalogmigration.common.contract.TargetProvisioned;
+import io.catalogmigration.common.kafka.MessageJson;
+import io.catalogmigration.common.kafka.MessagePublisher;
+import io.catalogmigration.common.ledger.RunLedger;
+import io.catalogmigration.common.ledger.RunStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** The one outcome of a run: published first (at least once), then recorded as the run's end in the ledger. */
+class ProvisionOutcomes {
+
+    private static final Logger log = LoggerFactory.getLogger(ProvisionOutcomes.class);
+
+    private final MessagePublisher publisher;
+    private final RunLedger ledger;
+
+    ProvisionOutcomes(MessagePublisher publisher, RunLedger ledger) {
+        this.publisher = publisher;
+        this.ledger = ledger;
+    }
+
+    void failed(UUID runId, String migrationId, String command, String provider, ProvisionProblem problem,
+                List<String> resourcesLeft) {
+        log.error("Provisioner run {} ({}) of migration {} FAILED: {}. What to do: {}{}", runId, command, migrationId,
+                problem.reason(), problem.action(), resourcesLeft.isEmpty() ? "" : ". Resources of this migration: " + resourcesLeft);
+        var event = new ProvisionFailed(UUID.randomUUID(), migrationId, Instant.now(), runId, command, provider,
+                problem.reason(), problem.action(), problem.awsErrorCode(), List.copyOf(resourcesLeft));
+        finish(event, RunStatus.FAILED, "Failed: " + problem.reason());
+    }
+
+    void planned(TargetPlanned event) {
+        log.info("Provisioner run {} of migration {}: planned {} GiB on {} with {} workers. {}", event.runId(),
+                event.migrationId(), event.plan().storageGb(), event.plan().instanceClass(), event.plan().migrationWorkers(),
+                String.join("; ", event.plan().reasoning()));
+        finish(event, RunStatus.SUCCEEDED, "Planned %d GiB, %s, %d workers".formatted(event.plan().storageGb(),
+                event.plan().instanceClass(), event.plan().migrationWorkers()));
+    }
+
+    void provisioned(TargetProvisioned event) {
+        String summary = "Target ready (%s): %s:%d, databases %s, app user %s with its password at %s".formatted(
+                event.provider(), event.host(), event.port(), event.databases(), event.appUser(), event.appUserSecretRef());
+        log.info("Provisioner run {} of migration {}: {}", event.runId(), event.migrationId(), summary);
+        finish(event, RunStatus.SUCCEEDED, summary);
+    }
+
+    void deprovisioned(TargetDeprovisioned event) {
+        String summary = "Removed %s; already gone: %s; left alone (not this migration's): %s".formatted(
+                event.deleted(), event.alreadyGone(), event.kept());
+        log.info("Provisioner run {} of migration {}: {}", event.runId(), event.migrationId(), summary);
+        finish(event, RunStatus.SUCCEEDED, summary);
+    }
+
+    private void finish(OutcomeEvent event, RunStatus status, String summary) {
+        publisher.outcome(event);
+        ledger.say(event.runId(), summary);
+        ledger.finish(event.runId(), status, summary, MessageJson.mapper().writeValueAsString(event));
+    }
+}

@@ -1,0 +1,42 @@
+package io.catalogmigration.provisioner;
+
+import io.catalogmigration.common.contract.ProvisionCommand;
+import io.catalogmigration.common.kafka.MessageJson;
+import io.catalogmigration.common.ledger.Run;
+import io.catalogmigration.common.ledger.RunLedger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+
+/**
+ * On start, runs again every run an earlier instance left unfinished. Nothing is replayed step by step: every step
+ * looks for what exists and adopts it, so running the whole command again continues where it stopped.
+ */
+class ProvisionRecovery {
+
+    private static final Logger log = LoggerFactory.getLogger(ProvisionRecovery.class);
+
+    private final RunLedger ledger;
+    private final ProvisionRuns runs;
+
+    ProvisionRecovery(RunLedger ledger, ProvisionRuns runs) {
+        this.ledger = ledger;
+        this.runs = runs;
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void resumeUnfinishedRuns() {
+        for (Run run : ledger.unfinished(ProvisionRuns.KIND)) {
+            log.info("Resuming provisioner run {} of migration {} ({} / {})", run.runId(), run.migrationId(), run.state(),
+                    run.stage());
+            try {
+                ledger.say(run.runId(), "resumed after a restart");
+                runs.submit(MessageJson.mapper().readValue(run.command(), ProvisionCommand.class));
+            } catch (RuntimeException e) {
+                log.error("Could not resume provisioner run {}: {}. It stays unfinished; send the command again with a new "
+                        + "commandId to start over (what exists is adopted).", run.runId(), e.getMessage(), e);
+            }
+        }
+    }
+}

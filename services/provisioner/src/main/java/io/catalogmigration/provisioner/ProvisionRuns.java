@@ -1,0 +1,190 @@
+package io.catalogmigration.provisioner;
+
+import io.catalogmigration.common.contract.DeprovisionTarget;
+import io.catalogmigration.common.contract.PgEndpoint;
+import io.catalogmigration.common.contract.PlanTarget;
+import io.catalogmigration.common.contract.ProvisionCommand;
+import io.catalogmigration.common.contract.ProvisionTarget;
+import io.catalogmigration.common.contract.SizingInputs;
+import io.catalogmigration.common.contract.TargetPlan;
+import io.catalogmigration.common.contract.TargetPlanned;
+import io.catalogmigration.common.kafka.MessageJson;
+import io.catalogmigration.common.ledger.RunLedger;
+import io.catalogmigration.common.progress.ProgressReporter;
+import io.catalogmigration.common.secret.SecretUnavailableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.task.TaskExecutor;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.StringJoiner;
+import java.util.UUID;
+
+/**
+ * Opens a run per command (idempotent on commandId) and carries it out on the provisioning thread, away from the
+ * Kafka listener: creating an RDS instance takes longer than a consumer may stay away from its poll loop. Whatever
+ * happens, a run ends with exactly one outcome, unless the service stops mid-run; then it stays unfinished in the
+ * ledger and {@link ProvisionRecovery} runs it again (every step adopts what exists).
+ */
+class ProvisionRuns {
+
+    static final String KIND = "provisioner";
+
+    private static final Logger log = LoggerFactory.getLogger(ProvisionRuns.class);
+
+    private final ProvisionerProperties settings;
+    private final RunLedger ledger;
+    private final ProgressReporter progress;
+    private final SourceSurvey survey;
+    private final AwsProvisioner aws;
+    private final AwsDeprovisioner awsRemoval;
+    private final LocalTarget local;
+    private final ProvisionOutcomes outcomes;
+    private final TaskExecutor executor;
+
+    ProvisionRuns(ProvisionerProperties settings, RunLedger ledger, ProgressReporter progress, SourceSurvey survey,
+                  AwsProvisioner aws, AwsDeprovisioner awsRemoval, LocalTarget local, ProvisionOutcomes outcomes,
+                  TaskExecutor executor) {
+        this.settings = settings;
+        this.ledger = ledger;
+        this.progress = progress;
+        this.survey = survey;
+        this.aws = aws;
+        this.awsRemoval = awsRemoval;
+        this.local = local;
+        this.outcomes = outcomes;
+        this.executor = executor;
+    }
+
+    void start(ProvisionCommand command) {
+        String type = command.getClass().getSimpleName();
+        if (command.commandId() == null || command.migrationId() == null || command.migrationId().isBlank()) {
+            log.error("{} without commandId or migrationId ignored: every command needs both (nothing was changed)", type);
+            return;
+        }
+        if (!ledger.open(command.commandId(), command.migrationId(), KIND, MessageJson.mapper().writeValueAsString(command))) {
+            log.info("{} {} of migration {} was handled before: ignoring the redelivery", type, command.commandId(),
+                    command.migrationId());
+            return;
+        }
+        submit(command);
+    }
+
+    void submit(ProvisionCommand command) {
+        executor.execute(() -> run(command));
+    }
+
+    /** Runs a command to its one outcome. Called again for an unfinished run on restart. */
+    void run(ProvisionCommand command) {
+        UUID runId = command.commandId();
+        try {
+            Runnable outcome = carryOut(command);
+            if (outcome != null) {
+                outcome.run();
+            }
+        } catch (RuntimeException e) {
+            // Only publishing the outcome gets here: the work is done, so the run stays unfinished and is run again
+            // (adopting everything) at the next start, rather than be reported as failed.
+            log.error("Provisioner run {} of migration {} could not record its outcome: {}. It stays unfinished and runs "
+                    + "again when the service restarts.", runId, command.migrationId(), e.getMessage(), e);
+        } finally {
+            progress.forget(runId);
+        }
+    }
+
+    /** Does the work and decides the outcome; null when the service is stopping and the run must stay unfinished. */
+    private Runnable carryOut(ProvisionCommand command) {
+        UUID runId = command.commandId();
+        String provider = provider(command);
+        String type = type(command);
+        var steps = new RunSteps(ledger, progress, runId, command.migrationId(), steps(command, provider));
+        try {
+            var problems = CommandCheck.problems(command, provider);
+            if (!problems.isEmpty()) {
+                throw new ProvisionProblem("invalid " + type + ": " + String.join("; ", problems),
+                        "correct the command and send it again with a new commandId; nothing was created", null);
+            }
+            if (command instanceof PlanTarget plan) {
+                var target = plan(runId, plan.source(), plan.objectCount(), plan.concurrentUsers(), plan.sourceCpuCount(),
+                        "PLANNED", steps);
+                var event = new TargetPlanned(UUID.randomUUID(), plan.migrationId(), Instant.now(), runId, target.plan());
+                return () -> outcomes.planned(event);
+            }
+            if (command instanceof ProvisionTarget provision) {
+                var target = plan(runId, provision.source(), provision.objectCount(), provision.concurrentUsers(),
+                        provision.sourceCpuCount(), "PROVISIONING", steps);
+                var event = ProvisionCommand.AWS.equals(provider)
+                        ? aws.provision(provision, target.plan(), target.sourceMajor(), steps)
+                        : local.provision(provision, target.plan(), steps);
+                return () -> outcomes.provisioned(event);
+            }
+            var deprovision = (DeprovisionTarget) command;
+            ledger.start(runId, "DEPROVISIONING", steps.total(), null, List.of());
+            var event = ProvisionCommand.AWS.equals(provider)
+                    ? awsRemoval.deprovision(deprovision, steps) : local.deprovision(deprovision, steps);
+            return () -> outcomes.deprovisioned(event);
+        } catch (ProvisionProblem problem) {
+            return () -> outcomes.failed(runId, command.migrationId(), type, provider, problem, steps.resources());
+        } catch (SecretUnavailableException e) {
+            var problem = new ProvisionProblem(e.getMessage(),
+                    "make the secret available to the provisioner, then send the command again with a new commandId", null);
+            return () -> outcomes.failed(runId, command.migrationId(), type, provider, problem, steps.resources());
+        } catch (RuntimeException e) {
+            if (Interruption.stopping(e)) {
+                log.warn("Provisioner run {} of migration {} stopped with the service mid-run; it resumes when the service "
+                        + "starts again", runId, command.migrationId());
+                return null;
+            }
+            log.error("Provisioner run {} hit an unexpected error", runId, e);
+            var problem = new ProvisionProblem("unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage(),
+                    "look at the provisioner's log for this run, fix the cause, then send the command again with a new "
+                            + "commandId: what exists is adopted", null);
+            return () -> outcomes.failed(runId, command.migrationId(), type, provider, problem, steps.resources());
+        }
+    }
+
+    private record Planned(TargetPlan plan, int sourceMajor) {
+    }
+
+    /** Measures the source and sizes the target; the plan is recorded in the ledger before anything is created. */
+    private Planned plan(UUID runId, PgEndpoint source, Long objectCount,
+                         Integer concurrentUsers, Integer sourceCpuCount, String stage, RunSteps steps) {
+        var facts = survey.measure(source, settings.databases());
+        var sizes = new StringJoiner(", ");
+        facts.databaseBytes().forEach((name, bytes) -> sizes.add(name + " " + Sizing.gib(bytes)));
+        steps.step("measuring", "source " + source.describe() + ": " + sizes + ", PostgreSQL " + facts.serverVersion());
+        var inputs = new SizingInputs(facts.databaseBytes(), objectCount != null ? objectCount : facts.rowEstimate(),
+                objectCount == null, concurrentUsers != null ? concurrentUsers : settings.sizing().defaultConcurrentUsers(),
+                sourceCpuCount != null ? sourceCpuCount : settings.sizing().defaultSourceCpus(), facts.serverVersion());
+        var plan = Sizing.plan(inputs, settings, sourceCpuCount != null, concurrentUsers != null);
+        ledger.start(runId, stage, steps.total(), MessageJson.mapper().writeValueAsString(plan), List.of());
+        steps.step("planning", "planned %d GiB, %s, %d workers".formatted(plan.storageGb(), plan.instanceClass(),
+                plan.migrationWorkers()));
+        return new Planned(plan, facts.major());
+    }
+
+    /** Null for PlanTarget, which creates nothing anywhere. */
+    private String provider(ProvisionCommand command) {
+        if (command instanceof PlanTarget) {
+            return null;
+        }
+        String named = command instanceof ProvisionTarget p ? p.provider() : ((DeprovisionTarget) command).provider();
+        return named == null ? settings.provider() : named;
+    }
+
+    private static int steps(ProvisionCommand command, String provider) {
+        boolean aws = ProvisionCommand.AWS.equals(provider);
+        if (command instanceof ProvisionTarget) {
+            return 2 + (aws ? AwsProvisioner.STEPS : LocalTarget.PROVISION_STEPS);
+        }
+        if (command instanceof DeprovisionTarget) {
+            return aws ? AwsDeprovisioner.STEPS : LocalTarget.DEPROVISION_STEPS;
+        }
+        return 2;
+    }
+
+    private static String type(ProvisionCommand command) {
+        return command.getClass().getSimpleName();
+    }
+}
