@@ -1,6 +1,10 @@
 package io.catalogmigration.local;
 
+import io.catalogmigration.common.contract.LineageCommand;
+import io.catalogmigration.common.contract.LineageMigrated;
+import io.catalogmigration.common.contract.LineageMigrationFailed;
 import io.catalogmigration.common.contract.OutcomeEvent;
+import io.catalogmigration.common.contract.StartLineageMigration;
 import io.catalogmigration.common.contract.PruneCommand;
 import io.catalogmigration.common.contract.PruneCompleted;
 import io.catalogmigration.common.contract.PruneFailed;
@@ -8,6 +12,7 @@ import io.catalogmigration.common.contract.PruneMode;
 import io.catalogmigration.common.contract.PrunedTable;
 import io.catalogmigration.common.contract.StartPrune;
 import io.catalogmigration.common.contract.Topics;
+import io.catalogmigration.lineage.LineageApplication;
 import io.catalogmigration.prune.PruneApplication;
 import io.catalogmigration.testkit.SampleCatalog;
 import io.catalogmigration.testkit.SampleSize;
@@ -28,7 +33,7 @@ public final class LocalRun {
 
     public static void main(String[] args) {
         long rows = args.length > 0 ? Long.parseLong(args[0].replace("_", "")) : 250_000;
-        System.exit(run(rows).stream().allMatch(o -> o instanceof PruneCompleted) ? 0 : 1);
+        System.exit(run(rows).stream().noneMatch(LocalRun::failed) ? 0 : 1);
     }
 
     /** Runs every step that exists so far and returns their outcomes, in order. */
@@ -50,18 +55,33 @@ public final class LocalRun {
             say("Step 1, prune: purge");
             var purge = run(stack, new StartPrune(UUID.randomUUID(), migrationId, Instant.now(), endpoint, List.of(), PruneMode.PURGE, null));
 
+            stack.startService(LineageApplication.class, Map.of());
+            say("Lineage V2 to V3: %,d link rows in object_lineage_link", sample.size().lineageLinks());
+            var lineage = run(stack, new StartLineageMigration(UUID.randomUUID(), migrationId, Instant.now(), endpoint,
+                    sample.endpoint(SampleCatalog.LINEAGE), null));
+
             System.out.println();
             System.out.println("==== Report (migration " + migrationId + ") ====");
             report(dryRun);
             report(purge);
+            report(lineage);
             System.out.printf(Locale.ROOT, "Whole local run: %.1f s%n", (System.nanoTime() - started) / 1e9);
-            return List.of(dryRun, purge);
+            return List.of(dryRun, purge, lineage);
         }
     }
 
     private static OutcomeEvent run(LocalStack stack, StartPrune command) {
         stack.commands.send(Topics.PRUNE_COMMAND, PruneCommand.class, command);
         return stack.events.awaitOutcome(command.commandId(), Duration.ofMinutes(30));
+    }
+
+    private static OutcomeEvent run(LocalStack stack, StartLineageMigration command) {
+        stack.commands.send(Topics.LINEAGE_COMMAND, LineageCommand.class, command);
+        return stack.events.awaitOutcome(command.commandId(), Duration.ofMinutes(30));
+    }
+
+    static boolean failed(OutcomeEvent outcome) {
+        return outcome instanceof PruneFailed || outcome instanceof LineageMigrationFailed;
     }
 
     private static void report(OutcomeEvent outcome) {
@@ -74,6 +94,13 @@ public final class LocalRun {
             }
         } else if (outcome instanceof PruneFailed failed) {
             System.out.println("prune FAILED: " + failed.reason());
+            System.out.println("  what to do: " + failed.action());
+        } else if (outcome instanceof LineageMigrated migrated) {
+            System.out.printf(Locale.ROOT, "lineage: %,d distinct links migrated as %,d edges and %,d nodes in %,d messages, "
+                    + "%.1f s; validation passed, V3 enabled%n", migrated.sourceLinks(), migrated.edges(), migrated.nodes(),
+                    migrated.messages(), migrated.elapsedMillis() / 1000.0);
+        } else if (outcome instanceof LineageMigrationFailed failed) {
+            System.out.println("lineage FAILED: " + failed.reason());
             System.out.println("  what to do: " + failed.action());
         }
     }

@@ -1,5 +1,6 @@
 package io.catalogmigration.local;
 
+import io.catalogmigration.common.contract.LineageMigrated;
 import io.catalogmigration.common.contract.PruneCompleted;
 import io.catalogmigration.common.contract.PruneMode;
 import org.junit.jupiter.api.Test;
@@ -12,10 +13,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LocalRunSmokeTest {
 
     @Test
-    void theLocalRunDryRunsThenPurgesASampleCatalog() {
+    void theLocalRunPrunesASampleCatalogThenMigratesItsLineage() {
         var outcomes = LocalRun.run(20_000);
 
-        assertThat(outcomes).hasSize(2).allMatch(PruneCompleted.class::isInstance);
+        assertThat(outcomes).hasSize(3).noneMatch(LocalRun::failed);
+        assertThat(outcomes.get(2)).isInstanceOfSatisfying(LineageMigrated.class,
+                lineage -> assertThat(lineage.edges()).isPositive().isEqualTo(lineage.sourceLinks()));
         var dryRun = (PruneCompleted) outcomes.get(0);
         var purge = (PruneCompleted) outcomes.get(1);
         assertThat(dryRun.mode()).isEqualTo(PruneMode.DRY_RUN);
@@ -30,5 +33,15 @@ class LocalRunSmokeTest {
         assertThat(result.rowsDeleted()).isPositive().isEqualTo(result.limitRowsDeleted());
         assertThat(result.longestWriterWait()).isLessThan(Duration.ofSeconds(1));
         assertThat(result.line()).matches("BENCH prune ours=\\d+ limit=\\d+ ratio=\\d+\\.\\d\\d");
+    }
+
+    @Test
+    void theLineageBenchmarkMovesEveryLinkAndMeasuresTheCopyLimit() throws Exception {
+        var result = LineageBenchmark.run(20_000, false);
+
+        assertThat(result.links()).isBetween(19_000L, 21_000L);
+        assertThat(result.ours()).isPositive();
+        assertThat(result.limit()).isPositive();
+        assertThat(result.line()).matches("BENCH lineage ours=\\d+ limit=\\d+ ratio=\\d+\\.\\d\\d");
     }
 }
