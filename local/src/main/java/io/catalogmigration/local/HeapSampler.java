@@ -1,20 +1,28 @@
 package io.catalogmigration.local;
 
+import io.catalogmigration.common.throttle.HeapGauge;
+
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Samples the heap in use every few milliseconds and keeps the peak, as a percentage of the maximum heap. */
+/**
+ * Samples the heap every few milliseconds and keeps two peaks, as percentages of the maximum heap: heap in use at
+ * any instant (garbage included) and heap still in use after a collection (what the consumer throttle watches).
+ */
 final class HeapSampler implements AutoCloseable {
 
-    private final AtomicLong peak = new AtomicLong();
+    private final AtomicLong peakUsed = new AtomicLong();
+    private final AtomicLong peakLiveBasisPoints = new AtomicLong();
     private final Thread thread;
     private volatile boolean running = true;
 
     HeapSampler() {
         var memory = ManagementFactory.getMemoryMXBean();
+        var gauge = new HeapGauge();
         thread = new Thread(() -> {
             while (running) {
-                peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                peakUsed.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                peakLiveBasisPoints.accumulateAndGet(Math.round(gauge.getAsDouble() * 100), Math::max);
                 try {
                     Thread.sleep(20);
                 } catch (InterruptedException e) {
@@ -27,7 +35,11 @@ final class HeapSampler implements AutoCloseable {
     }
 
     double peakPercent() {
-        return 100.0 * peak.get() / Runtime.getRuntime().maxMemory();
+        return 100.0 * peakUsed.get() / Runtime.getRuntime().maxMemory();
+    }
+
+    double peakLivePercent() {
+        return peakLiveBasisPoints.get() / 100.0;
     }
 
     @Override

@@ -33,12 +33,16 @@ class BrokerProbe {
         this.timeout = timeout;
     }
 
+    /** The probe message: {"probe": "<key>"}. */
+    record Probe(String probe) {
+    }
+
     /** Null when the probe came back; otherwise what went wrong. */
     String check() {
         String key = "probe-" + UUID.randomUUID();
         RecordMetadata sent;
         try {
-            sent = ((org.springframework.kafka.support.SendResult<?, ?>) publisher.sendAsync(TOPIC, key, Map.of("probe", key))
+            sent = ((org.springframework.kafka.support.SendResult<?, ?>) publisher.sendAsync(TOPIC, key, new Probe(key))
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS)).getRecordMetadata();
         } catch (Exception e) {
             return "the broker did not accept a probe message within " + timeout.toSeconds() + " s (" + e.getClass().getSimpleName() + ")";

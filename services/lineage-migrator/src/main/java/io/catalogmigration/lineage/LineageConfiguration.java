@@ -77,7 +77,7 @@ class LineageConfiguration {
         return new LineageFinisher(settings, ledger, jdbc, connector, outcomes);
     }
 
-    @Bean(destroyMethod = "close")
+    @Bean
     LinkPublisher linkPublisher(LineageProperties settings, RunLedger ledger, LinkLedger links, PgConnector connector,
                                 MessagePublisher publisher, ProgressReporter progress, LineageFinisher finisher,
                                 LineageOutcomes outcomes) {

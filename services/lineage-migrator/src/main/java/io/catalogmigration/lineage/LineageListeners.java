@@ -5,6 +5,7 @@ import io.catalogmigration.common.contract.ResetLineagePointer;
 import io.catalogmigration.common.contract.StartLineageMigration;
 import io.catalogmigration.common.contract.Topics;
 import io.catalogmigration.common.contract.ValidateLineage;
+import io.catalogmigration.common.kafka.InvalidMessageException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.listener.BatchListenerFailedException;
@@ -47,7 +48,9 @@ class LineageListeners {
             LinkBatch batch = records.get(i).value();
             if (batch == null) {
                 consumer.persist(readable);
-                throw new BatchListenerFailedException("unreadable lineage work record", i);
+                // Not retryable: the dead-letter recoverer finds the deserialization failure in the record's headers.
+                throw new BatchListenerFailedException("unreadable lineage work record",
+                        new InvalidMessageException("message " + i + " of the poll could not be read as a LinkBatch"), i);
             }
             readable.add(batch);
         }

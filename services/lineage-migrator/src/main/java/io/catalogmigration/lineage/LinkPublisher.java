@@ -11,6 +11,7 @@ import io.catalogmigration.common.progress.Progress;
 import io.catalogmigration.common.progress.ProgressReporter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
 
 import java.sql.Connection;
 import java.util.ArrayList;
@@ -26,7 +27,7 @@ import java.util.concurrent.Executors;
  * ledger before it is sent, so a consumer never persists a message the ledger does not know. Runs on its own
  * thread so the command listener stays free (a second START is refused, not queued).
  */
-class LinkPublisher implements AutoCloseable {
+class LinkPublisher implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(LinkPublisher.class);
     private static final int WINDOW = 500;
@@ -40,6 +41,7 @@ class LinkPublisher implements AutoCloseable {
     private final LineageFinisher finisher;
     private final LineageOutcomes outcomes;
     private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "lineage-publisher"));
+    private volatile boolean running = true;
 
     LinkPublisher(LineageProperties settings, RunLedger ledger, LinkLedger links, PgConnector connector,
                   MessagePublisher publisher, ProgressReporter progress, LineageFinisher finisher, LineageOutcomes outcomes) {
@@ -58,9 +60,15 @@ class LinkPublisher implements AutoCloseable {
             try {
                 publish(runId);
             } catch (Exception e) {
+                if (!running) {
+                    // Stopping is not failing: the run stays unfinished and the next start resumes it from the pointer.
+                    log.info("Lineage run {}: publishing stopped by shutdown; a restart resumes from the pointer", runId);
+                    return;
+                }
                 var run = ledger.find(runId).orElseThrow();
                 outcomes.failed(runId, run.migrationId(), "publishing the links failed: " + e.getMessage(),
-                        "fix the cause and restart the lineage migrator: it resumes from the pointer; what was persisted stays",
+                        "fix the cause, then send StartLineageMigration again: it continues from the pointer, and what was "
+                                + "persisted stays",
                         null, null);
             }
         });
@@ -153,8 +161,30 @@ class LinkPublisher implements AutoCloseable {
         }
     }
 
+    /** Stops before anything else (highest phase), so the producer is still open while publishing winds down. */
     @Override
-    public void close() {
+    public int getPhase() {
+        return Integer.MAX_VALUE;
+    }
+
+    @Override
+    public void start() {
+        running = true;
+    }
+
+    @Override
+    public void stop() {
+        running = false;
         executor.shutdownNow();
+        try {
+            executor.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
     }
 }
