@@ -85,6 +85,16 @@ public final class EventLog implements AutoCloseable {
                 .filter(e -> e.migrationId().equals(migrationId)).toList();
     }
 
+    /** Fails if any record seen so far carries the secret, in its value or in any header. */
+    public void assertNoRecordContains(String secret) {
+        for (Recorded record : records) {
+            boolean inHeaders = record.headers().values().stream().anyMatch(v -> v != null && v.contains(secret));
+            if ((record.value() != null && record.value().contains(secret)) || inHeaders) {
+                throw new AssertionError("a record on " + record.topic() + " (key " + record.key() + ") carries a secret");
+            }
+        }
+    }
+
     /** Waits for the first outcome of a run. */
     public OutcomeEvent awaitOutcome(UUID runId, Duration timeout) {
         return await(() -> outcomes(runId).stream().findFirst(), timeout, "an outcome of run " + runId);

@@ -1,8 +1,7 @@
 package io.catalogmigration.common.kafka;
 
 import io.catalogmigration.common.throttle.ConsumerThrottle;
-import io.catalogmigration.common.throttle.ThrottlingBatchInterceptor;
-import io.catalogmigration.common.throttle.ThrottlingRecordInterceptor;
+import io.catalogmigration.common.throttle.ThrottlingInterceptor;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
@@ -55,7 +54,7 @@ public class ListenerFactories {
         factory.setBatchListener(true);
         factory.getContainerProperties().setAckMode(ContainerProperties.AckMode.BATCH);
         factory.setContainerCustomizer(container ->
-                container.setBatchInterceptor(new ThrottlingBatchInterceptor<>(throttle, container)));
+                container.setBatchInterceptor(new ThrottlingInterceptor<>(throttle, container)));
         return factory;
     }
 
@@ -69,7 +68,7 @@ public class ListenerFactories {
         factory.getContainerProperties().setAckMode(ContainerProperties.AckMode.RECORD);
         if (throttled) {
             factory.setContainerCustomizer(container ->
-                    container.setRecordInterceptor(new ThrottlingRecordInterceptor<>(throttle, container)));
+                    container.setRecordInterceptor(new ThrottlingInterceptor<>(throttle, container)));
         }
         return factory;
     }
