@@ -44,4 +44,14 @@ class LocalRunSmokeTest {
         assertThat(result.limit()).isPositive();
         assertThat(result.line()).matches("BENCH lineage ours=\\d+ limit=\\d+ ratio=\\d+\\.\\d\\d");
     }
+
+    @Test
+    void theScanBenchmarkScansWithBothMethodsAndMeasuresBothLimits() throws Exception {
+        var result = ScanBenchmark.run(0.01);
+
+        assertThat(result.bytes()).isPositive();
+        assertThat(result.runbookMbPerSecond()).isPositive();
+        assertThat(result.fallback().line()).matches("BENCH scan-fallback ours=\\d+ limit=\\d+ ratio=\\d+\\.\\d\\d");
+        assertThat(result.amcheck().line()).matches("BENCH scan ours=\\d+ limit=\\d+ ratio=\\d+\\.\\d\\d");
+    }
 }

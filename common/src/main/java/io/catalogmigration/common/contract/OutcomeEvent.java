@@ -17,10 +17,12 @@ import java.util.UUID;
         @JsonSubTypes.Type(value = TargetPlanned.class, name = "TargetPlanned"),
         @JsonSubTypes.Type(value = TargetProvisioned.class, name = "TargetProvisioned"),
         @JsonSubTypes.Type(value = ProvisionFailed.class, name = "ProvisionFailed"),
-        @JsonSubTypes.Type(value = TargetDeprovisioned.class, name = "TargetDeprovisioned")})
+        @JsonSubTypes.Type(value = TargetDeprovisioned.class, name = "TargetDeprovisioned"),
+        @JsonSubTypes.Type(value = ScanCompleted.class, name = "ScanCompleted"),
+        @JsonSubTypes.Type(value = ScanFailed.class, name = "ScanFailed")})
 public sealed interface OutcomeEvent extends MigrationEvent permits PruneCompleted, PruneFailed,
         LineageMigrated, LineageMigrationFailed, LineagePointerReset, LineageValidated,
-        TargetPlanned, TargetProvisioned, ProvisionFailed, TargetDeprovisioned {
+        TargetPlanned, TargetProvisioned, ProvisionFailed, TargetDeprovisioned, ScanCompleted, ScanFailed {
 
     /** The run this outcome closes (the id of the command that started it). */
     UUID runId();

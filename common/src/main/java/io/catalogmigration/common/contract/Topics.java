@@ -15,6 +15,7 @@ public final class Topics {
 
     public static final String PRUNE_WORK = "migration.prune.work";
     public static final String LINEAGE_WORK = "migration.lineage.work";
+    public static final String SCAN_WORK = "migration.scan.work";
 
     /** Spring Kafka's default dead-letter naming ({@code DeadLetterPublishingRecoverer}). */
     public static String deadLetter(String topic) {

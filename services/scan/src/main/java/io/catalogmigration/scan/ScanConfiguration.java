@@ -1,9 +1,89 @@
 package io.catalogmigration.scan;
 
+import io.catalogmigration.common.contract.ScanCommand;
+import io.catalogmigration.common.contract.Topics;
+import io.catalogmigration.common.kafka.ListenerFactories;
+import io.catalogmigration.common.kafka.MessagePublisher;
+import io.catalogmigration.common.ledger.RunLedger;
+import io.catalogmigration.common.pg.PgConnector;
+import io.catalogmigration.common.pg.PgPools;
+import io.catalogmigration.common.progress.ProgressReporter;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.KafkaAdmin;
 
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ScanProperties.class)
 class ScanConfiguration {
+
+    @Bean
+    ConcurrentKafkaListenerContainerFactory<String, ScanCommand> scanCommandListenerFactory(ListenerFactories factories) {
+        return factories.commands(ScanCommand.class);
+    }
+
+    /** Record listeners, one work message per poll, throttled by the common consumer throttle. */
+    @Bean
+    ConcurrentKafkaListenerContainerFactory<String, ScanWorkBatch> scanWorkListenerFactory(ListenerFactories factories,
+                                                                                          ScanProperties settings) {
+        return factories.work(ScanWorkBatch.class, settings.workers());
+    }
+
+    @Bean
+    KafkaAdmin.NewTopics scanTopics(ScanProperties settings) {
+        return new KafkaAdmin.NewTopics(
+                topic(Topics.SCAN_COMMAND, 1), topic(Topics.deadLetter(Topics.SCAN_COMMAND), 1),
+                topic(Topics.SCAN_WORK, settings.workPartitions()),
+                topic(Topics.deadLetter(Topics.SCAN_WORK), settings.workPartitions()));
+    }
+
+    private static NewTopic topic(String name, int partitions) {
+        return TopicBuilder.name(name).partitions(partitions).build();
+    }
+
+    @Bean
+    Findings scanFindings(JdbcTemplate jdbc) {
+        return new Findings(jdbc);
+    }
+
+    @Bean
+    ScanOutcomes scanOutcomes(MessagePublisher publisher, RunLedger ledger) {
+        return new ScanOutcomes(publisher, ledger);
+    }
+
+    @Bean
+    ScanFinisher scanFinisher(RunLedger ledger, Findings findings, ScanOutcomes outcomes) {
+        return new ScanFinisher(ledger, findings, outcomes);
+    }
+
+    @Bean
+    ScanDispatcher scanDispatcher(ScanProperties settings, RunLedger ledger, MessagePublisher publisher, ScanFinisher finisher) {
+        return new ScanDispatcher(settings, ledger, publisher, finisher);
+    }
+
+    @Bean
+    ScanPlanner scanPlanner(ScanProperties settings, RunLedger ledger, PgConnector connector, ScanDispatcher dispatcher,
+                            ScanOutcomes outcomes, ProgressReporter progress) {
+        return new ScanPlanner(settings, ledger, connector, dispatcher, outcomes, progress);
+    }
+
+    @Bean
+    ScanWorker scanWorker(RunLedger ledger, Findings findings, PgPools pools, ScanDispatcher dispatcher,
+                          ScanOutcomes outcomes, ProgressReporter progress) {
+        return new ScanWorker(ledger, findings, pools, dispatcher, outcomes, progress);
+    }
+
+    @Bean
+    ScanRecovery scanRecovery(RunLedger ledger, ScanPlanner planner, ScanDispatcher dispatcher) {
+        return new ScanRecovery(ledger, planner, dispatcher);
+    }
+
+    @Bean
+    ScanListeners scanListeners(ScanPlanner planner, ScanWorker worker) {
+        return new ScanListeners(planner, worker);
+    }
 }

@@ -1,0 +1,10 @@
+package io.catalogmigration.common.contract;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+/** Commands on {@link Topics#SCAN_COMMAND}. */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({@JsonSubTypes.Type(value = StartScan.class, name = "StartScan")})
+public sealed interface ScanCommand extends MigrationCommand permits StartScan {
+}

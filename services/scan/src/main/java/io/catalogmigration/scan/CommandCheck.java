@@ -1,0 +1,50 @@
+package io.catalogmigration.scan;
+
+import io.catalogmigration.common.contract.PgEndpoint;
+import io.catalogmigration.common.contract.StartScan;
+import io.catalogmigration.common.pg.SqlIdentifier;
+import io.catalogmigration.common.pg.TableName;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+
+/** What is wrong with a StartScan before any database is touched. */
+final class CommandCheck {
+
+    static List<String> problems(StartScan command) {
+        List<String> problems = new ArrayList<>();
+        if (command.databases().isEmpty()) {
+            problems.add("databases is empty: give at least one endpoint (host, port, database, user, sslmode, passwordRef)");
+        }
+        var seen = new HashSet<String>();
+        for (int i = 0; i < command.databases().size(); i++) {
+            PgEndpoint endpoint = command.databases().get(i);
+            if (endpoint == null) {
+                problems.add("databases[" + i + "] is null");
+                continue;
+            }
+            String where = "databases[" + i + "]: ";
+            endpoint.problems().forEach(p -> problems.add(where + p));
+            if (!seen.add(endpoint.describe())) {
+                problems.add("databases[" + i + "]: " + endpoint.describe() + " is named twice");
+            }
+        }
+        for (String table : command.tables()) {
+            try {
+                var name = TableName.parse(table);
+                SqlIdentifier.quote(name.schema());
+                SqlIdentifier.quote(name.table());
+            } catch (IllegalArgumentException e) {
+                problems.add("table '" + table + "' is not a table name: " + e.getMessage());
+            }
+        }
+        if (command.parallelism() != null && (command.parallelism() < 1 || command.parallelism() > ScanProperties.MAX_PARALLELISM)) {
+            problems.add("parallelism " + command.parallelism() + " is outside 1.." + ScanProperties.MAX_PARALLELISM);
+        }
+        return problems;
+    }
+
+    private CommandCheck() {
+    }
+}

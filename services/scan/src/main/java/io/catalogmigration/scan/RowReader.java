@@ -1,0 +1,97 @@
+package io.catalogmigration.scan;
+
+import io.catalogmigration.common.pg.TableName;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The fallback check, for servers without amcheck: reads every row of a block range and detoasts every column
+ * ({@code t::text}), the way pg_dump would. A range that fails is halved until single blocks, whose rows are then
+ * read one by one, so only the failing rows are named. On PostgreSQL 14+ the ctid bounds are a TID range scan.
+ */
+final class RowReader {
+
+    static List<Suspect> check(Connection connection, String table, ScanItem item) throws SQLException {
+        String quoted = TableName.parse(table).quoted();
+        long blocks = Blocks.current(connection, item.oid());
+        long end = item.endBlock() == null ? blocks : Math.min(item.endBlock(), blocks);
+        List<Suspect> suspects = new ArrayList<>();
+        if (item.startBlock() < end && !readsFine(connection, quoted, item.startBlock(), end)) {
+            narrow(connection, quoted, item.startBlock(), end, suspects);
+        }
+        return suspects;
+    }
+
+    /** Reads [from, to) without sending the rows back: one aggregate row, yet every value is detoasted. */
+    private static boolean readsFine(Connection connection, String quoted, long from, long to) throws SQLException {
+        try (var ps = connection.prepareStatement("select count(*), sum(length(t::text)::bigint) from " + quoted
+                + " t where ctid >= ?::tid and ctid < ?::tid")) {
+            ps.setString(1, Blocks.tid(from, 0));
+            ps.setString(2, Blocks.tid(to, 0));
+            ps.executeQuery().close();
+            return true;
+        } catch (SQLException e) {
+            if (SqlErrors.corruption(e)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private static void narrow(Connection connection, String quoted, long from, long to, List<Suspect> suspects)
+            throws SQLException {
+        if (to - from > 1) {
+            long middle = from + (to - from) / 2;
+            if (!readsFine(connection, quoted, from, middle)) {
+                narrow(connection, quoted, from, middle, suspects);
+            }
+            if (!readsFine(connection, quoted, middle, to)) {
+                narrow(connection, quoted, middle, to, suspects);
+            }
+            return;
+        }
+        List<String> ctids = new ArrayList<>();
+        try (var ps = connection.prepareStatement("select ctid::text from " + quoted + " where ctid >= ?::tid and ctid < ?::tid")) {
+            ps.setString(1, Blocks.tid(from, 0));
+            ps.setString(2, Blocks.tid(from + 1, 0));
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ctids.add(rs.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            if (!SqlErrors.corruption(e)) {
+                throw e;
+            }
+            // Not even the tuple headers of this block can be read: report the block, which cannot be deleted by ctid.
+            suspects.add(new Suspect("block " + from, SqlErrors.message(e)));
+            return;
+        }
+        for (String ctid : ctids) {
+            String error = readRow(connection, quoted, ctid);
+            if (error != null) {
+                suspects.add(new Suspect(ctid, error));
+            }
+        }
+    }
+
+    /** Null when the row reads (or is gone), else the server's error. */
+    static String readRow(Connection connection, String quoted, String ctid) throws SQLException {
+        try (var ps = connection.prepareStatement("select length(t::text) from " + quoted + " t where ctid = ?::tid")) {
+            ps.setString(1, ctid);
+            ps.executeQuery().close();
+            return null;
+        } catch (SQLException e) {
+            if (SqlErrors.corruption(e)) {
+                return SqlErrors.message(e);
+            }
+            throw e;
+        }
+    }
+
+    private RowReader() {
+    }
+}

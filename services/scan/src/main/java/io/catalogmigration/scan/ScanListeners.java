@@ -1,0 +1,32 @@
+package io.catalogmigration.scan;
+
+import io.catalogmigration.common.contract.ScanCommand;
+import io.catalogmigration.common.contract.StartScan;
+import io.catalogmigration.common.contract.Topics;
+import org.springframework.kafka.annotation.KafkaListener;
+
+/** Adapters only: unwrap the message, call the application. */
+class ScanListeners {
+
+    private final ScanPlanner planner;
+    private final ScanWorker worker;
+
+    ScanListeners(ScanPlanner planner, ScanWorker worker) {
+        this.planner = planner;
+        this.worker = worker;
+    }
+
+    @KafkaListener(id = "scan-planner", groupId = "scan-planner", topics = Topics.SCAN_COMMAND,
+            containerFactory = "scanCommandListenerFactory")
+    void onCommand(ScanCommand command) {
+        if (command instanceof StartScan start) {
+            planner.start(start);
+        }
+    }
+
+    @KafkaListener(id = "scan-workers", groupId = "scan-workers", topics = Topics.SCAN_WORK,
+            containerFactory = "scanWorkListenerFactory")
+    void onWork(ScanWorkBatch batch) {
+        worker.handle(batch);
+    }
+}
