@@ -1,6 +1,9 @@
 package io.catalogmigration.local;
 
 import io.catalogmigration.common.contract.LineageMigrated;
+import io.catalogmigration.common.contract.ScanCompleted;
+import io.catalogmigration.common.contract.TargetPlanned;
+import io.catalogmigration.common.contract.TargetProvisioned;
 import io.catalogmigration.common.contract.PruneCompleted;
 import io.catalogmigration.common.contract.PruneMode;
 import org.junit.jupiter.api.Test;
@@ -13,11 +16,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LocalRunSmokeTest {
 
     @Test
-    void theLocalRunPrunesASampleCatalogThenMigratesItsLineage() {
+    void theLocalRunPrunesScansProvisionsAndMigratesLineageOnASampleCatalog() throws Exception {
         var outcomes = LocalRun.run(20_000);
 
-        assertThat(outcomes).hasSize(3).noneMatch(LocalRun::failed);
-        assertThat(outcomes.get(2)).isInstanceOfSatisfying(LineageMigrated.class,
+        assertThat(outcomes).hasSize(6).noneMatch(LocalRun::failed);
+        assertThat(outcomes.get(2)).isInstanceOfSatisfying(ScanCompleted.class,
+                scan -> assertThat(scan.corruptedRows()).isZero());
+        assertThat(outcomes.get(3)).isInstanceOf(TargetPlanned.class);
+        assertThat(outcomes.get(4)).isInstanceOfSatisfying(TargetProvisioned.class,
+                target -> assertThat(target.databases()).contains("rosemeta", "lineage"));
+        assertThat(outcomes.get(5)).isInstanceOfSatisfying(LineageMigrated.class,
                 lineage -> assertThat(lineage.edges()).isPositive().isEqualTo(lineage.sourceLinks()));
         var dryRun = (PruneCompleted) outcomes.get(0);
         var purge = (PruneCompleted) outcomes.get(1);
