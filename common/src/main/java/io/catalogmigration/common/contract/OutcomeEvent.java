@@ -19,10 +19,16 @@ import java.util.UUID;
         @JsonSubTypes.Type(value = ProvisionFailed.class, name = "ProvisionFailed"),
         @JsonSubTypes.Type(value = TargetDeprovisioned.class, name = "TargetDeprovisioned"),
         @JsonSubTypes.Type(value = ScanCompleted.class, name = "ScanCompleted"),
-        @JsonSubTypes.Type(value = ScanFailed.class, name = "ScanFailed")})
+        @JsonSubTypes.Type(value = ScanFailed.class, name = "ScanFailed"),
+        @JsonSubTypes.Type(value = SourcePrepared.class, name = "SourcePrepared"),
+        @JsonSubTypes.Type(value = ReplicationStarted.class, name = "ReplicationStarted"),
+        @JsonSubTypes.Type(value = ReplicationStatusReported.class, name = "ReplicationStatusReported"),
+        @JsonSubTypes.Type(value = ReplicationReset.class, name = "ReplicationReset"),
+        @JsonSubTypes.Type(value = ReplicationFailed.class, name = "ReplicationFailed")})
 public sealed interface OutcomeEvent extends MigrationEvent permits PruneCompleted, PruneFailed,
         LineageMigrated, LineageMigrationFailed, LineagePointerReset, LineageValidated,
-        TargetPlanned, TargetProvisioned, ProvisionFailed, TargetDeprovisioned, ScanCompleted, ScanFailed {
+        TargetPlanned, TargetProvisioned, ProvisionFailed, TargetDeprovisioned, ScanCompleted, ScanFailed,
+        SourcePrepared, ReplicationStarted, ReplicationStatusReported, ReplicationReset, ReplicationFailed {
 
     /** The run this outcome closes (the id of the command that started it). */
     UUID runId();

@@ -1,9 +1,74 @@
 package io.catalogmigration.replicator;
 
+import io.catalogmigration.common.contract.ReplicateCommand;
+import io.catalogmigration.common.contract.Topics;
+import io.catalogmigration.common.kafka.ListenerFactories;
+import io.catalogmigration.common.kafka.MessagePublisher;
+import io.catalogmigration.common.ledger.RunLedger;
+import io.catalogmigration.common.pg.PgConnector;
+import io.catalogmigration.common.progress.ProgressReporter;
+import io.catalogmigration.common.secret.SecretResolver;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.KafkaAdmin;
 
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ReplicatorProperties.class)
 class ReplicatorConfiguration {
+
+    @Bean
+    ConcurrentKafkaListenerContainerFactory<String, ReplicateCommand> replicateCommandListenerFactory(ListenerFactories factories) {
+        return factories.commands(ReplicateCommand.class);
+    }
+
+    @Bean
+    KafkaAdmin.NewTopics replicateTopics() {
+        return new KafkaAdmin.NewTopics(TopicBuilder.name(Topics.REPLICATE_COMMAND).partitions(1).build(),
+                TopicBuilder.name(Topics.deadLetter(Topics.REPLICATE_COMMAND)).partitions(1).build());
+    }
+
+    @Bean
+    ReplicationStore replicationStore(JdbcTemplate jdbc) {
+        return new ReplicationStore(jdbc);
+    }
+
+    @Bean
+    PgClients pgClients(ReplicatorProperties settings, SecretResolver secrets) {
+        return new PgClients(settings.binDirectory(), secrets);
+    }
+
+    @Bean
+    ReplicateOutcomes replicateOutcomes(MessagePublisher publisher, RunLedger ledger) {
+        return new ReplicateOutcomes(publisher, ledger);
+    }
+
+    @Bean
+    PostDataApplier postDataApplier(ReplicatorProperties settings, PgConnector connector, ReplicationStore store,
+                                    ProgressReporter progress) {
+        return new PostDataApplier(settings, connector, store, progress);
+    }
+
+    @Bean
+    ReplicateHandler replicateHandler(ReplicatorProperties settings, RunLedger ledger, ReplicateOutcomes outcomes,
+                                      PgConnector connector, PgClients clients, SecretResolver secrets,
+                                      ReplicationStore store, PostDataApplier applier, ProgressReporter progress) {
+        return new ReplicateHandler(ledger, outcomes, new SourcePreparer(settings, connector, secrets),
+                new ReplicationStarter(settings, connector, clients, secrets, store),
+                new StatusChecker(settings, connector, store, applier, progress),
+                new ReplicationResetter(connector, store));
+    }
+
+    @Bean
+    ReplicateRecovery replicateRecovery(RunLedger ledger, ReplicateHandler handler) {
+        return new ReplicateRecovery(ledger, handler);
+    }
+
+    @Bean
+    ReplicateListeners replicateListeners(ReplicateHandler handler) {
+        return new ReplicateListeners(handler);
+    }
 }

@@ -2,10 +2,53 @@ package io.catalogmigration.replicator;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
-/** Settings of the replicator (the service itself lands with its issue). */
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The replicator's settings.
+ *
+ * @param indexWorkers      parallel connections building deferred indexes
+ * @param itemsPerMessage   kept for the shared pattern (work messages of at most 100 items)
+ * @param deniedExtensions  extensions the target cannot have; left out of the schema with a note
+ * @param tablesWithoutKey  FULL: give tables without primary key or replica identity REPLICA IDENTITY FULL; REPORT: fail
+ * @param workerHeadroom    replication connections needed on top of the planned ones
+ * @param lagThreshold      STOP_WAITING once every table is ready and the slot lags at most this much
+ * @param binDirectory      where pg_dump and psql live; empty: found automatically
+ */
 @ConfigurationProperties("replicator")
 public record ReplicatorProperties(
         @DefaultValue("2") int indexWorkers,
-        @DefaultValue("100") int itemsPerMessage) {
+        @DefaultValue("100") int itemsPerMessage,
+        @DefaultValue("file_fdw") List<String> deniedExtensions,
+        @DefaultValue("FULL") String tablesWithoutKey,
+        @DefaultValue("4") int workerHeadroom,
+        @DefaultValue("1MB") DataSize lagThreshold,
+        String binDirectory) {
+
+    public ReplicatorProperties {
+        if (indexWorkers < 1 || indexWorkers > 64) {
+            throw new IllegalArgumentException("replicator.index-workers must be 1-64, got " + indexWorkers);
+        }
+        if (itemsPerMessage < 1 || itemsPerMessage > 100) {
+            throw new IllegalArgumentException("replicator.items-per-message must be 1-100, got " + itemsPerMessage);
+        }
+        tablesWithoutKey = tablesWithoutKey == null ? "FULL" : tablesWithoutKey.toUpperCase(Locale.ROOT);
+        if (!Set.of("FULL", "REPORT").contains(tablesWithoutKey)) {
+            throw new IllegalArgumentException("replicator.tables-without-key must be FULL or REPORT, got " + tablesWithoutKey);
+        }
+        deniedExtensions = deniedExtensions == null ? List.of() : List.copyOf(deniedExtensions);
+    }
+
+    Set<String> denied() {
+        return deniedExtensions.stream().map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+    }
+
+    boolean setIdentityFull() {
+        return tablesWithoutKey.equals("FULL");
+    }
 }

@@ -1,0 +1,26 @@
+package io.catalogmigration.common.contract;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Where one database's replication stands.
+ *
+ * @param answer          the runbook's answer: NEED_TO_WAIT or STOP_WAITING (every table ready, lag under the threshold)
+ * @param tables          each subscribed table's sync state
+ * @param lagBytes        WAL the subscription has not confirmed yet (source's current LSN minus the slot's confirmed flush)
+ * @param indexesCreated  deferred indexes built so far
+ * @param indexesTotal    deferred indexes in all
+ * @param postDataDone    deferred statements (indexes, constraints, triggers, ...) applied so far
+ * @param postDataTotal   deferred statements in all
+ * @param failures        each failed deferred statement, named, with the server's reason
+ */
+public record ReplicationStatusReported(UUID eventId, String migrationId, Instant occurredAt, UUID runId, String database,
+                                        String answer, List<TableSync> tables, long lagBytes, int indexesCreated,
+                                        int indexesTotal, int postDataDone, int postDataTotal, List<String> failures)
+        implements OutcomeEvent {
+
+    public static final String NEED_TO_WAIT = "NEED_TO_WAIT";
+    public static final String STOP_WAITING = "STOP_WAITING";
+}

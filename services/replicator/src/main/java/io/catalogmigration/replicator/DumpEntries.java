@@ -1,0 +1,73 @@
+package io.catalogmigration.replicator;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A plain pg_dump script split into its entries by pg_dump's own headers ({@code -- Name: x; Type: INDEX; ...}), so
+ * entries can be left out (a denied extension) or applied one by one, in parallel where they are indexes.
+ * psql meta-commands ({@code \restrict}) are dropped: entries are run over JDBC, the preamble by psql or JDBC.
+ */
+record DumpEntries(String preamble, List<Entry> entries) {
+
+    record Entry(String name, String type, String schema, String sql) {
+
+        boolean index() {
+            return type.equals("INDEX");
+        }
+
+        boolean primaryKey() {
+            return type.equals("CONSTRAINT") && sql.contains(" PRIMARY KEY ");
+        }
+    }
+
+    private static final Pattern HEADER = Pattern.compile(
+            "^--\\n-- (?:Data for )?Name: (.*?); Type: (.*?); Schema: (.*?); Owner: .*\\n--\\n", Pattern.MULTILINE);
+
+    static DumpEntries parse(String script) {
+        Matcher m = HEADER.matcher(script);
+        List<Entry> entries = new ArrayList<>();
+        int previousEnd = -1;
+        String[] previous = null;
+        String preamble = script;
+        while (m.find()) {
+            if (previous == null) {
+                preamble = script.substring(0, m.start());
+            } else {
+                entries.add(new Entry(previous[0], previous[1], previous[2], clean(script.substring(previousEnd, m.start()))));
+            }
+            previous = new String[]{m.group(1), m.group(2), m.group(3)};
+            previousEnd = m.end();
+        }
+        if (previous != null) {
+            entries.add(new Entry(previous[0], previous[1], previous[2], clean(script.substring(previousEnd))));
+        }
+        return new DumpEntries(clean(preamble), List.copyOf(entries));
+    }
+
+    /** The script again, from the preamble and the given entries. */
+    static String script(String preamble, List<Entry> entries) {
+        var out = new StringBuilder(preamble).append('\n');
+        entries.forEach(e -> out.append("\n-- ").append(e.type()).append(' ').append(e.name()).append('\n').append(e.sql()).append('\n'));
+        return out.toString();
+    }
+
+    /** The statements of the preamble that set up a session (SET ..., SELECT pg_catalog.set_config(...)). */
+    List<String> sessionSettings() {
+        return preamble.lines().filter(l -> l.startsWith("SET ") || l.startsWith("SELECT pg_catalog.set_config"))
+                .toList();
+    }
+
+    private static String clean(String text) {
+        var out = new StringBuilder();
+        for (String line : text.split("\n", -1)) {
+            if (line.startsWith("\\") || line.startsWith("-- PostgreSQL database dump") || line.startsWith("-- Dumped ")) {
+                continue;
+            }
+            out.append(line).append('\n');
+        }
+        return out.toString().strip();
+    }
+}

@@ -1,0 +1,148 @@
+package io.catalogmigration.replicator;
+
+import io.catalogmigration.common.contract.PgEndpoint;
+import io.catalogmigration.common.secret.SecretResolver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Runs pg_dump and psql. The password reaches the child only through PGPASSWORD in its own environment: never on
+ * a command line, in a log line or in an exception message.
+ */
+class PgClients {
+
+    private static final Logger log = LoggerFactory.getLogger(PgClients.class);
+    private static final long TIMEOUT_MINUTES = 240;
+
+    private final Path bin;
+    private final SecretResolver secrets;
+
+    PgClients(String binDirectory, SecretResolver secrets) {
+        this.bin = binDirectory == null || binDirectory.isBlank() ? locate() : Path.of(binDirectory);
+        this.secrets = secrets;
+    }
+
+    Path bin() {
+        return bin;
+    }
+
+    /** {@code pg_dump --schema-only --section=<section>} of the endpoint's database, in plain SQL, into a file. */
+    String dumpSchemaSection(PgEndpoint source, String section) {
+        Path out = tempFile("schema-" + section);
+        try {
+            run(source, List.of(tool("pg_dump"), "--schema-only", "--section=" + section, "--no-password",
+                    "--file=" + out), "pg_dump --section=" + section + " of " + source.describe());
+            return Files.readString(out, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ReplicationProblem("cannot read the schema dump of " + source.describe() + ": " + e.getMessage(),
+                    "check the temporary directory of the replicator, then send the command again");
+        } finally {
+            delete(out);
+        }
+    }
+
+    /** Runs a script with psql in one transaction, stopping on the first error (all or nothing). */
+    void runScript(PgEndpoint target, String script, String what) {
+        Path file = tempFile("script");
+        try {
+            Files.writeString(file, script, StandardCharsets.UTF_8);
+            run(target, List.of(tool("psql"), "-X", "-q", "--no-password", "-v", "ON_ERROR_STOP=1", "--single-transaction",
+                    "--file=" + file), what);
+        } catch (IOException e) {
+            throw new ReplicationProblem("cannot write a script for " + what + ": " + e.getMessage(),
+                    "check the temporary directory of the replicator, then send the command again");
+        } finally {
+            delete(file);
+        }
+    }
+
+    private void run(PgEndpoint endpoint, List<String> command, String what) {
+        List<String> full = new ArrayList<>(command);
+        full.addAll(List.of("--host=" + endpoint.host(), "--port=" + endpoint.port(), "--username=" + endpoint.user(),
+                "--dbname=" + endpoint.database()));
+        var builder = new ProcessBuilder(full).redirectErrorStream(true);
+        builder.environment().put("PGPASSWORD", secrets.resolve(endpoint.passwordRef()));
+        builder.environment().put("PGSSLMODE", endpoint.sslmode());
+        builder.environment().put("PGAPPNAME", "catalog-migration-replicator");
+        builder.environment().remove("PGPASSFILE");
+        Path output = tempFile("output");
+        builder.redirectOutput(output.toFile());
+        long started = System.nanoTime();
+        try {
+            Process process = builder.start();
+            if (!process.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                throw new ReplicationProblem(what + " did not finish within " + TIMEOUT_MINUTES + " minutes",
+                        "check the servers' load and locks, then send the command again (finished steps are kept)");
+            }
+            String text = Files.readString(output, StandardCharsets.UTF_8).strip();
+            if (process.exitValue() != 0) {
+                throw new ReplicationProblem(what + " failed (exit " + process.exitValue() + "): " + tail(text),
+                        "fix what the message says, then send the command again (finished steps are kept)");
+            }
+            log.info("{} took {} ms", what, (System.nanoTime() - started) / 1_000_000);
+        } catch (IOException e) {
+            throw new ReplicationProblem("cannot run " + command.get(0) + ": " + e.getMessage(),
+                    "install the PostgreSQL client tools of the source's major version or set replicator.bin-directory");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ReplicationProblem(what + " was interrupted", "send the command again");
+        } finally {
+            delete(output);
+        }
+    }
+
+    private String tool(String name) {
+        return bin.resolve(name).toString();
+    }
+
+    private static String tail(String text) {
+        return text.length() <= 1500 ? text : "..." + text.substring(text.length() - 1500);
+    }
+
+    private static Path tempFile(String prefix) {
+        try {
+            return Files.createTempFile("replicator-" + prefix + "-", ".sql",
+                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        } catch (IOException e) {
+            throw new ReplicationProblem("cannot create a temporary file: " + e.getMessage(),
+                    "check the temporary directory of the replicator");
+        }
+    }
+
+    private static void delete(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            log.warn("could not delete {}: {}", file, e.getMessage());
+        }
+    }
+
+    private static Path locate() {
+        Path root = Path.of("/usr/lib/postgresql");
+        if (Files.isDirectory(root)) {
+            try (Stream<Path> versions = Files.list(root)) {
+                var best = versions.filter(v -> v.getFileName().toString().matches("\\d+(\\.\\d+)?"))
+                        .filter(v -> Files.isExecutable(v.resolve("bin/pg_dump")))
+                        .max(Comparator.comparingDouble(v -> Double.parseDouble(v.getFileName().toString())));
+                if (best.isPresent()) {
+                    return best.get().resolve("bin");
+                }
+            } catch (IOException e) {
+                log.warn("could not list {}: {}", root, e.getMessage());
+            }
+        }
+        return Path.of(""); // pg_dump and psql from PATH
+    }
+}

@@ -1,0 +1,130 @@
+package io.catalogmigration.replicator;
+
+import io.catalogmigration.common.contract.CheckReplication;
+import io.catalogmigration.common.contract.OutcomeEvent;
+import io.catalogmigration.common.contract.PrepareSource;
+import io.catalogmigration.common.contract.ReplicateCommand;
+import io.catalogmigration.common.contract.ResetReplication;
+import io.catalogmigration.common.contract.StartReplication;
+import io.catalogmigration.common.kafka.MessageJson;
+import io.catalogmigration.common.ledger.RunLedger;
+import io.catalogmigration.common.pg.SqlIdentifier;
+import io.catalogmigration.common.secret.SecretUnavailableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Opens a run per command (a redelivery of a finished one changes nothing), carries it out, reports one outcome. */
+class ReplicateHandler {
+
+    static final String KIND = "replicate";
+
+    private static final Logger log = LoggerFactory.getLogger(ReplicateHandler.class);
+
+    private final RunLedger ledger;
+    private final ReplicateOutcomes outcomes;
+    private final SourcePreparer preparer;
+    private final ReplicationStarter starter;
+    private final StatusChecker checker;
+    private final ReplicationResetter resetter;
+
+    ReplicateHandler(RunLedger ledger, ReplicateOutcomes outcomes, SourcePreparer preparer, ReplicationStarter starter,
+                     StatusChecker checker, ReplicationResetter resetter) {
+        this.ledger = ledger;
+        this.outcomes = outcomes;
+        this.preparer = preparer;
+        this.starter = starter;
+        this.checker = checker;
+        this.resetter = resetter;
+    }
+
+    void handle(ReplicateCommand command) {
+        if (command.commandId() == null || command.migrationId() == null || command.migrationId().isBlank()) {
+            log.error("{} without commandId or migrationId ignored: every command needs both (nothing was changed)",
+                    command.getClass().getSimpleName());
+            return;
+        }
+        String json = MessageJson.mapper().writerFor(ReplicateCommand.class).writeValueAsString(command);
+        if (!ledger.open(command.commandId(), command.migrationId(), KIND, json)
+                && ledger.find(command.commandId()).map(r -> r.finished()).orElse(true)) {
+            log.info("{} {} was handled before: ignoring the redelivery", command.getClass().getSimpleName(), command.commandId());
+            return;
+        }
+        run(command);
+    }
+
+    /** Also called on restart for a run left unfinished: every step checks before it acts, so running again is safe. */
+    void run(ReplicateCommand command) {
+        var problems = problems(command);
+        if (!problems.isEmpty()) {
+            outcomes.failed(command, "invalid " + command.getClass().getSimpleName() + ": " + String.join("; ", problems),
+                    "correct the command and send it again with a new commandId; nothing was changed");
+            return;
+        }
+        try {
+            OutcomeEvent outcome;
+            String summary;
+            if (command instanceof PrepareSource prepare) {
+                var prepared = preparer.prepare(prepare);
+                outcome = prepared;
+                summary = "source " + prepared.source() + (prepared.ready() ? " is ready" : " is not ready")
+                        + (prepared.restartRequired() ? " (restart required)" : "") + ": " + prepared.checks();
+            } else if (command instanceof StartReplication start) {
+                var started = starter.start(start);
+                outcome = started;
+                summary = "replication of " + started.database() + " started: " + started.tables() + " tables, "
+                        + started.postDataSteps() + " post-data steps deferred; notes " + started.notes();
+            } else if (command instanceof CheckReplication check) {
+                var status = checker.check(check);
+                outcome = status;
+                summary = status.database() + ": " + status.answer() + ", lag " + status.lagBytes() + " bytes, created "
+                        + status.indexesCreated() + "/" + status.indexesTotal() + " indexes, post-data "
+                        + status.postDataDone() + "/" + status.postDataTotal() + ", failures " + status.failures();
+            } else {
+                var reset = resetter.reset((ResetReplication) command);
+                outcome = reset;
+                summary = "reset " + reset.database() + ": subscription dropped " + reset.subscriptionDropped() + ", slot dropped "
+                        + reset.slotDropped() + ", database dropped " + reset.databaseDropped();
+            }
+            outcomes.succeeded(outcome, summary);
+        } catch (ReplicationProblem e) {
+            outcomes.failed(command, e.getMessage(), e.action());
+        } catch (SecretUnavailableException e) {
+            outcomes.failed(command, e.getMessage(), "make the secret available to the replicator, then send the command "
+                    + "again with a new commandId; finished steps are kept");
+        } catch (SQLException e) {
+            outcomes.failed(command, "a statement failed: " + SqlErrors.message(e),
+                    "check that both servers are reachable and the users are administrators, then send the command again "
+                            + "with a new commandId; finished steps are kept");
+        }
+    }
+
+    private static List<String> problems(ReplicateCommand command) {
+        List<String> problems = new ArrayList<>();
+        if (command.source() == null) {
+            problems.add("source is missing");
+        } else {
+            command.source().problems().forEach(p -> problems.add("source: " + p));
+            if (command.source().database() != null) {
+                try {
+                    SqlIdentifier.quote(command.source().database());
+                } catch (IllegalArgumentException e) {
+                    problems.add("source.database: " + e.getMessage());
+                }
+            }
+        }
+        var target = command instanceof StartReplication s ? s.target() : command instanceof CheckReplication c ? c.target()
+                : command instanceof ResetReplication r ? r.target() : null;
+        if (!(command instanceof PrepareSource)) {
+            if (target == null) {
+                problems.add("target is missing");
+            } else {
+                target.problems().forEach(p -> problems.add("target: " + p));
+            }
+        }
+        return problems;
+    }
+}

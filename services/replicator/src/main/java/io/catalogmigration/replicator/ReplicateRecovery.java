@@ -1,0 +1,37 @@
+package io.catalogmigration.replicator;
+
+import io.catalogmigration.common.contract.ReplicateCommand;
+import io.catalogmigration.common.kafka.MessageJson;
+import io.catalogmigration.common.ledger.Run;
+import io.catalogmigration.common.ledger.RunLedger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+
+/** On start, carries out again the commands an earlier instance left unfinished (every step is idempotent). */
+class ReplicateRecovery {
+
+    private static final Logger log = LoggerFactory.getLogger(ReplicateRecovery.class);
+
+    private final RunLedger ledger;
+    private final ReplicateHandler handler;
+
+    ReplicateRecovery(RunLedger ledger, ReplicateHandler handler) {
+        this.ledger = ledger;
+        this.handler = handler;
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void resumeUnfinishedRuns() {
+        for (Run run : ledger.unfinished(ReplicateHandler.KIND)) {
+            log.info("Resuming replicate run {} of migration {}", run.runId(), run.migrationId());
+            try {
+                handler.run(MessageJson.mapper().readValue(run.command(), ReplicateCommand.class));
+            } catch (RuntimeException e) {
+                log.error("Could not resume replicate run {}: {}. It stays unfinished; send the command again with a new "
+                        + "commandId.", run.runId(), e.getMessage(), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package io.catalogmigration.replicator;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Locale;
+
+/**
+ * Publication, slot and subscription names of one database: {@code migration_<database>} as in the runbook, made safe
+ * for slot names (lower-case letters, digits, underscore) with a short hash when the database name had to change.
+ */
+record ReplicationNames(String publication, String slot, String subscription) {
+
+    static ReplicationNames of(String database) {
+        String safe = database.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+        if (!safe.equals(database) || safe.length() > 40) {
+            safe = safe.substring(0, Math.min(40, safe.length())) + "_" + hash(database);
+        }
+        String name = "migration_" + safe;
+        return new ReplicationNames(name, name, name);
+    }
+
+    private static String hash(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)))
+                    .substring(0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

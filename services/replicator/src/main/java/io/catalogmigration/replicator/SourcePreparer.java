@@ -1,0 +1,120 @@
+package io.catalogmigration.replicator;
+
+import io.catalogmigration.common.contract.PrepareSource;
+import io.catalogmigration.common.contract.SourceCheck;
+import io.catalogmigration.common.contract.SourcePrepared;
+import io.catalogmigration.common.pg.PgConnector;
+import io.catalogmigration.common.pg.SqlIdentifier;
+import io.catalogmigration.common.secret.SecretResolver;
+import org.postgresql.PGConnection;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * PREPARE: checks the source's version, wal_level, max_replication_slots, max_wal_senders, listen_addresses and that
+ * pg_hba.conf lets the target's replication user in with scram-sha-256; sets what it can with ALTER SYSTEM and says
+ * exactly what needs a restart or an operator.
+ */
+class SourcePreparer {
+
+    private final ReplicatorProperties settings;
+    private final PgConnector connector;
+    private final SecretResolver secrets;
+
+    SourcePreparer(ReplicatorProperties settings, PgConnector connector, SecretResolver secrets) {
+        this.settings = settings;
+        this.connector = connector;
+        this.secrets = secrets;
+    }
+
+    SourcePrepared prepare(PrepareSource command) throws SQLException {
+        if (command.databases().isEmpty() || command.replicationUser() == null || command.replicationPasswordRef() == null
+                || command.targetAddress() == null) {
+            throw new ReplicationProblem("PrepareSource needs databases, targetAddress, replicationUser and replicationPasswordRef",
+                    "complete the command and send it again with a new commandId; nothing was changed");
+        }
+        InetAddress target;
+        try {
+            target = InetAddress.getByName(command.targetAddress());
+        } catch (UnknownHostException e) {
+            throw new ReplicationProblem("targetAddress " + command.targetAddress() + " does not resolve",
+                    "give the IP address the target connects from; nothing was changed");
+        }
+        int needed = (command.plannedWorkers() == null ? command.databases().size() * 3 : command.plannedWorkers())
+                + settings.workerHeadroom();
+        List<SourceCheck> checks = new ArrayList<>();
+        String version;
+        try (Connection source = connector.connect(command.source())) {
+            version = Sql.one(source, "show server_version");
+            int number = Integer.parseInt(Sql.one(source, "show server_version_num"));
+            checks.add(new SourceCheck("server_version", version, "10 or later", number >= 100000 ? SourceCheck.OK
+                    : SourceCheck.ACTION_REQUIRED, number >= 100000 ? null : "upgrade the source to PostgreSQL 10 or later"));
+            checks.add(setting(source, "wal_level", "logical", "logical"));
+            checks.add(atLeast(source, "max_replication_slots", needed));
+            checks.add(atLeast(source, "max_wal_senders", needed));
+            checks.add(listen(source, target));
+            Sql.execute(source, "SELECT pg_reload_conf()");
+            checks.add(replicationUser(source, command));
+            for (String database : command.databases()) {
+                checks.add(HbaCheck.check(source, database, command.replicationUser(), target));
+            }
+        }
+        boolean restart = checks.stream().anyMatch(c -> c.status().equals(SourceCheck.RESTART_REQUIRED));
+        boolean ready = checks.stream().allMatch(c -> c.status().equals(SourceCheck.OK) || c.status().equals(SourceCheck.CHANGED));
+        return new SourcePrepared(UUID.randomUUID(), command.migrationId(), Instant.now(), command.commandId(),
+                command.source().describe(), version, ready, restart, checks);
+    }
+
+    private static SourceCheck setting(Connection source, String name, String required, String value) throws SQLException {
+        String current = Sql.one(source, "select setting from pg_settings where name = ?", name);
+        if (required.equals(current)) {
+            return new SourceCheck(name, current, required, SourceCheck.OK, null);
+        }
+        Sql.execute(source, "ALTER SYSTEM SET " + name + " = " + Sql.literal(value));
+        return new SourceCheck(name, current, required, SourceCheck.RESTART_REQUIRED,
+                "set with ALTER SYSTEM; restart the source server (e.g. pg_ctl restart -m fast, or systemctl restart postgresql), "
+                        + "then send PrepareSource again");
+    }
+
+    private static SourceCheck atLeast(Connection source, String name, int needed) throws SQLException {
+        int current = Integer.parseInt(Sql.one(source, "select setting from pg_settings where name = ?", name));
+        if (current >= needed) {
+            return new SourceCheck(name, String.valueOf(current), ">= " + needed, SourceCheck.OK, null);
+        }
+        var check = setting(source, name, String.valueOf(needed), String.valueOf(needed));
+        return new SourceCheck(name, String.valueOf(current), ">= " + needed, check.status(), check.remedy());
+    }
+
+    private static SourceCheck listen(Connection source, InetAddress target) throws SQLException {
+        String current = Sql.one(source, "select setting from pg_settings where name = 'listen_addresses'");
+        boolean local = current.equals("localhost") || current.startsWith("127.") || current.equals("::1");
+        if (!local || target.isLoopbackAddress()) {
+            return new SourceCheck("listen_addresses", current, "reachable from " + target.getHostAddress(), SourceCheck.OK, null);
+        }
+        return setting(source, "listen_addresses", "*", "*");
+    }
+
+    private SourceCheck replicationUser(Connection source, PrepareSource command) throws SQLException {
+        String user = command.replicationUser();
+        String name = "role " + user;
+        if (!Sql.exists(source, "select 1 from pg_roles where rolname = ?", user)) {
+            Sql.execute(source, "CREATE ROLE " + SqlIdentifier.quote(user) + " LOGIN REPLICATION");
+            // The SCRAM verifier is computed here: the password never reaches the server or its log.
+            source.unwrap(PGConnection.class).alterUserPassword(user,
+                    secrets.resolve(command.replicationPasswordRef()).toCharArray(), "scram-sha-256");
+            return new SourceCheck(name, "missing", "LOGIN REPLICATION", SourceCheck.CHANGED, null);
+        }
+        if (!Sql.exists(source, "select 1 from pg_roles where rolname = ? and rolcanlogin and (rolreplication or rolsuper)", user)) {
+            Sql.execute(source, "ALTER ROLE " + SqlIdentifier.quote(user) + " LOGIN REPLICATION");
+            return new SourceCheck(name, "without LOGIN REPLICATION", "LOGIN REPLICATION", SourceCheck.CHANGED, null);
+        }
+        return new SourceCheck(name, "LOGIN REPLICATION", "LOGIN REPLICATION", SourceCheck.OK, null);
+    }
+}

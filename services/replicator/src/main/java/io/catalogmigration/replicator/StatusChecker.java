@@ -1,0 +1,93 @@
+package io.catalogmigration.replicator;
+
+import io.catalogmigration.common.contract.CheckReplication;
+import io.catalogmigration.common.contract.ReplicationStatusReported;
+import io.catalogmigration.common.contract.TableSync;
+import io.catalogmigration.common.pg.PgConnector;
+import io.catalogmigration.common.progress.Progress;
+import io.catalogmigration.common.progress.ProgressReporter;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * STATUS: each table's sync state on the target, the slot's lag on the source, and the runbook's answer. Once every
+ * table is ready the deferred indexes and constraints are applied before the answer is given.
+ */
+class StatusChecker {
+
+    private final ReplicatorProperties settings;
+    private final PgConnector connector;
+    private final ReplicationStore store;
+    private final PostDataApplier applier;
+    private final ProgressReporter progress;
+
+    StatusChecker(ReplicatorProperties settings, PgConnector connector, ReplicationStore store, PostDataApplier applier,
+                  ProgressReporter progress) {
+        this.settings = settings;
+        this.connector = connector;
+        this.store = store;
+        this.applier = applier;
+        this.progress = progress;
+    }
+
+    ReplicationStatusReported check(CheckReplication command) throws SQLException {
+        String database = command.source().database();
+        var names = ReplicationNames.of(database);
+        var target = command.target().withDatabase(database);
+        List<TableSync> tables = new ArrayList<>();
+        try (Connection admin = connector.connect(command.target())) {
+            if (!Sql.exists(admin, "select 1 from pg_database where datname = ?", database)) {
+                throw new ReplicationProblem("the target has no database " + database, "send StartReplication first");
+            }
+        }
+        try (Connection connection = connector.connect(target)) {
+            if (!Sql.exists(connection, "select 1 from pg_subscription where subname = ? and subdbid = "
+                    + "(select oid from pg_database where datname = current_database())", names.subscription())) {
+                throw new ReplicationProblem("the target database " + database + " has no subscription " + names.subscription(),
+                        "send StartReplication for this database (it continues where it stopped)");
+            }
+            try (var ps = connection.prepareStatement("""
+                    select r.srrelid::regclass::text, r.srsubstate from pg_subscription_rel r
+                    join pg_subscription s on s.oid = r.srsubid where s.subname = ? order by 1""")) {
+                ps.setString(1, names.subscription());
+                try (var rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        tables.add(new TableSync(rs.getString(1), rs.getString(2)));
+                    }
+                }
+            }
+        }
+        long lag;
+        try (Connection source = connector.connect(command.source())) {
+            String value = Sql.one(source, """
+                    select pg_wal_lsn_diff(pg_current_wal_lsn(), coalesce(confirmed_flush_lsn, restart_lsn))::bigint::text
+                    from pg_replication_slots where slot_name = ?""", names.slot());
+            if (value == null) {
+                throw new ReplicationProblem("the source has no replication slot " + names.slot(),
+                        "send ResetReplication, then StartReplication again");
+            }
+            lag = Long.parseLong(value);
+        }
+        long ready = tables.stream().filter(t -> t.state().equals("r")).count();
+        progress.announce(new Progress(command.migrationId(), command.commandId(), "sync", ready, tables.size(), "tables",
+                Instant.now(), "%s: %d/%d tables ready, lag %,d bytes".formatted(database, ready, tables.size(), lag)));
+        if (ready == tables.size()) {
+            applier.apply(command.migrationId(), command.commandId(), target);
+        }
+        var steps = store.steps(command.migrationId(), database);
+        int indexes = (int) steps.stream().filter(ReplicationStore.Step::index).count();
+        int indexesDone = (int) steps.stream().filter(s -> s.index() && s.state().equals("DONE")).count();
+        int done = (int) steps.stream().filter(s -> s.state().equals("DONE")).count();
+        var failures = steps.stream().filter(s -> s.state().equals("FAILED"))
+                .map(s -> s.kind() + " " + s.name() + ": " + s.error()).toList();
+        boolean caughtUp = ready == tables.size() && lag <= settings.lagThreshold().toBytes();
+        String answer = caughtUp ? ReplicationStatusReported.STOP_WAITING : ReplicationStatusReported.NEED_TO_WAIT;
+        return new ReplicationStatusReported(UUID.randomUUID(), command.migrationId(), Instant.now(), command.commandId(),
+                database, answer, tables, lag, indexesDone, indexes, done, steps.size(), failures);
+    }
+}

@@ -1,0 +1,53 @@
+package io.catalogmigration.replicator;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DumpEntriesTest {
+
+    static final String POST_DATA = """
+            --
+            -- PostgreSQL database dump
+            --
+
+            \\restrict abc
+            SET statement_timeout = 0;
+            SELECT pg_catalog.set_config('search_path', '', false);
+
+            --
+            -- Name: t t_pkey; Type: CONSTRAINT; Schema: public; Owner: postgres
+            --
+
+            ALTER TABLE ONLY public.t
+                ADD CONSTRAINT t_pkey PRIMARY KEY (id);
+
+
+            --
+            -- Name: t_label; Type: INDEX; Schema: public; Owner: postgres
+            --
+
+            CREATE INDEX t_label ON public.t USING btree (label);
+
+            \\unrestrict abc
+            """;
+
+    @Test
+    void aPostDataDumpSplitsIntoNamedEntriesWithoutPsqlMetaCommands() {
+        var dump = DumpEntries.parse(POST_DATA);
+
+        assertThat(dump.entries()).extracting(DumpEntries.Entry::name).containsExactly("t t_pkey", "t_label");
+        assertThat(dump.entries().get(0).primaryKey()).isTrue();
+        assertThat(dump.entries().get(1).index()).isTrue();
+        assertThat(dump.entries().get(1).sql()).isEqualTo("CREATE INDEX t_label ON public.t USING btree (label);");
+        assertThat(dump.sessionSettings()).containsExactly("SET statement_timeout = 0;",
+                "SELECT pg_catalog.set_config('search_path', '', false);");
+        assertThat(dump.preamble() + dump.entries()).doesNotContain("\\restrict");
+    }
+
+    @Test
+    void namesAreTheRunbooksAndSafeForSlots() {
+        assertThat(ReplicationNames.of("rosemeta").slot()).isEqualTo("migration_rosemeta");
+        assertThat(ReplicationNames.of("My-DB").slot()).matches("migration_my_db_[0-9a-f]{8}");
+    }
+}
