@@ -1,5 +1,6 @@
 package io.catalogmigration.common.ledger;
 
+import io.catalogmigration.common.contract.MigrationCommand;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -32,6 +33,30 @@ public class RunLedger {
     public RunLedger(JdbcTemplate jdbc, TransactionTemplate tx) {
         this.jdbc = jdbc;
         this.tx = tx;
+    }
+
+    /** What to do with a command that opens a run. */
+    public enum Admission {
+        /** A new run was opened: go ahead. */
+        NEW,
+        /** Delivered again while its run is still QUEUED: an earlier attempt failed before anything was done; go ahead again. */
+        AGAIN,
+        /** Handled before: change nothing. */
+        DUPLICATE,
+        /** No commandId or migrationId: it cannot be recorded, so it is not carried out. */
+        INCOMPLETE
+    }
+
+    /** Opens the command's run, or says why not: every service's planner starts with this. */
+    public Admission admit(MigrationCommand command, String kind, String commandJson) {
+        if (command.commandId() == null || command.migrationId() == null || command.migrationId().isBlank()) {
+            return Admission.INCOMPLETE;
+        }
+        if (open(command.commandId(), command.migrationId(), kind, commandJson)) {
+            return Admission.NEW;
+        }
+        return find(command.commandId()).map(r -> r.state() == RunState.QUEUED).orElse(false)
+                ? Admission.AGAIN : Admission.DUPLICATE;
     }
 
     /** Opens a QUEUED run; false when a run with this id exists already (a redelivered command). */

@@ -4,7 +4,6 @@ import io.catalogmigration.common.contract.StartLineageMigration;
 import io.catalogmigration.common.kafka.MessageJson;
 import io.catalogmigration.common.ledger.Run;
 import io.catalogmigration.common.ledger.RunLedger;
-import io.catalogmigration.common.ledger.RunState;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.TableName;
 import io.catalogmigration.common.progress.Progress;
@@ -54,29 +53,25 @@ class LineageStarter {
     }
 
     void start(StartLineageMigration command) {
-        if (command.commandId() == null || command.migrationId() == null || command.migrationId().isBlank()) {
-            log.error("StartLineageMigration without commandId or migrationId ignored: every command needs both (nothing was changed)");
-            return;
-        }
         var running = ledger.unfinished(Jobs.RUN_KIND).stream().filter(r -> !r.runId().equals(command.commandId())).findFirst();
-        if (!ledger.open(command.commandId(), command.migrationId(), Jobs.RUN_KIND, MessageJson.mapper().writeValueAsString(command))) {
-            if (ledger.find(command.commandId()).map(r -> r.state() == RunState.QUEUED).orElse(false)) {
-                // An earlier delivery failed before anything was published: the error handler's retry prepares again.
-                log.info("StartLineageMigration {} is delivered again while still being prepared: preparing again", command.commandId());
-                prepare(command);
-            } else {
-                log.info("StartLineageMigration {} was handled before: ignoring the redelivery", command.commandId());
+        switch (ledger.admit(command, Jobs.RUN_KIND, MessageJson.mapper().writeValueAsString(command))) {
+            case INCOMPLETE -> log.error("StartLineageMigration without commandId or migrationId ignored: every command needs "
+                    + "both (nothing was changed)");
+            case DUPLICATE -> log.info("StartLineageMigration {} was handled before: ignoring the redelivery", command.commandId());
+            // An earlier delivery failed before anything was published: the error handler's retry prepares again.
+            case AGAIN -> prepare(command);
+            case NEW -> {
+                if (running.isPresent()) {
+                    Run other = running.get();
+                    outcomes.failed(command.commandId(), command.migrationId(), "a lineage migration is already running: run "
+                                    + other.runId() + " of migration " + other.migrationId() + ", started " + other.startedAt(),
+                            "wait for its outcome on migration.outcome; a restarted service resumes it from the pointer by itself",
+                            null, null);
+                } else {
+                    prepare(command);
+                }
             }
-            return;
         }
-        if (running.isPresent()) {
-            Run other = running.get();
-            outcomes.failed(command.commandId(), command.migrationId(), "a lineage migration is already running: run "
-                            + other.runId() + " of migration " + other.migrationId() + ", started " + other.startedAt(),
-                    "wait for its outcome on migration.outcome; a restarted service resumes it from the pointer by itself", null, null);
-            return;
-        }
-        prepare(command);
     }
 
     /** Also called on restart for a run that was still preparing: nothing had been published yet. */

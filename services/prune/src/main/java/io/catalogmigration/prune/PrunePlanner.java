@@ -7,7 +7,6 @@ import io.catalogmigration.common.contract.StartPrune;
 import io.catalogmigration.common.kafka.MessageJson;
 import io.catalogmigration.common.ledger.Batch;
 import io.catalogmigration.common.ledger.RunLedger;
-import io.catalogmigration.common.ledger.RunState;
 import io.catalogmigration.common.pg.Catalog;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.TableName;
@@ -53,21 +52,13 @@ class PrunePlanner {
     }
 
     void start(StartPrune command) {
-        if (command.commandId() == null || command.migrationId() == null || command.migrationId().isBlank()) {
-            log.error("StartPrune without commandId or migrationId ignored: every command needs both (nothing was changed)");
-            return;
+        switch (ledger.admit(command, KIND, MessageJson.mapper().writeValueAsString(command))) {
+            case INCOMPLETE -> log.error("StartPrune without commandId or migrationId ignored: every command needs both (nothing was changed)");
+            case DUPLICATE -> log.info("StartPrune {} of migration {} was handled before: ignoring the redelivery",
+                    command.commandId(), command.migrationId());
+            // AGAIN: an earlier delivery failed before a plan was recorded, so nothing was done yet: plan again.
+            case NEW, AGAIN -> plan(command, Instant.now());
         }
-        if (!ledger.open(command.commandId(), command.migrationId(), KIND, MessageJson.mapper().writeValueAsString(command))) {
-            if (ledger.find(command.commandId()).map(r -> r.state() == RunState.QUEUED).orElse(false)) {
-                // An earlier delivery failed before a plan was recorded, so nothing was deleted: plan again.
-                log.info("StartPrune {} is delivered again while still planning: planning again", command.commandId());
-                plan(command, Instant.now());
-            } else {
-                log.info("StartPrune {} of migration {} was handled before: ignoring the redelivery", command.commandId(), command.migrationId());
-            }
-            return;
-        }
-        plan(command, Instant.now());
     }
 
     /** Also called on restart for a run that was still planning: nothing has been deleted before its plan is recorded. */

@@ -103,19 +103,17 @@ class ReplicationResetter {
                 if (pid == null) {
                     break;
                 }
-                Sql.strings(source, "select pg_terminate_backend(?::int)::text", pid);
-                sleep();
+                // The server waits (up to 1 s) for the walsender to exit; before PostgreSQL 14 it waits in pg_sleep.
+                if (source.getMetaData().getDatabaseMajorVersion() >= 14) {
+                    Sql.strings(source, "select pg_terminate_backend(?::int, 1000)::text", pid);
+                } else {
+                    Sql.strings(source, "select pg_terminate_backend(?::int)::text", pid);
+                    Sql.strings(source, "select pg_sleep(0.1)::text");
+                }
             }
             Sql.strings(source, "select pg_drop_replication_slot(slot_name)::text from pg_replication_slots where slot_name = ?", name);
         }
         return slots.contains(slot);
     }
 
-    private static void sleep() {
-        try {
-            Thread.sleep(100);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }
