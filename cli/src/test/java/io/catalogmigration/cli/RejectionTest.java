@@ -1,0 +1,81 @@
+package io.catalogmigration.cli;
+
+import io.catalogmigration.common.contract.Topics;
+import io.catalogmigration.testkit.EventLog;
+import org.junit.jupiter.api.Test;
+
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Passwords, non-reference secrets and bad flags are refused before anything reaches Kafka; a dead broker fails fast. */
+class RejectionTest {
+
+    @Test
+    void passwordsAndNonReferencesAreRefusedAndNothingIsPublished() {
+        String m = "cli-reject-" + UUID.randomUUID();
+        String[] common = {"--migration-id", m, "--host", "h", "--user", "u"};
+        try (var log = EventLog.follow(Cli.bootstrap(), Topics.PRUNE_COMMAND, Topics.SCAN_COMMAND,
+                Topics.PROVISION_COMMAND, Topics.LINEAGE_COMMAND)) {
+            var password = Cli.run(PublishCommandsTest.concat(new String[]{"prune", "--password", "hunter2"}, common));
+            assertThat(password.exitCode()).isEqualTo(MigrateCli.USAGE);
+            assertThat(password.err()).contains("--password is not accepted").doesNotContain("hunter2");
+
+            var inline = Cli.run(PublishCommandsTest.concat(new String[]{"lineage", "start", "--source-password=hunter2"}, common));
+            assertThat(inline.exitCode()).isEqualTo(MigrateCli.USAGE);
+            assertThat(inline.err()).contains("--source-password is not accepted").doesNotContain("hunter2");
+
+            for (String bad : new String[]{"hunter2", "env:", "env:1BAD", "file:relative/path", "vault:x", "aws-secretsmanager:"}) {
+                var result = Cli.run(PublishCommandsTest.concat(new String[]{"scan", "--password-ref", bad}, common));
+                assertThat(result.exitCode()).as(bad).isEqualTo(MigrateCli.USAGE);
+                assertThat(result.err()).contains("not a secret reference").doesNotContain("'" + bad + "'");
+                if (bad.equals("hunter2")) assertThat(result.err()).doesNotContain(bad);
+            }
+
+            var target = Cli.run("provision", "create", "--migration-id", m, "--source-host", "h", "--source-user", "u",
+                    "--source-password-ref", "env:OK", "--target-host", "t", "--target-user", "u", "--target-password-ref", "s3cret");
+            assertThat(target.exitCode()).isEqualTo(MigrateCli.USAGE);
+
+            var missing = Cli.run(PublishCommandsTest.concat(new String[]{"prune"}, common));
+            assertThat(missing.exitCode()).isEqualTo(MigrateCli.USAGE);
+            assertThat(missing.err()).contains("Missing required option: --password-ref").contains("Usage: migrate prune");
+
+            var unconfirmed = Cli.run("provision", "delete", "--migration-id", m, "--provider", "aws", "--db-instance-identifier", "x");
+            assertThat(unconfirmed.exitCode()).isEqualTo(MigrateCli.USAGE);
+            assertThat(unconfirmed.err()).contains("--confirm");
+
+            var badMode = Cli.run(PublishCommandsTest.concat(new String[]{"prune", "--password-ref", "env:X", "--mode", "DELETE_ALL"}, common));
+            assertThat(badMode.exitCode()).isEqualTo(MigrateCli.USAGE);
+            assertThat(badMode.err()).contains("--mode").contains("Usage:");
+
+            var badPort = Cli.run(PublishCommandsTest.concat(new String[]{"prune", "--password-ref", "env:X", "--port", "70000"}, common));
+            assertThat(badPort.exitCode()).isEqualTo(MigrateCli.USAGE);
+            assertThat(badPort.err()).contains("not a TCP port");
+
+            // A valid command after all the refused ones: once it is on the topic, the refused ones would be too.
+            String sentinel = "cli-sentinel-" + UUID.randomUUID();
+            var ok = Cli.run("lineage", "reset-pointer", "--migration-id", sentinel);
+            assertThat(ok.exitCode()).as(ok.err()).isZero();
+            log.awaitRecord(Topics.LINEAGE_COMMAND, r -> sentinel.equals(r.key()), Duration.ofSeconds(15));
+            assertThat(log.records().stream().filter(r -> m.equals(r.key()))).isEmpty();
+            log.assertNoRecordContains("hunter2");
+            log.assertNoRecordContains("s3cret");
+        }
+    }
+
+    @Test
+    void unreachableBrokerFailsWithinTheTimeoutAndSaysWhatToDo() throws Exception {
+        int port;
+        try (var socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        long start = System.nanoTime();
+        var result = Cli.runRaw("status", "m", "--bootstrap-servers", "127.0.0.1:" + port, "--broker-timeout", "2s");
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        assertThat(result.exitCode()).isEqualTo(MigrateCli.UNREACHABLE);
+        assertThat(result.err()).contains("Cannot reach Kafka at 127.0.0.1:" + port).contains("--bootstrap-servers");
+        assertThat(ms).isLessThan(8_000);
+    }
+}
