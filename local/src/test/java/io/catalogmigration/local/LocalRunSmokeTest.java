@@ -9,6 +9,7 @@ import io.catalogmigration.common.contract.PruneMode;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -61,5 +62,17 @@ class LocalRunSmokeTest {
         assertThat(result.runbookMbPerSecond()).isPositive();
         assertThat(result.fallback().line()).matches("BENCH scan-fallback ours=\\d+ limit=\\d+ ratio=\\d+\\.\\d\\d");
         assertThat(result.amcheck().line()).matches("BENCH scan ours=\\d+ limit=\\d+ ratio=\\d+\\.\\d\\d");
+    }
+
+    @Test
+    void theReplicateBenchmarkReplicatesToReadyAndMeasuresDumpAndRestore() throws Exception {
+        var result = ReplicateBenchmark.run(0.02, List.of("native", "snapshot"));
+
+        assertThat(result.bytes()).isGreaterThan(15_000_000L);
+        assertThat(result.tables()).isGreaterThan(1);
+        assertThat(result.methodSeconds()).containsOnlyKeys("native", "snapshot");
+        assertThat(result.ours()).isPositive();
+        assertThat(result.limit()).isPositive();
+        assertThat(result.line()).matches("BENCH replicate ours=\\d+ limit=\\d+ ratio=\\d+\\.\\d\\d");
     }
 }

@@ -18,6 +18,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * START for one database. Every object is looked for before it is created, so sending the command again after a
@@ -79,18 +84,31 @@ class ReplicationStarter {
         List<String> rolesCreated = ensureRoles(command, owners, notes);
         ensureDatabase(command, database);
         PgEndpoint target = command.target().withDatabase(database);
-        applySchema(command, target, tables, pre, post, notes);
+        boolean subscribed;
+        try (Connection connection = connector.connect(target)) {
+            subscribed = subscriptionExists(connection, names);
+        }
+        // The snapshot copy loads bare tables and builds the primary keys afterwards, before the subscription
+        // applies its first change; table synchronisation needs them before it starts.
+        boolean snapshot = settings.snapshotCopy() && !subscribed;
+        applySchema(command, target, tables, pre, post, notes, !snapshot);
         var deferred = post.entries().stream().filter(e -> !e.primaryKey()).toList();
         store.recordSteps(command.migrationId(), database, deferred);
         try (Connection source = connector.connect(command.source())) {
             grantReads(source, command.replication().user(), tables);
             ensurePublication(source, names.publication(), tables);
-            if (!Sql.exists(source, "select 1 from pg_replication_slots where slot_name = ?", names.slot())) {
+            if (!snapshot && !Sql.exists(source, "select 1 from pg_replication_slots where slot_name = ?", names.slot())) {
                 Sql.one(source, "select lsn::text from pg_create_logical_replication_slot(?, 'pgoutput')", names.slot());
                 log.info("Replication slot {} created on the source", names.slot());
             }
         }
-        ensureSubscription(target, command.replication().withDatabase(database), names);
+        if (snapshot) {
+            long bytes = new SnapshotCopier(settings, connector, secrets).copy(command.source(), target, names.slot(), tables);
+            createKeys(target, post, settings.copyWorkers());
+            notes.add("initial copy: %d tables (%,d MB) copied under the slot's exported snapshot on %d connections; "
+                    .formatted(tables.size(), bytes >> 20, settings.copyWorkers()) + "subscription with copy_data = false");
+        }
+        ensureSubscription(target, command.replication().withDatabase(database), names, !settings.snapshotCopy());
         return new ReplicationStarted(UUID.randomUUID(), command.migrationId(), Instant.now(), command.commandId(), database,
                 names.publication(), names.slot(), names.subscription(), tables.size(), rolesCreated, notes, deferred.size());
     }
@@ -162,7 +180,7 @@ class ReplicationStarter {
     }
 
     private void applySchema(StartReplication command, PgEndpoint target, List<SourceTables.Table> tables,
-                             DumpEntries pre, DumpEntries post, List<String> notes) throws SQLException {
+                             DumpEntries pre, DumpEntries post, List<String> notes, boolean keys) throws SQLException {
         try (Connection connection = connector.connect(target)) {
             int present = 0;
             for (var table : tables) {
@@ -178,20 +196,82 @@ class ReplicationStarter {
                         + tables.size() + " tables: it was not made by this replicator's schema step",
                         "send ResetReplication for this database, then StartReplication again");
             }
-            for (String setting : post.sessionSettings()) {
-                Sql.execute(connection, setting);
+        }
+        if (keys) {
+            createKeys(target, post, 1);
+        }
+    }
+
+    /**
+     * The primary keys, on {@code workers} connections; one that fails there (a lock conflict between a partition
+     * and its parent, say) is tried once more alone, in pg_dump's order, after the others.
+     */
+    private void createKeys(PgEndpoint target, DumpEntries post, int workers) throws SQLException {
+        var keys = post.entries().stream().filter(DumpEntries.Entry::primaryKey).toList();
+        if (keys.isEmpty()) {
+            return;
+        }
+        long started = System.nanoTime();
+        var queue = new ConcurrentLinkedQueue<>(keys);
+        var retry = new ConcurrentLinkedQueue<DumpEntries.Entry>();
+        int threads = Math.max(1, Math.min(workers, keys.size()));
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                running.add(pool.submit(() -> {
+                    try (Connection connection = keyConnection(target, post)) {
+                        for (var key = queue.poll(); key != null; key = queue.poll()) {
+                            try {
+                                Sql.execute(connection, key.sql());
+                            } catch (SQLException e) {
+                                if (!SqlErrors.alreadyExists(e)) {
+                                    retry.add(key);
+                                }
+                            }
+                        }
+                    }
+                    return null;
+                }));
             }
-            for (var key : post.entries().stream().filter(DumpEntries.Entry::primaryKey).toList()) {
-                try {
-                    Sql.execute(connection, key.sql());
-                } catch (SQLException e) {
-                    if (!SqlErrors.alreadyExists(e)) {
-                        throw new ReplicationProblem("primary key " + key.name() + " cannot be created on the target: "
-                                + SqlErrors.message(e), "fix the cause, then send StartReplication again");
+            for (var worker : running) {
+                worker.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ReplicationProblem("building the primary keys was interrupted", "send StartReplication again");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw new ReplicationProblem("cannot connect to " + target.describe() + " to build the primary keys: "
+                    + (cause instanceof SQLException sql ? SqlErrors.message(sql) : String.valueOf(cause)),
+                    "check that the target is reachable, then send StartReplication again");
+        } finally {
+            pool.shutdownNow();
+        }
+        if (!retry.isEmpty()) {
+            try (Connection connection = keyConnection(target, post)) {
+                for (var key : keys.stream().filter(retry::contains).toList()) {
+                    try {
+                        Sql.execute(connection, key.sql());
+                    } catch (SQLException e) {
+                        if (!SqlErrors.alreadyExists(e)) {
+                            throw new ReplicationProblem("primary key " + key.name() + " cannot be created on the target: "
+                                    + SqlErrors.message(e), "fix the cause, then send StartReplication again");
+                        }
                     }
                 }
             }
         }
+        log.info("{} primary keys on {} took {} ms", keys.size(), target.describe(), (System.nanoTime() - started) / 1_000_000);
+    }
+
+    private Connection keyConnection(PgEndpoint target, DumpEntries post) throws SQLException {
+        Connection connection = connector.connect(target);
+        for (String setting : post.sessionSettings()) {
+            Sql.execute(connection, setting);
+        }
+        Sql.execute(connection, "SET maintenance_work_mem = '256MB'");
+        return connection;
     }
 
     /** Pre-data entries without the denied extensions and what depends on them (comments, servers, foreign tables). */
@@ -250,11 +330,16 @@ class ReplicationStarter {
         }
     }
 
-    private void ensureSubscription(PgEndpoint target, PgEndpoint publisher, ReplicationNames names) throws SQLException {
+    private static boolean subscriptionExists(Connection connection, ReplicationNames names) throws SQLException {
+        return Sql.exists(connection, """
+                select 1 from pg_subscription where subname = ?
+                and subdbid = (select oid from pg_database where datname = current_database())""", names.subscription());
+    }
+
+    private void ensureSubscription(PgEndpoint target, PgEndpoint publisher, ReplicationNames names, boolean copyData)
+            throws SQLException {
         try (Connection connection = connector.connect(target)) {
-            if (Sql.exists(connection, """
-                    select 1 from pg_subscription where subname = ?
-                    and subdbid = (select oid from pg_database where datname = current_database())""", names.subscription())) {
+            if (subscriptionExists(connection, names)) {
                 return;
             }
             quietLogging(connection);
@@ -266,7 +351,7 @@ class ReplicationStarter {
                 Sql.execute(connection, "CREATE SUBSCRIPTION " + SqlIdentifier.quote(names.subscription()) + " CONNECTION "
                         + Sql.literal(conninfo) + " PUBLICATION " + SqlIdentifier.quote(names.publication())
                         + " WITH (create_slot = false, slot_name = " + Sql.literal(names.slot())
-                        + ", copy_data = true, enabled = true)");
+                        + ", copy_data = " + copyData + ", enabled = true)");
             } catch (SQLException e) {
                 throw new ReplicationProblem("the subscription " + names.subscription() + " cannot be created on "
                         + target.describe() + ": " + SqlErrors.message(e),
@@ -274,7 +359,8 @@ class ReplicationStarter {
                                 + " as " + publisher.user() + " (pg_hba.conf scram-sha-256 line, password, REPLICATION "
                                 + "attribute: send PrepareSource), then send StartReplication again; finished steps are kept");
             }
-            log.info("Subscription {} created on {} (slot {}, copy_data = true)", names.subscription(), target.describe(), names.slot());
+            log.info("Subscription {} created on {} (slot {}, copy_data = {})", names.subscription(), target.describe(), names.slot(),
+                    copyData);
         }
     }
 

@@ -19,6 +19,11 @@ import java.util.stream.Collectors;
  * @param workerHeadroom    replication connections needed on top of the planned ones
  * @param lagThreshold      STOP_WAITING once every table is ready and the slot lags at most this much
  * @param binDirectory      where pg_dump and psql live; empty: found automatically
+ * @param initialCopy       SNAPSHOT (default, the faster one measured): the replicator copies the tables in parallel
+ *                          under the slot's exported snapshot, then subscribes with copy_data = false; NATIVE: the
+ *                          subscription copies them (copy_data = true, table synchronisation)
+ * @param copyWorkers       parallel COPY pipes of the snapshot copy
+ * @param copyChunk         the snapshot copy splits tables larger than this into block ranges of this size
  */
 @ConfigurationProperties("replicator")
 public record ReplicatorProperties(
@@ -28,7 +33,10 @@ public record ReplicatorProperties(
         @DefaultValue("FULL") String tablesWithoutKey,
         @DefaultValue("4") int workerHeadroom,
         @DefaultValue("1MB") DataSize lagThreshold,
-        String binDirectory) {
+        String binDirectory,
+        @DefaultValue("SNAPSHOT") String initialCopy,
+        @DefaultValue("2") int copyWorkers,
+        @DefaultValue("256MB") DataSize copyChunk) {
 
     public ReplicatorProperties {
         if (indexWorkers < 1 || indexWorkers > 64) {
@@ -41,11 +49,26 @@ public record ReplicatorProperties(
         if (!Set.of("FULL", "REPORT").contains(tablesWithoutKey)) {
             throw new IllegalArgumentException("replicator.tables-without-key must be FULL or REPORT, got " + tablesWithoutKey);
         }
+        initialCopy = initialCopy == null ? "SNAPSHOT" : initialCopy.toUpperCase(Locale.ROOT);
+        if (!Set.of("NATIVE", "SNAPSHOT").contains(initialCopy)) {
+            throw new IllegalArgumentException("replicator.initial-copy must be native or snapshot, got " + initialCopy);
+        }
+        if (copyWorkers < 1 || copyWorkers > 64) {
+            throw new IllegalArgumentException("replicator.copy-workers must be 1-64, got " + copyWorkers);
+        }
+        copyChunk = copyChunk == null ? DataSize.ofMegabytes(256) : copyChunk;
+        if (copyChunk.toBytes() < 8192) {
+            throw new IllegalArgumentException("replicator.copy-chunk must be at least 8KB, got " + copyChunk);
+        }
         deniedExtensions = deniedExtensions == null ? List.of() : List.copyOf(deniedExtensions);
     }
 
     Set<String> denied() {
         return deniedExtensions.stream().map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+    }
+
+    boolean snapshotCopy() {
+        return initialCopy.equals("SNAPSHOT");
     }
 
     boolean setIdentityFull() {

@@ -46,7 +46,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The whole of step 5 against real parts: a logical source cluster with the generated rosemeta plus awkward tables,
- * a plain target cluster, a real broker, and a writer changing rows while the copy runs.
+ * a plain target cluster, a real broker, and a writer changing rows while the copy runs. The initial copy is the
+ * native one here ({@code copy_data = true}); {@link SnapshotCopyReplicationTest} runs the same with the snapshot copy.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReplicationTest {
@@ -98,7 +99,8 @@ class ReplicationTest {
         kafka.createTopic(Topics.OUTCOME, 6);
         events = EventLog.follow(kafka.bootstrapServers());
         commands = new CommandSender(kafka.bootstrapServers());
-        service = ServiceRunner.start(ReplicatorApplication.class, target, kafka.bootstrapServers(), Map.of());
+        service = ServiceRunner.start(ReplicatorApplication.class, target, kafka.bootstrapServers(),
+                Map.of("replicator.initial-copy", "native"));
     }
 
     @AfterAll

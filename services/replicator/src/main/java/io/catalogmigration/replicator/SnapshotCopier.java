@@ -1,0 +1,240 @@
+package io.catalogmigration.replicator;
+
+import io.catalogmigration.common.contract.PgEndpoint;
+import io.catalogmigration.common.pg.PgConnector;
+import io.catalogmigration.common.secret.SecretResolver;
+import org.postgresql.PGConnection;
+import org.postgresql.PGProperty;
+import org.postgresql.copy.CopyIn;
+import org.postgresql.copy.CopyOut;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The initial copy without table synchronisation ({@code replicator.initial-copy: snapshot}): the slot is created over
+ * a replication connection that exports its snapshot; while that connection stays open, {@code copy-workers}
+ * connections copy the tables, large ones in block ranges (ctid ranges of {@code copy-chunk}), each range in its own
+ * REPEATABLE READ transaction that imports the snapshot, piping {@code COPY (SELECT ...) TO STDOUT (FORMAT binary)}
+ * into {@code COPY ... FROM STDIN} on the target. The subscription then starts at the slot's consistent point with
+ * {@code copy_data = false}: every change after the snapshot arrives through replication, none before it twice.
+ */
+class SnapshotCopier {
+
+    private static final Logger log = LoggerFactory.getLogger(SnapshotCopier.class);
+    private static final int BUFFER = 256 * 1024;
+
+    private final ReplicatorProperties settings;
+    private final PgConnector connector;
+    private final SecretResolver secrets;
+
+    SnapshotCopier(ReplicatorProperties settings, PgConnector connector, SecretResolver secrets) {
+        this.settings = settings;
+        this.connector = connector;
+        this.secrets = secrets;
+    }
+
+    /** One table or one block range [fromPage, toPage) of it; toPage &lt; 0: to the end. */
+    record Chunk(SourceTables.Table table, String columns, long fromPage, long toPage, long bytes) {
+
+        String select() {
+            String where = fromPage < 0 ? "" : " WHERE ctid >= '(" + fromPage + ",0)'::tid"
+                    + (toPage < 0 ? "" : " AND ctid < '(" + toPage + ",0)'::tid");
+            return "COPY (SELECT " + columns + " FROM ONLY " + table.qualified() + where + ") TO STDOUT (FORMAT binary)";
+        }
+
+        String insert() {
+            return "COPY " + table.qualified() + " (" + columns + ") FROM STDIN (FORMAT binary)";
+        }
+    }
+
+    /**
+     * Drops a slot left by an earlier attempt (its snapshot is gone, so the copy starts over), empties the target's
+     * tables, creates the slot with an exported snapshot and copies every table under it. Returns bytes copied.
+     */
+    long copy(PgEndpoint source, PgEndpoint target, String slot, List<SourceTables.Table> tables) throws SQLException {
+        try (Connection admin = connector.connect(source)) {
+            if (Sql.exists(admin, "select 1 from pg_replication_slots where slot_name = ?", slot)) {
+                Sql.one(admin, "select pg_drop_replication_slot(?)::text", slot);
+                log.info("Replication slot {} of an unfinished snapshot copy dropped: the copy starts over", slot);
+            }
+        }
+        if (!tables.isEmpty()) {
+            try (Connection connection = connector.connect(target)) {
+                Sql.execute(connection, "TRUNCATE ONLY " + String.join(", ", tables.stream().map(SourceTables.Table::qualified).toList()));
+            }
+        }
+        long started = System.nanoTime();
+        try (Connection replication = replicationConnection(source)) {
+            var info = replication.unwrap(PGConnection.class).getReplicationAPI().createReplicationSlot().logical()
+                    .withSlotName(slot).withOutputPlugin("pgoutput").make();
+            String snapshot = info.getSnapshotName();
+            if (snapshot == null || snapshot.isBlank()) {
+                throw new ReplicationProblem("the source exported no snapshot with slot " + slot,
+                        "use replicator.initial-copy: native, or send ResetReplication and StartReplication again");
+            }
+            log.info("Replication slot {} created at {} with snapshot {}", slot, info.getConsistentPoint(), snapshot);
+            List<Chunk> chunks = chunks(source, tables);
+            long bytes = copyAll(source, target, snapshot, chunks);
+            log.info("Snapshot copy of {} tables ({} chunks, {} MB) took {} ms", tables.size(), chunks.size(),
+                    bytes >> 20, (System.nanoTime() - started) / 1_000_000);
+            return bytes;
+        }
+    }
+
+    private Connection replicationConnection(PgEndpoint source) throws SQLException {
+        var props = new Properties();
+        PGProperty.USER.set(props, source.user());
+        PGProperty.PASSWORD.set(props, secrets.resolve(source.passwordRef()));
+        PGProperty.SSL_MODE.set(props, source.sslmode());
+        PGProperty.REPLICATION.set(props, "database");
+        PGProperty.ASSUME_MIN_SERVER_VERSION.set(props, "9.4");
+        PGProperty.PREFER_QUERY_MODE.set(props, "simple");
+        PGProperty.APPLICATION_NAME.set(props, "catalog-migration-replicator-snapshot");
+        PGProperty.CONNECT_TIMEOUT.set(props, 10);
+        try {
+            return DriverManager.getConnection(PgConnector.url(source), props);
+        } catch (SQLException e) {
+            throw new ReplicationProblem("cannot open a replication connection to " + source.describe() + ": "
+                    + SqlErrors.message(e), "give the source administrator the REPLICATION attribute (or use "
+                    + "replicator.initial-copy: native), then send StartReplication again");
+        }
+    }
+
+    /** Whole tables, and block ranges of those larger than copy-chunk; largest first. */
+    private List<Chunk> chunks(PgEndpoint source, List<SourceTables.Table> tables) throws SQLException {
+        List<Chunk> chunks = new ArrayList<>();
+        long chunkBytes = settings.copyChunk().toBytes();
+        try (Connection connection = connector.connect(source)) {
+            long blockSize = Long.parseLong(Sql.one(connection, "select current_setting('block_size')"));
+            long pagesPerChunk = Math.max(1, chunkBytes / blockSize);
+            for (var table : tables) {
+                String columns = String.join(", ", Sql.strings(connection, """
+                        select quote_ident(attname) from pg_attribute
+                        where attrelid = ?::regclass and attnum > 0 and not attisdropped and attgenerated = ''
+                        order by attnum""", table.qualified()));
+                long heap = Long.parseLong(Sql.one(connection, "select pg_relation_size(?::regclass)::text", table.qualified()));
+                long total = Long.parseLong(Sql.one(connection, "select pg_table_size(?::regclass)::text", table.qualified()));
+                long pages = heap / blockSize;
+                if (columns.isEmpty()) {
+                    continue;
+                }
+                if (heap <= chunkBytes) {
+                    chunks.add(new Chunk(table, columns, -1, -1, total));
+                    continue;
+                }
+                for (long from = 0; from < pages; from += pagesPerChunk) {
+                    long to = from + pagesPerChunk >= pages ? -1 : from + pagesPerChunk;
+                    chunks.add(new Chunk(table, columns, from, to, total * Math.min(pagesPerChunk, pages - from) / pages));
+                }
+            }
+        }
+        chunks.sort(Comparator.comparingLong(Chunk::bytes).reversed());
+        return chunks;
+    }
+
+    private long copyAll(PgEndpoint source, PgEndpoint target, String snapshot, List<Chunk> chunks) {
+        var queue = new ConcurrentLinkedQueue<>(chunks);
+        var bytes = new AtomicLong();
+        int workers = Math.max(1, Math.min(settings.copyWorkers(), chunks.size()));
+        ExecutorService pool = Executors.newFixedThreadPool(workers);
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (int i = 0; i < workers; i++) {
+                running.add(pool.submit(() -> {
+                    try (Connection from = connector.connect(source); Connection to = connector.connect(target)) {
+                        from.setAutoCommit(false);
+                        to.setAutoCommit(false);
+                        Sql.execute(to, "SELECT pg_catalog.set_config('search_path', '', false)");
+                        var out = from.unwrap(PGConnection.class).getCopyAPI();
+                        var in = to.unwrap(PGConnection.class).getCopyAPI();
+                        for (var chunk = queue.poll(); chunk != null; chunk = queue.poll()) {
+                            Sql.execute(from, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+                            Sql.execute(from, "SET TRANSACTION SNAPSHOT " + Sql.literal(snapshot));
+                            Sql.execute(to, "SET LOCAL synchronous_commit = off");
+                            bytes.addAndGet(pipe(out.copyOut(chunk.select()), in.copyIn(chunk.insert())));
+                            to.commit();
+                            from.commit();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (var worker : running) {
+                worker.get();
+            }
+        } catch (Exception e) {
+            queue.clear();
+            throw new ReplicationProblem("the snapshot copy stopped: " + rootMessage(e),
+                    "fix the cause, then send StartReplication again (the copy starts over under a new snapshot)");
+        } finally {
+            pool.shutdownNow();
+        }
+        return bytes.get();
+    }
+
+    /** Moves one COPY stream into the other in large messages (COPY FROM takes the bytes in any split). */
+    private static long pipe(CopyOut out, CopyIn in) throws SQLException {
+        byte[] buffer = new byte[BUFFER];
+        int filled = 0;
+        long total = 0;
+        try {
+            for (byte[] row = out.readFromCopy(); row != null; row = out.readFromCopy()) {
+                if (filled + row.length > buffer.length) {
+                    if (filled > 0) {
+                        in.writeToCopy(buffer, 0, filled);
+                        filled = 0;
+                    }
+                    if (row.length > buffer.length) {
+                        in.writeToCopy(row, 0, row.length);
+                        total += row.length;
+                        continue;
+                    }
+                }
+                System.arraycopy(row, 0, buffer, filled, row.length);
+                filled += row.length;
+                total += row.length;
+            }
+            if (filled > 0) {
+                in.writeToCopy(buffer, 0, filled);
+            }
+            in.endCopy();
+            return total;
+        } catch (SQLException e) {
+            if (in.isActive()) {
+                try {
+                    in.cancelCopy();
+                } catch (SQLException ignored) {
+                    // the original failure is the one to report
+                }
+            }
+            if (out.isActive()) {
+                try {
+                    out.cancelCopy();
+                } catch (SQLException ignored) {
+                    // the original failure is the one to report
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        while (e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e instanceof SQLException sql ? SqlErrors.message(sql) : e.getMessage();
+    }
+}

@@ -1,0 +1,276 @@
+package io.catalogmigration.replicator;
+
+import io.catalogmigration.common.contract.CheckReplication;
+import io.catalogmigration.common.contract.OutcomeEvent;
+import io.catalogmigration.common.contract.PgEndpoint;
+import io.catalogmigration.common.contract.PrepareSource;
+import io.catalogmigration.common.contract.ReplicateCommand;
+import io.catalogmigration.common.contract.ReplicationFailed;
+import io.catalogmigration.common.contract.ReplicationReset;
+import io.catalogmigration.common.contract.ReplicationStarted;
+import io.catalogmigration.common.contract.ReplicationStatusReported;
+import io.catalogmigration.common.contract.ResetReplication;
+import io.catalogmigration.common.contract.SourcePrepared;
+import io.catalogmigration.common.contract.StartReplication;
+import io.catalogmigration.common.contract.Topics;
+import io.catalogmigration.testkit.CommandSender;
+import io.catalogmigration.testkit.EventLog;
+import io.catalogmigration.testkit.KafkaBroker;
+import io.catalogmigration.testkit.PostgresCluster;
+import io.catalogmigration.testkit.SampleCatalog;
+import io.catalogmigration.testkit.SampleSize;
+import io.catalogmigration.testkit.ServiceRunner;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@link ReplicationTest} with {@code replicator.initial-copy: snapshot} and a small {@code copy-chunk}, so tables are
+ * copied in block ranges under the slot's exported snapshot while a writer changes rows, then caught up by a
+ * subscription with {@code copy_data = false}. The failed first START leaves a slot and copied rows: the second one
+ * starts the copy over under a new snapshot.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SnapshotCopyReplicationTest {
+
+    static final Duration TIMEOUT = Duration.ofSeconds(60);
+    static final String DB = SampleCatalog.ROSEMETA;
+    static final String MIGRATION = "mig-replicate-snapshot";
+    static final String REPLICATION_USER = "replicator";
+
+    static PostgresCluster source;
+    static PostgresCluster target;
+    static KafkaBroker kafka;
+    static EventLog events;
+    static CommandSender commands;
+    static ConfigurableApplicationContext service;
+    static Path secrets;
+    static String replicationPasswordRef;
+    static final AtomicBoolean writing = new AtomicBoolean(true);
+    static final AtomicLong writes = new AtomicLong();
+    static Thread writer;
+
+    @BeforeAll
+    static void startRealParts() throws Exception {
+        source = PostgresCluster.builder("snap-source").logical().fast().start();
+        target = PostgresCluster.builder("snap-target").fast().start();
+        SampleCatalog.generate(source, SampleSize.tiny());
+        source.execute(DB,
+                "create table no_key (a int, b text)",
+                "insert into no_key select g, 'row ' || g from generate_series(1, 500) g",
+                "create table blob (id bigint primary key, body text)",
+                "insert into blob select g, (select string_agg(md5(g::text || i), '') from generate_series(1, 200) i) "
+                        + "from generate_series(1, 200) g",
+                "create table events_p (id bigint not null, at date not null, what text, primary key (id, at)) partition by range (at)",
+                "create table events_p_2025 partition of events_p for values from ('2025-01-01') to ('2026-01-01')",
+                "create table events_p_2026 partition of events_p for values from ('2026-01-01') to ('2027-01-01')",
+                "insert into events_p select g, date '2025-06-01' + (g % 400), 'e' || g from generate_series(1, 2000) g",
+                "create index events_p_what on events_p (what)",
+                "create schema \"Mixed\"",
+                "create table \"Mixed\".\"CamelTable\" (\"Id\" int primary key, \"Label\" text)",
+                "insert into \"Mixed\".\"CamelTable\" select g, 'L' || g from generate_series(1, 300) g",
+                "create index \"CamelLabel\" on \"Mixed\".\"CamelTable\" (\"Label\")",
+                "create index blob_body_prefix on blob (left(body, 10))");
+        secrets = Files.createTempDirectory("replicator-snapshot-test");
+        replicationPasswordRef = secret("replication", "Repl-" + UUID.randomUUID());
+        kafka = KafkaBroker.start();
+        kafka.createTopic(Topics.REPLICATE_COMMAND, 1);
+        kafka.createTopic(Topics.deadLetter(Topics.REPLICATE_COMMAND), 1);
+        kafka.createTopic(Topics.PROGRESS, 6);
+        kafka.createTopic(Topics.OUTCOME, 6);
+        events = EventLog.follow(kafka.bootstrapServers());
+        commands = new CommandSender(kafka.bootstrapServers());
+        service = ServiceRunner.start(ReplicatorApplication.class, target, kafka.bootstrapServers(),
+                Map.of("replicator.initial-copy", "snapshot", "replicator.copy-chunk", "16KB", "replicator.copy-workers", "3"));
+    }
+
+    @AfterAll
+    static void stopRealParts() throws Exception {
+        writing.set(false);
+        if (writer != null) {
+            writer.join(5_000);
+        }
+        ServiceRunner.stop(service);
+        commands.close();
+        events.close();
+        kafka.close();
+        target.close();
+        source.close();
+    }
+
+    @Test
+    @Order(1)
+    void prepareFindsTheLogicalSourceReadyAndCreatesTheReplicationUser() {
+        var outcome = send(new PrepareSource(UUID.randomUUID(), MIGRATION, Instant.now(), source.endpoint("postgres"),
+                List.of(DB), "127.0.0.1", REPLICATION_USER, replicationPasswordRef, 2));
+
+        assertThat(outcome).isInstanceOf(SourcePrepared.class);
+        var prepared = (SourcePrepared) outcome;
+        assertThat(prepared.checks()).as(prepared.checks().toString()).allSatisfy(c -> assertThat(c.status()).isIn("OK", "CHANGED"));
+        assertThat(prepared.ready()).isTrue();
+        assertThat(prepared.restartRequired()).isFalse();
+        assertThat(source.queryForLong("postgres", "select count(*) from pg_roles where rolname = 'replicator' and rolreplication"))
+                .isEqualTo(1);
+    }
+
+    @Test
+    @Order(2)
+    void startThatFailsAtTheSubscriptionContinuesWhenSentAgain() throws Exception {
+        startWriter();
+        String wrong = secret("wrong", "not-the-password");
+        var failed = send(start(wrong));
+
+        assertThat(failed).isInstanceOf(ReplicationFailed.class);
+        assertThat(((ReplicationFailed) failed).reason()).contains("subscription");
+        assertThat(target.queryForLong(DB, "select count(*) from pg_tables where tablename = 'blob'")).isEqualTo(1);
+
+        var started = send(start(replicationPasswordRef));
+
+        assertThat(started).as(started.toString()).isInstanceOf(ReplicationStarted.class);
+        var s = (ReplicationStarted) started;
+        assertThat(s.notes()).anySatisfy(n -> assertThat(n).contains("public.no_key"));
+        assertThat(s.notes()).anySatisfy(n -> assertThat(n).contains("exported snapshot").contains("copy_data = false"));
+        assertThat(target.queryForLong(DB, "select count(*) from pg_subscription_rel where srsubstate <> 'r'")).isZero();
+        assertThat(s.postDataSteps()).isGreaterThan(0);
+        assertThat(source.queryForLong("postgres", "select count(*) from pg_replication_slots where slot_name = 'migration_rosemeta'"))
+                .isEqualTo(1);
+    }
+
+    @Test
+    @Order(3)
+    void afterCatchUpTheTargetEqualsTheSourceTableByTableAndHasItsIndexes() throws Exception {
+        Thread.sleep(1_000);
+        writing.set(false);
+        writer.join(5_000);
+        assertThat(writes.get()).isGreaterThan(0);
+
+        ReplicationStatusReported status = null;
+        Instant deadline = Instant.now().plus(TIMEOUT);
+        while (Instant.now().isBefore(deadline)) {
+            var outcome = send(new CheckReplication(UUID.randomUUID(), MIGRATION, Instant.now(), source.endpoint(DB),
+                    target.endpoint("postgres")));
+            assertThat(outcome).as(outcome.toString()).isInstanceOf(ReplicationStatusReported.class);
+            status = (ReplicationStatusReported) outcome;
+            if (status.answer().equals(ReplicationStatusReported.STOP_WAITING) && status.postDataDone() == status.postDataTotal()) {
+                break;
+            }
+            Thread.sleep(500);
+        }
+        assertThat(status.answer()).isEqualTo("STOP_WAITING");
+        assertThat(status.failures()).isEmpty();
+        assertThat(status.tables()).allSatisfy(t -> assertThat(t.state()).isEqualTo("r"));
+        assertThat(status.indexesCreated()).isEqualTo(status.indexesTotal()).isGreaterThanOrEqualTo(4);
+
+        List<String> tables = tables();
+        assertThat(tables).contains("public.no_key", "public.blob", "public.events_p_2025", "\"Mixed\".\"CamelTable\"");
+        // STOP_WAITING allows a lag under the threshold: the last writes arrive moments later.
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            for (String table : tables) {
+                assertThat(fingerprint(target, table)).as(table).isEqualTo(fingerprint(source, table));
+            }
+        });
+        String indexes = "select count(*) from pg_indexes where schemaname not in ('pg_catalog', 'information_schema')";
+        assertThat(target.queryForLong(DB, indexes)).isEqualTo(source.queryForLong(DB, indexes));
+        assertThat(events.progress(MIGRATION)).anySatisfy(p -> assertThat(p.toString()).contains("indexes"));
+    }
+
+    @Test
+    @Order(4)
+    void resetLeavesNoSubscriptionNoSlotAndNoTargetDatabase() {
+        var outcome = send(new ResetReplication(UUID.randomUUID(), MIGRATION, Instant.now(), source.endpoint(DB),
+                target.endpoint("postgres")));
+
+        assertThat(outcome).as(outcome.toString()).isInstanceOf(ReplicationReset.class);
+        var reset = (ReplicationReset) outcome;
+        assertThat(reset.subscriptionDropped()).isTrue();
+        assertThat(reset.databaseDropped()).isTrue();
+        assertThat(target.queryForLong("postgres", "select count(*) from pg_subscription")).isZero();
+        assertThat(target.queryForLong("postgres", "select count(*) from pg_database where datname = 'rosemeta'")).isZero();
+        assertThat(source.queryForLong("postgres", "select count(*) from pg_replication_slots")).isZero();
+        assertThat(source.queryForLong(DB, "select count(*) from pg_publication")).isZero();
+        assertThat(source.queryForLong(DB, "select count(*) from pg_class where relname = 'no_key' and relreplident = 'd'")).isEqualTo(1);
+        events.assertNoRecordContains(source.password());
+        events.assertNoRecordContains(target.password());
+    }
+
+    static StartReplication start(String passwordRef) {
+        var replication = new PgEndpoint(source.host(), source.port(), DB, REPLICATION_USER, "disable", passwordRef);
+        return new StartReplication(UUID.randomUUID(), MIGRATION, Instant.now(), source.endpoint(DB),
+                target.endpoint("postgres"), replication, Map.of());
+    }
+
+    static OutcomeEvent send(ReplicateCommand command) {
+        commands.send(Topics.REPLICATE_COMMAND, ReplicateCommand.class, command);
+        return events.awaitOutcome(command.commandId(), TIMEOUT);
+    }
+
+    static String secret(String name, String value) throws Exception {
+        Path file = Files.createFile(secrets.resolve(name), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, value);
+        return "file:" + file;
+    }
+
+    /** Inserts, updates and deletes in several tables until told to stop. */
+    static void startWriter() {
+        writer = new Thread(() -> {
+            try (Connection c = source.connect(DB); var st = c.createStatement()) {
+                long i = 0;
+                while (writing.get()) {
+                    i++;
+                    st.execute("insert into no_key values (" + (10_000 + i) + ", 'new')");
+                    st.execute("update no_key set b = b || '+' where a = " + (i % 500 + 1));
+                    st.execute("update blob set body = md5(body) || body where id = " + (i % 200 + 1));
+                    st.execute("delete from events_p where id = " + i);
+                    st.execute("insert into events_p values (" + (100_000 + i) + ", date '2026-02-01', 'late')");
+                    st.execute("update \"Mixed\".\"CamelTable\" set \"Label\" = 'U' || " + i + " where \"Id\" = " + (i % 300 + 1));
+                    writes.incrementAndGet();
+                    Thread.sleep(5);
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "source-writer");
+        writer.start();
+    }
+
+    static List<String> tables() throws Exception {
+        List<String> tables = new ArrayList<>();
+        try (Connection c = source.connect(DB); var rs = c.createStatement().executeQuery("""
+                select quote_ident(n.nspname) || '.' || quote_ident(c.relname) from pg_class c
+                join pg_namespace n on n.oid = c.relnamespace
+                where c.relkind = 'r' and n.nspname not in ('pg_catalog', 'information_schema') order by 1""")) {
+            while (rs.next()) {
+                tables.add(rs.getString(1));
+            }
+        }
+        return tables;
+    }
+
+    static String fingerprint(PostgresCluster cluster, String table) throws Exception {
+        try (Connection c = cluster.connect(DB); var rs = c.createStatement().executeQuery(
+                "select count(*) || ':' || coalesce(md5(string_agg(t::text, '|' order by t::text)), '') from " + table + " t")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+}
