@@ -72,6 +72,9 @@ class PostDataApplier {
                 worker.get();
             }
         } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt(); // the service stops: the run stays unfinished (ReplicateHandler)
+            }
             throw new ReplicationProblem("building the indexes of " + database + " stopped: " + rootMessage(e),
                     "check that the target is reachable, then send CheckReplication again; indexes built are kept");
         } finally {

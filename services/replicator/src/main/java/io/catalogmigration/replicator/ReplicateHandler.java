@@ -16,11 +16,16 @@ import org.slf4j.LoggerFactory;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Opens a run per command (a redelivery of a finished one changes nothing), carries it out, reports one outcome. */
 class ReplicateHandler {
 
     static final String KIND = "replicate";
+    /** The run's first message, said when its thread takes it up (the run opens earlier, on the listener). */
+    static final String RUNNING = "running on ";
 
     private static final Logger log = LoggerFactory.getLogger(ReplicateHandler.class);
 
@@ -30,9 +35,13 @@ class ReplicateHandler {
     private final ReplicationStarter starter;
     private final StatusChecker checker;
     private final ReplicationResetter resetter;
+    private final DatabaseThreads threads;
+    /** Runs queued or running here: a redelivery of one of them is not carried out a second time. */
+    private final Set<UUID> inFlight = ConcurrentHashMap.newKeySet();
 
     ReplicateHandler(RunLedger ledger, ReplicateOutcomes outcomes, SourcePreparer preparer, ReplicationStarter starter,
-                     StatusChecker checker, ReplicationResetter resetter) {
+                     StatusChecker checker, ReplicationResetter resetter, DatabaseThreads threads) {
+        this.threads = threads;
         this.ledger = ledger;
         this.outcomes = outcomes;
         this.preparer = preparer;
@@ -53,11 +62,37 @@ class ReplicateHandler {
             log.info("{} {} was handled before: ignoring the redelivery", command.getClass().getSimpleName(), command.commandId());
             return;
         }
-        run(command);
+        submit(command);
+    }
+
+    /**
+     * Carries the run out on the database's thread (see {@link DatabaseThreads}): the listener takes the next command
+     * at once, so one database's copy does not hold up another's START; the same database's commands keep their order.
+     */
+    void submit(ReplicateCommand command) {
+        if (!inFlight.add(command.commandId())) {
+            log.info("{} {} is already queued or running here: ignoring the redelivery", command.getClass().getSimpleName(),
+                    command.commandId());
+            return;
+        }
+        String database = command.source() == null ? null : command.source().database();
+        try {
+            threads.execute(database, () -> {
+                try {
+                    run(command);
+                } finally {
+                    inFlight.remove(command.commandId());
+                }
+            });
+        } catch (RuntimeException e) {
+            inFlight.remove(command.commandId());
+            throw e;
+        }
     }
 
     /** Also called on restart for a run left unfinished: every step checks before it acts, so running again is safe. */
     void run(ReplicateCommand command) {
+        ledger.say(command.commandId(), RUNNING + Thread.currentThread().getName());
         var problems = problems(command);
         if (!problems.isEmpty()) {
             outcomes.failed(command, "invalid " + command.getClass().getSimpleName() + ": " + String.join("; ", problems),
@@ -91,15 +126,25 @@ class ReplicateHandler {
             }
             outcomes.succeeded(outcome, summary);
         } catch (ReplicationProblem e) {
-            outcomes.failed(command, e.getMessage(), e.action());
+            failed(command, e.getMessage(), e.action());
         } catch (SecretUnavailableException e) {
-            outcomes.failed(command, e.getMessage(), "make the secret available to the replicator, then send the command "
+            failed(command, e.getMessage(), "make the secret available to the replicator, then send the command "
                     + "again with a new commandId; finished steps are kept");
         } catch (SQLException e) {
-            outcomes.failed(command, "a statement failed: " + SqlErrors.message(e),
+            failed(command, "a statement failed: " + SqlErrors.message(e),
                     "check that both servers are reachable and the users are administrators, then send the command again "
                             + "with a new commandId; finished steps are kept");
         }
+    }
+
+    /** A run interrupted because the service stops is no failure: it stays unfinished and runs again on restart. */
+    private void failed(ReplicateCommand command, String reason, String action) {
+        if (Thread.currentThread().isInterrupted()) {
+            log.warn("{} {} of migration {} was interrupted by the service stopping ({}); it stays unfinished and runs again "
+                    + "when the service starts", command.getClass().getSimpleName(), command.commandId(), command.migrationId(), reason);
+            return;
+        }
+        outcomes.failed(command, reason, action);
     }
 
     private static List<String> problems(ReplicateCommand command) {

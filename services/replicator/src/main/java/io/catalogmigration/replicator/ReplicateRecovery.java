@@ -27,7 +27,7 @@ class ReplicateRecovery {
         for (Run run : ledger.unfinished(ReplicateHandler.KIND)) {
             log.info("Resuming replicate run {} of migration {}", run.runId(), run.migrationId());
             try {
-                handler.run(MessageJson.mapper().readValue(run.command(), ReplicateCommand.class));
+                handler.submit(MessageJson.mapper().readValue(run.command(), ReplicateCommand.class));
             } catch (RuntimeException e) {
                 log.error("Could not resume replicate run {}: {}. It stays unfinished; send the command again with a new "
                         + "commandId.", run.runId(), e.getMessage(), e);

@@ -5,6 +5,7 @@ import io.catalogmigration.common.contract.ReplicationStarted;
 import io.catalogmigration.common.contract.StartReplication;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.SqlIdentifier;
+import io.catalogmigration.common.progress.ProgressReporter;
 import io.catalogmigration.common.secret.SecretResolver;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
@@ -39,9 +40,11 @@ class ReplicationStarter {
     private final PgClients clients;
     private final SecretResolver secrets;
     private final ReplicationStore store;
+    private final ProgressReporter progress;
 
     ReplicationStarter(ReplicatorProperties settings, PgConnector connector, PgClients clients, SecretResolver secrets,
-                       ReplicationStore store) {
+                       ReplicationStore store, ProgressReporter progress) {
+        this.progress = progress;
         this.settings = settings;
         this.connector = connector;
         this.clients = clients;
@@ -103,7 +106,8 @@ class ReplicationStarter {
             }
         }
         if (snapshot) {
-            long bytes = new SnapshotCopier(settings, connector, secrets).copy(command.source(), target, names.slot(), tables);
+            long bytes = new SnapshotCopier(settings, connector, secrets, progress)
+                    .copy(command.migrationId(), command.commandId(), command.source(), target, names.slot(), tables);
             createKeys(target, post, settings.copyWorkers());
             notes.add("initial copy: %d tables (%,d MB) copied under the slot's exported snapshot on %d connections; "
                     .formatted(tables.size(), bytes >> 20, settings.copyWorkers()) + "subscription with copy_data = false");

@@ -53,13 +53,19 @@ class ReplicatorConfiguration {
     }
 
     @Bean
+    DatabaseThreads databaseThreads(ReplicatorProperties settings) {
+        return new DatabaseThreads(settings.parallelDatabases());
+    }
+
+    @Bean
     ReplicateHandler replicateHandler(ReplicatorProperties settings, RunLedger ledger, ReplicateOutcomes outcomes,
                                       PgConnector connector, PgClients clients, SecretResolver secrets,
-                                      ReplicationStore store, PostDataApplier applier, ProgressReporter progress) {
+                                      ReplicationStore store, PostDataApplier applier, ProgressReporter progress,
+                                      DatabaseThreads threads) {
         return new ReplicateHandler(ledger, outcomes, new SourcePreparer(settings, connector, secrets),
-                new ReplicationStarter(settings, connector, clients, secrets, store),
+                new ReplicationStarter(settings, connector, clients, secrets, store, progress),
                 new StatusChecker(settings, connector, store, applier, progress),
-                new ReplicationResetter(connector, store));
+                new ReplicationResetter(connector, store), threads);
     }
 
     @Bean

@@ -24,6 +24,7 @@ import java.util.stream.Collectors;
  *                          subscription copies them (copy_data = true, table synchronisation)
  * @param copyWorkers       parallel COPY pipes of the snapshot copy
  * @param copyChunk         the snapshot copy splits tables larger than this into block ranges of this size
+ * @param parallelDatabases databases whose commands run at the same time, each on its own thread off the listener
  */
 @ConfigurationProperties("replicator")
 public record ReplicatorProperties(
@@ -36,7 +37,8 @@ public record ReplicatorProperties(
         String binDirectory,
         @DefaultValue("SNAPSHOT") String initialCopy,
         @DefaultValue("2") int copyWorkers,
-        @DefaultValue("256MB") DataSize copyChunk) {
+        @DefaultValue("256MB") DataSize copyChunk,
+        @DefaultValue("2") int parallelDatabases) {
 
     public ReplicatorProperties {
         if (indexWorkers < 1 || indexWorkers > 64) {
@@ -59,6 +61,9 @@ public record ReplicatorProperties(
         copyChunk = copyChunk == null ? DataSize.ofMegabytes(256) : copyChunk;
         if (copyChunk.toBytes() < 8192) {
             throw new IllegalArgumentException("replicator.copy-chunk must be at least 8KB, got " + copyChunk);
+        }
+        if (parallelDatabases < 1 || parallelDatabases > 16) {
+            throw new IllegalArgumentException("replicator.parallel-databases must be 1-16, got " + parallelDatabases);
         }
         deniedExtensions = deniedExtensions == null ? List.of() : List.copyOf(deniedExtensions);
     }

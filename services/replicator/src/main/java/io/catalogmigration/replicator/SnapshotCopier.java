@@ -2,6 +2,8 @@ package io.catalogmigration.replicator;
 
 import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.pg.PgConnector;
+import io.catalogmigration.common.progress.Progress;
+import io.catalogmigration.common.progress.ProgressReporter;
 import io.catalogmigration.common.secret.SecretResolver;
 import org.postgresql.PGConnection;
 import org.postgresql.PGProperty;
@@ -13,14 +15,17 @@ import org.slf4j.LoggerFactory;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -39,8 +44,10 @@ class SnapshotCopier {
     private final ReplicatorProperties settings;
     private final PgConnector connector;
     private final SecretResolver secrets;
+    private final ProgressReporter progress;
 
-    SnapshotCopier(ReplicatorProperties settings, PgConnector connector, SecretResolver secrets) {
+    SnapshotCopier(ReplicatorProperties settings, PgConnector connector, SecretResolver secrets, ProgressReporter progress) {
+        this.progress = progress;
         this.settings = settings;
         this.connector = connector;
         this.secrets = secrets;
@@ -64,7 +71,8 @@ class SnapshotCopier {
      * Drops a slot left by an earlier attempt (its snapshot is gone, so the copy starts over), empties the target's
      * tables, creates the slot with an exported snapshot and copies every table under it. Returns bytes copied.
      */
-    long copy(PgEndpoint source, PgEndpoint target, String slot, List<SourceTables.Table> tables) throws SQLException {
+    long copy(String migrationId, UUID runId, PgEndpoint source, PgEndpoint target, String slot,
+              List<SourceTables.Table> tables) throws SQLException {
         try (Connection admin = connector.connect(source)) {
             if (Sql.exists(admin, "select 1 from pg_replication_slots where slot_name = ?", slot)) {
                 Sql.one(admin, "select pg_drop_replication_slot(?)::text", slot);
@@ -87,7 +95,11 @@ class SnapshotCopier {
             }
             log.info("Replication slot {} created at {} with snapshot {}", slot, info.getConsistentPoint(), snapshot);
             List<Chunk> chunks = chunks(source, tables);
-            long bytes = copyAll(source, target, snapshot, chunks);
+            var reading = new Reading(migrationId, runId, source.database(), chunks.stream().mapToLong(Chunk::bytes).sum(),
+                    chunks.size(), Instant.now());
+            progress.announce(reading.at(0, 0));
+            long bytes = copyAll(source, target, snapshot, chunks, reading);
+            progress.announce(reading.at(reading.total, chunks.size()));
             log.info("Snapshot copy of {} tables ({} chunks, {} MB) took {} ms", tables.size(), chunks.size(),
                     bytes >> 20, (System.nanoTime() - started) / 1_000_000);
             return bytes;
@@ -145,9 +157,20 @@ class SnapshotCopier {
         return chunks;
     }
 
-    private long copyAll(PgEndpoint source, PgEndpoint target, String snapshot, List<Chunk> chunks) {
+    /** Progress of the copy: bytes of the tables' size (pg_table_size, as planned per chunk) copied of the total. */
+    private record Reading(String migrationId, UUID runId, String database, long total, int chunks, Instant startedAt) {
+
+        Progress at(long done, int chunksDone) {
+            return new Progress(migrationId, runId, "copying", done, total, "bytes", startedAt,
+                    "%s: %d/%d tables or block ranges copied".formatted(database, chunksDone, chunks));
+        }
+    }
+
+    private long copyAll(PgEndpoint source, PgEndpoint target, String snapshot, List<Chunk> chunks, Reading reading) {
         var queue = new ConcurrentLinkedQueue<>(chunks);
         var bytes = new AtomicLong();
+        var planned = new AtomicLong();
+        var chunksDone = new AtomicInteger();
         int workers = Math.max(1, Math.min(settings.copyWorkers(), chunks.size()));
         ExecutorService pool = Executors.newFixedThreadPool(workers);
         try {
@@ -167,6 +190,12 @@ class SnapshotCopier {
                             bytes.addAndGet(pipe(out.copyOut(chunk.select()), in.copyIn(chunk.insert())));
                             to.commit();
                             from.commit();
+                            long done = planned.addAndGet(chunk.bytes());
+                            int count = chunksDone.incrementAndGet();
+                            if (count < chunks.size()) {
+                                // the last one is announced by copy(), once every worker has finished
+                                progress.report(reading.at(done, count));
+                            }
                         }
                     }
                     return null;
@@ -176,6 +205,9 @@ class SnapshotCopier {
                 worker.get();
             }
         } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt(); // the service stops: the run stays unfinished (ReplicateHandler)
+            }
             queue.clear();
             throw new ReplicationProblem("the snapshot copy stopped: " + rootMessage(e),
                     "fix the cause, then send StartReplication again (the copy starts over under a new snapshot)");

@@ -7,14 +7,17 @@ import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.SqlIdentifier;
 import io.catalogmigration.common.secret.SecretResolver;
 import org.postgresql.PGConnection;
+import org.postgresql.PGProperty;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.UUID;
 
 /**
@@ -65,11 +68,52 @@ class SourcePreparer {
             for (String database : command.databases()) {
                 checks.add(HbaCheck.check(source, database, command.replicationUser(), target));
             }
+            String self = Sql.one(source, "select coalesce(host(inet_client_addr()), 'local')");
+            for (String database : command.databases()) {
+                checks.add(replicationLogin(command, database, self));
+            }
         }
         boolean restart = checks.stream().anyMatch(c -> c.status().equals(SourceCheck.RESTART_REQUIRED));
         boolean ready = checks.stream().allMatch(c -> c.status().equals(SourceCheck.OK) || c.status().equals(SourceCheck.CHANGED));
         return new SourcePrepared(UUID.randomUUID(), command.migrationId(), Instant.now(), command.commandId(),
                 command.source().describe(), version, ready, restart, checks);
+    }
+
+    /**
+     * Logs in as the replication user over a replication connection ({@code replication=database}) and runs
+     * IDENTIFY_SYSTEM: proves the user, its secret and pg_hba.conf let this service's host in for replication. The
+     * target's own login is proven by the subscription START creates.
+     */
+    private SourceCheck replicationLogin(PrepareSource command, String database, String self) {
+        String user = command.replicationUser();
+        String name = "replication login " + database;
+        String required = "IDENTIFY_SYSTEM as " + user + " over replication=database";
+        var props = new Properties();
+        PGProperty.USER.set(props, user);
+        PGProperty.PASSWORD.set(props, secrets.resolve(command.replicationPasswordRef()));
+        PGProperty.SSL_MODE.set(props, command.source().sslmode());
+        PGProperty.REPLICATION.set(props, "database");
+        PGProperty.ASSUME_MIN_SERVER_VERSION.set(props, "9.4");
+        PGProperty.PREFER_QUERY_MODE.set(props, "simple");
+        PGProperty.APPLICATION_NAME.set(props, "catalog-migration-replicator-prepare");
+        PGProperty.CONNECT_TIMEOUT.set(props, 10);
+        try (Connection replication = DriverManager.getConnection(PgConnector.url(command.source().withDatabase(database)), props);
+             var statement = replication.createStatement();
+             var rs = statement.executeQuery("IDENTIFY_SYSTEM")) {
+            rs.next();
+            return new SourceCheck(name, "system " + rs.getString(1) + ", timeline " + rs.getString(2), required,
+                    SourceCheck.OK, null);
+        } catch (SQLException e) {
+            String hba = "host " + database + " " + user + " " + (self.equals("local") ? "127.0.0.1/32" : self
+                    + (self.contains(":") ? "/128" : "/32")) + " scram-sha-256";
+            String remedy = "28P01".equals(e.getSQLState())
+                    ? "the password of role " + user + " on the source is not the one in " + command.replicationPasswordRef()
+                    + ": set it again (\\password " + user + " in psql, or drop the role and send PrepareSource again to "
+                    + "create it), then send PrepareSource again"
+                    : "add the line '" + hba + "' to the source's pg_hba.conf above any other line that matches (this "
+                    + "service's host, for replication), reload (SELECT pg_reload_conf()), then send PrepareSource again";
+            return new SourceCheck(name, "failed: " + SqlErrors.message(e), required, SourceCheck.ACTION_REQUIRED, remedy);
+        }
     }
 
     private static SourceCheck setting(Connection source, String name, String required, String value) throws SQLException {

@@ -4,6 +4,7 @@ import io.catalogmigration.common.contract.CheckReplication;
 import io.catalogmigration.common.contract.OutcomeEvent;
 import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.contract.PrepareSource;
+import io.catalogmigration.common.contract.ProgressReported;
 import io.catalogmigration.common.contract.ReplicateCommand;
 import io.catalogmigration.common.contract.ReplicationFailed;
 import io.catalogmigration.common.contract.ReplicationReset;
@@ -57,6 +58,9 @@ class SnapshotCopyReplicationTest {
     static final String DB = SampleCatalog.ROSEMETA;
     static final String MIGRATION = "mig-replicate-snapshot";
     static final String REPLICATION_USER = "replicator";
+    /** Sized so both databases hold a few hundred MB together while the class stays well under a minute. */
+    static final long ROSEMETA_ROWS = Long.getLong("replicator.test.rosemeta-rows", 1_500_000);
+    static final long LINEAGE_ROWS = Long.getLong("replicator.test.lineage-rows", 1_500_000);
 
     static PostgresCluster source;
     static PostgresCluster target;
@@ -74,7 +78,7 @@ class SnapshotCopyReplicationTest {
     static void startRealParts() throws Exception {
         source = PostgresCluster.builder("snap-source").logical().fast().start();
         target = PostgresCluster.builder("snap-target").fast().start();
-        SampleCatalog.generate(source, SampleSize.tiny());
+        SampleCatalog.generate(source, SampleSize.ofRows(ROSEMETA_ROWS));
         source.execute(DB,
                 "create table no_key (a int, b text)",
                 "insert into no_key select g, 'row ' || g from generate_series(1, 500) g",
@@ -91,6 +95,14 @@ class SnapshotCopyReplicationTest {
                 "insert into \"Mixed\".\"CamelTable\" select g, 'L' || g from generate_series(1, 300) g",
                 "create index \"CamelLabel\" on \"Mixed\".\"CamelTable\" (\"Label\")",
                 "create index blob_body_prefix on blob (left(body, 10))");
+        source.execute(SampleCatalog.LINEAGE,
+                "create table edge (id bigint primary key, src text not null, dst text not null, seen timestamptz)",
+                "insert into edge select g, 'node-' || (g % 5000), 'node-' || (g * 7 % 5000), now() from generate_series(1, "
+                        + LINEAGE_ROWS + ") g",
+                "create index edge_src on edge (src)");
+        System.out.printf("SIZE rosemeta %d MB, lineage %d MB%n",
+                source.queryForLong("postgres", "select pg_database_size('rosemeta') >> 20"),
+                source.queryForLong("postgres", "select pg_database_size('lineage') >> 20"));
         secrets = Files.createTempDirectory("replicator-snapshot-test");
         replicationPasswordRef = secret("replication", "Repl-" + UUID.randomUUID());
         kafka = KafkaBroker.start();
@@ -101,7 +113,7 @@ class SnapshotCopyReplicationTest {
         events = EventLog.follow(kafka.bootstrapServers());
         commands = new CommandSender(kafka.bootstrapServers());
         service = ServiceRunner.start(ReplicatorApplication.class, target, kafka.bootstrapServers(),
-                Map.of("replicator.initial-copy", "snapshot", "replicator.copy-chunk", "16KB", "replicator.copy-workers", "3"));
+                Map.of("replicator.initial-copy", "snapshot", "replicator.copy-chunk", "1MB", "replicator.copy-workers", "3"));
     }
 
     @AfterAll
@@ -119,7 +131,7 @@ class SnapshotCopyReplicationTest {
     }
 
     @Test
-    @Order(1)
+    @Order(0)
     void prepareFindsTheLogicalSourceReadyAndCreatesTheReplicationUser() {
         var outcome = send(new PrepareSource(UUID.randomUUID(), MIGRATION, Instant.now(), source.endpoint("postgres"),
                 List.of(DB), "127.0.0.1", REPLICATION_USER, replicationPasswordRef, 2));
@@ -131,6 +143,26 @@ class SnapshotCopyReplicationTest {
         assertThat(prepared.restartRequired()).isFalse();
         assertThat(source.queryForLong("postgres", "select count(*) from pg_roles where rolname = 'replicator' and rolreplication"))
                 .isEqualTo(1);
+        assertThat(prepared.checks()).anySatisfy(c -> {
+            assertThat(c.name()).isEqualTo("replication login " + DB);
+            assertThat(c.status()).isEqualTo("OK");
+        });
+    }
+
+    @Test
+    @Order(1)
+    void prepareWithAnotherPasswordSaysTheReplicationLoginFails() throws Exception {
+        String wrong = secret("prepare-wrong", "not-the-replication-password");
+        var outcome = send(new PrepareSource(UUID.randomUUID(), MIGRATION, Instant.now(), source.endpoint("postgres"),
+                List.of(DB), "127.0.0.1", REPLICATION_USER, wrong, 2));
+
+        var prepared = (SourcePrepared) outcome;
+        assertThat(prepared.ready()).isFalse();
+        assertThat(prepared.checks()).anySatisfy(c -> {
+            assertThat(c.name()).isEqualTo("replication login " + DB);
+            assertThat(c.status()).isEqualTo("ACTION_REQUIRED");
+            assertThat(c.remedy()).contains("password of role replicator");
+        });
     }
 
     @Test
@@ -154,6 +186,14 @@ class SnapshotCopyReplicationTest {
         assertThat(s.postDataSteps()).isGreaterThan(0);
         assertThat(source.queryForLong("postgres", "select count(*) from pg_replication_slots where slot_name = 'migration_rosemeta'"))
                 .isEqualTo(1);
+        assertThat(events.progress(MIGRATION)).anySatisfy(p -> {
+            var reported = (ProgressReported) p;
+            assertThat(reported.runId()).isEqualTo(started.runId());
+            assertThat(reported.phase()).isEqualTo("copying");
+            assertThat(reported.unit()).isEqualTo("bytes");
+            assertThat(reported.total()).isPositive();
+            assertThat(reported.done()).isEqualTo(reported.total());
+        });
     }
 
     @Test
@@ -213,9 +253,78 @@ class SnapshotCopyReplicationTest {
         events.assertNoRecordContains(target.password());
     }
 
+    @Test
+    @Order(5)
+    void rosemetaAndLineageReplicateInParallelAndBothEqualTheSource() throws Exception {
+        var rosemeta = start(DB, replicationPasswordRef);
+        var lineage = start(SampleCatalog.LINEAGE, replicationPasswordRef);
+        commands.send(Topics.REPLICATE_COMMAND, ReplicateCommand.class, rosemeta);
+        commands.send(Topics.REPLICATE_COMMAND, ReplicateCommand.class, lineage);
+
+        assertThat(events.awaitOutcome(rosemeta.commandId(), TIMEOUT)).isInstanceOf(ReplicationStarted.class);
+        assertThat(events.awaitOutcome(lineage.commandId(), TIMEOUT)).isInstanceOf(ReplicationStarted.class);
+        // Each run's thread says when it takes the run up: one after the other, lineage's would begin only once
+        // rosemeta's had finished.
+        var r = runTimes(rosemeta.commandId());
+        var l = runTimes(lineage.commandId());
+        assertThat(l[0]).as("lineage began running before rosemeta finished").isBefore(r[1]);
+        assertThat(r[0]).as("rosemeta began running before lineage finished").isBefore(l[1]);
+
+        for (String database : List.of(DB, SampleCatalog.LINEAGE)) {
+            ReplicationStatusReported status = null;
+            Instant deadline = Instant.now().plus(TIMEOUT);
+            while (Instant.now().isBefore(deadline)) {
+                var outcome = send(new CheckReplication(UUID.randomUUID(), MIGRATION, Instant.now(), source.endpoint(database),
+                        target.endpoint("postgres")));
+                assertThat(outcome).as(outcome.toString()).isInstanceOf(ReplicationStatusReported.class);
+                status = (ReplicationStatusReported) outcome;
+                if (status.answer().equals(ReplicationStatusReported.STOP_WAITING) && status.postDataDone() == status.postDataTotal()) {
+                    break;
+                }
+                Thread.sleep(250);
+            }
+            assertThat(status.answer()).as(database).isEqualTo("STOP_WAITING");
+            assertThat(status.failures()).isEmpty();
+            List<String> tables = tables(database);
+            assertThat(tables).isNotEmpty();
+            Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                for (String table : tables) {
+                    assertThat(fingerprint(target, database, table)).as(database + " " + table)
+                            .isEqualTo(fingerprint(source, database, table));
+                }
+            });
+        }
+        assertThat(fingerprint(target, SampleCatalog.LINEAGE, "public.edge")).startsWith(LINEAGE_ROWS + ":");
+
+        for (String database : List.of(DB, SampleCatalog.LINEAGE)) {
+            assertThat(send(new ResetReplication(UUID.randomUUID(), MIGRATION, Instant.now(), source.endpoint(database),
+                    target.endpoint("postgres")))).isInstanceOf(ReplicationReset.class);
+        }
+        assertThat(source.queryForLong("postgres", "select count(*) from pg_replication_slots")).isZero();
+    }
+
+    /** When the run's thread took it up and when it finished, from the replicator's ledger. */
+    static Instant[] runTimes(UUID runId) throws Exception {
+        try (Connection c = target.connect(ServiceRunner.CONTROL_DATABASE);
+             var ps = c.prepareStatement("""
+                     select (select min(m.ts) from replicator.run_message m where m.run_id = r.run_id
+                             and m.message like 'running on %'), r.ts_finished
+                     from replicator.run r where r.run_id = ?""")) {
+            ps.setObject(1, runId);
+            try (var rs = ps.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                return new Instant[] {rs.getTimestamp(1).toInstant(), rs.getTimestamp(2).toInstant()};
+            }
+        }
+    }
+
     static StartReplication start(String passwordRef) {
-        var replication = new PgEndpoint(source.host(), source.port(), DB, REPLICATION_USER, "disable", passwordRef);
-        return new StartReplication(UUID.randomUUID(), MIGRATION, Instant.now(), source.endpoint(DB),
+        return start(DB, passwordRef);
+    }
+
+    static StartReplication start(String database, String passwordRef) {
+        var replication = new PgEndpoint(source.host(), source.port(), database, REPLICATION_USER, "disable", passwordRef);
+        return new StartReplication(UUID.randomUUID(), MIGRATION, Instant.now(), source.endpoint(database),
                 target.endpoint("postgres"), replication, Map.of());
     }
 
@@ -254,8 +363,12 @@ class SnapshotCopyReplicationTest {
     }
 
     static List<String> tables() throws Exception {
+        return tables(DB);
+    }
+
+    static List<String> tables(String database) throws Exception {
         List<String> tables = new ArrayList<>();
-        try (Connection c = source.connect(DB); var rs = c.createStatement().executeQuery("""
+        try (Connection c = source.connect(database); var rs = c.createStatement().executeQuery("""
                 select quote_ident(n.nspname) || '.' || quote_ident(c.relname) from pg_class c
                 join pg_namespace n on n.oid = c.relnamespace
                 where c.relkind = 'r' and n.nspname not in ('pg_catalog', 'information_schema') order by 1""")) {
@@ -267,8 +380,15 @@ class SnapshotCopyReplicationTest {
     }
 
     static String fingerprint(PostgresCluster cluster, String table) throws Exception {
-        try (Connection c = cluster.connect(DB); var rs = c.createStatement().executeQuery(
-                "select count(*) || ':' || coalesce(md5(string_agg(t::text, '|' order by t::text)), '') from " + table + " t")) {
+        return fingerprint(cluster, DB, table);
+    }
+
+    static String fingerprint(PostgresCluster cluster, String database, String table) throws Exception {
+        try (Connection c = cluster.connect(database); var rs = c.createStatement().executeQuery(
+                // order-independent and streaming (string_agg of a large table would pass 1 GB): row count and the sum of
+                // the first 64 bits of each row's md5
+                "select count(*) || ':' || coalesce(sum(('x' || left(md5(t::text), 16))::bit(64)::bigint::numeric), 0) from "
+                        + table + " t")) {
             rs.next();
             return rs.getString(1);
         }
