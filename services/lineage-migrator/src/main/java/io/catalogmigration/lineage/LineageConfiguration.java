@@ -2,6 +2,7 @@ package io.catalogmigration.lineage;
 
 import io.catalogmigration.common.contract.LineageCommand;
 import io.catalogmigration.common.contract.Topics;
+import io.catalogmigration.common.kafka.ServiceTopics;
 import io.catalogmigration.common.kafka.ListenerFactories;
 import io.catalogmigration.common.kafka.MessagePublisher;
 import io.catalogmigration.common.ledger.RunLedger;
@@ -9,7 +10,6 @@ import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.PgPools;
 import io.catalogmigration.common.progress.ProgressReporter;
 import io.catalogmigration.common.secret.SecretResolver;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -17,7 +17,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
-import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -40,15 +39,8 @@ class LineageConfiguration {
 
     @Bean
     KafkaAdmin.NewTopics lineageTopics(LineageProperties settings) {
-        return new KafkaAdmin.NewTopics(
-                topic(Topics.LINEAGE_COMMAND, 1), topic(Topics.deadLetter(Topics.LINEAGE_COMMAND), 1),
-                topic(Topics.LINEAGE_WORK, settings.workPartitions()),
-                topic(Topics.deadLetter(Topics.LINEAGE_WORK), settings.workPartitions()),
-                topic(BrokerProbe.TOPIC, 1));
-    }
-
-    private static NewTopic topic(String name, int partitions) {
-        return TopicBuilder.name(name).partitions(partitions).build();
+        return ServiceTopics.commandAndWork(Topics.LINEAGE_COMMAND, Topics.LINEAGE_WORK, settings.workPartitions(),
+                ServiceTopics.topic(BrokerProbe.TOPIC, 1));
     }
 
     @Bean

@@ -2,17 +2,16 @@ package io.catalogmigration.provisioner;
 
 import io.catalogmigration.common.contract.ProvisionCommand;
 import io.catalogmigration.common.contract.Topics;
+import io.catalogmigration.common.kafka.ServiceTopics;
 import io.catalogmigration.common.kafka.ListenerFactories;
 import io.catalogmigration.common.kafka.MessagePublisher;
 import io.catalogmigration.common.ledger.RunLedger;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.progress.ProgressReporter;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
-import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
 
 @Configuration(proxyBeanMethods = false)
@@ -27,11 +26,7 @@ class ProvisionerConfiguration {
     /** No work topic: a target is a short sequence of API calls, not bulk work to spread over consumers. */
     @Bean
     KafkaAdmin.NewTopics provisionTopics() {
-        return new KafkaAdmin.NewTopics(topic(Topics.PROVISION_COMMAND), topic(Topics.deadLetter(Topics.PROVISION_COMMAND)));
-    }
-
-    private static NewTopic topic(String name) {
-        return TopicBuilder.name(name).partitions(1).build();
+        return ServiceTopics.commandOnly(Topics.PROVISION_COMMAND);
     }
 
     @Bean(destroyMethod = "close")

@@ -2,17 +2,16 @@ package io.catalogmigration.prune;
 
 import io.catalogmigration.common.contract.PruneCommand;
 import io.catalogmigration.common.contract.Topics;
+import io.catalogmigration.common.kafka.ServiceTopics;
 import io.catalogmigration.common.kafka.ListenerFactories;
 import io.catalogmigration.common.kafka.MessagePublisher;
 import io.catalogmigration.common.ledger.RunLedger;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.progress.ProgressReporter;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
-import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
 
 @Configuration(proxyBeanMethods = false)
@@ -32,14 +31,7 @@ class PruneConfiguration {
 
     @Bean
     KafkaAdmin.NewTopics pruneTopics(PruneProperties settings) {
-        return new KafkaAdmin.NewTopics(
-                topic(Topics.PRUNE_COMMAND, 1), topic(Topics.deadLetter(Topics.PRUNE_COMMAND), 1),
-                topic(Topics.PRUNE_WORK, settings.workPartitions()),
-                topic(Topics.deadLetter(Topics.PRUNE_WORK), settings.workPartitions()));
-    }
-
-    private static NewTopic topic(String name, int partitions) {
-        return TopicBuilder.name(name).partitions(partitions).build();
+        return ServiceTopics.commandAndWork(Topics.PRUNE_COMMAND, Topics.PRUNE_WORK, settings.workPartitions());
     }
 
     @Bean

@@ -2,6 +2,7 @@ package io.catalogmigration.replicator;
 
 import io.catalogmigration.common.contract.ReplicateCommand;
 import io.catalogmigration.common.contract.Topics;
+import io.catalogmigration.common.kafka.ServiceTopics;
 import io.catalogmigration.common.kafka.ListenerFactories;
 import io.catalogmigration.common.kafka.MessagePublisher;
 import io.catalogmigration.common.ledger.RunLedger;
@@ -13,7 +14,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
-import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
 
 @Configuration(proxyBeanMethods = false)
@@ -27,8 +27,7 @@ class ReplicatorConfiguration {
 
     @Bean
     KafkaAdmin.NewTopics replicateTopics() {
-        return new KafkaAdmin.NewTopics(TopicBuilder.name(Topics.REPLICATE_COMMAND).partitions(1).build(),
-                TopicBuilder.name(Topics.deadLetter(Topics.REPLICATE_COMMAND)).partitions(1).build());
+        return ServiceTopics.commandOnly(Topics.REPLICATE_COMMAND);
     }
 
     @Bean

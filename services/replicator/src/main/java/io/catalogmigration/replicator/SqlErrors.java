@@ -1,6 +1,6 @@
 package io.catalogmigration.replicator;
 
-import org.postgresql.util.PSQLException;
+import io.catalogmigration.common.pg.PgErrors;
 
 import java.sql.SQLException;
 
@@ -8,9 +8,7 @@ import java.sql.SQLException;
 final class SqlErrors {
 
     static String message(SQLException e) {
-        String text = e instanceof PSQLException p && p.getServerErrorMessage() != null
-                && p.getServerErrorMessage().getMessage() != null ? p.getServerErrorMessage().getMessage() : e.getMessage();
-        return text + (e.getSQLState() == null ? "" : " (SQLSTATE " + e.getSQLState() + ")");
+        return PgErrors.serverMessage(e) + (e.getSQLState() == null ? "" : " (SQLSTATE " + e.getSQLState() + ")");
     }
 
     /** Already there: duplicate table/index (42P07), duplicate object (42710), multiple primary keys (42P16). */

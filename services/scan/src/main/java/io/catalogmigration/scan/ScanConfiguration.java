@@ -2,19 +2,18 @@ package io.catalogmigration.scan;
 
 import io.catalogmigration.common.contract.ScanCommand;
 import io.catalogmigration.common.contract.Topics;
+import io.catalogmigration.common.kafka.ServiceTopics;
 import io.catalogmigration.common.kafka.ListenerFactories;
 import io.catalogmigration.common.kafka.MessagePublisher;
 import io.catalogmigration.common.ledger.RunLedger;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.PgPools;
 import io.catalogmigration.common.progress.ProgressReporter;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
-import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
 
 @Configuration(proxyBeanMethods = false)
@@ -35,14 +34,7 @@ class ScanConfiguration {
 
     @Bean
     KafkaAdmin.NewTopics scanTopics(ScanProperties settings) {
-        return new KafkaAdmin.NewTopics(
-                topic(Topics.SCAN_COMMAND, 1), topic(Topics.deadLetter(Topics.SCAN_COMMAND), 1),
-                topic(Topics.SCAN_WORK, settings.workPartitions()),
-                topic(Topics.deadLetter(Topics.SCAN_WORK), settings.workPartitions()));
-    }
-
-    private static NewTopic topic(String name, int partitions) {
-        return TopicBuilder.name(name).partitions(partitions).build();
+        return ServiceTopics.commandAndWork(Topics.SCAN_COMMAND, Topics.SCAN_WORK, settings.workPartitions());
     }
 
     @Bean

@@ -1,6 +1,6 @@
 package io.catalogmigration.scan;
 
-import org.postgresql.util.PSQLException;
+import io.catalogmigration.common.pg.PgErrors;
 
 import java.sql.SQLException;
 
@@ -25,10 +25,7 @@ final class SqlErrors {
 
     /** The server's message alone (no statement text, no connection details). */
     static String message(SQLException e) {
-        if (e instanceof PSQLException p && p.getServerErrorMessage() != null && p.getServerErrorMessage().getMessage() != null) {
-            return p.getServerErrorMessage().getMessage();
-        }
-        return e.getMessage();
+        return PgErrors.serverMessage(e);
     }
 
     private SqlErrors() {
