@@ -24,11 +24,17 @@ import java.util.UUID;
         @JsonSubTypes.Type(value = ReplicationStarted.class, name = "ReplicationStarted"),
         @JsonSubTypes.Type(value = ReplicationStatusReported.class, name = "ReplicationStatusReported"),
         @JsonSubTypes.Type(value = ReplicationReset.class, name = "ReplicationReset"),
-        @JsonSubTypes.Type(value = ReplicationFailed.class, name = "ReplicationFailed")})
+        @JsonSubTypes.Type(value = ReplicationFailed.class, name = "ReplicationFailed"),
+        @JsonSubTypes.Type(value = PreflightPassed.class, name = "PreflightPassed"),
+        @JsonSubTypes.Type(value = CutoverCompleted.class, name = "CutoverCompleted"),
+        @JsonSubTypes.Type(value = CutoverFailed.class, name = "CutoverFailed"),
+        @JsonSubTypes.Type(value = CutoverRolledBack.class, name = "CutoverRolledBack"),
+        @JsonSubTypes.Type(value = CutoverReset.class, name = "CutoverReset")})
 public sealed interface OutcomeEvent extends MigrationEvent permits PruneCompleted, PruneFailed,
         LineageMigrated, LineageMigrationFailed, LineagePointerReset, LineageValidated,
         TargetPlanned, TargetProvisioned, ProvisionFailed, TargetDeprovisioned, ScanCompleted, ScanFailed,
-        SourcePrepared, ReplicationStarted, ReplicationStatusReported, ReplicationReset, ReplicationFailed {
+        SourcePrepared, ReplicationStarted, ReplicationStatusReported, ReplicationReset, ReplicationFailed,
+        PreflightPassed, CutoverCompleted, CutoverFailed, CutoverRolledBack, CutoverReset {
 
     /** The run this outcome closes (the id of the command that started it). */
     UUID runId();

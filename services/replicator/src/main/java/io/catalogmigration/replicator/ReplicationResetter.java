@@ -3,7 +3,9 @@ package io.catalogmigration.replicator;
 import io.catalogmigration.common.contract.ReplicationReset;
 import io.catalogmigration.common.contract.ResetReplication;
 import io.catalogmigration.common.pg.PgConnector;
+import io.catalogmigration.common.pg.ReplicationNames;
 import io.catalogmigration.common.pg.SqlIdentifier;
+import io.catalogmigration.common.pg.Subscriptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,14 +45,8 @@ class ReplicationResetter {
         }
         if (databaseThere) {
             try (Connection target = connector.connect(command.target().withDatabase(database))) {
-                subscriptionOid = Sql.one(target, "select oid::text from pg_subscription where subname = ? and subdbid = "
-                        + "(select oid from pg_database where datname = current_database())", names.subscription());
+                subscriptionOid = Subscriptions.dropOnTarget(target, names.subscription());
                 if (subscriptionOid != null) {
-                    String sub = SqlIdentifier.quote(names.subscription());
-                    Sql.execute(target, "ALTER SUBSCRIPTION " + sub + " DISABLE");
-                    // Detach the slot so the drop works even when the source is unreachable; the slots are dropped below.
-                    Sql.execute(target, "ALTER SUBSCRIPTION " + sub + " SET (slot_name = NONE)");
-                    Sql.execute(target, "DROP SUBSCRIPTION " + sub);
                     subscriptionDropped = true;
                     log.info("Subscription {} dropped on the target", names.subscription());
                 }
@@ -59,7 +55,7 @@ class ReplicationResetter {
         boolean slotDropped;
         boolean publicationDropped;
         try (Connection source = connector.connect(command.source())) {
-            slotDropped = dropSlots(source, names.slot(), subscriptionOid);
+            slotDropped = Subscriptions.dropSlots(source, names.slot(), subscriptionOid);
             publicationDropped = Sql.exists(source, "select 1 from pg_publication where pubname = ?", names.publication());
             if (publicationDropped) {
                 Sql.execute(source, "DROP PUBLICATION " + SqlIdentifier.quote(names.publication()));
@@ -89,31 +85,4 @@ class ReplicationResetter {
         return new ReplicationReset(UUID.randomUUID(), command.migrationId(), Instant.now(), command.commandId(), database,
                 subscriptionDropped, slotDropped, publicationDropped, databaseThere, notes);
     }
-
-    /** The subscription's slot and its table-sync slots (pg_<suboid>_sync_...), ending a walsender still using them. */
-    private static boolean dropSlots(Connection source, String slot, String subscriptionOid) throws SQLException {
-        List<String> slots = new ArrayList<>(Sql.strings(source, "select slot_name::text from pg_replication_slots where slot_name = ?", slot));
-        if (subscriptionOid != null) {
-            slots.addAll(Sql.strings(source, "select slot_name::text from pg_replication_slots where slot_name like ?",
-                    "pg\\_" + subscriptionOid + "\\_sync\\_%"));
-        }
-        for (String name : slots) {
-            for (int attempt = 0; attempt < 50; attempt++) {
-                String pid = Sql.one(source, "select active_pid::text from pg_replication_slots where slot_name = ? and active", name);
-                if (pid == null) {
-                    break;
-                }
-                // The server waits (up to 1 s) for the walsender to exit; before PostgreSQL 14 it waits in pg_sleep.
-                if (source.getMetaData().getDatabaseMajorVersion() >= 14) {
-                    Sql.strings(source, "select pg_terminate_backend(?::int, 1000)::text", pid);
-                } else {
-                    Sql.strings(source, "select pg_terminate_backend(?::int)::text", pid);
-                    Sql.strings(source, "select pg_sleep(0.1)::text");
-                }
-            }
-            Sql.strings(source, "select pg_drop_replication_slot(slot_name)::text from pg_replication_slots where slot_name = ?", name);
-        }
-        return slots.contains(slot);
-    }
-
 }

@@ -1,5 +1,6 @@
 package io.catalogmigration.replicator;
 
+import io.catalogmigration.common.pg.ReplicationNames;
 import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.contract.ReplicationStarted;
 import io.catalogmigration.common.contract.StartReplication;

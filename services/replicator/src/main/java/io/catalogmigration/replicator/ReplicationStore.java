@@ -1,5 +1,6 @@
 package io.catalogmigration.replicator;
 
+import io.catalogmigration.common.pg.ReplicationNames;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.catalogmigration.replicator;
 
+import io.catalogmigration.common.pg.ReplicationNames;
 import io.catalogmigration.common.contract.CheckReplication;
 import io.catalogmigration.common.contract.ReplicationStatusReported;
 import io.catalogmigration.common.contract.TableSync;

@@ -1,4 +1,4 @@
-package io.catalogmigration.replicator;
+package io.catalogmigration.common.pg;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -10,9 +10,9 @@ import java.util.Locale;
  * Publication, slot and subscription names of one database: {@code migration_<database>} as in the runbook, made safe
  * for slot names (lower-case letters, digits, underscore) with a short hash when the database name had to change.
  */
-record ReplicationNames(String publication, String slot, String subscription) {
+public record ReplicationNames(String publication, String slot, String subscription) {
 
-    static ReplicationNames of(String database) {
+    public static ReplicationNames of(String database) {
         String safe = database.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
         if (!safe.equals(database) || safe.length() > 40) {
             safe = safe.substring(0, Math.min(40, safe.length())) + "_" + hash(database);

@@ -1,0 +1,25 @@
+package io.catalogmigration.common.contract;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Switch the application to the target: stop writes, wait until the target has applied everything, copy the
+ * sequences, verify table by table, drop the subscriptions, switch the connection settings and start the application.
+ * Any failed check before the switch releases the source and changes nothing else.
+ *
+ * @param applicationUser        the role the application logs in as on the target
+ * @param applicationPasswordRef secret reference of that role's password: the switcher writes the reference, never
+ *                               the password
+ * @param applicationSslmode     sslmode the application uses on the target (null: the target endpoint's)
+ * @param confirm                must repeat the migrationId: this command stops the application's writes
+ */
+public record StartCutover(UUID commandId, String migrationId, Instant issuedAt, PgEndpoint source, PgEndpoint target,
+                           List<String> databases, String applicationUser, String applicationPasswordRef,
+                           String applicationSslmode, String confirm) implements CutoverCommand {
+
+    public StartCutover {
+        databases = databases == null ? List.of() : List.copyOf(databases);
+    }
+}
