@@ -14,7 +14,7 @@ public final class Subscriptions {
      * there was none.
      */
     public static String dropOnTarget(Connection target, String subscription) throws SQLException {
-        String oid = one(target, "select oid::text from pg_subscription where subname = ? and subdbid = "
+        String oid = Sql.one(target, "select oid::text from pg_subscription where subname = ? and subdbid = "
                 + "(select oid from pg_database where datname = current_database())", subscription);
         if (oid != null) {
             String quoted = SqlIdentifier.quote(subscription);
@@ -32,49 +32,29 @@ public final class Subscriptions {
      * still using them. True when the main slot existed.
      */
     public static boolean dropSlots(Connection source, String slot, String subscriptionOid) throws SQLException {
-        List<String> slots = new ArrayList<>(strings(source, "select slot_name::text from pg_replication_slots where slot_name = ?", slot));
+        List<String> slots = new ArrayList<>(Sql.strings(source, "select slot_name::text from pg_replication_slots where slot_name = ?", slot));
         if (subscriptionOid != null) {
-            slots.addAll(strings(source, "select slot_name::text from pg_replication_slots where slot_name like ?",
+            slots.addAll(Sql.strings(source, "select slot_name::text from pg_replication_slots where slot_name like ?",
                     "pg\\_" + subscriptionOid + "\\_sync\\_%"));
         }
         boolean waitsServerSide = source.getMetaData().getDatabaseMajorVersion() >= 14;
         for (String name : slots) {
             for (int attempt = 0; attempt < 50; attempt++) {
-                String pid = one(source, "select active_pid::text from pg_replication_slots where slot_name = ? and active", name);
+                String pid = Sql.one(source, "select active_pid::text from pg_replication_slots where slot_name = ? and active", name);
                 if (pid == null) {
                     break;
                 }
                 // The server waits (up to 1 s) for the walsender to exit; before PostgreSQL 14 it waits in pg_sleep.
                 if (waitsServerSide) {
-                    strings(source, "select pg_terminate_backend(?::int, 1000)::text", pid);
+                    Sql.strings(source, "select pg_terminate_backend(?::int, 1000)::text", pid);
                 } else {
-                    strings(source, "select pg_terminate_backend(?::int)::text", pid);
-                    strings(source, "select pg_sleep(0.1)::text");
+                    Sql.strings(source, "select pg_terminate_backend(?::int)::text", pid);
+                    Sql.strings(source, "select pg_sleep(0.1)::text");
                 }
             }
-            strings(source, "select pg_drop_replication_slot(slot_name)::text from pg_replication_slots where slot_name = ?", name);
+            Sql.strings(source, "select pg_drop_replication_slot(slot_name)::text from pg_replication_slots where slot_name = ?", name);
         }
         return slots.contains(slot);
-    }
-
-    private static String one(Connection connection, String sql, Object... args) throws SQLException {
-        var all = strings(connection, sql, args);
-        return all.isEmpty() ? null : all.get(0);
-    }
-
-    private static List<String> strings(Connection connection, String sql, Object... args) throws SQLException {
-        List<String> values = new ArrayList<>();
-        try (var ps = connection.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            try (var rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    values.add(rs.getString(1));
-                }
-            }
-        }
-        return values;
     }
 
     private Subscriptions() {

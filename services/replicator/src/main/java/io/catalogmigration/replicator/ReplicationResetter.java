@@ -1,5 +1,6 @@
 package io.catalogmigration.replicator;
 
+import io.catalogmigration.common.pg.Sql;
 import io.catalogmigration.common.contract.ReplicationReset;
 import io.catalogmigration.common.contract.ResetReplication;
 import io.catalogmigration.common.pg.PgConnector;

@@ -1,5 +1,6 @@
 package io.catalogmigration.replicator;
 
+import io.catalogmigration.common.pg.Sql;
 import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.progress.Progress;

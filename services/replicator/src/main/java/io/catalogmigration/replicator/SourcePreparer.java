@@ -1,5 +1,6 @@
 package io.catalogmigration.replicator;
 
+import io.catalogmigration.common.pg.Sql;
 import io.catalogmigration.common.contract.PrepareSource;
 import io.catalogmigration.common.contract.SourceCheck;
 import io.catalogmigration.common.contract.SourcePrepared;

@@ -1,5 +1,6 @@
 package io.catalogmigration.replicator;
 
+import io.catalogmigration.common.pg.Sql;
 import io.catalogmigration.common.pg.ReplicationNames;
 import io.catalogmigration.common.contract.CheckReplication;
 import io.catalogmigration.common.contract.ReplicationStatusReported;

@@ -1,14 +1,14 @@
-package io.catalogmigration.replicator;
+package io.catalogmigration.common.pg;
 
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Small JDBC helpers with bound parameters. */
-final class Sql {
+/** Small JDBC helpers with bound parameters (identifiers go through {@link SqlIdentifier}). */
+public final class Sql {
 
-    static boolean exists(Connection connection, String sql, Object... args) throws SQLException {
+    public static boolean exists(Connection connection, String sql, Object... args) throws SQLException {
         try (var ps = connection.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
                 ps.setObject(i + 1, args[i]);
@@ -19,12 +19,12 @@ final class Sql {
         }
     }
 
-    static String one(Connection connection, String sql, Object... args) throws SQLException {
+    public static String one(Connection connection, String sql, Object... args) throws SQLException {
         var all = strings(connection, sql, args);
         return all.isEmpty() ? null : all.get(0);
     }
 
-    static List<String> strings(Connection connection, String sql, Object... args) throws SQLException {
+    public static List<String> strings(Connection connection, String sql, Object... args) throws SQLException {
         List<String> values = new ArrayList<>();
         try (var ps = connection.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
@@ -39,14 +39,14 @@ final class Sql {
         return values;
     }
 
-    static void execute(Connection connection, String sql) throws SQLException {
+    public static void execute(Connection connection, String sql) throws SQLException {
         try (var statement = connection.createStatement()) {
             statement.execute(sql);
         }
     }
 
     /** A string literal for the rare statement that takes no parameters (CREATE SUBSCRIPTION ... CONNECTION). */
-    static String literal(String value) {
+    public static String literal(String value) {
         return "'" + value.replace("'", "''") + "'";
     }
 
