@@ -1,9 +1,107 @@
 package io.catalogmigration.cutover;
 
+import io.catalogmigration.common.contract.CutoverCommand;
+import io.catalogmigration.common.contract.Topics;
+import io.catalogmigration.common.kafka.ListenerFactories;
+import io.catalogmigration.common.kafka.MessagePublisher;
+import io.catalogmigration.common.kafka.ServiceTopics;
+import io.catalogmigration.common.ledger.RunLedger;
+import io.catalogmigration.common.pg.PgConnector;
+import io.catalogmigration.common.progress.ProgressReporter;
+import io.catalogmigration.cutover.switching.CommandSwitcher;
+import io.catalogmigration.cutover.switching.FileSwitcher;
+import io.catalogmigration.cutover.switching.HookRunner;
+import io.catalogmigration.cutover.switching.SettingsSwitcher;
+import io.catalogmigration.cutover.switching.SsmSwitcher;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.core.KafkaAdmin;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(CutoverProperties.class)
 class CutoverConfiguration {
+
+    @Bean
+    ConcurrentKafkaListenerContainerFactory<String, CutoverCommand> cutoverCommandListenerFactory(ListenerFactories factories) {
+        return factories.commands(CutoverCommand.class);
+    }
+
+    @Bean
+    KafkaAdmin.NewTopics cutoverTopics() {
+        return ServiceTopics.commandOnly(Topics.CUTOVER_COMMAND);
+    }
+
+    @Bean
+    HookRunner hookRunner(CutoverProperties settings) {
+        return new HookRunner(settings.hookTimeout());
+    }
+
+    @Bean
+    SettingsSwitcher settingsSwitcher(CutoverProperties settings, HookRunner hooks) {
+        var switcher = settings.switcher();
+        return switch (switcher.kind()) {
+            case "COMMAND" -> new CommandSwitcher(switcher.command(), hooks);
+            case "SSM" -> SsmSwitcher.create(switcher.ssm());
+            default -> new FileSwitcher(switcher.file(), switcher.format());
+        };
+    }
+
+    @Bean
+    CutoverStore cutoverStore(JdbcTemplate jdbc) {
+        return new CutoverStore(jdbc);
+    }
+
+    @Bean
+    WriteFence writeFence(PgConnector connector) {
+        return new WriteFence(connector);
+    }
+
+    @Bean
+    TableComparison tableComparison(CutoverProperties settings, PgConnector connector) {
+        return new TableComparison(connector, settings.verifyWorkers(), settings.hashTablesUnder().toBytes());
+    }
+
+    @Bean
+    PreflightChecks preflightChecks(CutoverProperties settings, PgConnector connector, TableComparison comparison,
+                                    SettingsSwitcher switcher) {
+        return new PreflightChecks(settings, connector, comparison, switcher);
+    }
+
+    @Bean
+    Outcomes cutoverOutcomes(MessagePublisher publisher, RunLedger ledger) {
+        return new Outcomes(publisher, ledger);
+    }
+
+    @Bean(destroyMethod = "shutdownNow")
+    ExecutorService cutoverThread() {
+        return Executors.newSingleThreadExecutor(r -> new Thread(r, "cutover"));
+    }
+
+    @Bean
+    CutoverHandler cutoverHandler(CutoverProperties settings, PgConnector connector, CutoverStore store, RunLedger ledger,
+                                  WriteFence fence, TableComparison comparison, PreflightChecks preflight,
+                                  SettingsSwitcher switcher, HookRunner hooks, ProgressReporter progress,
+                                  MessagePublisher publisher, Outcomes outcomes, ExecutorService cutoverThread) {
+        var parts = new CutoverRun.Parts(connector, store, ledger, fence, new CatchUp(connector), new SequenceCopy(connector),
+                comparison, preflight, switcher, hooks, progress);
+        return new CutoverHandler(ledger, outcomes, preflight, new CutoverRun(settings, parts),
+                new SwitchBack(settings, store, fence, switcher, hooks, publisher), store, cutoverThread);
+    }
+
+    @Bean
+    CutoverRecovery cutoverRecovery(RunLedger ledger, CutoverHandler handler, CutoverStore store, WriteFence fence,
+                                    Outcomes outcomes) {
+        return new CutoverRecovery(ledger, handler, store, fence, outcomes);
+    }
+
+    @Bean
+    CutoverListeners cutoverListeners(CutoverHandler handler) {
+        return new CutoverListeners(handler);
+    }
 }

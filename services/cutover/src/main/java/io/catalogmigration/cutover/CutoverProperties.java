@@ -2,10 +2,88 @@ package io.catalogmigration.cutover;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
-/** Settings of the cutover service (the service itself lands with its issue). */
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The cutover service's settings.
+ *
+ * @param stopWritesCommand       run first when writes stop (e.g. stop the application's workers); the source is
+ *                                made read-only and the application's sessions ended either way
+ * @param startApplicationCommand run last, once the settings point at the target (e.g. start the application)
+ * @param hookTimeout             longest a hook may run
+ * @param catchUpTimeout          longest the target may take to apply the source's last writes
+ * @param maxLag                  preflight: a subscription lagging more than this is not ready
+ * @param countTolerance          preflight (writes still running): row counts may differ by this fraction
+ * @param hashTablesUnder         tables smaller than this are compared row by row with an ordered hash as well
+ * @param verifyWorkers           parallel connections per server comparing tables
+ * @param switcher                where the application's connection settings live
+ */
 @ConfigurationProperties("cutover")
 public record CutoverProperties(
-        @DefaultValue("false") boolean requireConfirmation,
-        @DefaultValue("104857600") long hashTablesUnderBytes) {
+        List<String> stopWritesCommand,
+        List<String> startApplicationCommand,
+        @DefaultValue("60s") Duration hookTimeout,
+        @DefaultValue("60s") Duration catchUpTimeout,
+        @DefaultValue("16MB") DataSize maxLag,
+        @DefaultValue("0.001") double countTolerance,
+        @DefaultValue("64MB") DataSize hashTablesUnder,
+        @DefaultValue("4") int verifyWorkers,
+        @DefaultValue Switcher switcher) {
+
+    public CutoverProperties {
+        stopWritesCommand = stopWritesCommand == null ? List.of() : List.copyOf(stopWritesCommand);
+        startApplicationCommand = startApplicationCommand == null ? List.of() : List.copyOf(startApplicationCommand);
+        if (countTolerance < 0 || countTolerance > 1) {
+            throw new IllegalArgumentException("cutover.count-tolerance must be between 0 and 1, got " + countTolerance);
+        }
+        if (verifyWorkers < 1 || verifyWorkers > 32) {
+            throw new IllegalArgumentException("cutover.verify-workers must be 1-32, got " + verifyWorkers);
+        }
+    }
+
+    /**
+     * @param kind    FILE (default): a properties or env file replaced atomically; COMMAND: a hook given the settings
+     *                as environment variables; SSM: AWS Systems Manager parameters
+     * @param file    FILE: the file the application reads its connection settings from
+     * @param format  FILE: PROPERTIES ({@code rosemeta.host=...}) or ENV ({@code ROSEMETA_HOST=...})
+     * @param command COMMAND: the hook; it gets CUTOVER_ACTION (switch or restore) and the settings in its environment
+     * @param ssm     SSM: parameters under {@code <prefix><database>/<key>}
+     */
+    public record Switcher(
+            @DefaultValue("FILE") String kind,
+            @DefaultValue("application-db.properties") Path file,
+            @DefaultValue("PROPERTIES") String format,
+            List<String> command,
+            @DefaultValue Ssm ssm) {
+
+        public Switcher {
+            kind = kind == null ? "FILE" : kind.toUpperCase(Locale.ROOT);
+            if (!Set.of("FILE", "COMMAND", "SSM").contains(kind)) {
+                throw new IllegalArgumentException("cutover.switcher.kind must be file, command or ssm, got " + kind);
+            }
+            format = format == null ? "PROPERTIES" : format.toUpperCase(Locale.ROOT);
+            if (!Set.of("PROPERTIES", "ENV").contains(format)) {
+                throw new IllegalArgumentException("cutover.switcher.format must be properties or env, got " + format);
+            }
+            command = command == null ? List.of() : List.copyOf(command);
+            if (kind.equals("COMMAND") && command.isEmpty()) {
+                throw new IllegalArgumentException("cutover.switcher.kind is command but cutover.switcher.command is empty");
+            }
+        }
+    }
+
+    /**
+     * @param prefix   parameter names start with this, e.g. /catalog/ gives /catalog/rosemeta/host
+     * @param region   AWS region (empty: the SDK's default chain)
+     * @param endpoint endpoint override (tests, VPC endpoints); empty: the region's
+     */
+    public record Ssm(@DefaultValue("/catalog-migration/") String prefix, String region, URI endpoint) {
+    }
 }

@@ -1,0 +1,69 @@
+package io.catalogmigration.cutover;
+
+import io.catalogmigration.common.contract.CutoverCommand;
+import io.catalogmigration.common.contract.ResetCutover;
+import io.catalogmigration.common.contract.RollBackCutover;
+import io.catalogmigration.common.contract.StartCutover;
+import io.catalogmigration.common.pg.SqlIdentifier;
+import io.catalogmigration.common.secret.SecretRef;
+import io.catalogmigration.common.secret.SecretUnavailableException;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+
+/** What is wrong with a command before anything is touched; empty when it can be carried out. */
+final class CommandCheck {
+
+    static List<String> problems(CutoverCommand command) {
+        List<String> problems = new ArrayList<>();
+        if (command.source() == null) {
+            problems.add("source is missing");
+        } else {
+            command.source().problems().forEach(p -> problems.add("source: " + p));
+        }
+        if (command.target() == null) {
+            problems.add("target is missing");
+        } else {
+            command.target().problems().forEach(p -> problems.add("target: " + p));
+        }
+        if (command.databases().isEmpty()) {
+            problems.add("databases is empty: name the replicated databases, e.g. rosemeta and lineage");
+        }
+        if (new HashSet<>(command.databases()).size() != command.databases().size()) {
+            problems.add("databases names one database twice: " + command.databases());
+        }
+        for (String database : command.databases()) {
+            try {
+                SqlIdentifier.quote(database);
+            } catch (IllegalArgumentException e) {
+                problems.add("databases: " + e.getMessage());
+            }
+        }
+        String confirm = command instanceof StartCutover s ? s.confirm() : command instanceof RollBackCutover r ? r.confirm()
+                : command instanceof ResetCutover x ? x.confirm() : command.migrationId();
+        if (confirm == null || !confirm.equals(command.migrationId())) {
+            problems.add("confirm must repeat the migrationId (" + command.migrationId() + "): this command "
+                    + (command instanceof StartCutover ? "stops the application's writes"
+                    : command instanceof RollBackCutover ? "switches the application back" : "drops the target databases"));
+        }
+        if (command instanceof StartCutover start) {
+            if (start.applicationUser() == null || start.applicationUser().isBlank()) {
+                problems.add("applicationUser is missing: the role the application logs in as on the target");
+            }
+            if (start.applicationPasswordRef() == null || start.applicationPasswordRef().isBlank()) {
+                problems.add("applicationPasswordRef is missing: a secret reference such as file:/run/secrets/app");
+            } else {
+                try {
+                    SecretRef.parse(start.applicationPasswordRef());
+                } catch (SecretUnavailableException e) {
+                    problems.add("applicationPasswordRef: " + e.getMessage());
+                }
+            }
+        }
+        return problems;
+    }
+
+    private CommandCheck() {
+    }
+}

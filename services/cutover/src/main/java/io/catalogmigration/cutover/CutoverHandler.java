@@ -1,0 +1,142 @@
+package io.catalogmigration.cutover;
+
+import io.catalogmigration.common.contract.CutoverCheck;
+import io.catalogmigration.common.contract.CutoverCommand;
+import io.catalogmigration.common.contract.CutoverFailed;
+import io.catalogmigration.common.contract.OutcomeEvent;
+import io.catalogmigration.common.contract.PreflightPassed;
+import io.catalogmigration.common.contract.ResetCutover;
+import io.catalogmigration.common.contract.RollBackCutover;
+import io.catalogmigration.common.contract.RunPreflight;
+import io.catalogmigration.common.contract.StartCutover;
+import io.catalogmigration.common.kafka.MessageJson;
+import io.catalogmigration.common.ledger.RunLedger;
+import io.catalogmigration.common.secret.SecretUnavailableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * Opens a run per command (a redelivery changes nothing) and carries it out on the cutover thread, off the Kafka
+ * listener and one at a time: two cutovers never interleave their downtime windows.
+ */
+class CutoverHandler {
+
+    static final String KIND = "cutover";
+
+    private static final Logger log = LoggerFactory.getLogger(CutoverHandler.class);
+
+    private final RunLedger ledger;
+    private final Outcomes outcomes;
+    private final PreflightChecks preflight;
+    private final CutoverRun cutover;
+    private final SwitchBack switchBack;
+    private final CutoverStore store;
+    private final ExecutorService thread;
+    private final Set<UUID> inFlight = ConcurrentHashMap.newKeySet();
+
+    CutoverHandler(RunLedger ledger, Outcomes outcomes, PreflightChecks preflight, CutoverRun cutover, SwitchBack switchBack,
+                   CutoverStore store, ExecutorService thread) {
+        this.ledger = ledger;
+        this.outcomes = outcomes;
+        this.preflight = preflight;
+        this.cutover = cutover;
+        this.switchBack = switchBack;
+        this.store = store;
+        this.thread = thread;
+    }
+
+    void handle(CutoverCommand command) {
+        String json = MessageJson.mapper().writerFor(CutoverCommand.class).writeValueAsString(command);
+        switch (ledger.admit(command, KIND, json)) {
+            case INCOMPLETE -> log.error("{} without commandId or migrationId ignored: every command needs both (nothing was "
+                    + "changed)", command.getClass().getSimpleName());
+            case DUPLICATE -> log.info("{} {} was handled before: ignoring the redelivery", command.getClass().getSimpleName(),
+                    command.commandId());
+            default -> submit(command);
+        }
+    }
+
+    void submit(CutoverCommand command) {
+        if (!inFlight.add(command.commandId())) {
+            log.info("{} {} is already queued here: ignoring the redelivery", command.getClass().getSimpleName(), command.commandId());
+            return;
+        }
+        thread.execute(() -> {
+            try {
+                run(command);
+            } finally {
+                inFlight.remove(command.commandId());
+            }
+        });
+    }
+
+    private void run(CutoverCommand command) {
+        ledger.say(command.commandId(), "Running " + command.getClass().getSimpleName());
+        List<String> problems = CommandCheck.problems(command);
+        if (!problems.isEmpty()) {
+            outcomes.finish(failed(command, "VALIDATE", "invalid " + command.getClass().getSimpleName() + ": "
+                    + String.join("; ", problems), "correct the command and send it again with a new commandId; nothing "
+                    + "was changed"), "invalid command");
+            return;
+        }
+        try {
+            OutcomeEvent outcome = carryOut(command);
+            outcomes.finish(outcome, summary(outcome));
+        } catch (SecretUnavailableException e) {
+            outcomes.finish(failed(command, "CONNECT", e.getMessage(), "make the secret available to the cutover service, then "
+                    + "send the command again with a new commandId"), "secret unavailable");
+        } catch (Exception e) {
+            outcomes.finish(failed(command, command.getClass().getSimpleName(), CutoverRun.reason(e),
+                    "check that both servers are reachable and the users are administrators, then send the command again "
+                            + "with a new commandId"), "failed");
+        }
+    }
+
+    private OutcomeEvent carryOut(CutoverCommand command) throws Exception {
+        if (command instanceof RunPreflight) {
+            List<CutoverCheck> checks = preflight.run(command);
+            var failedChecks = checks.stream().filter(CutoverCheck::failed).toList();
+            if (failedChecks.isEmpty()) {
+                return new PreflightPassed(UUID.randomUUID(), command.migrationId(), Instant.now(), command.commandId(), checks);
+            }
+            return new CutoverFailed(UUID.randomUUID(), command.migrationId(), Instant.now(), command.commandId(),
+                    "RunPreflight", "PREFLIGHT", failedChecks.size() + " check(s) failed: " + Outcomes.summary(failedChecks),
+                    "fix what the failed checks name and send RunPreflight again; nothing was changed", false, false,
+                    checks, List.of());
+        }
+        if (command instanceof StartCutover start) {
+            var done = store.find(command.migrationId()).filter(CutoverStore.State::switched);
+            if (done.isPresent()) {
+                return failed(command, "VALIDATE", "migration " + command.migrationId() + " was switched to the target at "
+                        + done.get().switchedAt(), "nothing was changed; to cut over again send RollBackCutover or "
+                        + "ResetCutover first");
+            }
+            return cutover.run(start);
+        }
+        if (command instanceof RollBackCutover rollBack) {
+            return switchBack.rollBack(rollBack);
+        }
+        return switchBack.reset((ResetCutover) command);
+    }
+
+    private static CutoverFailed failed(CutoverCommand command, String phase, String reason, String action) {
+        return new CutoverFailed(UUID.randomUUID(), command.migrationId(), Instant.now(), command.commandId(),
+                command.getClass().getSimpleName(), phase, reason, action, false, false, List.of(), List.of());
+    }
+
+    private static String summary(OutcomeEvent outcome) {
+        if (outcome instanceof io.catalogmigration.common.contract.CutoverCompleted done) {
+            return "switched " + done.databases() + " to the target with " + done.writeDowntimeMillis() + " ms of write "
+                    + "downtime; " + done.tables().size() + " tables verified, " + done.sequencesCopied() + " sequences copied; "
+                    + "phases " + done.phases();
+        }
+        return outcome.getClass().getSimpleName();
+    }
+}

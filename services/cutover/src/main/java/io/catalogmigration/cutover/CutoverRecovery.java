@@ -1,0 +1,84 @@
+package io.catalogmigration.cutover;
+
+import io.catalogmigration.common.contract.CutoverCommand;
+import io.catalogmigration.common.contract.CutoverFailed;
+import io.catalogmigration.common.contract.StartCutover;
+import io.catalogmigration.common.kafka.MessageJson;
+import io.catalogmigration.common.ledger.Run;
+import io.catalogmigration.common.ledger.RunLedger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * On start, settles what an earlier instance left unfinished. A cutover stopped inside its downtime window is never
+ * resumed blindly: before the switch the source is released and the run failed; after the switch the run is failed
+ * with the switch named, for the operator to start the application or roll back. Other runs are carried out again
+ * (each step is idempotent).
+ */
+class CutoverRecovery {
+
+    private static final Logger log = LoggerFactory.getLogger(CutoverRecovery.class);
+
+    private final RunLedger ledger;
+    private final CutoverHandler handler;
+    private final CutoverStore store;
+    private final WriteFence fence;
+    private final Outcomes outcomes;
+
+    CutoverRecovery(RunLedger ledger, CutoverHandler handler, CutoverStore store, WriteFence fence, Outcomes outcomes) {
+        this.ledger = ledger;
+        this.handler = handler;
+        this.store = store;
+        this.fence = fence;
+        this.outcomes = outcomes;
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void settleUnfinishedRuns() {
+        for (Run run : ledger.unfinished(CutoverHandler.KIND)) {
+            try {
+                var command = MessageJson.mapper().readValue(run.command(), CutoverCommand.class);
+                var state = store.find(run.migrationId()).filter(s -> s.runId().equals(run.runId()));
+                if (command instanceof StartCutover start && state.isPresent()) {
+                    settle(start, state.get());
+                } else {
+                    log.info("Carrying out {} {} of migration {} again after a restart", command.getClass().getSimpleName(),
+                            run.runId(), run.migrationId());
+                    handler.submit(command);
+                }
+            } catch (Exception e) {
+                log.error("Could not settle cutover run {} of migration {}: {}. Send ResetCutover to release the source.",
+                        run.runId(), run.migrationId(), CutoverRun.reason(e));
+            }
+        }
+    }
+
+    private void settle(StartCutover command, CutoverStore.State state) throws Exception {
+        List<String> notes = new ArrayList<>();
+        boolean released = false;
+        if (state.switched()) {
+            notes.add("the settings were switched at " + state.switchedAt());
+        } else if (state.sourceFenced()) {
+            fence.release(command.source(), state.databases());
+            store.sourceReleased(command.migrationId(), CutoverStore.RELEASED);
+            released = true;
+        }
+        if (state.stage().equals(CutoverStore.SUBSCRIPTIONS_DROPPED)) {
+            notes.add("the subscriptions were dropped: send ResetCutover and replicate again before another StartCutover");
+        }
+        String reason = "the cutover service stopped in the middle of the cutover (stage " + state.stage() + ")";
+        String action = state.switched() ? "the application's settings point at the target: start the application, or send "
+                + "RollBackCutover to go back to the source" : "the source was made writable again and nothing was switched; "
+                + "send RunPreflight, then StartCutover again";
+        log.warn("Cutover {} of migration {} was interrupted: {}. {}", command.commandId(), command.migrationId(), reason, action);
+        outcomes.finish(new CutoverFailed(UUID.randomUUID(), command.migrationId(), Instant.now(), command.commandId(),
+                "StartCutover", state.stage(), reason, action, released, state.switched(), List.of(), notes), reason);
+    }
+}

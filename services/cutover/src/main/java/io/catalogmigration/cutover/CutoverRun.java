@@ -1,0 +1,272 @@
+package io.catalogmigration.cutover;
+
+import io.catalogmigration.common.contract.CutoverCheck;
+import io.catalogmigration.common.contract.CutoverCompleted;
+import io.catalogmigration.common.contract.CutoverFailed;
+import io.catalogmigration.common.contract.CutoverPhase;
+import io.catalogmigration.common.contract.OutcomeEvent;
+import io.catalogmigration.common.contract.PgEndpoint;
+import io.catalogmigration.common.contract.StartCutover;
+import io.catalogmigration.common.contract.VerifiedTable;
+import io.catalogmigration.common.ledger.RunLedger;
+import io.catalogmigration.common.pg.PgConnector;
+import io.catalogmigration.common.pg.PgErrors;
+import io.catalogmigration.common.pg.ReplicationNames;
+import io.catalogmigration.common.pg.Subscriptions;
+import io.catalogmigration.common.progress.Progress;
+import io.catalogmigration.common.progress.ProgressReporter;
+import io.catalogmigration.cutover.switching.ConnectionSettings;
+import io.catalogmigration.cutover.switching.HookRunner;
+import io.catalogmigration.cutover.switching.SettingsSwitcher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * StartCutover: preflight, then the downtime window (stop writes, wait for the target, copy sequences, verify, drop
+ * the subscriptions, switch, start the application), timed phase by phase. Until the switch, any failure releases the
+ * source and leaves the application's settings as they were.
+ */
+class CutoverRun {
+
+    static final List<String> PHASES = List.of("PREFLIGHT", "STOP_WRITES", "WAIT_FOR_TARGET", "COPY_SEQUENCES", "VERIFY",
+            "DROP_SUBSCRIPTIONS", "SWITCH", "START_APPLICATION");
+
+    private static final Logger log = LoggerFactory.getLogger(CutoverRun.class);
+
+    private final CutoverProperties settings;
+    private final Parts parts;
+
+    /** The steps' tools, wired once. */
+    record Parts(PgConnector connector, CutoverStore store, RunLedger ledger, WriteFence fence, CatchUp catchUp,
+                 SequenceCopy sequences, TableComparison comparison, PreflightChecks preflight,
+                 SettingsSwitcher switcher, HookRunner hooks, ProgressReporter progress) {
+    }
+
+    CutoverRun(CutoverProperties settings, Parts parts) {
+        this.settings = settings;
+        this.parts = parts;
+    }
+
+    OutcomeEvent run(StartCutover command) throws Exception {
+        var timer = new PhaseTimer(command);
+        timer.begin("PREFLIGHT");
+        List<CutoverCheck> checks = parts.preflight().run(command);
+        List<CutoverCheck> failed = checks.stream().filter(CutoverCheck::failed).toList();
+        if (!failed.isEmpty()) {
+            return failure(command, "PREFLIGHT", failed.size() + " preflight check(s) failed: " + Outcomes.summary(failed),
+                    "fix what the failed checks name (RunPreflight shows them without changing anything), then send "
+                            + "StartCutover again; nothing was stopped", false, false, checks, List.of());
+        }
+        List<TableComparison.Table> tables = new ArrayList<>();
+        for (String database : command.databases()) {
+            tables.addAll(parts.comparison().tables(command.source(), database));
+        }
+        var databases = new HashSet<>(command.databases());
+        String captured = parts.switcher().capture(databases);
+        ConnectionSettings next = settingsFor(command);
+        List<String> notes = new ArrayList<>();
+        checks.stream().filter(c -> c.status().equals(CutoverCheck.WARNING))
+                .forEach(c -> notes.add("preflight warning: " + c.database() + " " + c.check() + ": " + c.detail()));
+
+        Instant writesStopped = Instant.now();
+        long downtimeStarted = System.nanoTime();
+        boolean stopHookRan = false;
+        boolean subscriptionsDropped = false;
+        List<VerifiedTable> verified;
+        int sequences = 0;
+        try {
+            timer.begin("STOP_WRITES");
+            parts.store().fencing(command.migrationId(), command.commandId(), command.databases(), writesStopped);
+            if (!settings.stopWritesCommand().isEmpty()) {
+                stopHookRan = true;
+                parts.hooks().run("stop-writes", settings.stopWritesCommand(), hookEnvironment(command, "stop"));
+            }
+            int ended = parts.fence().fence(command.source(), command.databases());
+            parts.ledger().say(command.commandId(), "Writes stopped: " + command.databases() + " read-only on the source, "
+                    + ended + " session(s) ended");
+
+            timer.begin("WAIT_FOR_TARGET");
+            String lsn = parts.catchUp().await(command.source(), command.databases(), settings.catchUpTimeout());
+            parts.ledger().say(command.commandId(), "The target applied everything up to the source's WAL " + lsn);
+
+            timer.begin("COPY_SEQUENCES");
+            for (String database : command.databases()) {
+                sequences += parts.sequences().copy(command.source().withDatabase(database), command.target().withDatabase(database));
+            }
+
+            timer.begin("VERIFY");
+            verified = parts.comparison().compare(command.source(), command.target(), tables, true);
+            var different = verified.stream().filter(t -> !t.equal()).toList();
+            if (!different.isEmpty()) {
+                throw new CutoverProblem("VERIFY", different.size() + " of " + verified.size() + " tables differ with writes "
+                        + "stopped: " + different.stream().limit(5).map(Outcomes::describe).toList(),
+                        "the target is not a faithful copy: send ResetCutover, then replicate again (StartReplication, "
+                                + "CheckReplication until STOP_WAITING) and StartCutover; look for writes that bypass "
+                                + "replication (tables outside the publication, TRUNCATE or DDL on the source)");
+            }
+            parts.ledger().say(command.commandId(), "Verified " + verified.size() + " tables ("
+                    + verified.stream().filter(VerifiedTable::hashed).count() + " by hash), " + sequences + " sequences copied");
+
+            timer.begin("DROP_SUBSCRIPTIONS");
+            subscriptionsDropped = true;
+            dropSubscriptions(command);
+            parts.store().stage(command.migrationId(), CutoverStore.SUBSCRIPTIONS_DROPPED);
+
+            timer.begin("SWITCH");
+            parts.store().capturing(command.migrationId(), captured);
+            parts.switcher().apply(next);
+            parts.store().switched(command.migrationId(), Instant.now());
+            parts.ledger().say(command.commandId(), "Switched the application's settings: " + parts.switcher().describe());
+        } catch (Exception e) {
+            String phase = e instanceof CutoverProblem p ? p.phase() : timer.current();
+            String reason = reason(e);
+            log.error("Cutover of migration {} stopped in {}: {}. Releasing the source.", command.migrationId(), phase, reason);
+            List<String> abortNotes = new ArrayList<>(notes);
+            boolean released = release(command, stopHookRan, abortNotes);
+            if (subscriptionsDropped) {
+                abortNotes.add("the subscriptions were dropped: the target no longer follows the source; send ResetCutover "
+                        + "and replicate again before another StartCutover");
+            }
+            String action = e instanceof CutoverProblem p ? p.action()
+                    : "the application keeps running on the source (nothing was switched); fix the cause named above and "
+                    + "send RunPreflight, then StartCutover again";
+            if (Thread.currentThread().isInterrupted()) {
+                action = "the service was stopping; " + action;
+            }
+            return failure(command, phase, reason, action, released, false, List.of(), abortNotes);
+        }
+        timer.begin("START_APPLICATION");
+        if (!settings.startApplicationCommand().isEmpty()) {
+            try {
+                parts.hooks().run("start-application", settings.startApplicationCommand(), hookEnvironment(command, "start"));
+            } catch (HookRunner.HookFailed e) {
+                return failure(command, "START_APPLICATION", e.getMessage(), "the settings point at the target already: start "
+                        + "the application by hand, or send RollBackCutover to go back to the source", false, true,
+                        List.of(), notes);
+            }
+        }
+        long downtime = (System.nanoTime() - downtimeStarted) / 1_000_000;
+        timer.end();
+        parts.store().stage(command.migrationId(), CutoverStore.COMPLETED);
+        notes.add("the source databases stay read-only as a fallback; RollBackCutover makes them writable again");
+        return new CutoverCompleted(UUID.randomUUID(), command.migrationId(), Instant.now(), command.commandId(),
+                command.databases(), downtime, timer.phases(), verified, sequences, parts.switcher().describe(), notes);
+    }
+
+    private void dropSubscriptions(StartCutover command) throws SQLException {
+        for (String database : command.databases()) {
+            var names = ReplicationNames.of(database);
+            String oid;
+            try (Connection target = parts.connector().connect(command.target().withDatabase(database))) {
+                oid = Subscriptions.dropOnTarget(target, names.subscription());
+            }
+            try (Connection source = parts.connector().connect(command.source())) {
+                Subscriptions.dropSlots(source, names.slot(), oid);
+            }
+        }
+    }
+
+    /** Makes the source writable again and, if the stop hook ran, starts the application again (on its old settings). */
+    private boolean release(StartCutover command, boolean stopHookRan, List<String> notes) {
+        boolean released = false;
+        try {
+            parts.fence().release(command.source(), command.databases());
+            parts.store().sourceReleased(command.migrationId(), CutoverStore.RELEASED);
+            released = true;
+        } catch (Exception e) {
+            notes.add("the source could not be made writable again: " + reason(e) + "; run ALTER DATABASE <db> RESET "
+                    + "default_transaction_read_only as an administrator of the source, or send ResetCutover");
+        }
+        if (stopHookRan && !settings.startApplicationCommand().isEmpty()) {
+            try {
+                parts.hooks().run("start-application", settings.startApplicationCommand(), hookEnvironment(command, "resume"));
+            } catch (HookRunner.HookFailed e) {
+                notes.add(e.getMessage() + "; start the application by hand (its settings still point at the source)");
+            }
+        }
+        return released;
+    }
+
+    private ConnectionSettings settingsFor(StartCutover command) {
+        Map<String, ConnectionSettings.Database> databases = new LinkedHashMap<>();
+        PgEndpoint target = command.target();
+        String sslmode = command.applicationSslmode() == null || command.applicationSslmode().isBlank()
+                ? target.sslmode() : command.applicationSslmode();
+        for (String database : command.databases()) {
+            databases.put(database, new ConnectionSettings.Database(target.host(), target.port(), database,
+                    command.applicationUser(), sslmode, command.applicationPasswordRef()));
+        }
+        return ConnectionSettings.of(databases);
+    }
+
+    static Map<String, String> hookEnvironment(io.catalogmigration.common.contract.CutoverCommand command, String action) {
+        return Map.of("MIGRATION_ID", command.migrationId(), "CUTOVER_ACTION", action,
+                "CUTOVER_DATABASES", String.join(",", command.databases()));
+    }
+
+    private CutoverFailed failure(StartCutover command, String phase, String reason, String action, boolean released,
+                                  boolean switched, List<CutoverCheck> checks, List<String> notes) {
+        return new CutoverFailed(UUID.randomUUID(), command.migrationId(), Instant.now(), command.commandId(),
+                "StartCutover", phase, reason, action, released, switched, checks, notes);
+    }
+
+    static String reason(Exception e) {
+        if (e instanceof SQLException sql) {
+            return "a statement failed: " + PgErrors.serverMessage(sql);
+        }
+        if (e instanceof InterruptedException) {
+            return "interrupted: the service is stopping";
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /** Times each phase, says it in the ledger and the log, and reports it as progress (phase n of 8). */
+    private final class PhaseTimer {
+        private final StartCutover command;
+        private final Instant started = Instant.now();
+        private final List<CutoverPhase> phases = new ArrayList<>();
+        private String current;
+        private long since;
+
+        PhaseTimer(StartCutover command) {
+            this.command = command;
+        }
+
+        void begin(String phase) {
+            end();
+            current = phase;
+            since = System.nanoTime();
+            parts.ledger().say(command.commandId(), "Phase " + phase);
+            log.info("Cutover of migration {}: {} ({}/{})", command.migrationId(), phase, PHASES.indexOf(phase) + 1, PHASES.size());
+            parts.progress().announce(new Progress(command.migrationId(), command.commandId(), "cutover",
+                    PHASES.indexOf(phase), PHASES.size(), "steps", started, phase));
+        }
+
+        void end() {
+            if (current != null) {
+                phases.add(new CutoverPhase(current, (System.nanoTime() - since) / 1_000_000));
+                current = null;
+            }
+        }
+
+        String current() {
+            return current;
+        }
+
+        List<CutoverPhase> phases() {
+            parts.progress().announce(new Progress(command.migrationId(), command.commandId(), "cutover", PHASES.size(),
+                    PHASES.size(), "steps", started, "completed"));
+            return phases;
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package io.catalogmigration.cutover;
+
+import io.catalogmigration.common.contract.CutoverCheck;
+import io.catalogmigration.common.contract.CutoverCommand;
+import io.catalogmigration.common.contract.PgEndpoint;
+import io.catalogmigration.common.contract.VerifiedTable;
+import io.catalogmigration.common.pg.PgConnector;
+import io.catalogmigration.common.pg.PgErrors;
+import io.catalogmigration.common.pg.ReplicationNames;
+import io.catalogmigration.common.pg.Sql;
+import io.catalogmigration.cutover.switching.HookRunner;
+import io.catalogmigration.cutover.switching.SettingsSwitcher;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What must hold before writes may stop, checked without changing anything: for each database the subscription is
+ * streaming with every table ready and little lag (the runbook's STOP_WAITING), every index and constraint of the
+ * source exists and is valid on the target (the deferred post-data was built), each sequence exists, row counts agree;
+ * and the switcher and hooks are usable.
+ */
+class PreflightChecks {
+
+    private final CutoverProperties settings;
+    private final PgConnector connector;
+    private final TableComparison comparison;
+    private final SettingsSwitcher switcher;
+
+    PreflightChecks(CutoverProperties settings, PgConnector connector, TableComparison comparison, SettingsSwitcher switcher) {
+        this.settings = settings;
+        this.connector = connector;
+        this.comparison = comparison;
+        this.switcher = switcher;
+    }
+
+    List<CutoverCheck> run(CutoverCommand command) throws InterruptedException {
+        List<CutoverCheck> checks = new ArrayList<>();
+        for (String database : command.databases()) {
+            try {
+                database(command.source().withDatabase(database), command.target().withDatabase(database), checks);
+            } catch (SQLException e) {
+                checks.add(failed(database, "reachable", "a query failed: " + PgErrors.serverMessage(e)));
+            }
+        }
+        List<String> problems = switcher.problems(new HashSet<>(command.databases()));
+        checks.add(problems.isEmpty() ? ok(null, "switcher", switcher.describe() + " can be written")
+                : failed(null, "switcher", String.join("; ", problems)));
+        List<String> hooks = new ArrayList<>(HookRunner.problems("stop-writes", settings.stopWritesCommand()));
+        hooks.addAll(HookRunner.problems("start-application", settings.startApplicationCommand()));
+        checks.add(hooks.isEmpty() ? ok(null, "hooks", describeHooks()) : failed(null, "hooks", String.join("; ", hooks)));
+        return checks;
+    }
+
+    private void database(PgEndpoint source, PgEndpoint target, List<CutoverCheck> checks)
+            throws SQLException, InterruptedException {
+        String database = source.database();
+        var names = ReplicationNames.of(database);
+        try (Connection t = connector.connect(target); Connection s = connector.connect(source)) {
+            String enabled = Sql.one(t, "select subenabled::text from pg_subscription where subname = ? and subdbid = "
+                    + "(select oid from pg_database where datname = current_database())", names.subscription());
+            if (enabled == null) {
+                checks.add(failed(database, "subscription", "the target has no subscription " + names.subscription()
+                        + ": replication was never started, or was reset"));
+                return;
+            }
+            boolean streaming = Sql.exists(t, "select 1 from pg_stat_subscription where subname = ? and pid is not null "
+                    + "and relid is null", names.subscription());
+            checks.add(enabled.equals("true") && streaming ? ok(database, "subscription", names.subscription() + " is streaming")
+                    : failed(database, "subscription", names.subscription() + (enabled.equals("true")
+                    ? " has no running apply worker (see the target's log)" : " is disabled")));
+            var states = Sql.strings(t, "select r.srsubstate::text from pg_subscription_rel r join pg_subscription s "
+                    + "on s.oid = r.srsubid where s.subname = ?", names.subscription());
+            long ready = states.stream().filter("r"::equals).count();
+            checks.add(ready == states.size() && !states.isEmpty()
+                    ? ok(database, "tables-ready", ready + "/" + states.size() + " tables ready (STOP_WAITING)")
+                    : failed(database, "tables-ready", ready + "/" + states.size() + " tables ready (NEED_TO_WAIT)"));
+            String lag = Sql.one(s, """
+                    select pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)::bigint::text
+                    from pg_replication_slots where slot_name = ?""", names.slot());
+            if (lag == null) {
+                checks.add(failed(database, "lag", "the source has no replication slot " + names.slot()));
+            } else {
+                long bytes = Long.parseLong(lag);
+                checks.add(bytes <= settings.maxLag().toBytes() ? ok(database, "lag", bytes + " bytes behind")
+                        : failed(database, "lag", bytes + " bytes behind, more than cutover.max-lag " + settings.maxLag()));
+            }
+            compareSets(database, "indexes", s, t, """
+                    select n.nspname || '.' || c.relname from pg_index i join pg_class c on c.oid = i.indexrelid
+                    join pg_namespace n on n.oid = c.relnamespace
+                    where n.nspname not in ('pg_catalog', 'information_schema', 'pg_toast') and i.indisvalid""", checks);
+            compareSets(database, "constraints", s, t, """
+                    select conrelid::regclass::text || '.' || conname from pg_constraint c
+                    join pg_namespace n on n.oid = c.connamespace
+                    where n.nspname not in ('pg_catalog', 'information_schema') and conrelid <> 0""", checks);
+            compareSets(database, "sequences", s, t, """
+                    select schemaname || '.' || sequencename from pg_sequences
+                    where schemaname not in ('pg_catalog', 'information_schema')""", checks);
+        }
+        counts(source, target, checks);
+    }
+
+    /** Everything the source has must be on the target (valid, for indexes); extra objects on the target are fine. */
+    private static void compareSets(String database, String check, Connection source, Connection target, String sql,
+                                    List<CutoverCheck> checks) throws SQLException {
+        Set<String> wanted = new LinkedHashSet<>(Sql.strings(source, sql));
+        wanted.removeAll(new HashSet<>(Sql.strings(target, sql)));
+        if (wanted.isEmpty()) {
+            checks.add(ok(database, check, "all on the target"));
+        } else {
+            checks.add(failed(database, check, wanted.size() + " missing or not valid on the target, e.g. "
+                    + wanted.stream().limit(5).toList() + (check.equals("sequences") ? "" : ": the deferred post-data is not "
+                    + "built yet; send CheckReplication until it reports every index created")));
+        }
+    }
+
+    private void counts(PgEndpoint source, PgEndpoint target, List<CutoverCheck> checks) throws SQLException, InterruptedException {
+        String database = source.database();
+        var tables = comparison.tables(source, database);
+        List<String> differing = new ArrayList<>();
+        List<String> moving = new ArrayList<>();
+        for (VerifiedTable table : comparison.compare(source, target, tables, false)) {
+            long difference = Math.abs(table.sourceRows() - table.targetRows());
+            if (difference == 0) continue;
+            String text = table.table() + " " + table.sourceRows() + " vs " + table.targetRows();
+            if (difference <= Math.max(1, (long) (settings.countTolerance() * table.sourceRows()))) {
+                moving.add(text);
+            } else {
+                differing.add(text);
+            }
+        }
+        if (!differing.isEmpty()) {
+            checks.add(failed(database, "row-counts", differing.size() + " of " + tables.size() + " tables differ beyond "
+                    + "cutover.count-tolerance: " + differing.stream().limit(5).toList()));
+        } else if (!moving.isEmpty()) {
+            checks.add(new CutoverCheck(database, "row-counts", CutoverCheck.WARNING, tables.size() + " tables compared; "
+                    + moving.size() + " differ slightly while writes go on (compared exactly during the cutover): "
+                    + moving.stream().limit(5).toList()));
+        } else {
+            checks.add(ok(database, "row-counts", tables.size() + " tables, every count equal"));
+        }
+    }
+
+    private String describeHooks() {
+        return "stop-writes " + (settings.stopWritesCommand().isEmpty() ? "(none: read-only fence only)"
+                : settings.stopWritesCommand().get(0)) + ", start-application " + (settings.startApplicationCommand().isEmpty()
+                ? "(none)" : settings.startApplicationCommand().get(0));
+    }
+
+    private static CutoverCheck ok(String database, String check, String detail) {
+        return new CutoverCheck(database, check, CutoverCheck.OK, detail);
+    }
+
+    private static CutoverCheck failed(String database, String check, String detail) {
+        return new CutoverCheck(database, check, CutoverCheck.FAILED, detail);
+    }
+}

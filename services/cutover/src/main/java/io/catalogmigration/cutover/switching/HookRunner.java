@@ -1,0 +1,117 @@
+package io.catalogmigration.cutover.switching;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs an operator's hook (stop the application, start it, switch its settings): its output goes to the log line by
+ * line, a non-zero exit or a timeout is a failure naming the hook and its last output lines. Hooks get secret
+ * references in their environment, never passwords.
+ */
+public final class HookRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(HookRunner.class);
+    private static final int KEPT_LINES = 5;
+
+    /** A hook that did not finish with exit code 0. */
+    public static final class HookFailed extends Exception {
+        public HookFailed(String message) {
+            super(message);
+        }
+    }
+
+    private final Duration timeout;
+
+    public HookRunner(Duration timeout) {
+        this.timeout = timeout;
+    }
+
+    public void run(String what, List<String> command, Map<String, String> environment) throws HookFailed {
+        long started = System.nanoTime();
+        Process process;
+        try {
+            var builder = new ProcessBuilder(command).redirectErrorStream(true);
+            builder.environment().putAll(environment);
+            process = builder.start();
+        } catch (IOException e) {
+            throw new HookFailed("the " + what + " hook " + command.get(0) + " could not be started: " + e.getMessage());
+        }
+        Deque<String> last = new ArrayDeque<>();
+        Thread reader = new Thread(() -> {
+            try (var in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    log.info("[{} hook] {}", what, line);
+                    synchronized (last) {
+                        last.addLast(line);
+                        if (last.size() > KEPT_LINES) last.removeFirst();
+                    }
+                }
+            } catch (IOException e) {
+                log.debug("output of the {} hook ended: {}", what, e.getMessage());
+            }
+        }, "hook-output");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                throw new HookFailed("the " + what + " hook " + command.get(0) + " did not finish within " + timeout.toSeconds()
+                        + " s (cutover.hook-timeout); it was killed");
+            }
+            reader.join(1000);
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new HookFailed("the " + what + " hook was interrupted (the service is stopping)");
+        }
+        int exit = process.exitValue();
+        if (exit != 0) {
+            String output;
+            synchronized (last) {
+                output = String.join(" | ", last);
+            }
+            throw new HookFailed("the " + what + " hook " + command.get(0) + " exited with code " + exit
+                    + (output.isEmpty() ? "" : "; its last output: " + output));
+        }
+        log.info("The {} hook finished in {} ms", what, (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** Empty when the hook's program exists and is executable (by path, or found on PATH). */
+    public static List<String> problems(String what, List<String> command) {
+        List<String> problems = new ArrayList<>();
+        if (command.isEmpty()) {
+            return problems;
+        }
+        String program = command.get(0);
+        if (program.contains(File.separator)) {
+            if (!Files.isExecutable(Path.of(program))) {
+                problems.add("the " + what + " hook " + program + " does not exist or is not executable");
+            }
+            return problems;
+        }
+        String path = System.getenv().getOrDefault("PATH", "");
+        for (String dir : path.split(File.pathSeparator)) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
+                return problems;
+            }
+        }
+        problems.add("the " + what + " hook " + program + " is not on the service's PATH");
+        return problems;
+    }
+}
