@@ -20,7 +20,8 @@ import java.util.Set;
  * @param hookTimeout             longest a hook may run
  * @param catchUpTimeout          longest the target may take to apply the source's last writes
  * @param maxLag                  preflight: a subscription lagging more than this is not ready
- * @param countTolerance          preflight (writes still running): row counts may differ by this fraction
+ * @param countTolerance          preflight (writes still running): row counts may differ by this fraction (or by
+ *                                1,000 rows, whichever is more); the exact comparison happens with writes stopped
  * @param hashTablesUnder         tables smaller than this are compared row by row with an ordered hash as well
  * @param verifyWorkers           parallel connections per server comparing tables
  * @param switcher                where the application's connection settings live
@@ -32,7 +33,7 @@ public record CutoverProperties(
         @DefaultValue("60s") Duration hookTimeout,
         @DefaultValue("60s") Duration catchUpTimeout,
         @DefaultValue("16MB") DataSize maxLag,
-        @DefaultValue("0.001") double countTolerance,
+        @DefaultValue("0.01") double countTolerance,
         @DefaultValue("64MB") DataSize hashTablesUnder,
         @DefaultValue("4") int verifyWorkers,
         @DefaultValue Switcher switcher) {

@@ -27,6 +27,9 @@ import java.util.Set;
  */
 class PreflightChecks {
 
+    /** While the application writes, a small table can be this many rows apart just from the lag. */
+    static final long ROWS_ALWAYS_TOLERATED = 1000;
+
     private final CutoverProperties settings;
     private final PgConnector connector;
     private final TableComparison comparison;
@@ -61,6 +64,13 @@ class PreflightChecks {
             throws SQLException, InterruptedException {
         String database = source.database();
         var names = ReplicationNames.of(database);
+        try (Connection admin = connector.connect(target.withDatabase("postgres"))) {
+            if (!Sql.exists(admin, "select 1 from pg_database where datname = ?", database)) {
+                checks.add(failed(database, "subscription", "the target has no database " + database
+                        + ": send StartReplication for it first"));
+                return;
+            }
+        }
         try (Connection t = connector.connect(target); Connection s = connector.connect(source)) {
             String enabled = Sql.one(t, "select subenabled::text from pg_subscription where subname = ? and subdbid = "
                     + "(select oid from pg_database where datname = current_database())", names.subscription());
@@ -77,7 +87,7 @@ class PreflightChecks {
             var states = Sql.strings(t, "select r.srsubstate::text from pg_subscription_rel r join pg_subscription s "
                     + "on s.oid = r.srsubid where s.subname = ?", names.subscription());
             long ready = states.stream().filter("r"::equals).count();
-            checks.add(ready == states.size() && !states.isEmpty()
+            checks.add(ready == states.size()
                     ? ok(database, "tables-ready", ready + "/" + states.size() + " tables ready (STOP_WAITING)")
                     : failed(database, "tables-ready", ready + "/" + states.size() + " tables ready (NEED_TO_WAIT)"));
             String lag = Sql.one(s, """
@@ -128,7 +138,7 @@ class PreflightChecks {
             long difference = Math.abs(table.sourceRows() - table.targetRows());
             if (difference == 0) continue;
             String text = table.table() + " " + table.sourceRows() + " vs " + table.targetRows();
-            if (difference <= Math.max(1, (long) (settings.countTolerance() * table.sourceRows()))) {
+            if (difference <= Math.max(ROWS_ALWAYS_TOLERATED, (long) (settings.countTolerance() * table.sourceRows()))) {
                 moving.add(text);
             } else {
                 differing.add(text);
