@@ -3,6 +3,7 @@ package io.catalogmigration.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.io.BufferedReader;
 import java.io.PrintWriter;
 import java.util.regex.Pattern;
 
@@ -12,10 +13,10 @@ import java.util.regex.Pattern;
  */
 @Command(name = "migrate", mixinStandardHelpOptions = true, version = "migrate 0.1.0",
         description = "Operate a catalog migration over Kafka: publish commands, watch progress, show status.",
-        subcommands = {PruneCli.class, ScanCli.class, ProvisionCli.class, LineageCli.class, WatchCli.class,
-                StatusCli.class, CommandLine.HelpCommand.class},
-        footer = {"", "Exit codes: 0 done (or a completed outcome), 1 a failed outcome, 2 invalid flags or secret reference,",
-                "3 Kafka unreachable, 4 timed out waiting."})
+        subcommands = {PruneCli.class, ScanCli.class, ProvisionCli.class, LineageCli.class, ReplicateCli.class,
+                CutoverCli.class, RunbookCli.class, WatchCli.class, StatusCli.class, CommandLine.HelpCommand.class},
+        footer = {"", "Exit codes: 0 done (or a completed outcome), 1 a failed outcome (runbook: a failed step or no",
+                "confirmation), 2 invalid flags or secret reference, 3 Kafka unreachable, 4 timed out waiting."})
 public final class MigrateCli implements Runnable {
 
     static final int OK = 0;
@@ -40,8 +41,16 @@ public final class MigrateCli implements Runnable {
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
-    /** Runs one invocation; the exit code is returned, never {@code System.exit}. */
+    /** Runs one invocation; the exit code is returned, never {@code System.exit}. Questions are read from stdin. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        return run(args, null, out, err);
+    }
+
+    /**
+     * Runs one invocation reading the operator's answers (the runbook's cutover confirmation) from {@code in}, so a
+     * program or a test can answer them; null reads standard input. {@code runbook --unattended} asks nothing.
+     */
+    public static int run(String[] args, BufferedReader in, PrintWriter out, PrintWriter err) {
         for (String arg : args) {
             if (PASSWORD_FLAG.matcher(arg).matches()) {
                 String flag = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
@@ -51,7 +60,14 @@ public final class MigrateCli implements Runnable {
                 return USAGE;
             }
         }
-        var cli = new CommandLine(new MigrateCli())
+        CommandLine.IFactory factory = new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> type) throws Exception {
+                if (type == RunbookCli.class) return type.cast(new RunbookCli(in));
+                return CommandLine.defaultFactory().create(type);
+            }
+        };
+        var cli = new CommandLine(new MigrateCli(), factory)
                 .setOut(out)
                 .setErr(err)
                 .setCaseInsensitiveEnumValuesAllowed(true)

@@ -81,13 +81,15 @@ final class Servers {
         String passwordRef() { return passwordRef; }
     }
 
-    static final class Source extends Server {
+    /**
+     * The source server without a database flag, for commands that name the database themselves (the replicated
+     * database, or the maintenance database of an administrator).
+     */
+    static class SourceServer extends Server {
         @Option(names = "--source-host", paramLabel = "HOST", description = "source PostgreSQL host, as the service reaches it")
         String host;
         @Option(names = "--source-port", paramLabel = "PORT", defaultValue = "5432", description = "source TCP port (default: ${DEFAULT-VALUE})")
         int port;
-        @Option(names = "--source-database", paramLabel = "DB", description = "source database")
-        String database;
         @Option(names = "--source-user", paramLabel = "ROLE", description = "source role to log in as")
         String user;
         @Option(names = "--source-sslmode", paramLabel = "MODE", description = "source sslmode (default: prefer)")
@@ -99,19 +101,26 @@ final class Servers {
         String prefix() { return "source-"; }
         String host() { return host; }
         int port() { return port; }
-        String database() { return database; }
+        String database() { return null; }
         String user() { return user; }
         String sslmode() { return sslmode; }
         String passwordRef() { return passwordRef; }
     }
 
-    static final class Target extends Server {
+    static final class Source extends SourceServer {
+        @Option(names = "--source-database", paramLabel = "DB", description = "source database")
+        String database;
+
+        @Override
+        String database() { return database; }
+    }
+
+    /** The target server without a database flag (see {@link SourceServer}). */
+    static class TargetServer extends Server {
         @Option(names = "--target-host", paramLabel = "HOST", description = "target PostgreSQL host, as the service reaches it")
         String host;
         @Option(names = "--target-port", paramLabel = "PORT", defaultValue = "5432", description = "target TCP port (default: ${DEFAULT-VALUE})")
         int port;
-        @Option(names = "--target-database", paramLabel = "DB", description = "target database")
-        String database;
         @Option(names = "--target-user", paramLabel = "ROLE", description = "target role to log in as")
         String user;
         @Option(names = "--target-sslmode", paramLabel = "MODE", description = "target sslmode (default: prefer)")
@@ -123,10 +132,18 @@ final class Servers {
         String prefix() { return "target-"; }
         String host() { return host; }
         int port() { return port; }
-        String database() { return database; }
+        String database() { return null; }
         String user() { return user; }
         String sslmode() { return sslmode; }
         String passwordRef() { return passwordRef; }
+    }
+
+    static final class Target extends TargetServer {
+        @Option(names = "--target-database", paramLabel = "DB", description = "target database")
+        String database;
+
+        @Override
+        String database() { return database; }
     }
 
     private Servers() {

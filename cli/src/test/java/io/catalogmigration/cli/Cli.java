@@ -12,7 +12,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import java.io.BufferedReader;
 import java.io.PrintWriter;
+import java.io.StringReader;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +36,7 @@ final class Cli {
         if (broker == null) {
             broker = KafkaBroker.start(2);
             for (String topic : List.of(Topics.PRUNE_COMMAND, Topics.SCAN_COMMAND, Topics.PROVISION_COMMAND,
-                    Topics.LINEAGE_COMMAND, Topics.PROGRESS, Topics.OUTCOME)) {
+                    Topics.LINEAGE_COMMAND, Topics.REPLICATE_COMMAND, Topics.CUTOVER_COMMAND, Topics.PROGRESS, Topics.OUTCOME)) {
                 broker.createTopic(topic, 2);
             }
             producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
@@ -59,6 +61,18 @@ final class Cli {
         var out = new StringWriter();
         var err = new StringWriter();
         int code = MigrateCli.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    /** Like {@link #run}, with {@code input} as what the operator types (the runbook's confirmation). */
+    static Result runTyping(String input, String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.add("--bootstrap-servers");
+        all.add(bootstrap());
+        var out = new StringWriter();
+        var err = new StringWriter();
+        int code = MigrateCli.run(all.toArray(String[]::new), new BufferedReader(new StringReader(input)),
+                new PrintWriter(out, true), new PrintWriter(err, true));
         return new Result(code, out.toString(), err.toString());
     }
 

@@ -1,20 +1,30 @@
 package io.catalogmigration.cli;
 
+import io.catalogmigration.common.contract.CheckReplication;
+import io.catalogmigration.common.contract.CutoverCommand;
 import io.catalogmigration.common.contract.DeprovisionTarget;
 import io.catalogmigration.common.contract.LineageCommand;
 import io.catalogmigration.common.contract.MigrationCommand;
 import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.contract.PlanTarget;
+import io.catalogmigration.common.contract.PrepareSource;
 import io.catalogmigration.common.contract.ProvisionCommand;
 import io.catalogmigration.common.contract.ProvisionTarget;
 import io.catalogmigration.common.contract.PruneCommand;
 import io.catalogmigration.common.contract.PruneMode;
+import io.catalogmigration.common.contract.ReplicateCommand;
+import io.catalogmigration.common.contract.ResetCutover;
 import io.catalogmigration.common.contract.ResetLineagePointer;
+import io.catalogmigration.common.contract.ResetReplication;
+import io.catalogmigration.common.contract.RollBackCutover;
+import io.catalogmigration.common.contract.RunPreflight;
 import io.catalogmigration.common.contract.ScanCommand;
 import io.catalogmigration.common.contract.ScanMethod;
 import io.catalogmigration.common.contract.ScanMode;
+import io.catalogmigration.common.contract.StartCutover;
 import io.catalogmigration.common.contract.StartLineageMigration;
 import io.catalogmigration.common.contract.StartPrune;
+import io.catalogmigration.common.contract.StartReplication;
 import io.catalogmigration.common.contract.StartScan;
 import io.catalogmigration.common.contract.Topics;
 import io.catalogmigration.common.contract.ValidateLineage;
@@ -27,6 +37,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,7 +50,7 @@ class PublishCommandsTest {
     @BeforeAll
     static void follow() {
         log = EventLog.follow(Cli.bootstrap(), Topics.PRUNE_COMMAND, Topics.SCAN_COMMAND, Topics.PROVISION_COMMAND,
-                Topics.LINEAGE_COMMAND);
+                Topics.LINEAGE_COMMAND, Topics.REPLICATE_COMMAND, Topics.CUTOVER_COMMAND);
     }
 
     @AfterAll
@@ -156,6 +167,83 @@ class PublishCommandsTest {
         LineageCommand validate = published(Topics.LINEAGE_COMMAND, LineageCommand.class, m3,
                 concat(new String[]{"lineage", "validate", "--migration-id", m3}, ends));
         assertThat(validate).isEqualTo(new ValidateLineage(validate.commandId(), m3, validate.issuedAt(), source, target));
+    }
+
+    @Test
+    void replicatePrepareStartCheckReset() {
+        String[] source = {"--source-host", "src", "--source-port", "6432", "--source-user", "postgres",
+                "--source-sslmode", "verify-full", "--source-password-ref", "env:SRC"};
+        String[] target = {"--target-host", "tgt", "--target-user", "rdsadmin", "--target-password-ref",
+                "aws-secretsmanager:arn:aws:secretsmanager:us-east-1:123456789012:secret:rds#password"};
+        PgEndpoint targetAdmin = new PgEndpoint("tgt", 5432, "postgres", "rdsadmin", null,
+                "aws-secretsmanager:arn:aws:secretsmanager:us-east-1:123456789012:secret:rds#password");
+
+        String m = newMigration();
+        ReplicateCommand prepare = published(Topics.REPLICATE_COMMAND, ReplicateCommand.class, m, concat(new String[]{
+                "replicate", "prepare", "--migration-id", m, "--target-address", "10.0.3.7",
+                "--replication-password-ref", "env:REPL", "--planned-workers", "6"}, source));
+        assertThat(prepare).isEqualTo(new PrepareSource(prepare.commandId(), m, prepare.issuedAt(),
+                new PgEndpoint("src", 6432, "postgres", "postgres", "verify-full", "env:SRC"), List.of("rosemeta", "lineage"),
+                "10.0.3.7", "replicator", "env:REPL", 6));
+
+        String m2 = newMigration();
+        ReplicateCommand start = published(Topics.REPLICATE_COMMAND, ReplicateCommand.class, m2, concat(concat(new String[]{
+                "replicate", "start", "--migration-id", m2, "--database", "lineage", "--replication-host", "src.vpc.internal",
+                "--replication-user", "repl", "--replication-password-ref", "file:/run/secrets/repl",
+                "--role-password-ref", "alation=env:ALATION_PW", "--role-password-ref", "reader=file:/run/secrets/reader"},
+                source), target));
+        assertThat(start).isEqualTo(new StartReplication(start.commandId(), m2, start.issuedAt(),
+                new PgEndpoint("src", 6432, "lineage", "postgres", "verify-full", "env:SRC"), targetAdmin,
+                new PgEndpoint("src.vpc.internal", 6432, "lineage", "repl", "verify-full", "file:/run/secrets/repl"),
+                Map.of("alation", "env:ALATION_PW", "reader", "file:/run/secrets/reader")));
+
+        String m3 = newMigration();
+        ReplicateCommand check = published(Topics.REPLICATE_COMMAND, ReplicateCommand.class, m3,
+                concat(concat(new String[]{"replicate", "check", "--migration-id", m3, "--database", "rosemeta"}, source), target));
+        assertThat(check).isEqualTo(new CheckReplication(check.commandId(), m3, check.issuedAt(),
+                new PgEndpoint("src", 6432, "rosemeta", "postgres", "verify-full", "env:SRC"), targetAdmin));
+
+        String m4 = newMigration();
+        ReplicateCommand reset = published(Topics.REPLICATE_COMMAND, ReplicateCommand.class, m4,
+                concat(concat(new String[]{"replicate", "reset", "--migration-id", m4, "--database", "rosemeta"}, source), target));
+        assertThat(reset).isEqualTo(new ResetReplication(reset.commandId(), m4, reset.issuedAt(),
+                new PgEndpoint("src", 6432, "rosemeta", "postgres", "verify-full", "env:SRC"), targetAdmin));
+    }
+
+    @Test
+    void cutoverPreflightRunRollbackReset() {
+        String[] ends = {"--source-host", "src", "--source-user", "postgres", "--source-password-ref", "env:SRC",
+                "--target-host", "tgt", "--target-user", "rdsadmin", "--target-password-ref", "env:TGT",
+                "--target-sslmode", "verify-full"};
+        PgEndpoint source = new PgEndpoint("src", 5432, "postgres", "postgres", null, "env:SRC");
+        PgEndpoint target = new PgEndpoint("tgt", 5432, "postgres", "rdsadmin", "verify-full", "env:TGT");
+
+        String m = newMigration();
+        CutoverCommand preflight = published(Topics.CUTOVER_COMMAND, CutoverCommand.class, m,
+                concat(new String[]{"cutover", "preflight", "--migration-id", m}, ends));
+        assertThat(preflight).isEqualTo(new RunPreflight(preflight.commandId(), m, preflight.issuedAt(), source, target,
+                List.of("rosemeta", "lineage")));
+
+        String m2 = newMigration();
+        CutoverCommand run = published(Topics.CUTOVER_COMMAND, CutoverCommand.class, m2, concat(new String[]{"cutover", "run",
+                "--migration-id", m2, "--database", "rosemeta", "--application-user", "catalog_app",
+                "--application-password-ref", "env:APP_PW", "--application-sslmode", "require", "--confirm", m2}, ends));
+        assertThat(run).isEqualTo(new StartCutover(run.commandId(), m2, run.issuedAt(), source, target, List.of("rosemeta"),
+                "catalog_app", "env:APP_PW", "require", m2));
+
+        String m3 = newMigration();
+        CutoverCommand rollback = published(Topics.CUTOVER_COMMAND, CutoverCommand.class, m3,
+                concat(new String[]{"cutover", "rollback", "--migration-id", m3, "--confirm", m3}, ends));
+        assertThat(rollback).isEqualTo(new RollBackCutover(rollback.commandId(), m3, rollback.issuedAt(), source, target,
+                List.of("rosemeta", "lineage"), m3));
+
+        String m4 = newMigration();
+        CutoverCommand reset = published(Topics.CUTOVER_COMMAND, CutoverCommand.class, m4,
+                concat(new String[]{"cutover", "reset", "--migration-id", m4, "--confirm", m4, "--database", "lineage"}, ends));
+        assertThat(reset).isEqualTo(new ResetCutover(reset.commandId(), m4, reset.issuedAt(), source, target,
+                List.of("lineage"), m4));
+        assertThat(log.records(Topics.CUTOVER_COMMAND).stream().filter(r -> m4.equals(r.key())).findFirst().orElseThrow()
+                .value()).contains("\"type\":\"ResetCutover\"").contains("\"confirm\":\"" + m4 + "\"");
     }
 
     static String[] concat(String[] a, String[] b) {

@@ -66,6 +66,48 @@ class RejectionTest {
     }
 
     @Test
+    void cutoverCommandsThatStopWritesOrDropDatabasesNeedTheMigrationIdAgain() {
+        String m = "cli-confirm-" + UUID.randomUUID();
+        String[] ends = {"--migration-id", m, "--source-host", "s", "--source-user", "u", "--source-password-ref", "env:S",
+                "--target-host", "t", "--target-user", "u", "--target-password-ref", "env:T"};
+        String[] app = {"--application-user", "app", "--application-password-ref", "env:APP"};
+        try (var log = EventLog.follow(Cli.bootstrap(), Topics.CUTOVER_COMMAND, Topics.REPLICATE_COMMAND)) {
+            for (String[] command : new String[][]{PublishCommandsTest.concat(new String[]{"cutover", "run"}, app),
+                    {"cutover", "rollback"}, {"cutover", "reset"}}) {
+                String name = command[0] + " " + command[1];
+                var missing = Cli.run(PublishCommandsTest.concat(command, ends));
+                assertThat(missing.exitCode()).as(name).isEqualTo(MigrateCli.USAGE);
+                assertThat(missing.err()).contains("migrate " + name).contains("add --confirm " + m).contains("Usage:");
+                assertThat(missing.out()).isEmpty();
+
+                var other = Cli.run(PublishCommandsTest.concat(PublishCommandsTest.concat(command, ends),
+                        new String[]{"--confirm", "another-migration"}));
+                assertThat(other.exitCode()).as(name).isEqualTo(MigrateCli.USAGE);
+                assertThat(other.err()).contains("--confirm must repeat --migration-id exactly")
+                        .contains("'another-migration' is not '" + m + "'");
+                assertThat(other.out()).isEmpty();
+            }
+
+            var role = Cli.run("replicate", "start", "--migration-id", m, "--database", "rosemeta", "--source-host", "s",
+                    "--source-user", "u", "--source-password-ref", "env:S", "--target-host", "t", "--target-user", "u",
+                    "--target-password-ref", "env:T", "--replication-password-ref", "env:R", "--role-password-ref", "alation=hunter2");
+            assertThat(role.exitCode()).isEqualTo(MigrateCli.USAGE);
+            assertThat(role.err()).contains("not a secret reference").doesNotContain("hunter2");
+            var bare = Cli.run("replicate", "start", "--migration-id", m, "--role-password-ref", "hunter2");
+            assertThat(bare.exitCode()).isEqualTo(MigrateCli.USAGE);
+            assertThat(bare.err()).contains("ROLE=REF").doesNotContain("hunter2");
+
+            String sentinel = "cli-sentinel-" + UUID.randomUUID();
+            var ok = Cli.run(PublishCommandsTest.concat(new String[]{"cutover", "preflight", "--migration-id", sentinel},
+                    java.util.Arrays.copyOfRange(ends, 2, ends.length)));
+            assertThat(ok.exitCode()).as(ok.err()).isZero();
+            log.awaitRecord(Topics.CUTOVER_COMMAND, r -> sentinel.equals(r.key()), Duration.ofSeconds(15));
+            assertThat(log.records().stream().filter(r -> m.equals(r.key()))).isEmpty();
+            log.assertNoRecordContains("hunter2");
+        }
+    }
+
+    @Test
     void unreachableBrokerFailsWithinTheTimeoutAndSaysWhatToDo() throws Exception {
         int port;
         try (var socket = new ServerSocket(0)) {

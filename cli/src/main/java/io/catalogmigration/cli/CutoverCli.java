@@ -1,0 +1,164 @@
+package io.catalogmigration.cli;
+
+import io.catalogmigration.common.contract.CutoverCommand;
+import io.catalogmigration.common.contract.MigrationCommand;
+import io.catalogmigration.common.contract.PgEndpoint;
+import io.catalogmigration.common.contract.ResetCutover;
+import io.catalogmigration.common.contract.RollBackCutover;
+import io.catalogmigration.common.contract.RunPreflight;
+import io.catalogmigration.common.contract.StartCutover;
+import io.catalogmigration.common.contract.Topics;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+@Command(name = "cutover", mixinStandardHelpOptions = true,
+        description = "Switch the application to the target: preflight checks, the cutover, a rollback, or a reset.",
+        subcommands = {CutoverCli.Preflight.class, CutoverCli.Run.class, CutoverCli.Rollback.class, CutoverCli.Reset.class})
+final class CutoverCli implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: preflight, run, rollback or reset");
+    }
+
+    /** Every cutover command: both servers' administrators on their maintenance databases, and the replicated databases. */
+    abstract static class CutoverPublish extends PublishCommand {
+        @Mixin
+        Servers.Source source;
+
+        @Mixin
+        Servers.Target target;
+
+        @Option(names = "--database", paramLabel = "DB",
+                description = "a replicated database; repeat for several (default: rosemeta and lineage)")
+        List<String> databases = new ArrayList<>();
+
+        @Override
+        String topic() {
+            return Topics.CUTOVER_COMMAND;
+        }
+
+        @Override
+        Class<? extends MigrationCommand> family() {
+            return CutoverCommand.class;
+        }
+
+        PgEndpoint sourceEndpoint() {
+            return source.endpoint(spec, "postgres");
+        }
+
+        PgEndpoint targetEndpoint() {
+            return target.endpoint(spec, "postgres");
+        }
+
+        List<String> databaseNames() {
+            return databases.isEmpty() ? ReplicateCli.DATABASES : databases;
+        }
+    }
+
+    /**
+     * Commands that stop writes or drop databases: the operator repeats the migration id, so a command copied from
+     * another migration's notes cannot act on this one.
+     */
+    abstract static class Confirmed extends CutoverPublish {
+        @Option(names = "--confirm", paramLabel = "MIGRATION_ID", description = "required: repeat --migration-id to mean it")
+        String confirm;
+
+        abstract String consequence();
+
+        String confirmed(String migrationId) {
+            if (confirm == null) {
+                throw usage(spec.qualifiedName() + " " + consequence() + "; add --confirm " + migrationId
+                        + " (the migration id again) to mean it");
+            }
+            if (!confirm.equals(migrationId)) {
+                throw usage("--confirm must repeat --migration-id exactly: '" + confirm + "' is not '" + migrationId
+                        + "'; nothing was sent");
+            }
+            return confirm;
+        }
+    }
+
+    @Command(name = "preflight", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Publish RunPreflight: check, changing nothing, that the target can take over (caught up, indexes "
+                    + "built, lag small, row counts equal, switcher usable). Answered by PreflightPassed or CutoverFailed.")
+    static final class Preflight extends CutoverPublish {
+        @Override
+        MigrationCommand build(UUID commandId, String migrationId, Instant issuedAt) {
+            return new RunPreflight(commandId, migrationId, issuedAt, sourceEndpoint(), targetEndpoint(), databaseNames());
+        }
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Publish StartCutover: stop writes, wait for the target, copy sequences, verify every table, switch "
+                    + "the application to the target and start it. Requires --confirm <migration id>.")
+    static final class Run extends Confirmed {
+        @Option(names = "--application-user", required = true, paramLabel = "ROLE",
+                description = "the role the application logs in as on the target")
+        String applicationUser;
+
+        @Option(names = "--application-password-ref", required = true, paramLabel = "REF", converter = SecretRef.Converter.class,
+                description = "that role's password (the switcher writes the reference, never the password): " + SecretRef.FORMS)
+        String applicationPasswordRef;
+
+        @Option(names = "--application-sslmode", paramLabel = "MODE",
+                description = "sslmode the application uses on the target (default: the target endpoint's)")
+        String applicationSslmode;
+
+        @Override
+        String consequence() {
+            return "stops the application's writes";
+        }
+
+        @Override
+        MigrationCommand build(UUID commandId, String migrationId, Instant issuedAt) {
+            String confirmed = confirmed(migrationId);
+            return new StartCutover(commandId, migrationId, issuedAt, sourceEndpoint(), targetEndpoint(), databaseNames(),
+                    applicationUser, applicationPasswordRef, applicationSslmode, confirmed);
+        }
+    }
+
+    @Command(name = "rollback", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Publish RollBackCutover: fence the target, restore the application's previous settings and make the "
+                    + "source writable; rows written on the target since the switch stay there only. Requires --confirm.")
+    static final class Rollback extends Confirmed {
+        @Override
+        String consequence() {
+            return "switches the application back to the source";
+        }
+
+        @Override
+        MigrationCommand build(UUID commandId, String migrationId, Instant issuedAt) {
+            String confirmed = confirmed(migrationId);
+            return new RollBackCutover(commandId, migrationId, issuedAt, sourceEndpoint(), targetEndpoint(), databaseNames(),
+                    confirmed);
+        }
+    }
+
+    @Command(name = "reset", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Publish ResetCutover: restore switched settings, make the source writable and have the replicator "
+                    + "drop each database's subscription, slot and target database. Requires --confirm.")
+    static final class Reset extends Confirmed {
+        @Override
+        String consequence() {
+            return "drops the target databases";
+        }
+
+        @Override
+        MigrationCommand build(UUID commandId, String migrationId, Instant issuedAt) {
+            String confirmed = confirmed(migrationId);
+            return new ResetCutover(commandId, migrationId, issuedAt, sourceEndpoint(), targetEndpoint(), databaseNames(),
+                    confirmed);
+        }
+    }
+}
