@@ -18,6 +18,9 @@ import java.util.Map;
  */
 final class LocalStack implements AutoCloseable {
 
+    static final List<String> COMMAND_TOPICS = List.of(Topics.PRUNE_COMMAND, Topics.SCAN_COMMAND, Topics.PROVISION_COMMAND,
+            Topics.REPLICATE_COMMAND, Topics.CUTOVER_COMMAND, Topics.LINEAGE_COMMAND);
+
     final PostgresCluster source;
     final PostgresCluster target;
     final KafkaBroker kafka;
@@ -32,7 +35,14 @@ final class LocalStack implements AutoCloseable {
         for (String topic : List.of(Topics.PROGRESS, Topics.OUTCOME)) {
             kafka.createTopic(topic, 6);
         }
-        events = EventLog.follow(kafka.bootstrapServers());
+        for (String topic : COMMAND_TOPICS) {
+            kafka.createTopic(topic, 1);
+            kafka.createTopic(Topics.deadLetter(topic), 1);
+        }
+        // Every command and dead letter too: tests look for secrets in all of them.
+        List<String> followed = new ArrayList<>(COMMAND_TOPICS);
+        COMMAND_TOPICS.forEach(t -> followed.add(Topics.deadLetter(t)));
+        events = EventLog.follow(kafka.bootstrapServers(), followed.toArray(String[]::new));
         commands = new CommandSender(kafka.bootstrapServers());
     }
 

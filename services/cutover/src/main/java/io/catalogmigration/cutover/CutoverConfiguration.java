@@ -96,8 +96,8 @@ class CutoverConfiguration {
 
     @Bean
     CutoverRecovery cutoverRecovery(RunLedger ledger, CutoverHandler handler, CutoverStore store, WriteFence fence,
-                                    Outcomes outcomes) {
-        return new CutoverRecovery(ledger, handler, store, fence, outcomes);
+                                    Outcomes outcomes, SettingsSwitcher switcher) {
+        return new CutoverRecovery(ledger, handler, store, fence, outcomes, switcher);
     }
 
     @Bean

@@ -6,6 +6,7 @@ import io.catalogmigration.common.contract.StartCutover;
 import io.catalogmigration.common.kafka.MessageJson;
 import io.catalogmigration.common.ledger.Run;
 import io.catalogmigration.common.ledger.RunLedger;
+import io.catalogmigration.cutover.switching.SettingsSwitcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -31,8 +32,11 @@ class CutoverRecovery {
     private final CutoverStore store;
     private final WriteFence fence;
     private final Outcomes outcomes;
+    private final SettingsSwitcher switcher;
 
-    CutoverRecovery(RunLedger ledger, CutoverHandler handler, CutoverStore store, WriteFence fence, Outcomes outcomes) {
+    CutoverRecovery(RunLedger ledger, CutoverHandler handler, CutoverStore store, WriteFence fence, Outcomes outcomes,
+                    SettingsSwitcher switcher) {
+        this.switcher = switcher;
         this.ledger = ledger;
         this.handler = handler;
         this.store = store;
@@ -48,6 +52,12 @@ class CutoverRecovery {
                 var state = store.find(run.migrationId()).filter(s -> s.runId().equals(run.runId()));
                 if (command instanceof StartCutover start && state.isPresent()) {
                     settle(start, state.get());
+                } else if (command instanceof StartCutover start) {
+                    // Writes had not stopped yet: nothing to undo, and no downtime is started unasked after a restart.
+                    outcomes.finish(new CutoverFailed(UUID.randomUUID(), start.migrationId(), Instant.now(), start.commandId(),
+                            "StartCutover", "PREFLIGHT", "the cutover service stopped before writes were stopped",
+                            "nothing was changed; send StartCutover again when you are ready for the downtime", false, false,
+                            List.of(), List.of()), "interrupted before the downtime window");
                 } else {
                     log.info("Carrying out {} {} of migration {} again after a restart", command.getClass().getSimpleName(),
                             run.runId(), run.migrationId());
@@ -66,6 +76,11 @@ class CutoverRecovery {
         if (state.switched()) {
             notes.add("the settings were switched at " + state.switchedAt());
         } else if (state.sourceFenced()) {
+            if (state.captured() != null) {
+                // The switcher may have been writing when the service stopped: put the previous settings back first.
+                switcher.restore(state.captured(), new java.util.HashSet<>(state.databases()));
+                notes.add("the previous settings were put back (" + switcher.describe() + ")");
+            }
             fence.release(command.source(), state.databases());
             store.sourceReleased(command.migrationId(), CutoverStore.RELEASED);
             released = true;

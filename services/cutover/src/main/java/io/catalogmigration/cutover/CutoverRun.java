@@ -132,6 +132,16 @@ class CutoverRun {
             String reason = reason(e);
             log.error("Cutover of migration {} stopped in {}: {}. Releasing the source.", command.migrationId(), phase, reason);
             List<String> abortNotes = new ArrayList<>(notes);
+            if ("SWITCH".equals(phase)) {
+                // The switcher may have written part of the settings (SSM writes one parameter at a time).
+                try {
+                    parts.switcher().restore(captured, databases);
+                    abortNotes.add("the settings the switcher had begun to write were put back");
+                } catch (Exception restoreFailed) {
+                    abortNotes.add("the previous settings could not be put back (" + reason(restoreFailed) + "): check "
+                            + parts.switcher().describe() + " by hand");
+                }
+            }
             boolean released = release(command, stopHookRan, abortNotes);
             if (subscriptionsDropped) {
                 abortNotes.add("the subscriptions were dropped: the target no longer follows the source; send ResetCutover "

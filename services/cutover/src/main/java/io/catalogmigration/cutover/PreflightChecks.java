@@ -79,8 +79,7 @@ class PreflightChecks {
                         + ": replication was never started, or was reset"));
                 return;
             }
-            boolean streaming = Sql.exists(t, "select 1 from pg_stat_subscription where subname = ? and pid is not null "
-                    + "and relid is null", names.subscription());
+            boolean streaming = enabled.equals("true") && applyWorkerRunning(t, names.subscription());
             checks.add(enabled.equals("true") && streaming ? ok(database, "subscription", names.subscription() + " is streaming")
                     : failed(database, "subscription", names.subscription() + (enabled.equals("true")
                     ? " has no running apply worker (see the target's log)" : " is disabled")));
@@ -113,6 +112,21 @@ class PreflightChecks {
                     where schemaname not in ('pg_catalog', 'information_schema')""", checks);
         }
         counts(source, target, checks);
+    }
+
+    /**
+     * The launcher starts one subscription's worker at a time, waiting wal_retrieve_retry_interval (5 s by default)
+     * between starts, so a worker that is not running yet gets that long and a little more.
+     */
+    private static boolean applyWorkerRunning(Connection target, String subscription) throws SQLException {
+        for (int attempt = 0; attempt < 60; attempt++) {
+            if (Sql.exists(target, "select 1 from pg_stat_subscription where subname = ? and pid is not null and relid is null",
+                    subscription)) {
+                return true;
+            }
+            Sql.strings(target, "select pg_sleep(0.2)::text");
+        }
+        return false;
     }
 
     /** Everything the source has must be on the target (valid, for indexes); extra objects on the target are fine. */

@@ -11,7 +11,9 @@ import java.util.List;
 
 /**
  * Logical replication does not carry sequences: each one's value, read on the source after writes stopped, is set on
- * the target, so the application's next id there follows the last one used on the source.
+ * the target, so the application's next id there follows the last one used on the source. A sequence that is behind
+ * the highest value of the column it feeds (rows inserted with explicit ids) is raised to that value, so the first
+ * insert on the target cannot collide.
  */
 class SequenceCopy {
 
@@ -51,8 +53,32 @@ class SequenceCopy {
                     ps.executeQuery().close();
                 }
             }
+            raiseBelowColumns(connection);
             connection.commit();
         }
         return values.size();
+    }
+
+    private static void raiseBelowColumns(Connection target) throws SQLException {
+        List<String[]> owned = new ArrayList<>();
+        try (var rs = target.createStatement().executeQuery("""
+                select quote_ident(sn.nspname) || '.' || quote_ident(s.relname),
+                       quote_ident(tn.nspname) || '.' || quote_ident(t.relname), quote_ident(a.attname)
+                from pg_depend d
+                join pg_class s on s.oid = d.objid and s.relkind = 'S' join pg_namespace sn on sn.oid = s.relnamespace
+                join pg_class t on t.oid = d.refobjid join pg_namespace tn on tn.oid = t.relnamespace
+                join pg_attribute a on a.attrelid = t.oid and a.attnum = d.refobjsubid
+                where d.classid = 'pg_class'::regclass and d.refclassid = 'pg_class'::regclass and d.deptype in ('a', 'i')
+                and format_type(a.atttypid, null) in ('smallint', 'integer', 'bigint')""")) {
+            while (rs.next()) {
+                owned.add(new String[]{rs.getString(1), rs.getString(2), rs.getString(3)});
+            }
+        }
+        for (String[] sequence : owned) {
+            // Names come from the target's catalog, quoted there with quote_ident.
+            Sql.strings(target, "select setval(?::regclass, m)::text from (select max(" + sequence[2] + ")::bigint m from "
+                    + sequence[1] + ") x, " + sequence[0] + " s where m is not null and (m > s.last_value or not s.is_called)",
+                    sequence[0]);
+        }
     }
 }

@@ -64,6 +64,12 @@ class StatusChecker {
                 }
             }
         }
+        boolean streaming;
+        try (Connection connection = connector.connect(target)) {
+            // Until the launcher has started the apply worker nothing moves, and a small lag proves nothing.
+            streaming = Sql.exists(connection, "select 1 from pg_stat_subscription where subname = ? and pid is not null "
+                    + "and relid is null", names.subscription());
+        }
         long lag;
         try (Connection source = connector.connect(command.source())) {
             String value = Sql.one(source, """
@@ -87,7 +93,7 @@ class StatusChecker {
         int done = (int) steps.stream().filter(s -> s.state().equals("DONE")).count();
         var failures = steps.stream().filter(s -> s.state().equals("FAILED"))
                 .map(s -> s.kind() + " " + s.name() + ": " + s.error()).toList();
-        boolean caughtUp = ready == tables.size() && lag <= settings.lagThreshold().toBytes();
+        boolean caughtUp = streaming && ready == tables.size() && lag <= settings.lagThreshold().toBytes();
         String answer = caughtUp ? ReplicationStatusReported.STOP_WAITING : ReplicationStatusReported.NEED_TO_WAIT;
         return new ReplicationStatusReported(UUID.randomUUID(), command.migrationId(), Instant.now(), command.commandId(),
                 database, answer, tables, lag, indexesDone, indexes, done, steps.size(), failures);

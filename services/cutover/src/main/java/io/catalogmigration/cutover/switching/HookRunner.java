@@ -27,6 +27,9 @@ public final class HookRunner {
 
     private static final Logger log = LoggerFactory.getLogger(HookRunner.class);
     private static final int KEPT_LINES = 5;
+    private static final java.util.regex.Pattern SECRET_NAMES =
+            java.util.regex.Pattern.compile("PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|PRIVATE_KEY|AWS_SESSION",
+                    java.util.regex.Pattern.CASE_INSENSITIVE);
 
     /** A hook that did not finish with exit code 0. */
     public static final class HookFailed extends Exception {
@@ -46,6 +49,8 @@ public final class HookRunner {
         Process process;
         try {
             var builder = new ProcessBuilder(command).redirectErrorStream(true);
+            // The service's own secrets (the control database's password, ...) are not the hook's business.
+            builder.environment().keySet().removeIf(name -> SECRET_NAMES.matcher(name).find());
             builder.environment().putAll(environment);
             process = builder.start();
         } catch (IOException e) {

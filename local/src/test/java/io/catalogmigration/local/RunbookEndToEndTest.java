@@ -1,0 +1,204 @@
+package io.catalogmigration.local;
+
+import io.catalogmigration.common.contract.CutoverCompleted;
+import io.catalogmigration.common.contract.LineageMigrated;
+import io.catalogmigration.common.contract.OutcomeEvent;
+import io.catalogmigration.common.contract.PruneCompleted;
+import io.catalogmigration.common.contract.ScanCompleted;
+import io.catalogmigration.common.kafka.MessageJson;
+import io.catalogmigration.testkit.PostgresCluster;
+import io.catalogmigration.testkit.SampleCatalog;
+import io.catalogmigration.testkit.SampleCorruption;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.LongStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The README's first command, end to end: six services, real Kafka and PostgreSQL, an application writing throughout,
+ * and the CLI's runbook from prune to cutover. Then the servers are looked at directly.
+ */
+class RunbookEndToEndTest {
+
+    /** Tables the application keeps writing to on the target after the switch. */
+    static final Set<String> WRITTEN_AFTER_SWITCH = Set.of("public.metrics_event", "public.metrics_metric");
+
+    @Test
+    void theWholeRunbookMovesAVerifiedCatalogWithSecondsOfDowntimeAndNoSecretAnywhere() throws Exception {
+        var logs = new ByteArrayOutputStream();
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        System.setOut(new PrintStream(new Both(out, logs), true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(new Both(err, logs), true, StandardCharsets.UTF_8));
+        try {
+            LocalRun.run(30_000, (stack, result) -> inspect(stack, result, logs));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    private static void inspect(LocalStack stack, LocalRun.Result result, ByteArrayOutputStream logs) throws Exception {
+        if (result.exitCode() != 0) {
+            for (PostgresCluster cluster : List.of(stack.source, stack.target)) {
+                var lines = java.nio.file.Files.readAllLines(cluster.logFile());
+                System.out.println("---- last lines of " + cluster + "'s log ----");
+                lines.subList(Math.max(0, lines.size() - 40), lines.size()).forEach(System.out::println);
+            }
+        }
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        var outcomes = outcomes(stack, result.migrationId());
+        PostgresCluster source = stack.source;
+        PostgresCluster target = stack.target;
+        String rosemeta = SampleCatalog.ROSEMETA;
+
+        // Old rows are gone: every row past retention was deleted, on the source and so on the target.
+        var prune = only(outcomes, PruneCompleted.class);
+        assertThat(prune.rowsDeleted()).isPositive()
+                .isEqualTo(prune.tables().stream().mapToLong(t -> t.pastRetentionBefore()).sum());
+        assertThat(target.queryForLong(rosemeta, "select count(*) from metrics_event where \"timestamp\" < now() - interval '31 days'"))
+                .isZero();
+
+        // Corrupted rows are gone, and only those.
+        var scan = only(outcomes, ScanCompleted.class);
+        assertThat(scan.deletedRows()).isEqualTo(result.corruptedIds().size());
+        Set<Long> expected = new TreeSet<>();
+        LongStream.rangeClosed(1, SampleCorruption.ROWS).filter(id -> !result.corruptedIds().contains(id)).forEach(expected::add);
+        assertThat(ids(target, rosemeta, SampleCorruption.TABLE)).isEqualTo(expected);
+        assertThat(ids(source, rosemeta, SampleCorruption.TABLE)).isEqualTo(expected);
+
+        // Edges equal distinct links.
+        var lineage = only(outcomes, LineageMigrated.class);
+        assertThat(lineage.edges()).isPositive().isEqualTo(lineage.sourceLinks());
+
+        // The cutover: verified, seconds of downtime as measured by the service and as seen by the application.
+        var cutover = only(outcomes, CutoverCompleted.class);
+        assertThat(cutover.tables()).isNotEmpty().allSatisfy(t -> assertThat(t.equal()).isTrue());
+        assertThat(cutover.writeDowntimeMillis()).isLessThan(10_000);
+        assertThat(result.writerLongestGap()).isLessThan(Duration.ofSeconds(10));
+        assertThat(result.writesOnSource()).isPositive();
+        assertThat(result.writesOnTarget()).isPositive();
+
+        // Target equal to source table by table, after the cutover (the application's later writes accounted for).
+        for (String database : List.of(rosemeta, SampleCatalog.LINEAGE)) {
+            for (String table : tables(source, database)) {
+                long onSource = source.queryForLong(database, "select count(*) from " + table);
+                long onTarget = target.queryForLong(database, "select count(*) from " + table);
+                if (database.equals(rosemeta) && table.equals("public.metrics_event")) {
+                    assertThat(onTarget).as(table).isEqualTo(onSource + result.writesOnTarget());
+                } else {
+                    assertThat(onTarget).as(database + " " + table).isEqualTo(onSource);
+                }
+                if (!(database.equals(rosemeta) && WRITTEN_AFTER_SWITCH.contains(table))) {
+                    assertThat(hash(target, database, table)).as(database + " " + table).isEqualTo(hash(source, database, table));
+                }
+            }
+            // Every sequence on the target is ahead of the highest value used on the source.
+            for (String[] column : serialColumns(source, database)) {
+                long highest = source.queryForLong(database, "select coalesce(max(" + column[1] + "), 0) from " + column[0]);
+                long next = target.queryForLong(database, "select last_value from " + column[2]);
+                assertThat(next).as(column[2]).isGreaterThanOrEqualTo(highest);
+            }
+        }
+
+        // No password in any topic or log.
+        String allLogs;
+        synchronized (logs) {
+            allLogs = logs.toString(StandardCharsets.UTF_8);
+        }
+        for (String secret : result.secrets()) {
+            stack.events.assertNoRecordContains(secret);
+            assertThat(allLogs.contains(secret)).as("a password appears in the logs").isFalse();
+            assertThat(result.output().contains(secret)).as("a password appears in the CLI's output").isFalse();
+        }
+        assertThat(result.output()).contains("Write downtime:", "Rows pruned:", "Corrupted rows:", "Lineage links migrated:");
+    }
+
+    private static List<OutcomeEvent> outcomes(LocalStack stack, String migrationId) {
+        return stack.events.records(io.catalogmigration.common.contract.Topics.OUTCOME).stream()
+                .filter(r -> migrationId.equals(r.key()))
+                .map(r -> MessageJson.mapper().readValue(r.value(), OutcomeEvent.class)).toList();
+    }
+
+    private static <T extends OutcomeEvent> T only(List<OutcomeEvent> outcomes, Class<T> type) {
+        var matching = outcomes.stream().filter(type::isInstance).map(type::cast).toList();
+        assertThat(matching).as(type.getSimpleName()).hasSize(1);
+        return matching.get(0);
+    }
+
+    private static Set<Long> ids(PostgresCluster cluster, String database, String table) throws SQLException {
+        Set<Long> ids = new TreeSet<>();
+        try (var c = cluster.connect(database); var rs = c.createStatement().executeQuery("select id from " + table)) {
+            while (rs.next()) ids.add(rs.getLong(1));
+        }
+        return ids;
+    }
+
+    private static List<String> tables(PostgresCluster cluster, String database) throws SQLException {
+        List<String> tables = new ArrayList<>();
+        try (var c = cluster.connect(database); var rs = c.createStatement().executeQuery(
+                "select schemaname || '.' || tablename from pg_tables where schemaname not in ('pg_catalog', 'information_schema') order by 1")) {
+            while (rs.next()) tables.add(rs.getString(1));
+        }
+        return tables;
+    }
+
+    private static String hash(PostgresCluster cluster, String database, String table) throws SQLException {
+        try (var c = cluster.connect(database); var rs = c.createStatement().executeQuery(
+                "select md5(coalesce(string_agg(md5(t::text), '' order by md5(t::text) collate \"C\"), '')) from " + table + " t")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    /** {table, column, sequence} of every column fed by a sequence. */
+    private static List<String[]> serialColumns(PostgresCluster cluster, String database) throws SQLException {
+        List<String[]> columns = new ArrayList<>();
+        try (var c = cluster.connect(database); var rs = c.createStatement().executeQuery("""
+                select quote_ident(table_schema) || '.' || quote_ident(table_name), quote_ident(column_name),
+                       pg_get_serial_sequence(quote_ident(table_schema) || '.' || quote_ident(table_name), column_name)
+                from information_schema.columns where table_schema not in ('pg_catalog', 'information_schema')
+                and pg_get_serial_sequence(quote_ident(table_schema) || '.' || quote_ident(table_name), column_name) is not null""")) {
+            while (rs.next()) columns.add(new String[]{rs.getString(1), rs.getString(2), rs.getString(3)});
+        }
+        return columns;
+    }
+
+    /** Writes to the console and keeps a copy, so the logs can be searched afterwards. */
+    private static final class Both extends OutputStream {
+        private final OutputStream console;
+        private final OutputStream copy;
+
+        Both(OutputStream console, OutputStream copy) {
+            this.console = console;
+            this.copy = copy;
+        }
+
+        @Override
+        public void write(int b) throws java.io.IOException {
+            console.write(b);
+            synchronized (copy) {
+                copy.write(b);
+            }
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws java.io.IOException {
+            console.write(bytes, offset, length);
+            synchronized (copy) {
+                copy.write(bytes, offset, length);
+            }
+        }
+    }
+}
