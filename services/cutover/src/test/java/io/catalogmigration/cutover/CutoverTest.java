@@ -248,6 +248,25 @@ class CutoverTest {
         assertThat(((CutoverFailed) again).reason()).contains("nothing to roll back");
     }
 
+    @Test
+    @Order(7)
+    void aResetHasTheReplicatorDropEveryTargetDatabaseForAFreshAttempt() {
+        var outcome = cutover(new io.catalogmigration.common.contract.ResetCutover(UUID.randomUUID(), MIGRATION, Instant.now(),
+                sourceAdmin(), targetAdmin(), DATABASES, MIGRATION));
+
+        assertThat(outcome).as(outcome.toString()).isInstanceOf(io.catalogmigration.common.contract.CutoverReset.class);
+        var reset = (io.catalogmigration.common.contract.CutoverReset) outcome;
+        assertThat(reset.replicationResets()).hasSize(2);
+        for (UUID replicatorRun : reset.replicationResets()) {
+            assertThat(events.awaitOutcome(replicatorRun, TIMEOUT))
+                    .isInstanceOfSatisfying(io.catalogmigration.common.contract.ReplicationReset.class,
+                            r -> assertThat(r.databaseDropped()).isTrue());
+        }
+        assertThat(target.queryForLong("postgres", "select count(*) from pg_database where datname in ('rosemeta', 'lineage')"))
+                .isZero();
+        assertThat(source.queryForLong("postgres", "select count(*) from pg_replication_slots")).isZero();
+    }
+
     private static StartCutover start(String confirm) {
         return new StartCutover(UUID.randomUUID(), MIGRATION, Instant.now(), sourceAdmin(), targetAdmin(), DATABASES,
                 target.superuser(), target.secretRef(), null, confirm);
