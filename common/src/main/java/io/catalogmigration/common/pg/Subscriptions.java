@@ -28,6 +28,15 @@ public final class Subscriptions {
     }
 
     /**
+     * True when the subscription's apply worker runs. Until the launcher starts it nothing moves, so a small lag
+     * proves nothing.
+     */
+    public static boolean applyWorkerRunning(Connection target, String subscription) throws SQLException {
+        return Sql.exists(target, "select 1 from pg_stat_subscription where subname = ? and pid is not null and relid is null",
+                subscription);
+    }
+
+    /**
      * Drops the slot and the table-sync slots ({@code pg_<suboid>_sync_...}) of a subscription, ending a walsender
      * still using them. True when the main slot existed.
      */

@@ -8,6 +8,7 @@ import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.PgErrors;
 import io.catalogmigration.common.pg.ReplicationNames;
 import io.catalogmigration.common.pg.Sql;
+import io.catalogmigration.common.pg.Subscriptions;
 import io.catalogmigration.cutover.switching.HookRunner;
 import io.catalogmigration.cutover.switching.SettingsSwitcher;
 
@@ -120,8 +121,7 @@ class PreflightChecks {
      */
     private static boolean applyWorkerRunning(Connection target, String subscription) throws SQLException {
         for (int attempt = 0; attempt < 60; attempt++) {
-            if (Sql.exists(target, "select 1 from pg_stat_subscription where subname = ? and pid is not null and relid is null",
-                    subscription)) {
+            if (Subscriptions.applyWorkerRunning(target, subscription)) {
                 return true;
             }
             Sql.strings(target, "select pg_sleep(0.2)::text");

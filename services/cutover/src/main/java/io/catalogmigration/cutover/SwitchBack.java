@@ -44,9 +44,10 @@ class SwitchBack {
     }
 
     OutcomeEvent rollBack(RollBackCutover command) throws Exception {
-        var state = store.find(command.migrationId()).filter(CutoverStore.State::switched);
+        var recorded = store.find(command.migrationId());
+        var state = recorded.filter(CutoverStore.State::switched);
         if (state.isEmpty()) {
-            String stage = store.find(command.migrationId()).map(CutoverStore.State::stage).orElse("no cutover");
+            String stage = recorded.map(CutoverStore.State::stage).orElse("no cutover");
             return new CutoverFailed(UUID.randomUUID(), command.migrationId(), Instant.now(), command.commandId(),
                     "RollBackCutover", "ROLLBACK", "nothing to roll back: migration " + command.migrationId()
                     + " has no switch recorded (" + stage + ")", "nothing was changed; a cutover that failed before the "

@@ -2,6 +2,7 @@ package io.catalogmigration.replicator;
 
 import io.catalogmigration.common.pg.Sql;
 import io.catalogmigration.common.pg.ReplicationNames;
+import io.catalogmigration.common.pg.Subscriptions;
 import io.catalogmigration.common.contract.CheckReplication;
 import io.catalogmigration.common.contract.ReplicationStatusReported;
 import io.catalogmigration.common.contract.TableSync;
@@ -42,6 +43,7 @@ class StatusChecker {
         var names = ReplicationNames.of(database);
         var target = command.target().withDatabase(database);
         List<TableSync> tables = new ArrayList<>();
+        boolean streaming;
         try (Connection admin = connector.connect(command.target())) {
             if (!Sql.exists(admin, "select 1 from pg_database where datname = ?", database)) {
                 throw new ReplicationProblem("the target has no database " + database, "send StartReplication first");
@@ -63,12 +65,7 @@ class StatusChecker {
                     }
                 }
             }
-        }
-        boolean streaming;
-        try (Connection connection = connector.connect(target)) {
-            // Until the launcher has started the apply worker nothing moves, and a small lag proves nothing.
-            streaming = Sql.exists(connection, "select 1 from pg_stat_subscription where subname = ? and pid is not null "
-                    + "and relid is null", names.subscription());
+            streaming = Subscriptions.applyWorkerRunning(connection, names.subscription());
         }
         long lag;
         try (Connection source = connector.connect(command.source())) {
