@@ -95,7 +95,7 @@ public record VerificationState(Map<String, TableState> tables, int chunksPlanne
         recordDifferences(target, differences);
     }
 
-    static void recordDifferences(Connection target, List<Difference> differences) throws SQLException {
+    public static void recordDifferences(Connection target, List<Difference> differences) throws SQLException {
         try (var ps = target.prepareStatement("""
                 insert into migration_verify.difference (tab, key, detail) values (?, ?::jsonb, ?)
                 on conflict (tab, key) do update set detail = excluded.detail""")) {

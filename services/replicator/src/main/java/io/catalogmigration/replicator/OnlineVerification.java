@@ -7,9 +7,9 @@ import io.catalogmigration.common.kafka.MessageJson;
 import io.catalogmigration.common.kafka.MessagePublisher;
 import io.catalogmigration.common.ledger.Batch;
 import io.catalogmigration.common.ledger.RunLedger;
+import io.catalogmigration.common.ledger.RunState;
 import io.catalogmigration.common.ledger.RunStatus;
 import io.catalogmigration.common.pg.PgConnector;
-import io.catalogmigration.common.pg.ReplicationNames;
 import io.catalogmigration.common.progress.Progress;
 import io.catalogmigration.common.progress.ProgressReporter;
 import io.catalogmigration.common.verify.Applied;
@@ -72,7 +72,7 @@ class OnlineVerification {
              Connection target = connector.connect(command.target().withDatabase(database))) {
             var run = ledger.find(runId);
             VerificationState state = VerificationState.read(target);
-            if (run.isEmpty() || !state.planned()) {
+            if (run.isEmpty() || run.get().state() == RunState.QUEUED || !state.planned()) {
                 if (state.planned()) {
                     // The target has a pass this ledger does not know (its record was lost): start it again, cleanly.
                     ChangeLog.drop(target);
@@ -91,8 +91,7 @@ class OnlineVerification {
             }
             DeltaPass delta;
             try {
-                delta = DeltaPass.run(source, target, new Applied(source, ReplicationNames.of(database).slot(),
-                        settings.verify().applyTimeout()));
+                delta = DeltaPass.run(source, target, Applied.of(source, target, database, settings.verify().applyTimeout()));
             } catch (DeltaPass.NotStarted e) {
                 return report(VerificationReport.NOT_STARTED, VerificationState.NONE, 0, e.getMessage());
             }
@@ -106,6 +105,10 @@ class OnlineVerification {
     }
 
     private int plan(CheckReplication command, UUID runId, Connection source, Connection target) throws SQLException {
+        // Opened first, so that its start time covers the sampling and the change log; until it is started with its
+        // batches, a later check plans it again from the beginning.
+        ledger.open(runId, command.migrationId(), KIND, MessageJson.mapper().writerFor(
+                io.catalogmigration.common.contract.ReplicateCommand.class).writeValueAsString(command));
         RowHashing.prepareSession(source);
         List<ChangeLog.Planned> planned = new ArrayList<>();
         List<VerifyChunk> chunks = new ArrayList<>();
@@ -127,9 +130,6 @@ class OnlineVerification {
             var part = chunks.subList(from, Math.min(chunks.size(), from + perMessage));
             batches.add(new Batch(runId, seq, 0, Batch.PLANNED, part.size(), 0, MessageJson.mapper().writeValueAsString(part)));
         }
-        String json = MessageJson.mapper().writerFor(io.catalogmigration.common.contract.ReplicateCommand.class)
-                .writeValueAsString(command);
-        ledger.open(runId, command.migrationId(), KIND, json);
         long bytes = chunks.stream().mapToLong(VerifyChunk::bytes).sum();
         ledger.start(runId, "VERIFYING", bytes, "{\"tables\": " + planned.size() + ", \"chunks\": " + chunks.size() + "}", batches);
         log.info("Verification of {}: {} tables in {} chunks ({} MB), change log on the target", command.source().database(),
