@@ -279,7 +279,7 @@ public final class ReplicateBenchmark {
 
     private static long indexCount(PostgresCluster cluster, String database) {
         return cluster.queryForLong(database,
-                "select count(*) from pg_indexes where schemaname not in ('pg_catalog', 'information_schema')");
+                "select count(*) from pg_indexes where schemaname not in ('pg_catalog', 'information_schema', 'migration_verify')");
     }
 
     private static void checkpoint(PostgresCluster... clusters) {
