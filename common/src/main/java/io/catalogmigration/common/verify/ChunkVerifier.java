@@ -49,12 +49,44 @@ public final class ChunkVerifier {
         RowHashing.prepareSession(target);
     }
 
-    /** One reading of a chunk on both servers: its row count when they agree. */
+    /**
+     * One reading of a chunk on both servers at the same time (the target's on a second thread, so a chunk takes as
+     * long as the slower server, not the sum): its row count when they agree.
+     */
     public Optional<Long> agree(Chunk chunk) throws SQLException {
-        var s = RowHashing.checksum(source, chunk.table(), chunk.lo(), chunk.hi());
-        var t = RowHashing.checksum(target, chunk.table(), chunk.lo(), chunk.hi());
+        var onTarget = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return RowHashing.checksum(target, chunk.table(), chunk.lo(), chunk.hi());
+            } catch (SQLException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }, TARGET_READS);
+        RowHashing.Checksum s;
+        try {
+            s = RowHashing.checksum(source, chunk.table(), chunk.lo(), chunk.hi());
+        } finally {
+            try {
+                onTarget.join();
+            } catch (java.util.concurrent.CompletionException ignored) {
+                // reported below
+            }
+        }
+        RowHashing.Checksum t;
+        try {
+            t = onTarget.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof SQLException sql) throw sql;
+            throw e;
+        }
         return s.equals(t) ? Optional.of(s.rows()) : Optional.empty();
     }
+
+    /** Threads that read the target while the caller reads the source; daemon, grown as workers need them. */
+    private static final java.util.concurrent.ExecutorService TARGET_READS = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread thread = new Thread(r, "verify-target-read");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     /** @param frontier the snapshot whose later changes are deferred; null in the window */
     public Settled settle(List<Chunk> chunks, String frontier) throws SQLException {

@@ -42,6 +42,17 @@ public record DeltaPass(Map<String, Long> rowsByTable, List<Difference> differen
         if (!ChangeLog.installed(target)) {
             throw new NotStarted();
         }
+        // One pass at a time per target database (the replicator's checks and the cutover's preflight may meet).
+        Sql.one(target, "select pg_advisory_lock(hashtext('migration_verify.delta'))::text");
+        try {
+            return runLocked(source, target, applied, started);
+        } finally {
+            Sql.one(target, "select pg_advisory_unlock(hashtext('migration_verify.delta'))::text");
+        }
+    }
+
+    private static DeltaPass runLocked(Connection source, Connection target, Applied applied, long started)
+            throws SQLException, NotStarted {
         String previous = Sql.one(target, "select snapshot::text from migration_verify.frontier");
         if (previous == null) {
             throw new NotStarted();

@@ -3,6 +3,7 @@ package io.catalogmigration.replicator;
 import io.catalogmigration.common.contract.CheckReplication;
 import io.catalogmigration.common.contract.Topics;
 import io.catalogmigration.common.contract.VerificationReport;
+import io.catalogmigration.common.kafka.KeySpreader;
 import io.catalogmigration.common.kafka.MessageJson;
 import io.catalogmigration.common.kafka.MessagePublisher;
 import io.catalogmigration.common.ledger.Batch;
@@ -86,8 +87,8 @@ class OnlineVerification {
             }
             if (!state.passComplete()) {
                 publishPending(runId);
-                return report(VerificationReport.VERIFYING, state, 0, "online pass: %d/%d chunks verified"
-                        .formatted(state.chunksDone(), state.chunksPlanned()));
+                return report(VerificationReport.VERIFYING, state, 0, "online pass: %d/%d chunks verified (by instance: %s)"
+                        .formatted(state.chunksDone(), state.chunksPlanned(), state.byInstance()));
             }
             DeltaPass delta;
             try {
@@ -125,10 +126,9 @@ class OnlineVerification {
         }
         ChangeLog.install(target, planned);
         List<Batch> batches = new ArrayList<>();
-        int perMessage = settings.itemsPerMessage();
-        for (int from = 0, seq = 0; from < chunks.size(); from += perMessage, seq++) {
-            var part = chunks.subList(from, Math.min(chunks.size(), from + perMessage));
-            batches.add(new Batch(runId, seq, 0, Batch.PLANNED, part.size(), 0, MessageJson.mapper().writeValueAsString(part)));
+        for (var part : WorkSharing.balance(chunks, VerifyChunk::bytes, settings.itemsPerMessage(), settings.verify().partitions())) {
+            batches.add(new Batch(runId, batches.size(), 0, Batch.PLANNED, part.size(), 0,
+                    MessageJson.mapper().writeValueAsString(part)));
         }
         long bytes = chunks.stream().mapToLong(VerifyChunk::bytes).sum();
         ledger.start(runId, "VERIFYING", bytes, "{\"tables\": " + planned.size() + ", \"chunks\": " + chunks.size() + "}", batches);
@@ -148,7 +148,8 @@ class OnlineVerification {
         var batches = ledger.batches(runId, 0, Batch.PLANNED);
         var sent = new ArrayList<CompletableFuture<?>>();
         for (Batch batch : batches) {
-            sent.add(publisher.sendAsync(Topics.REPLICATE_WORK, runId + "/" + batch.seq(), new VerifyWork(runId, batch.seq())));
+            sent.add(publisher.sendAsync(Topics.REPLICATE_WORK, KeySpreader.key(runId.toString(), batch.seq(),
+                    settings.verify().partitions()), new VerifyWork(runId, batch.seq())));
         }
         CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
         batches.forEach(b -> ledger.markPublished(runId, b.seq()));

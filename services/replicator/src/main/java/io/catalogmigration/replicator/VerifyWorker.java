@@ -39,6 +39,8 @@ class VerifyWorker {
     private final PgConnector connector;
     private final RunLedger ledger;
     private final ProgressReporter progress;
+    /** Which instance verified a chunk, recorded with it: how the work spread over the consumer group. */
+    private final String instance = instanceName();
 
     VerifyWorker(ReplicatorProperties settings, PgConnector connector, RunLedger ledger, ProgressReporter progress) {
         this.settings = settings;
@@ -80,7 +82,7 @@ class VerifyWorker {
                 var range = new ChunkVerifier.Chunk(chunk.table(), chunk.lo(), chunk.hi());
                 var rows = verifier.agree(range);
                 if (rows.isPresent()) {
-                    VerificationState.recordChunk(target, chunk.table().name(), chunk.seq(), rows.get(), chunk.bytes(), List.of());
+                    VerificationState.recordChunk(target, chunk.table().name(), chunk.seq(), rows.get(), chunk.bytes(), instance);
                 } else {
                     differing.put(range, chunk);
                 }
@@ -90,7 +92,7 @@ class VerifyWorker {
                 for (var entry : differing.entrySet()) {
                     VerifyChunk chunk = entry.getValue();
                     VerificationState.recordChunk(target, chunk.table().name(), chunk.seq(),
-                            settled.rows().getOrDefault(entry.getKey(), 0L), chunk.bytes(), List.of());
+                            settled.rows().getOrDefault(entry.getKey(), 0L), chunk.bytes(), instance);
                 }
                 VerificationState.recordDifferences(target, settled.differences());
                 differingRows = settled.differences().size();
@@ -122,4 +124,14 @@ class VerifyWorker {
         }
     }
 
+
+    private static String instanceName() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "host";
+        }
+        return host + "/" + ProcessHandle.current().pid() + "/" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    }
 }
