@@ -14,12 +14,24 @@ import java.util.UUID;
  *                               the password
  * @param applicationSslmode     sslmode the application uses on the target (null: the target endpoint's)
  * @param confirm                must repeat the migrationId: this command stops the application's writes
+ * @param maxWriteDowntimeSeconds the hard limit on the window for this cutover (null: the service's
+ *                               cutover.max-write-downtime, 30 s by default): reached before the switch, the cutover
+ *                               aborts by itself and releases the source
  */
 public record StartCutover(UUID commandId, String migrationId, Instant issuedAt, PgEndpoint source, PgEndpoint target,
                            List<String> databases, String applicationUser, String applicationPasswordRef,
-                           String applicationSslmode, String confirm) implements CutoverCommand {
+                           String applicationSslmode, String confirm, Integer maxWriteDowntimeSeconds)
+        implements CutoverCommand {
 
     public StartCutover {
         databases = databases == null ? List.of() : List.copyOf(databases);
+    }
+
+    /** With the service's limit on the window. */
+    public StartCutover(UUID commandId, String migrationId, Instant issuedAt, PgEndpoint source, PgEndpoint target,
+                        List<String> databases, String applicationUser, String applicationPasswordRef,
+                        String applicationSslmode, String confirm) {
+        this(commandId, migrationId, issuedAt, source, target, databases, applicationUser, applicationPasswordRef,
+                applicationSslmode, confirm, null);
     }
 }

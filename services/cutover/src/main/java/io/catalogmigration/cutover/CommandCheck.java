@@ -60,6 +60,10 @@ final class CommandCheck {
                     problems.add("applicationPasswordRef: " + e.getMessage());
                 }
             }
+            Integer limit = start.maxWriteDowntimeSeconds();
+            if (limit != null && (limit < 1 || limit > 3600)) {
+                problems.add("maxWriteDowntimeSeconds must be 1-3600 (or absent for cutover.max-write-downtime), got " + limit);
+            }
         }
         return problems;
     }

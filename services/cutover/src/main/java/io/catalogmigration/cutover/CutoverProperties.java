@@ -19,6 +19,8 @@ import java.util.Set;
  * @param startApplicationCommand run last, once the settings point at the target (e.g. start the application)
  * @param hookTimeout             longest a hook may run
  * @param catchUpTimeout          longest the target may take to apply the source's last writes
+ * @param maxWriteDowntime        the hard limit on the downtime window: reached before the switch, the cutover aborts by
+ *                                itself and releases the source (StartCutover's maxWriteDowntimeSeconds overrides it)
  * @param maxLag                  preflight: a subscription lagging more than this is not ready
  * @param switcher                where the application's connection settings live
  */
@@ -28,12 +30,16 @@ public record CutoverProperties(
         List<String> startApplicationCommand,
         @DefaultValue("60s") Duration hookTimeout,
         @DefaultValue("60s") Duration catchUpTimeout,
+        @DefaultValue("30s") Duration maxWriteDowntime,
         @DefaultValue("16MB") DataSize maxLag,
         @DefaultValue Switcher switcher) {
 
     public CutoverProperties {
         stopWritesCommand = stopWritesCommand == null ? List.of() : List.copyOf(stopWritesCommand);
         startApplicationCommand = startApplicationCommand == null ? List.of() : List.copyOf(startApplicationCommand);
+        if (maxWriteDowntime.compareTo(Duration.ofSeconds(1)) < 0 || maxWriteDowntime.compareTo(Duration.ofHours(1)) > 0) {
+            throw new IllegalArgumentException("cutover.max-write-downtime must be 1s-1h, got " + maxWriteDowntime);
+        }
     }
 
     /**

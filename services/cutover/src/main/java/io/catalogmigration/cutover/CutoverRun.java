@@ -76,6 +76,8 @@ class CutoverRun {
 
         Instant writesStopped = Instant.now();
         long downtimeStarted = System.nanoTime();
+        var deadline = new Deadline(downtimeStarted, command.maxWriteDowntimeSeconds() == null ? settings.maxWriteDowntime()
+                : java.time.Duration.ofSeconds(command.maxWriteDowntimeSeconds()));
         boolean stopHookRan = false;
         boolean subscriptionsDropped = false;
         List<VerifiedTable> verified;
@@ -85,23 +87,34 @@ class CutoverRun {
             parts.store().fencing(command.migrationId(), command.commandId(), command.databases(), writesStopped);
             if (!settings.stopWritesCommand().isEmpty()) {
                 stopHookRan = true;
-                parts.hooks().run("stop-writes", settings.stopWritesCommand(), hookEnvironment(command, "stop"));
+                try {
+                    parts.hooks().run("stop-writes", settings.stopWritesCommand(), hookEnvironment(command, "stop"),
+                            deadline.remaining());
+                } catch (HookRunner.HookFailed e) {
+                    throw deadline.expired() ? deadline.ranOut("STOP_WRITES", e.getMessage()) : e;
+                }
             }
             int ended = parts.fence().fence(command.source(), command.databases());
             parts.ledger().say(command.commandId(), "Writes stopped: " + command.databases() + " read-only on the source, "
                     + ended + " session(s) ended");
 
+            deadline.check("WAIT_FOR_TARGET");
             timer.begin("WAIT_FOR_TARGET");
-            String lsn = parts.catchUp().await(command.source(), command.databases(), settings.catchUpTimeout());
+            var remaining = deadline.remaining();
+            String lsn = parts.catchUp().await(command.source(), command.databases(),
+                    remaining.compareTo(settings.catchUpTimeout()) < 0 ? remaining : settings.catchUpTimeout());
             parts.ledger().say(command.commandId(), "The target applied everything up to the source's WAL " + lsn);
 
+            deadline.check("COPY_SEQUENCES");
             timer.begin("COPY_SEQUENCES");
             for (String database : command.databases()) {
                 sequences += parts.sequences().copy(command.source().withDatabase(database), command.target().withDatabase(database));
             }
 
+            deadline.check("VERIFY");
             timer.begin("VERIFY");
-            var window = parts.verification().inWindow(command.source(), command.target(), command.databases());
+            var window = parts.verification().inWindow(command.source(), command.target(), command.databases(),
+                    deadline.remaining());
             verified = window.tables();
             if (!window.differences().isEmpty()) {
                 throw new CutoverProblem("VERIFY", window.differences().size() + " row(s) differ with writes stopped: "
@@ -116,12 +129,14 @@ class CutoverRun {
                     + String.format("%,d", inWindow) + " changed rows re-checked in the window; " + sequences
                     + " sequences copied");
 
+            deadline.check("DROP_SUBSCRIPTIONS");
             timer.begin("DROP_SUBSCRIPTIONS");
             subscriptionsDropped = true;
             dropSubscriptions(command);
             parts.verification().removeFromTarget(command.target(), command.databases());
             parts.store().stage(command.migrationId(), CutoverStore.SUBSCRIPTIONS_DROPPED);
 
+            deadline.check("SWITCH");
             timer.begin("SWITCH");
             parts.store().capturing(command.migrationId(), captured);
             parts.switcher().apply(next);
@@ -130,6 +145,13 @@ class CutoverRun {
         } catch (Exception e) {
             String phase = e instanceof CutoverProblem p ? p.phase() : timer.current();
             String reason = reason(e);
+            CutoverProblem ranOut = null;
+            if (deadline.expired()) {
+                // Whatever failed last (a statement cut by its timeout, a wait given up), the limit is the reason.
+                ranOut = e instanceof CutoverProblem p && p.getMessage().startsWith("the write downtime reached")
+                        ? p : deadline.ranOut(phase, reason);
+                reason = ranOut.getMessage();
+            }
             log.error("Cutover of migration {} stopped in {}: {}. Releasing the source.", command.migrationId(), phase, reason);
             List<String> abortNotes = new ArrayList<>(notes);
             if ("SWITCH".equals(phase)) {
@@ -147,7 +169,7 @@ class CutoverRun {
                 abortNotes.add("the subscriptions were dropped: the target no longer follows the source; send ResetCutover "
                         + "and replicate again before another StartCutover");
             }
-            String action = e instanceof CutoverProblem p ? p.action()
+            String action = ranOut != null ? ranOut.action() : e instanceof CutoverProblem p ? p.action()
                     : "the application keeps running on the source (nothing was switched); fix the cause named above and "
                     + "send RunPreflight, then StartCutover again";
             if (Thread.currentThread().isInterrupted()) {

@@ -66,12 +66,17 @@ class WindowVerification {
     }
 
     /** In the window: the final delta pass of each database; how each table was verified, and any difference. */
-    Window inWindow(PgEndpoint source, PgEndpoint target, List<String> databases) throws SQLException, CutoverProblem {
+    /** @param limit what is left of the window: no statement here may run longer (statement_timeout on both servers) */
+    Window inWindow(PgEndpoint source, PgEndpoint target, List<String> databases, java.time.Duration limit)
+            throws SQLException, CutoverProblem {
         List<VerifiedTable> tables = new ArrayList<>();
         List<Difference> differences = new ArrayList<>();
         for (String database : databases) {
             try (Connection s = connector.connect(source.withDatabase(database));
                  Connection t = connector.connect(target.withDatabase(database))) {
+                for (Connection c : List.of(s, t)) {
+                    io.catalogmigration.common.pg.Sql.execute(c, "SET statement_timeout = " + Math.max(1, limit.toMillis()));
+                }
                 var before = VerificationState.read(t);
                 DeltaPass delta;
                 try {

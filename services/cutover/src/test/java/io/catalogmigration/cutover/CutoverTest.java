@@ -69,6 +69,8 @@ class CutoverTest {
     static SwitchingWriter writer;
     /** While this file exists, the stop-writes hook changes a row on the target: a difference born inside the window. */
     static Path tamper;
+    /** While this file exists, the stop-writes hook takes 5 s: a phase slower than the window's limit. */
+    static Path slow;
 
     @BeforeAll
     static void startRealParts() throws Exception {
@@ -93,8 +95,9 @@ class CutoverTest {
         commands = new CommandSender(kafka.bootstrapServers());
         replicator = ServiceRunner.start(ReplicatorApplication.class, target, kafka.bootstrapServers(), Map.of());
         tamper = settingsFile.resolveSibling("tamper-in-window");
+        slow = settingsFile.resolveSibling("slow-stop");
         Path hook = settingsFile.resolveSibling("stop-writes.sh");
-        Files.writeString(hook, "#!/bin/sh\n[ -f '" + tamper + "' ] || exit 0\n"
+        Files.writeString(hook, "#!/bin/sh\n[ -f '" + slow + "' ] && sleep 5\n[ -f '" + tamper + "' ] || exit 0\n"
                 + "PGPASSWORD='" + target.password() + "' psql -h " + target.host() + " -p " + target.port() + " -U "
                 + target.superuser() + " -d " + SampleCatalog.ROSEMETA
                 + " -c \"update app_setting set value = 'changed in the window' where id = 9\"\n");
@@ -229,6 +232,35 @@ class CutoverTest {
 
     @Test
     @Order(6)
+    void aWindowThatReachesItsHardLimitAbortsByItselfNamingThePhaseAndReleasesTheSource() throws Exception {
+        Files.writeString(slow, "on");
+        try {
+            var started = System.nanoTime();
+            var outcome = cutover(new StartCutover(UUID.randomUUID(), MIGRATION, Instant.now(), sourceAdmin(), targetAdmin(),
+                    DATABASES, target.superuser(), target.secretRef(), null, MIGRATION, 2));
+            long tookMs = (System.nanoTime() - started) / 1_000_000;
+
+            assertThat(outcome).as(outcome.toString()).isInstanceOf(CutoverFailed.class);
+            var failed = (CutoverFailed) outcome;
+            assertThat(failed.phase()).isEqualTo("STOP_WRITES");
+            assertThat(failed.reason()).contains("reached its limit of 2000 ms").contains("STOP_WRITES");
+            assertThat(failed.sourceReleased()).isTrue();
+            assertThat(failed.switched()).isFalse();
+            // The 5 s hook was cut at the limit, not waited for (cutover.hook-timeout is 60 s).
+            assertThat(tookMs).isLessThan(4_800 + 3_000);
+            assertThat(readOnly(source, SampleCatalog.ROSEMETA)).isFalse();
+            assertThat(Files.readString(settingsFile)).isEqualTo(settingsBefore);
+            awaitWritesOn(source);
+        } finally {
+            Files.delete(slow);
+        }
+        var refused = cutover(new StartCutover(UUID.randomUUID(), MIGRATION, Instant.now(), sourceAdmin(), targetAdmin(),
+                DATABASES, target.superuser(), target.secretRef(), null, MIGRATION, 0));
+        assertThat(((CutoverFailed) refused).reason()).contains("maxWriteDowntimeSeconds must be 1-3600");
+    }
+
+    @Test
+    @Order(7)
     void theCutoverSwitchesTheApplicationToAnIdenticalTargetWithSecondsOfDowntime() throws Exception {
         long sourceWritesBefore = writer.writesOn(server(source));
 
@@ -273,7 +305,7 @@ class CutoverTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aRollbackPutsTheApplicationBackOnTheSourceAndFencesTheTarget() throws Exception {
         var outcome = cutover(new RollBackCutover(UUID.randomUUID(), MIGRATION, Instant.now(), sourceAdmin(), targetAdmin(),
                 DATABASES, MIGRATION));
@@ -292,7 +324,7 @@ class CutoverTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void aResetHasTheReplicatorDropEveryTargetDatabaseForAFreshAttempt() {
         var outcome = cutover(new io.catalogmigration.common.contract.ResetCutover(UUID.randomUUID(), MIGRATION, Instant.now(),
                 sourceAdmin(), targetAdmin(), DATABASES, MIGRATION));

@@ -45,6 +45,12 @@ public final class HookRunner {
     }
 
     public void run(String what, List<String> command, Map<String, String> environment) throws HookFailed {
+        run(what, command, environment, timeout);
+    }
+
+    /** @param limit the hook's own limit when shorter than cutover.hook-timeout (what is left of the window) */
+    public void run(String what, List<String> command, Map<String, String> environment, Duration limit) throws HookFailed {
+        Duration timeout = limit.compareTo(this.timeout) < 0 ? limit : this.timeout;
         long started = System.nanoTime();
         Process process;
         try {
@@ -76,8 +82,8 @@ public final class HookRunner {
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
-                throw new HookFailed("the " + what + " hook " + command.get(0) + " did not finish within " + timeout.toSeconds()
-                        + " s (cutover.hook-timeout); it was killed");
+                throw new HookFailed("the " + what + " hook " + command.get(0) + " did not finish within " + timeout.toMillis()
+                        + " ms (cutover.hook-timeout, or what was left of the window); it was killed");
             }
             reader.join(1000);
         } catch (InterruptedException e) {
