@@ -43,6 +43,8 @@ public final class PostgresCluster implements AutoCloseable {
 
     static final String DATA_DIRECTORY = "data";
     static final String SUPERUSER = "postgres";
+    /** RDS's own superuser, which its customers cannot use; a source's objects owned by "postgres" must not map to it. */
+    static final String RDS_SUPERUSER = "rdsadmin";
 
     private static final String HOST = "127.0.0.1";
     private static final String PASSWORD_FILE = "superuser.password";
@@ -55,6 +57,7 @@ public final class PostgresCluster implements AutoCloseable {
     private final String name;
     private final PgTools tools;
     private final Path baseDirectory;
+    private final String superuser;
     private final String password;
     private final Path passwordFile;
     private final int port;
@@ -63,8 +66,9 @@ public final class PostgresCluster implements AutoCloseable {
     private final Thread shutdownHook;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private PostgresCluster(String name, PgTools tools, Path baseDirectory, String password, Path passwordFile, int port,
-                            int major, RdsAdministrator rdsAdmin) {
+    private PostgresCluster(String name, PgTools tools, Path baseDirectory, String superuser, String password,
+                            Path passwordFile, int port, int major, RdsAdministrator rdsAdmin) {
+        this.superuser = superuser;
         this.major = major;
         this.rdsAdmin = rdsAdmin;
         this.name = name;
@@ -95,14 +99,15 @@ public final class PostgresCluster implements AutoCloseable {
         try {
             String password = randomPassword();
             Path passwordFile = writeSecret(base, PASSWORD_FILE, password);
-            ClusterSetup.initdb(tools, base, password);
+            String superuserName = rdsShaped ? RDS_SUPERUSER : SUPERUSER;
+            ClusterSetup.initdb(tools, base, superuserName, password);
             Map<String, String> serverSettings = new LinkedHashMap<>(settings);
             String fixedPort = serverSettings.remove("port");
             ClusterSetup.configure(base, serverSettings);
             int port = ClusterSetup.start(tools, base, fixedPort == null ? null : Integer.valueOf(fixedPort));
             int serverMajor;
             RdsAdministrator rdsAdmin = null;
-            try (Connection superuser = connect(jdbcUrl(port, "postgres"), SUPERUSER, password)) {
+            try (Connection superuser = connect(jdbcUrl(port, "postgres"), superuserName, password)) {
                 serverMajor = Integer.parseInt(one(superuser, "show server_version_num")) / 10_000;
                 if (rdsShaped) {
                     rdsAdmin = RdsAdministrator.create(superuser, serverMajor, base, randomPassword());
@@ -112,7 +117,7 @@ public final class PostgresCluster implements AutoCloseable {
             }
             log.info("PostgreSQL {} cluster '{}' listens on {}:{} (data in {}){}", serverMajor, name, HOST, port, base,
                     rdsShaped ? ", services log in as the non-superuser " + RdsAdministrator.USER : "");
-            return new PostgresCluster(name, tools, base, password, passwordFile, port, serverMajor, rdsAdmin);
+            return new PostgresCluster(name, tools, base, superuserName, password, passwordFile, port, serverMajor, rdsAdmin);
         } catch (IOException | RuntimeException e) {
             // the message already carries initdb's output or the server log tail
             discard(tools, base, "immediate");
@@ -145,9 +150,12 @@ public final class PostgresCluster implements AutoCloseable {
         return rdsAdmin != null;
     }
 
-    /** The superuser, for a test's own setup and checks; never what an RDS-shaped cluster gives the services. */
+    /**
+     * The superuser, for a test's own setup and checks: {@code postgres}, or {@code rdsadmin} on an RDS-shaped
+     * cluster, where the services never get it.
+     */
     public String superuser() {
-        return SUPERUSER;
+        return superuser;
     }
 
     public String password() {
@@ -161,7 +169,7 @@ public final class PostgresCluster implements AutoCloseable {
 
     /** The login the services use: the superuser, or on an RDS-shaped cluster its master-user stand-in. */
     public String adminUser() {
-        return rdsAdmin == null ? SUPERUSER : RdsAdministrator.USER;
+        return rdsAdmin == null ? superuser : RdsAdministrator.USER;
     }
 
     public String adminPassword() {
@@ -183,12 +191,12 @@ public final class PostgresCluster implements AutoCloseable {
 
     /** The endpoint of the superuser, for what a test does as the operator of a self-hosted server. */
     public PgEndpoint superuserEndpoint(String database) {
-        return new PgEndpoint(HOST, port, database, SUPERUSER, "disable", secretRef());
+        return new PgEndpoint(HOST, port, database, superuser, "disable", secretRef());
     }
 
     /** A new connection as the superuser, in auto-commit mode. */
     public Connection connect(String database) throws SQLException {
-        return connect(jdbcUrl(database), SUPERUSER, password);
+        return connect(jdbcUrl(database), superuser, password);
     }
 
     /** A new connection as {@link #adminUser()}, in auto-commit mode. */

@@ -163,6 +163,7 @@ class ReplicationStarter {
                 created.add(role);
                 log.info("Role {} created on the target", role);
             }
+            TargetAdministrator.actAs(target, owners);
         }
         return created;
     }
