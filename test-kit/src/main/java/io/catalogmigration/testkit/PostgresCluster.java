@@ -272,6 +272,26 @@ public final class PostgresCluster implements AutoCloseable {
         return baseDirectory.resolve(ClusterSetup.LOG_FILE);
     }
 
+    /**
+     * Stops the server, runs {@code whileStopped} on its files, and starts it again on the same port: for what only
+     * works on a server's files at rest (damaging a page where no extension can).
+     */
+    void whileStopped(FileChore whileStopped) throws IOException {
+        if (!ClusterSetup.stop(tools, baseDirectory, "fast")) {
+            throw new IllegalStateException("PostgreSQL cluster '" + name + "' did not stop");
+        }
+        try {
+            whileStopped.run(dataDirectory());
+        } finally {
+            ClusterSetup.start(tools, baseDirectory, port);
+        }
+    }
+
+    /** Work on a stopped server's data directory. */
+    interface FileChore {
+        void run(Path dataDirectory) throws IOException;
+    }
+
     /** Stops the server ({@code pg_ctl -m fast}) and deletes its directory. Safe to call twice. */
     @Override
     public void close() {

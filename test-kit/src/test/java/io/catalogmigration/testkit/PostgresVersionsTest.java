@@ -27,6 +27,23 @@ class PostgresVersionsTest {
     }
 
     @Test
+    void aThirteenWithoutPgSurgeryStillGetsRowsWhoseToastChunkIsMissing() {
+        try (PostgresCluster cluster = PostgresCluster.builder("kit-13-damage").version(13).fast().start()) {
+            var damaged = SampleCorruption.damage(cluster, "postgres", 2);
+
+            assertThat(damaged).hasSize(2);
+            for (long id : damaged) {
+                assertThatThrownBy(() -> cluster.queryForLong("postgres",
+                        "select length(body) from " + SampleCorruption.TABLE + " where id = " + id))
+                        .hasMessageContaining("missing chunk number 1 for toast value");
+            }
+            assertThat(cluster.queryForLong("postgres", "select count(length(body)) from " + SampleCorruption.TABLE
+                    + " where id not in (" + damaged.stream().map(String::valueOf).reduce((a, b) -> a + "," + b).get() + ")"))
+                    .isEqualTo(SampleCorruption.ROWS - 2);
+        }
+    }
+
+    @Test
     void anRdsShapedSeventeenGivesTheServicesANonSuperuserThatDoesNotInheritTheRolesItCreates() throws SQLException {
         try (PostgresCluster cluster = PostgresCluster.builder("kit-17-rds").version(17).fast().rdsShaped().start()) {
             assertThat(cluster.majorVersion()).isEqualTo(17);
