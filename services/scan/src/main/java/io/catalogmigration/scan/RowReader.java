@@ -9,8 +9,9 @@ import java.util.List;
 
 /**
  * The fallback check, for servers without amcheck: reads every row of a block range and detoasts every column
- * ({@code t::text}), the way pg_dump would. A range that fails is halved until single blocks, whose rows are then
- * read one by one, so only the failing rows are named. On PostgreSQL 14+ the ctid bounds are a TID range scan.
+ * ({@code t::text}), the way pg_dump would. On PostgreSQL 14+, where ctid bounds are a TID range scan, a range that
+ * fails is halved until single blocks, whose rows are then read one by one, so only the failing rows are named;
+ * before 14 {@link RowWalk} finds them in passes over the heap instead.
  */
 final class RowReader {
 
@@ -20,7 +21,11 @@ final class RowReader {
         long end = item.endBlock() == null ? blocks : Math.min(item.endBlock(), blocks);
         List<Suspect> suspects = new ArrayList<>();
         if (item.startBlock() < end && !readsFine(connection, quoted, item.startBlock(), end)) {
-            narrow(connection, quoted, item.startBlock(), end, suspects);
+            if (tidRangeScans(connection)) {
+                narrow(connection, quoted, item.startBlock(), end, suspects);
+            } else {
+                suspects.addAll(RowWalk.find(connection, quoted, item.startBlock(), end));
+            }
         }
         return suspects;
     }
@@ -76,6 +81,11 @@ final class RowReader {
                 suspects.add(new Suspect(ctid, error));
             }
         }
+    }
+
+    /** PostgreSQL 14+: ctid bounds read only their blocks, so halving a range costs half as much each time. */
+    private static boolean tidRangeScans(Connection connection) throws SQLException {
+        return Integer.parseInt(io.catalogmigration.common.pg.Sql.one(connection, "show server_version_num")) >= 140000;
     }
 
     /** Null when the row reads (or is gone), else the server's error. */
