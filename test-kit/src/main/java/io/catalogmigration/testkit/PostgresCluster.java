@@ -43,7 +43,10 @@ public final class PostgresCluster implements AutoCloseable {
 
     static final String DATA_DIRECTORY = "data";
     static final String SUPERUSER = "postgres";
-    /** RDS's own superuser, which its customers cannot use; a source's objects owned by "postgres" must not map to it. */
+    /**
+     * RDS's own superuser, which its customers never get. Named as on RDS so that a source role called postgres (the
+     * usual owner on a self-hosted server) is an ordinary role on the target, as it would be there.
+     */
     static final String RDS_SUPERUSER = "rdsadmin";
 
     private static final String HOST = "127.0.0.1";
@@ -187,11 +190,6 @@ public final class PostgresCluster implements AutoCloseable {
     /** The endpoint the services get: logging in as {@link #adminUser()}. */
     public PgEndpoint endpoint(String database) {
         return new PgEndpoint(HOST, port, database, adminUser(), "disable", adminSecretRef());
-    }
-
-    /** The endpoint of the superuser, for what a test does as the operator of a self-hosted server. */
-    public PgEndpoint superuserEndpoint(String database) {
-        return new PgEndpoint(HOST, port, database, superuser, "disable", secretRef());
     }
 
     /** A new connection as the superuser, in auto-commit mode. */
