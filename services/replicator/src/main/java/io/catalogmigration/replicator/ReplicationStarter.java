@@ -364,8 +364,8 @@ class ReplicationStarter {
                     // 16+ lets a non-superuser subscribe through pg_create_subscription plus CREATE on the database
                     throw new ReplicationProblem("the target administrator " + target.user() + " may not create the "
                             + "subscription " + names.subscription() + ": " + SqlErrors.message(e),
-                            "on the target, GRANT pg_create_subscription TO " + target.user() + " (RDS 16+ gives it "
-                                    + "through rds_superuser; before 16 only a superuser or RDS's rds_superuser may "
+                            "on the target, as the master user, GRANT pg_create_subscription TO " + target.user()
+                                    + " (16+; before 16 only a superuser, or on RDS a member of rds_superuser, may "
                                     + "subscribe), then send StartReplication again; finished steps are kept");
                 }
                 throw new ReplicationProblem("the subscription " + names.subscription() + " cannot be created on "

@@ -24,7 +24,7 @@ final class SqlErrors {
     /** What to grant when a statement was refused for want of a privilege. */
     static final String GRANTS = "the source's user must be a superuser; the target's needs what RDS's master user has: "
             + "CREATEDB, CREATEROLE, rds_superuser, rds_replication, pg_signal_backend, pg_monitor and on 16+ "
-            + "pg_create_subscription; see the replicator README's \"Privileges\"";
+            + "pg_create_subscription; see the replicator README's \"Privileges and versions\"";
 
     private SqlErrors() {
     }
