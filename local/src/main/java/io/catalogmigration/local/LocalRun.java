@@ -33,7 +33,8 @@ import java.util.UUID;
  * catalog with old rows, a few corrupted rows and lineage links, all six services, and an application writing to the
  * source throughout (it follows the settings file the cutover switches). The whole migration is run by the operators'
  * CLI, {@code migrate runbook --unattended}, exactly as an operator would run it; a short report ends it.
- * Usage: {@code LocalRun [approximate prunable rows, default 250000]}.
+ * Usage: {@code LocalRun [approximate prunable rows, default 250000] [--source-version 13] [--target-version 17]}:
+ * by default the runbook's servers, a PostgreSQL 13 source and an RDS-shaped 17 target.
  */
 public final class LocalRun {
 
@@ -48,15 +49,33 @@ public final class LocalRun {
     }
 
     public static void main(String[] args) throws Exception {
-        long rows = args.length > 0 ? Long.parseLong(args[0].replace("_", "")) : 250_000;
-        System.exit(run(rows, (stack, result) -> { }).exitCode());
+        long rows = 250_000;
+        Integer sourceMajor = LocalStack.Servers.RUNBOOK.sourceMajor();
+        Integer targetMajor = LocalStack.Servers.RUNBOOK.targetMajor();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--source-version" -> sourceMajor = major(args, ++i);
+                case "--target-version" -> targetMajor = major(args, ++i);
+                default -> rows = Long.parseLong(args[i].replace("_", ""));
+            }
+        }
+        System.exit(run(rows, new LocalStack.Servers(sourceMajor, targetMajor), (stack, result) -> { }).exitCode());
     }
 
-    static Result run(long rows, Inspection inspection) throws Exception {
+    private static int major(String[] args, int i) {
+        if (i >= args.length || !args[i].matches("\\d{2}")) {
+            throw new IllegalArgumentException(args[i - 1] + " needs a PostgreSQL major version, e.g. 13 or 17");
+        }
+        return Integer.parseInt(args[i]);
+    }
+
+    static Result run(long rows, LocalStack.Servers servers, Inspection inspection) throws Exception {
         long started = System.nanoTime();
-        try (var stack = LocalStack.start(false)) {
-            say("Started Kafka (%s), source PostgreSQL (port %d, wal_level=logical) and target PostgreSQL standing in for RDS "
-                    + "(port %d)", stack.kafka.bootstrapServers(), stack.source.port(), stack.target.port());
+        try (var stack = LocalStack.start(false, servers)) {
+            say("Started Kafka (%s), source PostgreSQL %d (port %d, wal_level=logical) and target PostgreSQL %d standing in "
+                    + "for RDS (port %d, the services log in as %s%s)", stack.kafka.bootstrapServers(),
+                    stack.source.majorVersion(), stack.source.port(), stack.target.majorVersion(), stack.target.port(),
+                    stack.target.adminUser(), stack.target.rdsShaped() ? ", not a superuser" : ", a superuser");
             var sample = SampleCatalog.generate(stack.source, SampleSize.ofRows(rows));
             Set<Long> corrupted = SampleCorruption.damage(stack.source, SampleCatalog.ROSEMETA, 3);
             say("Generated sample catalog: %,d prunable rows over 12 months, %d corrupted rows in %s, lineage links (%.1f s)",
@@ -109,11 +128,11 @@ public final class LocalRun {
                 "--source-user", stack.source.superuser(), "--source-password-ref", stack.source.secretRef(),
                 "--provider", "local",
                 "--target-host", stack.target.host(), "--target-port", Integer.toString(stack.target.port()),
-                "--target-user", stack.target.superuser(), "--target-password-ref", stack.target.secretRef(),
+                "--target-user", stack.target.adminUser(), "--target-password-ref", stack.target.adminSecretRef(),
                 "--target-address", "127.0.0.1",
                 "--replication-password-ref", replicationRef,
                 // The stand-in application logs in as the clusters' administrator on both sides.
-                "--app-user", stack.target.superuser(), "--app-password-ref", stack.target.secretRef(),
+                "--app-user", stack.target.adminUser(), "--app-password-ref", stack.target.adminSecretRef(),
                 "--check-interval", "1s",
                 "--unattended"));
         return args.toArray(String[]::new);
@@ -128,7 +147,8 @@ public final class LocalRun {
 
     /** Every password of the run: none may appear in a topic or a log. */
     private static List<String> secrets(LocalStack stack, Path work, String replicationPassword) throws IOException {
-        List<String> secrets = new ArrayList<>(List.of(stack.source.password(), stack.target.password(), replicationPassword));
+        List<String> secrets = new ArrayList<>(List.of(stack.source.password(), stack.target.password(),
+                stack.target.adminPassword(), replicationPassword));
         try (var files = Files.list(work)) {
             for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".password") || f.toString().contains("secret"))
                     .filter(Files::isRegularFile).toList()) {

@@ -15,6 +15,8 @@ import java.util.Map;
 /**
  * Everything the services need, started in this process with no Docker: an in-process KRaft broker, a source
  * PostgreSQL (wal_level=logical) and a target PostgreSQL standing in for RDS, which also holds the control database.
+ * {@link Servers} picks their majors; a target of 16 or later is RDS-shaped (the services' administrator is not a
+ * superuser), an older one keeps the superuser, since only RDS's own code lets a non-superuser subscribe before 16.
  */
 final class LocalStack implements AutoCloseable {
 
@@ -28,9 +30,23 @@ final class LocalStack implements AutoCloseable {
     final CommandSender commands;
     private final List<ConfigurableApplicationContext> services = new ArrayList<>();
 
-    private LocalStack(boolean fast) {
-        source = builder("local-source", fast).logical().start();
-        target = builder("local-target", fast).start();
+    /** The majors of the two servers; null is the highest installed. */
+    record Servers(Integer sourceMajor, Integer targetMajor) {
+
+        /** The runbook's: a PostgreSQL 13 source, an RDS-shaped 17 target. */
+        static final Servers RUNBOOK = new Servers(13, 17);
+        /** The installed major on both sides, superusers: what the benchmarks compare against dump/restore with. */
+        static final Servers INSTALLED = new Servers(null, null);
+
+        boolean rdsShapedTarget() {
+            return targetMajor != null && targetMajor >= 16;
+        }
+    }
+
+    private LocalStack(boolean fast, Servers servers) {
+        source = builder("local-source", fast, servers.sourceMajor()).logical().start();
+        var targetBuilder = builder("local-target", fast, servers.targetMajor());
+        target = (servers.rdsShapedTarget() ? targetBuilder.rdsShaped() : targetBuilder).start();
         kafka = KafkaBroker.start(6);
         for (String topic : List.of(Topics.PROGRESS, Topics.OUTCOME)) {
             kafka.createTopic(topic, 6);
@@ -47,11 +63,18 @@ final class LocalStack implements AutoCloseable {
     }
 
     static LocalStack start(boolean fast) {
-        return new LocalStack(fast);
+        return new LocalStack(fast, Servers.INSTALLED);
     }
 
-    private static PostgresCluster.Builder builder(String name, boolean fast) {
+    static LocalStack start(boolean fast, Servers servers) {
+        return new LocalStack(fast, servers);
+    }
+
+    private static PostgresCluster.Builder builder(String name, boolean fast, Integer major) {
         var builder = PostgresCluster.builder(name);
+        if (major != null) {
+            builder.version(major);
+        }
         return fast ? builder.fast() : builder;
     }
 

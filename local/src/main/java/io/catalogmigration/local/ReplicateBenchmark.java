@@ -43,7 +43,9 @@ import java.util.stream.Stream;
  * The replicator runs once per initial-copy method asked for, in the order given ({@code native}, {@code snapshot},
  * a comma-separated list, or {@code both}, the default: native then snapshot), with a reset in between; "ours" is
  * the service's default method ({@link #DEFAULT_METHOD}) when it ran.
- * Usage: {@code ReplicateBenchmark [GB, default 2] [methods]}. The last line is the figure.
+ * Usage: {@code ReplicateBenchmark [GB, default 2] [methods] [--source-version N] [--target-version N]} (default:
+ * the installed major on both sides; a target of 16 or later is RDS-shaped, see {@link LocalStack.Servers}). The
+ * last line is the figure.
  */
 public final class ReplicateBenchmark {
 
@@ -80,14 +82,29 @@ public final class ReplicateBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        double gigabytes = args.length > 0 ? Double.parseDouble(args[0]) : 2;
-        String methods = args.length > 1 ? args[1] : "both";
-        System.out.println(run(gigabytes, List.of((methods.equals("both") ? "native,snapshot" : methods).split(","))).line());
+        List<String> positional = new ArrayList<>();
+        Integer sourceMajor = null;
+        Integer targetMajor = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--source-version" -> sourceMajor = Integer.valueOf(args[++i]);
+                case "--target-version" -> targetMajor = Integer.valueOf(args[++i]);
+                default -> positional.add(args[i]);
+            }
+        }
+        double gigabytes = positional.size() > 0 ? Double.parseDouble(positional.get(0)) : 2;
+        String methods = positional.size() > 1 ? positional.get(1) : "both";
+        System.out.println(run(gigabytes, List.of((methods.equals("both") ? "native,snapshot" : methods).split(",")),
+                new LocalStack.Servers(sourceMajor, targetMajor)).line());
         System.exit(0);
     }
 
     static Result run(double gigabytes, List<String> methods) throws Exception {
-        try (var stack = LocalStack.start(true)) {
+        return run(gigabytes, methods, LocalStack.Servers.INSTALLED);
+    }
+
+    static Result run(double gigabytes, List<String> methods, LocalStack.Servers servers) throws Exception {
+        try (var stack = LocalStack.start(true, servers)) {
             PostgresCluster source = stack.source;
             PostgresCluster target = stack.target;
             long started = System.nanoTime();

@@ -28,8 +28,9 @@ import java.util.concurrent.TimeUnit;
  * server-side) through the scan service with each method, and measures the limits in the same run on the same data:
  * COPY of every table to a null sink, one after another (the fallback's limit: reading every value), and
  * verify_heapam(check_toast) over every table in one session (amcheck's limit). Also times the runbook's own method,
- * one {@code pg_dump --data-only -t table} per table in parallel. Usage: {@code ScanBenchmark [GB, default 2]}.
- * The last two lines are the figures.
+ * one {@code pg_dump --data-only -t table} per table in parallel. Usage: {@code ScanBenchmark [GB, default 2]
+ * [--source-version N]}. The last two lines are the figures; on a source before 14 (no verify_heapam) only the
+ * fallback's, as that is all the service can do there.
  */
 public final class ScanBenchmark {
 
@@ -44,19 +45,35 @@ public final class ScanBenchmark {
         }
     }
 
+    /** @param amcheck null on a server without verify_heapam */
     record Result(long bytes, double runbookMbPerSecond, Figure fallback, Figure amcheck) {
     }
 
     public static void main(String[] args) throws Exception {
-        double gigabytes = args.length > 0 ? Double.parseDouble(args[0]) : 2;
-        var result = run(gigabytes);
+        double gigabytes = 2;
+        Integer sourceMajor = null;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--source-version") && i + 1 < args.length) {
+                sourceMajor = Integer.valueOf(args[++i]);
+            } else {
+                gigabytes = Double.parseDouble(args[i]);
+            }
+        }
+        var result = run(gigabytes, sourceMajor);
         System.out.println(result.fallback().line());
-        System.out.println(result.amcheck().line());
+        if (result.amcheck() != null) {
+            System.out.println(result.amcheck().line());
+        }
         System.exit(0);
     }
 
     static Result run(double gigabytes) throws Exception {
-        try (var stack = LocalStack.start(true)) {
+        return run(gigabytes, null);
+    }
+
+    /** @param sourceMajor the scanned server's major; null for the installed one */
+    static Result run(double gigabytes, Integer sourceMajor) throws Exception {
+        try (var stack = LocalStack.start(true, new LocalStack.Servers(sourceMajor, null))) {
             PostgresCluster pg = stack.source;
             long started = System.nanoTime();
             generate(pg, gigabytes);
@@ -77,6 +94,10 @@ public final class ScanBenchmark {
             stack.startService(ScanApplication.class, Map.of());
             double fallback = mbPerSecond(bytes, time(() -> scan(stack, pg, ScanMethod.READ_ROWS, bytes)));
             System.out.printf(Locale.ROOT, "ours: READ_ROWS through the scan service: %.0f MB/s%n", fallback);
+            if (pg.majorVersion() < 14) {
+                System.out.printf(Locale.ROOT, "PostgreSQL %d has no verify_heapam: AMCHECK is not measured%n", pg.majorVersion());
+                return new Result(bytes, runbook, new Figure("scan-fallback", fallback, copyLimit), null);
+            }
             double amcheck = mbPerSecond(bytes, time(() -> scan(stack, pg, ScanMethod.AMCHECK, bytes)));
             System.out.printf(Locale.ROOT, "ours: AMCHECK through the scan service: %.0f MB/s%n", amcheck);
             double verifyLimit = mbPerSecond(bytes, time(() -> verifyEach(pg, tables)));

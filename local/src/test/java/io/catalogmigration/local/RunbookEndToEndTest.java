@@ -26,8 +26,9 @@ import java.util.stream.LongStream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The README's first command, end to end: six services, real Kafka and PostgreSQL, an application writing throughout,
- * and the CLI's runbook from prune to cutover. Then the servers are looked at directly.
+ * The README's first command, end to end, on the runbook's servers: a PostgreSQL 13 source and a 17 target whose
+ * administrator, used by every service, is not a superuser (RDS-shaped). Six services, real Kafka and PostgreSQL, an
+ * application writing throughout, and the CLI's runbook from prune to cutover. Then the servers are looked at directly.
  */
 class RunbookEndToEndTest {
 
@@ -42,7 +43,7 @@ class RunbookEndToEndTest {
         System.setOut(new PrintStream(new Both(out, logs), true, StandardCharsets.UTF_8));
         System.setErr(new PrintStream(new Both(err, logs), true, StandardCharsets.UTF_8));
         try {
-            LocalRun.run(30_000, (stack, result) -> inspect(stack, result, logs));
+            LocalRun.run(30_000, LocalStack.Servers.RUNBOOK, (stack, result) -> inspect(stack, result, logs));
         } finally {
             System.setOut(out);
             System.setErr(err);
@@ -58,6 +59,10 @@ class RunbookEndToEndTest {
             }
         }
         assertThat(result.exitCode()).as(result.output()).isZero();
+        assertThat(stack.source.majorVersion()).isEqualTo(13);
+        assertThat(stack.target.majorVersion()).isEqualTo(17);
+        assertThat(stack.target.queryForLong("postgres", "select count(*) from pg_roles where rolname = '"
+                + stack.target.adminUser() + "' and not rolsuper")).isEqualTo(1);
         var outcomes = outcomes(stack, result.migrationId());
         PostgresCluster source = stack.source;
         PostgresCluster target = stack.target;

@@ -37,7 +37,7 @@ final class ClusterSetup {
         return base;
     }
 
-    static void initdb(PgTools tools, Path base, String password) throws IOException {
+    static void initdb(PgTools tools, Path base, String superuser, String password) throws IOException {
         // initdb reads the password from a file so it never shows up in a process listing.
         Path pwfile = base.resolve("initdb.pw");
         Files.writeString(pwfile, password + "\n", StandardCharsets.UTF_8);
@@ -48,7 +48,7 @@ final class ClusterSetup {
         try {
             CommandResult result = tools.run(base, INITDB_TIMEOUT, "initdb",
                     "-D", base.resolve(PostgresCluster.DATA_DIRECTORY).toString(),
-                    "--auth=scram-sha-256", "--username=" + PostgresCluster.SUPERUSER,
+                    "--auth=scram-sha-256", "--username=" + superuser,
                     "--pwfile=" + pwfile, "--encoding=UTF8", "--locale=C",
                     // a throwaway cluster does not need to survive an OS crash; saves seconds
                     "--no-sync");

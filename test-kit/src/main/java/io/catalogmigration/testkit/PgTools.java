@@ -10,12 +10,15 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
- * The PostgreSQL server binaries of this machine. initdb and the server refuse to run as root,
- * so when this JVM is root every tool runs as the {@code postgres} OS user through runuser.
+ * The PostgreSQL server binaries of one major: this machine's packages by default, another major from the
+ * installed packages or Maven Central's builds ({@link PostgresBinaries}). initdb and the server refuse to run as
+ * root, so when this JVM is root every tool runs as the {@code postgres} OS user through runuser.
  */
 final class PgTools {
 
@@ -25,6 +28,7 @@ final class PgTools {
     private static final Pattern VERSION_DIRECTORY = Pattern.compile("\\d+(\\.\\d+)?");
 
     private static volatile PgTools local;
+    private static final Map<Integer, PgTools> BY_MAJOR = new ConcurrentHashMap<>();
 
     private final Path binDirectory;
     private final boolean runAsOsUser;
@@ -45,6 +49,49 @@ final class PgTools {
             }
         }
         return tools;
+    }
+
+    /**
+     * The server binaries of one major: {@code /usr/lib/postgresql/<major>/bin} when the package is installed,
+     * else the build from Maven Central that the test-kit build fetched; what is missing when neither is there.
+     */
+    static PgTools forMajor(int major) {
+        return BY_MAJOR.computeIfAbsent(major, m -> {
+            Path installed = Path.of("/usr/lib/postgresql", Integer.toString(m), "bin");
+            Path bin = isComplete(installed) ? installed : PostgresBinaries.binDirectory(m).orElseThrow(() ->
+                    new IllegalStateException("PostgreSQL " + m + " server binaries are missing: not installed under "
+                            + installed + " and the test kit declares no Maven Central build of " + m
+                            + " (postgres" + m + ".version in test-kit/pom.xml); install postgresql-" + m
+                            + " or add the build"));
+            return new PgTools(bin, runningAsRoot());
+        });
+    }
+
+    /**
+     * Where pg_dump, pg_restore and psql are: the installed client tools, which read older servers too. The
+     * Maven Central server builds come without them, so a cluster of any major is dumped with these.
+     */
+    static Path clientBinDirectory() {
+        Path root = Path.of("/usr/lib/postgresql");
+        if (Files.isDirectory(root)) {
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
+                List<Path> withClients = new ArrayList<>();
+                for (Path entry : entries) {
+                    if (VERSION_DIRECTORY.matcher(entry.getFileName().toString()).matches()
+                            && Files.isExecutable(entry.resolve("bin/pg_dump"))) {
+                        withClients.add(entry);
+                    }
+                }
+                Optional<Path> highest = withClients.stream()
+                        .max(Comparator.comparingDouble(v -> Double.parseDouble(v.getFileName().toString())));
+                if (highest.isPresent()) {
+                    return highest.get().resolve("bin");
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not list " + root, e);
+            }
+        }
+        return local().binDirectory();
     }
 
     Path binDirectory() {

@@ -29,9 +29,11 @@ import io.catalogmigration.common.contract.PgEndpoint;
  * A real PostgreSQL server of its own, made with initdb and run with pg_ctl in a directory under
  * {@code java.io.tmpdir}, reachable over TCP on 127.0.0.1 with a random superuser password.
  * {@link #close()} stops it and deletes everything; a shutdown hook does the same if a caller forgets.
+ * {@link Builder#version(int)} picks the major; {@link Builder#rdsShaped()} gives the services an administrator
+ * shaped like RDS's master user instead of the superuser (see {@link RdsAdministrator}).
  *
  * <pre>{@code
- * try (PostgresCluster source = PostgresCluster.builder("source").logical().fast().start()) {
+ * try (PostgresCluster source = PostgresCluster.builder("source").version(13).logical().fast().start()) {
  *     source.createDatabase("rosemeta");
  *     PgEndpoint endpoint = source.endpoint("rosemeta");
  * }
@@ -41,6 +43,11 @@ public final class PostgresCluster implements AutoCloseable {
 
     static final String DATA_DIRECTORY = "data";
     static final String SUPERUSER = "postgres";
+    /**
+     * RDS's own superuser, which its customers never get. Named as on RDS so that a source role called postgres (the
+     * usual owner on a self-hosted server) is an ordinary role on the target, as it would be there.
+     */
+    static final String RDS_SUPERUSER = "rdsadmin";
 
     private static final String HOST = "127.0.0.1";
     private static final String PASSWORD_FILE = "superuser.password";
@@ -53,13 +60,20 @@ public final class PostgresCluster implements AutoCloseable {
     private final String name;
     private final PgTools tools;
     private final Path baseDirectory;
+    private final String superuser;
     private final String password;
     private final Path passwordFile;
     private final int port;
+    private final int major;
+    private final RdsAdministrator rdsAdmin;
     private final Thread shutdownHook;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private PostgresCluster(String name, PgTools tools, Path baseDirectory, String password, Path passwordFile, int port) {
+    private PostgresCluster(String name, PgTools tools, Path baseDirectory, String superuser, String password,
+                            Path passwordFile, int port, int major, RdsAdministrator rdsAdmin) {
+        this.superuser = superuser;
+        this.major = major;
+        this.rdsAdmin = rdsAdmin;
         this.name = name;
         this.tools = tools;
         this.baseDirectory = baseDirectory;
@@ -75,8 +89,8 @@ public final class PostgresCluster implements AutoCloseable {
         return new Builder(name);
     }
 
-    private static PostgresCluster start(String name, Map<String, String> settings) {
-        PgTools tools = PgTools.local();
+    private static PostgresCluster start(String name, Map<String, String> settings, Integer major, boolean rdsShaped) {
+        PgTools tools = major == null ? PgTools.local() : PgTools.forMajor(major);
         Path tmpRoot = Path.of(System.getProperty("java.io.tmpdir"));
         LeftoverClusters.sweepOnce(tmpRoot, tools);
         Path base;
@@ -87,14 +101,26 @@ public final class PostgresCluster implements AutoCloseable {
         }
         try {
             String password = randomPassword();
-            Path passwordFile = writeSecret(base, password);
-            ClusterSetup.initdb(tools, base, password);
+            Path passwordFile = writeSecret(base, PASSWORD_FILE, password);
+            String superuserName = rdsShaped ? RDS_SUPERUSER : SUPERUSER;
+            ClusterSetup.initdb(tools, base, superuserName, password);
             Map<String, String> serverSettings = new LinkedHashMap<>(settings);
             String fixedPort = serverSettings.remove("port");
             ClusterSetup.configure(base, serverSettings);
             int port = ClusterSetup.start(tools, base, fixedPort == null ? null : Integer.valueOf(fixedPort));
-            log.info("PostgreSQL cluster '{}' listens on {}:{} (data in {})", name, HOST, port, base);
-            return new PostgresCluster(name, tools, base, password, passwordFile, port);
+            int serverMajor;
+            RdsAdministrator rdsAdmin = null;
+            try (Connection superuser = connect(jdbcUrl(port, "postgres"), superuserName, password)) {
+                serverMajor = Integer.parseInt(one(superuser, "show server_version_num")) / 10_000;
+                if (rdsShaped) {
+                    rdsAdmin = RdsAdministrator.create(superuser, serverMajor, base, randomPassword());
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException("could not set up PostgreSQL cluster '" + name + "': " + e.getMessage(), e);
+            }
+            log.info("PostgreSQL {} cluster '{}' listens on {}:{} (data in {}){}", serverMajor, name, HOST, port, base,
+                    rdsShaped ? ", services log in as the non-superuser " + RdsAdministrator.USER : "");
+            return new PostgresCluster(name, tools, base, superuserName, password, passwordFile, port, serverMajor, rdsAdmin);
         } catch (IOException | RuntimeException e) {
             // the message already carries initdb's output or the server log tail
             discard(tools, base, "immediate");
@@ -117,8 +143,22 @@ public final class PostgresCluster implements AutoCloseable {
         return port;
     }
 
+    /** The server's major version (13, 15, 17...). */
+    public int majorVersion() {
+        return major;
+    }
+
+    /** True when the services' administrator is not a superuser ({@link Builder#rdsShaped()}). */
+    public boolean rdsShaped() {
+        return rdsAdmin != null;
+    }
+
+    /**
+     * The superuser, for a test's own setup and checks: {@code postgres}, or {@code rdsadmin} on an RDS-shaped
+     * cluster, where the services never get it.
+     */
     public String superuser() {
-        return SUPERUSER;
+        return superuser;
     }
 
     public String password() {
@@ -130,27 +170,45 @@ public final class PostgresCluster implements AutoCloseable {
         return "file:" + passwordFile;
     }
 
-    public String jdbcUrl(String database) {
-        return "jdbc:postgresql://" + HOST + ":" + port + "/" + URLEncoder.encode(database, StandardCharsets.UTF_8);
+    /** The login the services use: the superuser, or on an RDS-shaped cluster its master-user stand-in. */
+    public String adminUser() {
+        return rdsAdmin == null ? superuser : RdsAdministrator.USER;
     }
 
+    public String adminPassword() {
+        return rdsAdmin == null ? password : rdsAdmin.password();
+    }
+
+    public String adminSecretRef() {
+        return rdsAdmin == null ? secretRef() : "file:" + rdsAdmin.passwordFile();
+    }
+
+    public String jdbcUrl(String database) {
+        return jdbcUrl(port, database);
+    }
+
+    /** The endpoint the services get: logging in as {@link #adminUser()}. */
     public PgEndpoint endpoint(String database) {
-        return new PgEndpoint(HOST, port, database, SUPERUSER, "disable", secretRef());
+        return new PgEndpoint(HOST, port, database, adminUser(), "disable", adminSecretRef());
     }
 
     /** A new connection as the superuser, in auto-commit mode. */
     public Connection connect(String database) throws SQLException {
-        Properties properties = new Properties();
-        properties.setProperty("user", SUPERUSER);
-        properties.setProperty("password", password);
-        properties.setProperty("sslmode", "disable");
-        properties.setProperty("ApplicationName", "test-kit");
-        return DriverManager.getConnection(jdbcUrl(database), properties);
+        return connect(jdbcUrl(database), superuser, password);
     }
 
-    /** Creates an empty database; the name is quoted, so it is used exactly as given. */
+    /** A new connection as {@link #adminUser()}, in auto-commit mode. */
+    public Connection connectAsAdmin(String database) throws SQLException {
+        return connect(jdbcUrl(database), adminUser(), adminPassword());
+    }
+
+    /**
+     * Creates an empty database; the name is quoted, so it is used exactly as given. On an RDS-shaped cluster the
+     * administrator owns it, as if it had created it.
+     */
     public PgEndpoint createDatabase(String database) {
-        execute("postgres", "CREATE DATABASE " + quoteIdentifier(database));
+        execute("postgres", "CREATE DATABASE " + quoteIdentifier(database)
+                + (rdsAdmin == null ? "" : " OWNER " + quoteIdentifier(RdsAdministrator.USER)));
         return endpoint(database);
     }
 
@@ -195,13 +253,41 @@ public final class PostgresCluster implements AutoCloseable {
         return baseDirectory.resolve(DATA_DIRECTORY);
     }
 
-    /** Where initdb was found; pg_dump, pg_restore and psql of the same version live here too. */
+    /**
+     * Where pg_dump, pg_restore and psql are: the installed client tools (the highest major installed), whatever
+     * this server's major. pg_dump reads servers up to its own major only: a 15 pg_dump cannot dump a 17 server.
+     */
     public Path binDirectory() {
+        return PgTools.clientBinDirectory();
+    }
+
+    /** Where this server's initdb, pg_ctl and postgres are. */
+    public Path serverBinDirectory() {
         return tools.binDirectory();
     }
 
     public Path logFile() {
         return baseDirectory.resolve(ClusterSetup.LOG_FILE);
+    }
+
+    /**
+     * Stops the server, runs {@code whileStopped} on its files, and starts it again on the same port: for what only
+     * works on a server's files at rest (damaging a page where no extension can).
+     */
+    void whileStopped(FileChore whileStopped) throws IOException {
+        if (!ClusterSetup.stop(tools, baseDirectory, "fast")) {
+            throw new IllegalStateException("PostgreSQL cluster '" + name + "' did not stop");
+        }
+        try {
+            whileStopped.run(dataDirectory());
+        } finally {
+            ClusterSetup.start(tools, baseDirectory, port);
+        }
+    }
+
+    /** Work on a stopped server's data directory. */
+    interface FileChore {
+        void run(Path dataDirectory) throws IOException;
     }
 
     /** Stops the server ({@code pg_ctl -m fast}) and deletes its directory. Safe to call twice. */
@@ -254,14 +340,34 @@ public final class PostgresCluster implements AutoCloseable {
         return problem;
     }
 
-    private static Path writeSecret(Path base, String password) throws IOException {
-        Path file = base.resolve(PASSWORD_FILE);
+    private static String jdbcUrl(int port, String database) {
+        return "jdbc:postgresql://" + HOST + ":" + port + "/" + URLEncoder.encode(database, StandardCharsets.UTF_8);
+    }
+
+    private static Connection connect(String url, String user, String password) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", user);
+        properties.setProperty("password", password);
+        properties.setProperty("sslmode", "disable");
+        properties.setProperty("ApplicationName", "test-kit");
+        return DriverManager.getConnection(url, properties);
+    }
+
+    private static String one(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getString(1);
+        }
+    }
+
+    static Path writeSecret(Path base, String fileName, String password) throws IOException {
+        Path file = base.resolve(fileName);
         Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(file, password + "\n", StandardCharsets.UTF_8);
         return file;
     }
 
-    private static String randomPassword() {
+    static String randomPassword() {
         StringBuilder password = new StringBuilder(PASSWORD_LENGTH);
         for (int i = 0; i < PASSWORD_LENGTH; i++) {
             password.append(PASSWORD_ALPHABET.charAt(RANDOM.nextInt(PASSWORD_ALPHABET.length())));
@@ -281,6 +387,8 @@ public final class PostgresCluster implements AutoCloseable {
 
         private final String name;
         private final Map<String, String> settings = new LinkedHashMap<>();
+        private Integer major;
+        private boolean rdsShaped;
 
         private Builder(String name) {
             if (name == null || !NAME.matcher(name).matches()) {
@@ -299,6 +407,24 @@ public final class PostgresCluster implements AutoCloseable {
             settings.put("max_wal_senders", "20");
             settings.put("max_logical_replication_workers", "8");
             settings.put("max_worker_processes", "16");
+            return this;
+        }
+
+        /**
+         * The server's major version: installed under /usr/lib/postgresql/&lt;major&gt;, or one of the Maven Central
+         * builds the test kit declares (13 and 17). Without it, the highest installed major.
+         */
+        public Builder version(int major) {
+            this.major = major;
+            return this;
+        }
+
+        /**
+         * Gives the services a non-superuser administrator with what RDS's master user has (see
+         * {@link RdsAdministrator}); the superuser stays for the test's own setup and checks.
+         */
+        public Builder rdsShaped() {
+            this.rdsShaped = true;
             return this;
         }
 
@@ -328,7 +454,7 @@ public final class PostgresCluster implements AutoCloseable {
 
         /** Runs initdb and starts the server; ready for connections when this returns. */
         public PostgresCluster start() {
-            return PostgresCluster.start(name, settings);
+            return PostgresCluster.start(name, settings, major, rdsShaped);
         }
     }
 }

@@ -25,8 +25,9 @@ public final class ServiceRunner {
     public static Map<String, Object> properties(PostgresCluster control, String bootstrapServers) {
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put("spring.datasource.url", control.jdbcUrl(CONTROL_DATABASE));
-        properties.put("spring.datasource.username", control.superuser());
-        properties.put("spring.datasource.password", control.password());
+        // the services' administrator: on an RDS-shaped cluster not a superuser, as the control database on RDS would be
+        properties.put("spring.datasource.username", control.adminUser());
+        properties.put("spring.datasource.password", control.adminPassword());
         properties.put("spring.kafka.bootstrap-servers", bootstrapServers);
         properties.put("spring.main.banner-mode", "off");
         properties.put("spring.main.web-application-type", "none");

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -51,31 +52,42 @@ import static org.assertj.core.api.Assertions.assertThat;
  * cutover itself, and a rollback.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CutoverTest {
 
     static final Duration TIMEOUT = Duration.ofSeconds(90);
     static final String MIGRATION = "mig-cutover";
     static final List<String> DATABASES = List.of(SampleCatalog.ROSEMETA, SampleCatalog.LINEAGE);
 
-    static PostgresCluster source;
-    static PostgresCluster target;
-    static KafkaBroker kafka;
-    static EventLog events;
-    static CommandSender commands;
-    static ConfigurableApplicationContext replicator;
-    static ConfigurableApplicationContext cutover;
-    static Path settingsFile;
-    static String settingsBefore;
-    static SwitchingWriter writer;
+    PostgresCluster source;
+    PostgresCluster target;
+    KafkaBroker kafka;
+    EventLog events;
+    CommandSender commands;
+    ConfigurableApplicationContext replicator;
+    ConfigurableApplicationContext cutover;
+    Path settingsFile;
+    String settingsBefore;
+    SwitchingWriter writer;
     /** While this file exists, the stop-writes hook changes a row on the target: a difference born inside the window. */
-    static Path tamper;
+    Path tamper;
     /** While this file exists, the stop-writes hook takes 5 s: a phase slower than the window's limit. */
-    static Path slow;
+    Path slow;
+
+    /** The source server: the installed major, its superuser. */
+    PostgresCluster.Builder sourceServer() {
+        return PostgresCluster.builder("cutover-source");
+    }
+
+    /** The target server: the installed major, its superuser. */
+    PostgresCluster.Builder targetServer() {
+        return PostgresCluster.builder("cutover-target");
+    }
 
     @BeforeAll
-    static void startRealParts() throws Exception {
-        source = PostgresCluster.builder("cutover-source").logical().fast().start();
-        target = PostgresCluster.builder("cutover-target").fast().start();
+    void startRealParts() throws Exception {
+        source = sourceServer().logical().fast().start();
+        target = targetServer().fast().start();
         SampleCatalog.generate(source, SampleSize.tiny());
         source.execute(SampleCatalog.ROSEMETA,
                 "create table app_setting (id int primary key, value text)",
@@ -108,7 +120,7 @@ class CutoverTest {
     }
 
     @AfterAll
-    static void stopRealParts() throws Exception {
+    void stopRealParts() throws Exception {
         if (writer != null) writer.close();
         ServiceRunner.stop(cutover);
         ServiceRunner.stop(replicator);
@@ -286,7 +298,7 @@ class CutoverTest {
         awaitWritesOn(target);
         assertThat(writer.longestGap()).isLessThan(Duration.ofSeconds(10));
         assertThat(Files.readString(settingsFile)).contains("rosemeta.port=" + target.port()).contains("rosemeta.password-ref=")
-                .doesNotContain(target.password());
+                .doesNotContain(target.password()).doesNotContain(target.adminPassword());
         assertThat(readOnly(source, SampleCatalog.ROSEMETA)).isTrue();
         for (String database : DATABASES) {
             assertThat(target.queryForLong(database, "select count(*) from pg_subscription where subdbid = (select oid from pg_database where datname = current_database())")).isZero();
@@ -302,6 +314,7 @@ class CutoverTest {
                 .isEqualTo(source.queryForLong(SampleCatalog.ROSEMETA, "select count(*) from metrics_event where name = 'application'"));
         events.assertNoRecordContains(source.password());
         events.assertNoRecordContains(target.password());
+        events.assertNoRecordContains(target.adminPassword());
     }
 
     @Test
@@ -342,40 +355,40 @@ class CutoverTest {
         assertThat(source.queryForLong("postgres", "select count(*) from pg_replication_slots")).isZero();
     }
 
-    private static StartCutover start(String confirm) {
+    private StartCutover start(String confirm) {
         return new StartCutover(UUID.randomUUID(), MIGRATION, Instant.now(), sourceAdmin(), targetAdmin(), DATABASES,
-                target.superuser(), target.secretRef(), null, confirm);
+                target.adminUser(), target.adminSecretRef(), null, confirm);
     }
 
-    private static OutcomeEvent cutover(CutoverCommand command) {
+    private OutcomeEvent cutover(CutoverCommand command) {
         commands.send(Topics.CUTOVER_COMMAND, CutoverCommand.class, command);
         return events.awaitOutcome(command.commandId(), TIMEOUT);
     }
 
-    private static OutcomeEvent replicate(ReplicateCommand command) {
+    private OutcomeEvent replicate(ReplicateCommand command) {
         commands.send(Topics.REPLICATE_COMMAND, ReplicateCommand.class, command);
         return events.awaitOutcome(command.commandId(), TIMEOUT);
     }
 
-    private static io.catalogmigration.common.contract.PgEndpoint sourceAdmin() {
+    private io.catalogmigration.common.contract.PgEndpoint sourceAdmin() {
         return source.endpoint("postgres");
     }
 
-    private static io.catalogmigration.common.contract.PgEndpoint targetAdmin() {
+    private io.catalogmigration.common.contract.PgEndpoint targetAdmin() {
         return target.endpoint("postgres");
     }
 
-    private static String server(PostgresCluster cluster) {
+    private String server(PostgresCluster cluster) {
         return cluster.host() + ":" + cluster.port();
     }
 
-    private static void awaitWritesOn(PostgresCluster cluster) {
+    private void awaitWritesOn(PostgresCluster cluster) {
         long before = writer.writesOn(server(cluster));
         Awaitility.await("the application writes on " + cluster).atMost(TIMEOUT)
                 .until(() -> writer.writesOn(server(cluster)) > before + 5);
     }
 
-    private static Map<String, Long> sequences(PostgresCluster cluster, String database) throws Exception {
+    private Map<String, Long> sequences(PostgresCluster cluster, String database) throws Exception {
         Map<String, Long> values = new java.util.HashMap<>();
         try (var c = cluster.connect(database); var rs = c.createStatement().executeQuery(
                 "select schemaname || '.' || sequencename, last_value from pg_sequences where last_value is not null")) {
@@ -385,7 +398,7 @@ class CutoverTest {
     }
 
     /** What a new session of the application gets. */
-    private static boolean readOnly(PostgresCluster cluster, String database) throws Exception {
+    private boolean readOnly(PostgresCluster cluster, String database) throws Exception {
         try (var c = cluster.connect(database); var rs = c.createStatement().executeQuery("show default_transaction_read_only")) {
             rs.next();
             return rs.getString(1).equals("on");

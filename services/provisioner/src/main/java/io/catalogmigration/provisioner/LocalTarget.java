@@ -8,6 +8,7 @@ import io.catalogmigration.common.contract.ProvisionedResources;
 import io.catalogmigration.common.contract.TargetDeprovisioned;
 import io.catalogmigration.common.contract.TargetPlan;
 import io.catalogmigration.common.contract.TargetProvisioned;
+import io.catalogmigration.common.pg.AdministratorRoles;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.SqlIdentifier;
 import org.postgresql.PGConnection;
@@ -48,12 +49,18 @@ class LocalTarget {
         Path secret = secretFile(command.migrationId());
         try (Connection connection = connector.connect(target)) {
             ensureRole(connection, user, marker, secret, run);
+            // a non-superuser administrator (RDS's master user) may give the databases to the role only once it can
+            // act as it
+            AdministratorRoles.assume(connection, List.of(user));
             run.step("role", "role " + user + " can log in on " + target.host() + ":" + target.port()
                     + "; its password is in " + secret);
             for (String database : settings.databases()) {
                 ensureDatabase(connection, database, user, marker, run);
             }
             run.step("databases", "databases " + settings.databases() + " exist, owned by " + user);
+        } catch (AdministratorRoles.NotGrantable e) {
+            throw new ProvisionProblem(e.getMessage(), "as a role holding ADMIN OPTION on " + user + " run on the target: "
+                    + e.grant() + "; then send the command again with a new commandId: what exists is adopted", null);
         } catch (SQLException e) {
             throw failure("create the role and databases on", target, e);
         }

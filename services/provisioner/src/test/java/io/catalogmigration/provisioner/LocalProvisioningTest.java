@@ -44,7 +44,8 @@ class LocalProvisioningTest extends ProvisionerTestBase {
             }
         }
         assertThat(parts.aws.callsSince(awsCalls)).as("the local provider never calls AWS").isEmpty();
-        assertNoneCrossedTheBroker(password, parts.target.password(), parts.source.password());
+        assertNoneCrossedTheBroker(password, parts.target.password(), parts.target.adminPassword(),
+                parts.source.password());
         assertNotInTheLedger(password);
 
         TargetProvisioned again = send(localTarget(migration));

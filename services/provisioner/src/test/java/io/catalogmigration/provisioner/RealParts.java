@@ -62,7 +62,9 @@ final class RealParts implements AutoCloseable {
         // the catalog is generated: these mostly wait on disk and process start-up, not on the CPUs.
         var source = PostgresCluster.builder("prov-source").fast().start();
         var kafka = CompletableFuture.supplyAsync(KafkaBroker::start);
-        var target = CompletableFuture.supplyAsync(() -> PostgresCluster.builder("prov-target").fast().start());
+        // the local provider's target stands in for RDS: a newer major, an administrator that is not a superuser
+        var target = CompletableFuture.supplyAsync(() -> PostgresCluster.builder("prov-target").version(17).rdsShaped()
+                .fast().start());
         SampleCatalog.generate(source, SampleSize.tiny());
         var parts = new RealParts(source, target.join(), kafka.join(), stub(), temporaryDirectory());
         parts.startService(Map.of());

@@ -131,8 +131,10 @@ class ReplicateHandler {
             failed(command, e.getMessage(), "make the secret available to the replicator, then send the command "
                     + "again with a new commandId; finished steps are kept");
         } catch (SQLException e) {
-            failed(command, "a statement failed: " + SqlErrors.message(e),
-                    "check that both servers are reachable and the users are administrators, then send the command again "
+            failed(command, "a statement failed: " + SqlErrors.message(e), SqlErrors.notPermitted(e)
+                    ? "grant the missing privilege (" + SqlErrors.GRANTS + "), then send the command again with a new "
+                            + "commandId; finished steps are kept"
+                    : "check that both servers are reachable and the users are administrators, then send the command again "
                             + "with a new commandId; finished steps are kept");
         }
     }

@@ -163,6 +163,7 @@ class ReplicationStarter {
                 created.add(role);
                 log.info("Role {} created on the target", role);
             }
+            TargetAdministrator.actAs(target, owners);
         }
         return created;
     }
@@ -359,6 +360,14 @@ class ReplicationStarter {
                         + " WITH (create_slot = false, slot_name = " + Sql.literal(names.slot())
                         + ", copy_data = " + copyData + ", enabled = true)");
             } catch (SQLException e) {
+                if (SqlErrors.notPermitted(e)) {
+                    // 16+ lets a non-superuser subscribe through pg_create_subscription plus CREATE on the database
+                    throw new ReplicationProblem("the target administrator " + target.user() + " may not create the "
+                            + "subscription " + names.subscription() + ": " + SqlErrors.message(e),
+                            "on the target, as the master user, GRANT pg_create_subscription TO " + target.user()
+                                    + " (16+; before 16 only a superuser, or on RDS a member of rds_superuser, may "
+                                    + "subscribe), then send StartReplication again; finished steps are kept");
+                }
                 throw new ReplicationProblem("the subscription " + names.subscription() + " cannot be created on "
                         + target.describe() + ": " + SqlErrors.message(e),
                         "check that the target reaches the source at " + publisher.host() + ":" + publisher.port()

@@ -16,6 +16,16 @@ final class SqlErrors {
         return "42P07".equals(e.getSQLState()) || "42710".equals(e.getSQLState()) || "42P16".equals(e.getSQLState());
     }
 
+    /** Insufficient privilege (42501): the login lacks a grant, which sending the command again does not change. */
+    static boolean notPermitted(SQLException e) {
+        return "42501".equals(e.getSQLState());
+    }
+
+    /** What to grant when a statement was refused for want of a privilege. */
+    static final String GRANTS = "the source's user must be a superuser; the target's needs what RDS's master user has: "
+            + "CREATEDB, CREATEROLE, rds_superuser, rds_replication, pg_signal_backend, pg_monitor and on 16+ "
+            + "pg_create_subscription; see the replicator README's \"Privileges and versions\"";
+
     private SqlErrors() {
     }
 }

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -50,6 +51,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * native one here ({@code copy_data = true}); {@link SnapshotCopyReplicationTest} runs the same with the snapshot copy.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ReplicationTest {
 
     static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -57,22 +59,32 @@ class ReplicationTest {
     static final String MIGRATION = "mig-replicate";
     static final String REPLICATION_USER = "replicator";
 
-    static PostgresCluster source;
-    static PostgresCluster target;
-    static KafkaBroker kafka;
-    static EventLog events;
-    static CommandSender commands;
-    static ConfigurableApplicationContext service;
-    static Path secrets;
-    static String replicationPasswordRef;
-    static final AtomicBoolean writing = new AtomicBoolean(true);
-    static final AtomicLong writes = new AtomicLong();
-    static Thread writer;
+    PostgresCluster source;
+    PostgresCluster target;
+    KafkaBroker kafka;
+    EventLog events;
+    CommandSender commands;
+    ConfigurableApplicationContext service;
+    Path secrets;
+    String replicationPasswordRef;
+    final AtomicBoolean writing = new AtomicBoolean(true);
+    final AtomicLong writes = new AtomicLong();
+    Thread writer;
+
+    /** The source server: the installed major, its superuser. */
+    PostgresCluster.Builder sourceServer() {
+        return PostgresCluster.builder("repl-source");
+    }
+
+    /** The target server: the installed major, its superuser. */
+    PostgresCluster.Builder targetServer() {
+        return PostgresCluster.builder("repl-target");
+    }
 
     @BeforeAll
-    static void startRealParts() throws Exception {
-        source = PostgresCluster.builder("repl-source").logical().fast().start();
-        target = PostgresCluster.builder("repl-target").fast().start();
+    void startRealParts() throws Exception {
+        source = sourceServer().logical().fast().start();
+        target = targetServer().fast().start();
         SampleCatalog.generate(source, SampleSize.tiny());
         source.execute(DB,
                 "create table no_key (a int, b text)",
@@ -104,7 +116,7 @@ class ReplicationTest {
     }
 
     @AfterAll
-    static void stopRealParts() throws Exception {
+    void stopRealParts() throws Exception {
         writing.set(false);
         if (writer != null) {
             writer.join(5_000);
@@ -209,27 +221,28 @@ class ReplicationTest {
         assertThat(source.queryForLong(DB, "select count(*) from pg_class where relname = 'no_key' and relreplident = 'd'")).isEqualTo(1);
         events.assertNoRecordContains(source.password());
         events.assertNoRecordContains(target.password());
+        events.assertNoRecordContains(target.adminPassword());
     }
 
-    static StartReplication start(String passwordRef) {
+    StartReplication start(String passwordRef) {
         var replication = new PgEndpoint(source.host(), source.port(), DB, REPLICATION_USER, "disable", passwordRef);
         return new StartReplication(UUID.randomUUID(), MIGRATION, Instant.now(), source.endpoint(DB),
                 target.endpoint("postgres"), replication, Map.of());
     }
 
-    static OutcomeEvent send(ReplicateCommand command) {
+    OutcomeEvent send(ReplicateCommand command) {
         commands.send(Topics.REPLICATE_COMMAND, ReplicateCommand.class, command);
         return events.awaitOutcome(command.commandId(), TIMEOUT);
     }
 
-    static String secret(String name, String value) throws Exception {
+    String secret(String name, String value) throws Exception {
         Path file = Files.createFile(secrets.resolve(name), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(file, value);
         return "file:" + file;
     }
 
     /** Inserts, updates and deletes in several tables until told to stop. */
-    static void startWriter() {
+    void startWriter() {
         writer = new Thread(() -> {
             try (Connection c = source.connect(DB); var st = c.createStatement()) {
                 long i = 0;
@@ -251,7 +264,7 @@ class ReplicationTest {
         writer.start();
     }
 
-    static List<String> tables() throws Exception {
+    List<String> tables() throws Exception {
         List<String> tables = new ArrayList<>();
         try (Connection c = source.connect(DB); var rs = c.createStatement().executeQuery("""
                 select quote_ident(n.nspname) || '.' || quote_ident(c.relname) from pg_class c
@@ -264,7 +277,7 @@ class ReplicationTest {
         return tables;
     }
 
-    static String fingerprint(PostgresCluster cluster, String table) throws Exception {
+    String fingerprint(PostgresCluster cluster, String table) throws Exception {
         try (Connection c = cluster.connect(DB); var rs = c.createStatement().executeQuery(
                 "select count(*) || ':' || coalesce(md5(string_agg(t::text, '|' order by t::text)), '') from " + table + " t")) {
             rs.next();

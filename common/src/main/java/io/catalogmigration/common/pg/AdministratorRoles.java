@@ -1,0 +1,66 @@
+package io.catalogmigration.common.pg;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Collection;
+
+/**
+ * Lets a target administrator that is not a superuser (RDS's master user) act as the roles that own what it creates
+ * for them. Giving an object to a role (ALTER ... OWNER TO, CREATE DATABASE ... OWNER) and a subscription's apply
+ * worker switching to a table's owner both need the administrator to be able to SET ROLE to that role. Since
+ * PostgreSQL 16 a CREATEROLE administrator is not a member of the roles it creates, only their admin, so it grants
+ * them to itself (WITH INHERIT, SET), as RDS's master user has to; before 16 CREATEROLE lets it grant any
+ * non-superuser role.
+ */
+public final class AdministratorRoles {
+
+    private static final Logger log = LoggerFactory.getLogger(AdministratorRoles.class);
+
+    /** The administrator may not be given a role: the statement that someone allowed to must run, and why. */
+    public static final class NotGrantable extends SQLException {
+
+        private final String grant;
+
+        NotGrantable(String admin, String role, String grant, SQLException cause) {
+            super("the target administrator " + admin + " cannot act as role " + role + ": "
+                    + PgErrors.serverMessage(cause), "42501", cause);
+            this.grant = grant;
+        }
+
+        /** The GRANT that a role holding ADMIN OPTION on the role must run on the target. */
+        public String grant() {
+            return grant;
+        }
+    }
+
+    /** Makes the connection's user able to SET ROLE to, and use the privileges of, each role; a superuser already is. */
+    public static void assume(Connection connection, Collection<String> roles) throws SQLException {
+        if (Sql.exists(connection, "select 1 from pg_roles where rolname = current_user and rolsuper")) {
+            return;
+        }
+        String admin = Sql.one(connection, "select current_user::text");
+        boolean sixteen = Integer.parseInt(Sql.one(connection, "show server_version_num")) >= 160000;
+        // before 16 membership alone allows SET ROLE; the privilege type 'SET' does not exist there
+        String can = "select 1 where pg_has_role(current_user, ?, 'USAGE') and pg_has_role(current_user, ?, "
+                + (sixteen ? "'SET')" : "'MEMBER')");
+        for (String role : roles) {
+            if (role.equals(admin) || Sql.exists(connection, can, role, role)) {
+                continue;
+            }
+            String grant = "GRANT " + SqlIdentifier.quote(role) + " TO " + SqlIdentifier.quote(admin)
+                    + (sixteen ? " WITH INHERIT TRUE, SET TRUE" : "");
+            try {
+                Sql.execute(connection, grant);
+                log.info("Role {} granted to the target administrator {}, which creates objects for it", role, admin);
+            } catch (SQLException e) {
+                throw new NotGrantable(admin, role, grant, e);
+            }
+        }
+    }
+
+    private AdministratorRoles() {
+    }
+}
