@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Online verification against real servers while a writer changes rows: rows damaged on the target behind
+ * Online verification against real servers (a 13 source, an RDS-shaped 17 target) while a writer changes rows: rows damaged on the target behind
  * replication's back (in a table over 64 MB, in a table without a key, in a partition) are found and named by key,
  * the pass resumes after a restart without comparing any chunk twice and spreads over two instances, and a row mended on the target is checked again
  * by the next delta pass until the answer is STOP_WAITING.
@@ -58,8 +58,9 @@ class OnlineVerificationTest {
 
     @BeforeAll
     static void startRealParts() throws Exception {
-        source = PostgresCluster.builder("verify-source").logical().fast().start();
-        target = PostgresCluster.builder("verify-target").fast().start();
+        // The runbook's servers: a 13 source, a 17 target whose administrator is not a superuser (as on RDS).
+        source = PostgresCluster.builder("verify-source").version(13).logical().fast().start();
+        target = PostgresCluster.builder("verify-target").version(17).rdsShaped().fast().start();
         source.createDatabase(DB);
         source.execute(DB,
                 // Over 64 MB, most of it TOASTed text that does not compress.
