@@ -115,6 +115,11 @@ final class CutoverCli implements Runnable {
                 description = "sslmode the application uses on the target (default: the target endpoint's)")
         String applicationSslmode;
 
+        @Option(names = "--max-write-downtime", paramLabel = "SECONDS",
+                description = "hard limit on the window for this cutover, 1-3600 (default: the service's "
+                        + "cutover.max-write-downtime, 30 s); reached before the switch, the cutover aborts by itself")
+        Integer maxWriteDowntimeSeconds;
+
         @Override
         String consequence() {
             return "stops the application's writes";
@@ -124,7 +129,7 @@ final class CutoverCli implements Runnable {
         MigrationCommand build(UUID commandId, String migrationId, Instant issuedAt) {
             String confirmed = confirmed(migrationId);
             return new StartCutover(commandId, migrationId, issuedAt, sourceEndpoint(), targetEndpoint(), databaseNames(),
-                    applicationUser, applicationPasswordRef, applicationSslmode, confirmed);
+                    applicationUser, applicationPasswordRef, applicationSslmode, confirmed, maxWriteDowntimeSeconds);
         }
     }
 
