@@ -1,0 +1,50 @@
+package io.catalogmigration.console;
+
+import io.catalogmigration.common.contract.CutoverCompleted;
+import io.catalogmigration.common.contract.CutoverPhase;
+import io.catalogmigration.common.contract.LineageValidated;
+import io.catalogmigration.common.contract.ProgressReported;
+import io.catalogmigration.common.contract.PruneCompleted;
+import io.catalogmigration.common.contract.PruneMode;
+import io.catalogmigration.common.contract.ReplicationStatusReported;
+import io.catalogmigration.common.contract.ScanFailed;
+import io.catalogmigration.common.contract.TableSync;
+import io.catalogmigration.common.contract.VerifiedTable;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** Events of a small migration as the services publish them, at times a test chooses. */
+record SampleEvents(String migrationId) {
+
+    ProgressReported progress(String service, UUID runId, String phase, long done, long total, String unit,
+                              Long eta, String message, Instant at) {
+        return new ProgressReported(UUID.randomUUID(), migrationId, at, service, runId, phase, done, total, unit,
+                done / 2.0, eta, message);
+    }
+
+    PruneCompleted pruneCompleted(UUID runId, long rows, Instant at) {
+        return new PruneCompleted(UUID.randomUUID(), migrationId, at, runId, "rosemeta", PruneMode.PURGE, rows, 2_000,
+                List.of(), List.of());
+    }
+
+    ScanFailed scanFailed(UUID runId, String reason, String action, Instant at) {
+        return new ScanFailed(UUID.randomUUID(), migrationId, at, runId, reason, action, List.of("rosemeta"));
+    }
+
+    ReplicationStatusReported status(UUID runId, String database, String answer, long lagBytes, Instant at) {
+        return new ReplicationStatusReported(UUID.randomUUID(), migrationId, at, runId, database, answer,
+                List.of(new TableSync("public.t", "r")), lagBytes, 3, 4, 5, 6, List.of());
+    }
+
+    LineageValidated lineageValidated(UUID runId, long links, long edges, Instant at) {
+        return new LineageValidated(UUID.randomUUID(), migrationId, at, runId, links, edges, links == edges);
+    }
+
+    CutoverCompleted cutoverCompleted(UUID runId, long downtimeMillis, Instant at) {
+        return new CutoverCompleted(UUID.randomUUID(), migrationId, at, runId, List.of("rosemeta", "lineage"),
+                downtimeMillis, List.of(new CutoverPhase("FENCE", 120), new CutoverPhase("SWITCH", 300)),
+                List.of(new VerifiedTable("rosemeta", "public.t", 5, 5, true, true)), 12, "file:/etc/app/db.properties", List.of());
+    }
+}
