@@ -26,7 +26,14 @@
     return (s / 3600).toFixed(1) + ' h';
   }
   function duration(ms) { return ms < 10000 ? (ms / 1000).toFixed(2) + ' s' : seconds(ms / 1000); }
-  function time(iso) { return iso ? new Date(iso).toLocaleTimeString('en-GB') : '–'; }
+  function time(iso) {
+    if (!iso) return '–';
+    const at = new Date(iso);
+    const clock = at.toLocaleTimeString('en-GB');
+    // Older than today: the day matters more than the second.
+    return at.toDateString() === new Date().toDateString() ? clock
+      : at.toLocaleDateString('en-GB', { day: 'numeric', month: 'short' }) + ' ' + clock.slice(0, 5);
+  }
   function ago(iso) { return iso ? seconds((Date.now() - new Date(iso).getTime()) / 1000) + ' ago' : ''; }
   function fact(key, value) {
     if (typeof value === 'number' && /Bytes$/.test(key)) return bytes(value);
@@ -34,7 +41,10 @@
     if (typeof value === 'number') return count(value);
     return String(value);
   }
-  function label(key) { return key.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/Millis$| Millis$/, '').toLowerCase(); }
+  const LABELS = { writeDowntimeMillis: 'write downtime', lagBytes: 'replication lag' };
+  function label(key) {
+    return LABELS[key] || key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/ Millis$| Bytes$/, '').toLowerCase();
+  }
 
   // ---- status line ------------------------------------------------------------------------------------------------
   function renderStatus() {
@@ -97,13 +107,21 @@
       '<div class="step-head"><span class="service">' + esc(st.service) + '</span>' +
       '<span class="title">' + esc(st.title) + '</span>' +
       '<span class="badge ' + esc(st.state) + '">' + esc(st.state.toLowerCase()) + '</span>' +
-      '<span class="when">started ' + time(st.startedAt) + ' · ' +
-      (running ? 'running for <span class="elapsed" data-started="' + esc(st.startedAt) + '">' + duration(st.durationMillis) + '</span>'
-               : 'took <span class="took">' + duration(st.durationMillis) + '</span>') + '</span></div>' +
+      '<span class="when">' + when(st, running) + '</span></div>' +
       (st.state === 'FAILED' ? '<dl class="failure"><dt>Reason</dt><dd class="reason">' + esc(st.reason || 'not given') +
         '</dd><dt>What to do</dt><dd class="action">' + esc(st.action || 'not given') + '</dd></dl>' : '') +
       facts(st.facts || {}) + cutoverPhases(st.facts && st.facts.phases) +
       (st.phases || []).map((p) => phase(p, running)).join('') + '</li>';
+  }
+
+  function when(st, running) {
+    if (running) {
+      return 'started ' + time(st.startedAt) + ' · running for <span class="elapsed" data-started="' + esc(st.startedAt) +
+        '">' + duration(st.durationMillis) + '</span>';
+    }
+    // Only an outcome and no progress before it: the events do not say when the command started.
+    if ((st.phases || []).length === 0 && st.durationMillis === 0) return 'finished ' + time(st.endedAt);
+    return 'started ' + time(st.startedAt) + ' · took <span class="took">' + duration(st.durationMillis) + '</span>';
   }
 
   function facts(f) {
@@ -126,8 +144,9 @@
 
   function phase(p, running) {
     const known = p.percent !== null && p.percent !== undefined;
-    const eta = running && p.etaSeconds !== null && p.etaSeconds !== undefined && p.done < p.total
-      ? 'ETA ' + seconds(p.etaSeconds) : (p.done >= p.total && p.total > 0 ? 'done' : 'ETA unknown');
+    const finished = p.total > 0 && p.done >= p.total;
+    const eta = finished ? 'done' : !running ? 'stopped here'
+      : p.etaSeconds !== null && p.etaSeconds !== undefined ? 'ETA ' + seconds(p.etaSeconds) : 'ETA unknown';
     return '<div class="phase" data-phase="' + esc(p.phase) + '">' +
       '<span class="name">' + esc(p.phase) + '</span>' +
       '<div class="bar' + (known ? '' : ' unknown') + '" role="progressbar" aria-valuemin="0" aria-valuemax="100"' +

@@ -1,6 +1,11 @@
 package io.catalogmigration.console;
 
+import io.catalogmigration.common.contract.CutoverCheck;
 import io.catalogmigration.common.contract.CutoverCompleted;
+import io.catalogmigration.common.contract.CutoverFailed;
+import io.catalogmigration.common.contract.LineageMigrated;
+import io.catalogmigration.common.contract.PreflightPassed;
+import io.catalogmigration.common.contract.ReplicationStarted;
 import io.catalogmigration.common.contract.CutoverPhase;
 import io.catalogmigration.common.contract.LineageValidated;
 import io.catalogmigration.common.contract.ProgressReported;
@@ -20,8 +25,13 @@ record SampleEvents(String migrationId) {
 
     ProgressReported progress(String service, UUID runId, String phase, long done, long total, String unit,
                               Long eta, String message, Instant at) {
+        return progress(service, runId, phase, done, total, unit, done / 2.0, eta, message, at);
+    }
+
+    ProgressReported progress(String service, UUID runId, String phase, long done, long total, String unit,
+                              double rate, Long eta, String message, Instant at) {
         return new ProgressReported(UUID.randomUUID(), migrationId, at, service, runId, phase, done, total, unit,
-                done / 2.0, eta, message);
+                rate, eta, message);
     }
 
     PruneCompleted pruneCompleted(UUID runId, long rows, Instant at) {
@@ -40,6 +50,26 @@ record SampleEvents(String migrationId) {
 
     LineageValidated lineageValidated(UUID runId, long links, long edges, Instant at) {
         return new LineageValidated(UUID.randomUUID(), migrationId, at, runId, links, edges, links == edges);
+    }
+
+    LineageMigrated lineageMigrated(UUID runId, long links, Instant at) {
+        return new LineageMigrated(UUID.randomUUID(), migrationId, at, runId, links, links, links / 2, links / 100,
+                links * 120, 61_000, true);
+    }
+
+    ReplicationStarted replicationStarted(UUID runId, String database, int tables, Instant at) {
+        return new ReplicationStarted(UUID.randomUUID(), migrationId, at, runId, database, "pub_" + database,
+                "slot_" + database, "sub_" + database, tables, List.of(), List.of(), 40);
+    }
+
+    CutoverFailed preflightFailed(UUID runId, String reason, String action, Instant at) {
+        return new CutoverFailed(UUID.randomUUID(), migrationId, at, runId, "RunPreflight", "PREFLIGHT", reason, action,
+                false, false, List.of(new CutoverCheck("rosemeta", "sequences", CutoverCheck.FAILED, reason)), List.of());
+    }
+
+    PreflightPassed preflightPassed(UUID runId, Instant at) {
+        return new PreflightPassed(UUID.randomUUID(), migrationId, at, runId,
+                List.of(new CutoverCheck("rosemeta", "sequences", CutoverCheck.OK, "all ahead")));
     }
 
     CutoverCompleted cutoverCompleted(UUID runId, long downtimeMillis, Instant at) {
