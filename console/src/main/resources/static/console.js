@@ -3,7 +3,7 @@
 (function () {
   'use strict';
 
-  const state = { migrations: new Map(), selected: null, detail: null, status: null, connected: false };
+  const state = { migrations: new Map(), selected: null, detail: null, status: null, connected: false, opened: false };
   const $ = (id) => document.getElementById(id);
 
   // ---- formatting -------------------------------------------------------------------------------------------------
@@ -50,6 +50,11 @@
   function renderStatus() {
     const el = $('status');
     const s = state.status;
+    if (!state.opened) {
+      el.className = 'status unknown';
+      el.textContent = 'Connecting to the console…';
+      return;
+    }
     if (!state.connected) {
       el.className = 'status lost';
       el.textContent = 'Console connection lost: reconnecting… (the page shows what it had)';
@@ -111,7 +116,7 @@
       (st.state === 'FAILED' ? '<dl class="failure"><dt>Reason</dt><dd class="reason">' + esc(st.reason || 'not given') +
         '</dd><dt>What to do</dt><dd class="action">' + esc(st.action || 'not given') + '</dd></dl>' : '') +
       facts(st.facts || {}) + cutoverPhases(st.facts && st.facts.phases) +
-      (st.phases || []).map((p) => phase(p, running)).join('') + '</li>';
+      (st.phases || []).map((p) => phase(p, st.state)).join('') + '</li>';
   }
 
   function when(st, running) {
@@ -142,10 +147,12 @@
       '</tbody></table>';
   }
 
-  function phase(p, running) {
+  // A succeeded run's earlier phases may end below their total (a phase reporting "step 2 of 4" is left for the next):
+  // no ETA for them; a failed run's unfinished phase is where it stopped.
+  function phase(p, stepState) {
     const known = p.percent !== null && p.percent !== undefined;
     const finished = p.total > 0 && p.done >= p.total;
-    const eta = finished ? 'done' : !running ? 'stopped here'
+    const eta = finished ? 'done' : stepState === 'FAILED' ? 'stopped here' : stepState === 'SUCCEEDED' ? 'left for the next phase'
       : p.etaSeconds !== null && p.etaSeconds !== undefined ? 'ETA ' + seconds(p.etaSeconds) : 'ETA unknown';
     return '<div class="phase" data-phase="' + esc(p.phase) + '">' +
       '<span class="name">' + esc(p.phase) + '</span>' +
@@ -204,11 +211,16 @@
     const events = new EventSource('api/events');
     events.onopen = () => {
       state.connected = true;
+      state.opened = true;
       // After a reconnect the page may have missed changes: fetch everything again.
       loadList().then(loadDetail).catch(showError);
     };
     events.onerror = () => { state.connected = false; renderStatus(); };
-    events.addEventListener('status', (e) => { state.status = JSON.parse(e.data); state.connected = true; renderStatus(); });
+    events.addEventListener('status', (e) => {
+      state.status = JSON.parse(e.data);
+      state.connected = state.opened = true;
+      renderStatus();
+    });
     events.addEventListener('migration', (e) => {
       const d = JSON.parse(e.data);
       state.migrations.set(d.summary.id, d.summary);

@@ -20,7 +20,7 @@ class ConsoleConfiguration {
         return new Migrations(settings.maxMigrations(), Clock.systemUTC());
     }
 
-    @Bean(destroyMethod = "close")
+    @Bean
     LiveFeed liveFeed(Migrations migrations) {
         return new LiveFeed(migrations);
     }

@@ -3,6 +3,7 @@ package io.catalogmigration.console;
 import io.catalogmigration.console.Views.ConsoleStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import java.io.IOException;
@@ -16,13 +17,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code /api/migrations/{id}} gives it) and {@code status} (the status line). Changes are gathered and pushed by
  * {@link #flush()} on a schedule, so a burst of progress costs one update per migration.
  */
-final class LiveFeed implements AutoCloseable {
+final class LiveFeed implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(LiveFeed.class);
 
     private final Set<SseEmitter> emitters = ConcurrentHashMap.newKeySet();
     private final Set<String> changed = ConcurrentHashMap.newKeySet();
     private final Migrations migrations;
+    private volatile boolean running;
 
     LiveFeed(Migrations migrations) {
         this.migrations = migrations;
@@ -72,8 +74,28 @@ final class LiveFeed implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public void start() {
+        running = true;
+    }
+
+    /**
+     * Ends every open stream before the web server stops (the highest phase stops first): the server would otherwise
+     * time out each one on its way down and log it.
+     */
+    @Override
+    public void stop() {
+        running = false;
         emitters.forEach(SseEmitter::complete);
         emitters.clear();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE;
     }
 }
