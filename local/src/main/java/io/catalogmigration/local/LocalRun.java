@@ -47,9 +47,21 @@ public final class LocalRun {
         void inspect(LocalStack stack, Result result) throws Exception;
     }
 
+    /** Usage: {@code LocalRun [rows] [--exit]}; without {@code --exit} the stack stays up until Enter is pressed. */
     public static void main(String[] args) throws Exception {
-        long rows = args.length > 0 ? Long.parseLong(args[0].replace("_", "")) : 250_000;
-        System.exit(run(rows, (stack, result) -> { }).exitCode());
+        long rows = 250_000;
+        boolean exit = false;
+        for (String arg : args) {
+            if (arg.equals("--exit")) exit = true;
+            else rows = Long.parseLong(arg.replace("_", ""));
+        }
+        System.exit(run(rows, exit ? (stack, result) -> { } : LocalRun::untilEnter).exitCode());
+    }
+
+    /** Keeps the console (and the servers behind it) up for a look at the finished run. */
+    private static void untilEnter(LocalStack stack, Result result) throws IOException {
+        say("The console stays at %s with the whole run; press Enter to stop everything", stack.consoleAddress());
+        new BufferedReader(new java.io.InputStreamReader(System.in)).readLine();
     }
 
     static Result run(long rows, Inspection inspection) throws Exception {
@@ -76,6 +88,7 @@ public final class LocalRun {
             stack.startService(ReplicatorApplication.class, Map.of());
             stack.startService(CutoverApplication.class, Map.of("cutover.switcher.file", settings.toString()));
             say("Started the six services; the application writes to the source and reads its settings from %s", settings);
+            say("The console shows the run live at %s", stack.startConsole());
 
             String migrationId = "local-" + UUID.randomUUID().toString().substring(0, 8);
             int code;
