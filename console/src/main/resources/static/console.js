@@ -97,13 +97,39 @@
     if (!state.selected) return;
     if (!d) { main.innerHTML = '<p class="empty">No events of migration ' + esc(state.selected) + ' yet.</p>'; return; }
     const s = d.summary;
-    main.innerHTML =
+    const head =
       '<h2 id="migration-id">' + esc(s.id) + ' <span class="badge ' + esc(s.state) + '" id="migration-state">' + esc(s.state) + '</span>' +
       (s.cutOver ? ' <span class="badge cutover">cut over</span>' : '') + '</h2>' +
       '<p class="summary">' + s.steps + ' steps · ' + s.running + ' running · ' + s.failed + ' failed · first event ' +
-      time(s.firstEventAt) + ' · last event ' + time(s.lastEventAt) + '</p>' +
-      '<ol class="timeline" id="timeline">' + d.steps.map(step).join('') + '</ol>';
+      time(s.firstEventAt) + ' · last event ' + time(s.lastEventAt) + '</p>';
+    let header = $('detail-head');
+    let timeline = $('timeline');
+    if (!header || !timeline || main.dataset.id !== s.id) {
+      main.innerHTML = '<div id="detail-head"></div><ol class="timeline" id="timeline"></ol>';
+      main.dataset.id = s.id;
+      header = $('detail-head');
+      timeline = $('timeline');
+    }
+    if (header.innerHTML !== head) header.innerHTML = head;
+    patch(timeline, d.steps);
     tick();
+  }
+
+  // Replaces only the steps whose rendering changed, so a pushed progress report leaves the rest of the page (and
+  // whatever the operator selected there) alone.
+  const rendered = new WeakMap();
+  function patch(timeline, steps) {
+    steps.forEach((st, i) => {
+      const html = step(st);
+      const existing = timeline.children[i];
+      if (existing && rendered.get(existing) === html) return;
+      const holder = document.createElement('ol');
+      holder.innerHTML = html;
+      const fresh = holder.firstElementChild;
+      rendered.set(fresh, html);
+      if (existing) timeline.replaceChild(fresh, existing); else timeline.appendChild(fresh);
+    });
+    while (timeline.children.length > steps.length) timeline.removeChild(timeline.lastElementChild);
   }
 
   function step(st) {

@@ -168,6 +168,26 @@ class ConsoleApiTest {
         }
     }
 
+    @Test
+    void whenTheBrokerGoesAwayTheConsoleKeepsWhatItReadAndSaysTheBrokerIsNotReachable() {
+        var events = new SampleEvents("gone-" + UUID.randomUUID());
+        try (var ownBroker = KafkaBroker.start(); var ownTopics = new EventTopics(ownBroker.bootstrapServers());
+             var console = RunningConsole.start(ownBroker.bootstrapServers(), "console-" + UUID.randomUUID())) {
+            ownTopics.publish(events.pruneCompleted(UUID.randomUUID(), 7, Instant.now()));
+            await().atMost(Duration.ofSeconds(30)).until(() -> console.get("/api/migrations/" + events.migrationId()).statusCode() == 200);
+            assertThat(console.json("/api/status").get("brokerReachable").asBoolean()).isTrue();
+
+            ownTopics.close();
+            ownBroker.close();
+
+            JsonNode status = await().atMost(Duration.ofSeconds(20)).until(() -> console.json("/api/status"),
+                    s -> !s.get("brokerReachable").asBoolean());
+            assertThat(status.get("lastEventAt").isNull()).isFalse();
+            assertThat(console.json("/api/migrations/" + events.migrationId()).at("/steps/0/facts/rowsDeleted").asLong()).isEqualTo(7);
+            assertThat(console.get("/").statusCode()).isEqualTo(200);
+        }
+    }
+
     private static JsonNode findById(JsonNode list, String id) {
         for (JsonNode m : list) {
             if (m.get("id").asString().equals(id)) return m;

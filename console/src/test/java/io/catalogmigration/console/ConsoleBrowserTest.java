@@ -18,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A real headless browser on the console while a small migration runs: the page follows every step live, without a
- * reload, and ends showing the whole runbook. Leaves console/target/console-screenshot.png behind.
+ * reload, and ends showing the whole runbook; then the broker goes away and the page says so, keeping what it
+ * showed. Leaves console/target/console-screenshot.png behind.
  */
 class ConsoleBrowserTest {
 
@@ -44,7 +45,7 @@ class ConsoleBrowserTest {
                 WebDriver page = chromium.driver;
                 page.get("http://127.0.0.1:" + console.port + "/");
                 awaitText(page, By.id("status"), "reachable");
-                assertThat(page.findElement(By.id("status")).getText()).doesNotContain("NOT reachable");
+                assertThat(text(page, By.id("status"), null)).doesNotContain("NOT reachable");
                 chromium.driver.executeScript("window.sameDocument = 'never reloaded'");
 
                 topics.publish(events.progress("prune", prune, "deleting", 62_500, 250_000, "rows", 347.2, 540L, "3 of 8 tables", t.plusSeconds(180)));
@@ -56,8 +57,7 @@ class ConsoleBrowserTest {
                 topics.publish(events.progress("prune", prune, "deleting", 187_500, 250_000, "rows", 520.8, 120L, "7 of 8 tables", t.plusSeconds(360)),
                         events.progress("lineage-migrator", lineage, "persisting", 400_000, 1_000_000, "links", 2_000.0, 300L, null, t.plusSeconds(370)));
                 awaitText(page, phase(prune, "deleting"), "187,500 / 250,000 rows (75%)");
-                assertThat(page.findElement(phase(prune, "deleting")).findElement(By.cssSelector(".bar"))
-                        .getAttribute("aria-valuenow")).isEqualTo("75");
+                awaitAttribute(page, By.cssSelector("[data-key='" + prune + "'] [data-phase='deleting'] .bar"), "aria-valuenow", "75");
                 awaitText(page, phase(lineage, "persisting"), "400,000 / 1,000,000 links (40%)");
 
                 topics.publish(events.progress("prune", prune, "deleting", 250_000, 250_000, "rows", 520.8, 0L, "8 of 8 tables", t.plusSeconds(479)),
@@ -104,13 +104,19 @@ class ConsoleBrowserTest {
                 awaitText(page, fact(cutover.toString(), "writeDowntimeMillis"), "write downtime 1.23 s");
                 awaitText(page, By.id("migration-state"), "succeeded");
                 assertThat(page.findElements(By.cssSelector("[data-key='" + cutover + "'] [data-cutover-phase]"))).hasSize(2);
-                assertThat(page.findElement(By.id("detail")).getText()).contains("cut over");
+                assertThat(text(page, By.id("detail"), null)).contains("cut over");
                 assertThat(page.findElements(By.cssSelector("#timeline > li.step"))).hasSize(7);
-                assertThat(page.findElement(By.cssSelector("a.migration[data-id='rds-2026-11-rehearsal']")).getText()).contains("failed");
+                assertThat(text(page, By.cssSelector("a.migration[data-id='rds-2026-11-rehearsal']"), null)).contains("failed");
 
                 assertThat(chromium.driver.executeScript("return window.sameDocument")).as("the page was never reloaded")
                         .isEqualTo("never reloaded");
                 chromium.screenshot(SCREENSHOT);
+
+                topics.close();
+                kafka.close();
+                awaitText(page, By.id("status"), "NOT reachable");
+                assertThat(text(page, By.id("status"), null)).contains("showing what was read before");
+                assertThat(page.findElements(By.cssSelector("#timeline > li.step"))).as("still on the page").hasSize(7);
             }
         }
     }
@@ -128,8 +134,11 @@ class ConsoleBrowserTest {
     }
 
     private static void click(WebDriver page, By by) {
-        new WebDriverWait(page, WAIT).until(d -> !d.findElements(by).isEmpty());
-        page.findElement(by).click();
+        new WebDriverWait(page, WAIT).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .ignoring(org.openqa.selenium.NoSuchElementException.class).until(d -> {
+                    d.findElement(by).click();
+                    return true;
+                });
     }
 
     /** Waits for the text; the page re-renders on every pushed change, so elements are looked up again each time. */
@@ -146,8 +155,12 @@ class ConsoleBrowserTest {
                 .until(d -> d.findElements(by).stream().anyMatch(e -> expected.equals(e.getAttribute(attribute))));
     }
 
+    /** The text now; looked up again if a pushed change re-rendered the element between finding and reading it. */
     private static String text(WebDriver page, By by, String inner) {
-        WebElement element = page.findElement(by);
-        return (inner == null ? element : element.findElement(By.cssSelector(inner))).getText();
+        return new WebDriverWait(page, WAIT).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(d -> {
+                    WebElement element = d.findElement(by);
+                    return (inner == null ? element : element.findElement(By.cssSelector(inner))).getText();
+                });
     }
 }
