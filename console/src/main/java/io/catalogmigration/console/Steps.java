@@ -75,7 +75,8 @@ final class Steps {
         Map<String, Object> facts = new LinkedHashMap<>(verdict == null ? Map.of() : verdict.facts());
         facts.put("checks", group.size());
         return new StepView(key, "replicator", "catch-up " + key.substring("catch-up:".length()), state,
-                first.startedAt, ended, millis(first.startedAt, ended, now), group.stream().map(r -> r.runId).toList(),
+                // Only the latest check's run: a long catch-up is thousands of checks, pushed on every change.
+                first.startedAt, ended, millis(first.startedAt, ended, now), List.of(group.get(group.size() - 1).runId),
                 verdict == null ? null : verdict.type(), failure(verdict, true), failure(verdict, false), facts,
                 reported == null ? List.of() : phases(reported));
     }

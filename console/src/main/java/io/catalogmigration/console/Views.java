@@ -20,6 +20,7 @@ final class Views {
      * One step of the runbook as it ran: one run, or every replication check of one database taken together.
      *
      * @param state    RUNNING, SUCCEEDED or FAILED
+     * @param runIds   the run; for the checks, only the latest one's
      * @param outcome  the outcome's type, null while running
      * @param facts    the outcome's figures (see {@link Verdict}); for the checks, also how many there were
      */
