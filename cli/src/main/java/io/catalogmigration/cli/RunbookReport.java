@@ -46,14 +46,15 @@ final class RunbookReport {
         }
         JsonNode cutover = outcomes.get(RunbookStep.CUTOVER);
         if (cutover != null) {
-            long rows = 0;
-            int hashed = 0;
+            long online = 0;
+            long inWindow = 0;
             for (JsonNode t : cutover.path("tables")) {
-                rows += t.path("targetRows").asLong();
-                if (t.path("hashed").asBoolean(false)) hashed++;
+                online += t.path("rowsVerifiedOnline").asLong();
+                inWindow += t.path("rowsVerifiedInWindow").asLong();
             }
-            line(out, "Data copied and verified", count(cutover.path("tables").size()) + " tables, " + count(rows) + " rows ("
-                    + count(hashed) + " tables hashed), " + count(cutover.path("sequencesCopied").asLong()) + " sequences");
+            line(out, "Data copied and verified", count(cutover.path("tables").size()) + " tables, " + count(online)
+                    + " rows verified online, " + count(inWindow) + " changed rows re-checked in the window, "
+                    + count(cutover.path("sequencesCopied").asLong()) + " sequences");
         }
         JsonNode lineage = outcomes.get(RunbookStep.LINEAGE);
         if (lineage != null) {

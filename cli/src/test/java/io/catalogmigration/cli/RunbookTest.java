@@ -128,7 +128,7 @@ class RunbookTest {
                 .containsPattern("Rows pruned: +4,000")
                 .containsPattern("Corrupted rows: +3 found, 3 removed")
                 .containsPattern("Target: +target.internal:5433, 200 GB, db.r6g.xlarge")
-                .containsPattern("Data copied and verified: +2 tables, 150 rows \\(1 tables hashed\\), 7 sequences")
+                .containsPattern("Data copied and verified: +2 tables, 150 rows verified online, 3 changed rows re-checked in the window, 7 sequences")
                 .containsPattern("Lineage links migrated: +2,000 links, 2,000 edges")
                 .containsPattern("Write downtime: +2.3 s")
                 .containsPattern("Wall time: +\\S+");

@@ -37,6 +37,7 @@ import io.catalogmigration.common.contract.TargetPlan;
 import io.catalogmigration.common.contract.TargetProvisioned;
 import io.catalogmigration.common.contract.Topics;
 import io.catalogmigration.common.contract.VerifiedTable;
+import io.catalogmigration.common.contract.VerificationReport;
 import io.catalogmigration.common.kafka.MessageJson;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -185,7 +186,9 @@ final class ScriptedServices implements AutoCloseable {
                 return List.of(new ReplicationStatusReported(id(), m, now(), run, db,
                         ready ? ReplicationStatusReported.STOP_WAITING : ReplicationStatusReported.NEED_TO_WAIT,
                         List.of(new TableSync("public.a", "r"), new TableSync("public.b", ready ? "r" : "d")),
-                        ready ? 0 : 5 << 20, ready ? 6 : 0, 6, ready ? 10 : 0, 10, List.of()));
+                        ready ? 0 : 5 << 20, ready ? 6 : 0, 6, ready ? 10 : 0, 10, List.of(),
+                        new VerificationReport(ready ? VerificationReport.VERIFIED : VerificationReport.VERIFYING,
+                                ready ? 4 : 1, 4, ready ? 150 : 40, 8192, List.of(), ready ? 1 : 0, 0, "online pass")));
             }
             if (c instanceof RunPreflight) {
                 return List.of(new PreflightPassed(id(), m, now(), run, List.of(
@@ -195,8 +198,8 @@ final class ScriptedServices implements AutoCloseable {
             if (c instanceof StartCutover s) {
                 return List.of(new CutoverCompleted(id(), m, now(), run, s.databases(), 2300,
                         List.of(new CutoverPhase("STOP_WRITES", 300), new CutoverPhase("VERIFY", 1500)),
-                        List.of(new VerifiedTable("rosemeta", "public.a", 100, 100, true, true),
-                                new VerifiedTable("lineage", "public.b", 50, 50, false, true)),
+                        List.of(new VerifiedTable("rosemeta", "public.a", "key ranges", 100, 3, true),
+                                new VerifiedTable("lineage", "public.b", "whole table (no key)", 50, 0, true)),
                         7, "file:/etc/catalog/db.conf", List.of()));
             }
             return List.of();

@@ -7,7 +7,8 @@ import java.util.UUID;
 /**
  * Where one database's replication stands.
  *
- * @param answer          the runbook's answer: NEED_TO_WAIT or STOP_WAITING (every table ready, lag under the threshold)
+ * @param answer          the runbook's answer: NEED_TO_WAIT or STOP_WAITING (every table ready, lag under the
+ *                        threshold, every index built, and a whole verified pass without a difference)
  * @param tables          each subscribed table's sync state
  * @param lagBytes        WAL the subscription has not confirmed yet (source's current LSN minus the slot's confirmed flush)
  * @param indexesCreated  deferred indexes built so far
@@ -15,10 +16,12 @@ import java.util.UUID;
  * @param postDataDone    deferred statements (indexes, constraints, triggers, ...) applied so far
  * @param postDataTotal   deferred statements in all
  * @param failures        each failed deferred statement, named, with the server's reason
+ * @param verification    where the comparison of every row between source and target stands
  */
 public record ReplicationStatusReported(UUID eventId, String migrationId, Instant occurredAt, UUID runId, String database,
                                         String answer, List<TableSync> tables, long lagBytes, int indexesCreated,
-                                        int indexesTotal, int postDataDone, int postDataTotal, List<String> failures)
+                                        int indexesTotal, int postDataDone, int postDataTotal, List<String> failures,
+                                        VerificationReport verification)
         implements OutcomeEvent {
 
     public static final String NEED_TO_WAIT = "NEED_TO_WAIT";

@@ -16,6 +16,7 @@ public final class Topics {
     public static final String PRUNE_WORK = "migration.prune.work";
     public static final String LINEAGE_WORK = "migration.lineage.work";
     public static final String SCAN_WORK = "migration.scan.work";
+    public static final String REPLICATE_WORK = "migration.replicate.work";
 
     /** Spring Kafka's default dead-letter naming ({@code DeadLetterPublishingRecoverer}). */
     public static String deadLetter(String topic) {

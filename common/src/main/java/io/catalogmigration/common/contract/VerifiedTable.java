@@ -1,10 +1,14 @@
 package io.catalogmigration.common.contract;
 
 /**
- * One table compared with writes stopped.
+ * How one table was verified: online, while replication ran, then in the downtime window for the rows changed since.
  *
- * @param hashed true when an ordered hash of every row was compared too (tables under the configured size)
+ * @param method               "key ranges" (chunks of the key, rows looked up by key) or "whole table (no key)" (the
+ *                             rows compared as a multiset of row hashes)
+ * @param rowsVerifiedOnline   rows compared while replication ran (the online pass and the delta passes after it)
+ * @param rowsVerifiedInWindow rows re-checked with writes stopped: those changed since their last online check
+ * @param equal                false when a row differs (the cutover then stops and names it)
  */
-public record VerifiedTable(String database, String table, long sourceRows, long targetRows, boolean hashed,
-                            boolean equal) {
+public record VerifiedTable(String database, String table, String method, long rowsVerifiedOnline,
+                            long rowsVerifiedInWindow, boolean equal) {
 }

@@ -63,14 +63,14 @@ class CutoverConfiguration {
     }
 
     @Bean
-    TableComparison tableComparison(CutoverProperties settings, PgConnector connector) {
-        return new TableComparison(connector, settings.verifyWorkers(), settings.hashTablesUnder().toBytes());
+    WindowVerification windowVerification(CutoverProperties settings, PgConnector connector) {
+        return new WindowVerification(connector, settings.catchUpTimeout());
     }
 
     @Bean
-    PreflightChecks preflightChecks(CutoverProperties settings, PgConnector connector, TableComparison comparison,
+    PreflightChecks preflightChecks(CutoverProperties settings, PgConnector connector, WindowVerification verification,
                                     SettingsSwitcher switcher) {
-        return new PreflightChecks(settings, connector, comparison, switcher);
+        return new PreflightChecks(settings, connector, verification, switcher);
     }
 
     @Bean
@@ -85,11 +85,11 @@ class CutoverConfiguration {
 
     @Bean
     CutoverHandler cutoverHandler(CutoverProperties settings, PgConnector connector, CutoverStore store, RunLedger ledger,
-                                  WriteFence fence, TableComparison comparison, PreflightChecks preflight,
+                                  WriteFence fence, WindowVerification verification, PreflightChecks preflight,
                                   SettingsSwitcher switcher, HookRunner hooks, ProgressReporter progress,
                                   MessagePublisher publisher, Outcomes outcomes, ExecutorService cutoverThread) {
         var parts = new CutoverRun.Parts(connector, store, ledger, fence, new CatchUp(connector), new SequenceCopy(connector),
-                comparison, preflight, switcher, hooks, progress);
+                verification, preflight, switcher, hooks, progress);
         return new CutoverHandler(ledger, outcomes, preflight, new CutoverRun(settings, parts),
                 new SwitchBack(settings, store, fence, switcher, hooks, publisher), store, cutoverThread);
     }

@@ -20,10 +20,6 @@ import java.util.Set;
  * @param hookTimeout             longest a hook may run
  * @param catchUpTimeout          longest the target may take to apply the source's last writes
  * @param maxLag                  preflight: a subscription lagging more than this is not ready
- * @param countTolerance          preflight (writes still running): row counts may differ by this fraction (or by
- *                                1,000 rows, whichever is more); the exact comparison happens with writes stopped
- * @param hashTablesUnder         tables smaller than this are compared row by row with an ordered hash as well
- * @param verifyWorkers           parallel connections per server comparing tables
  * @param switcher                where the application's connection settings live
  */
 @ConfigurationProperties("cutover")
@@ -33,20 +29,11 @@ public record CutoverProperties(
         @DefaultValue("60s") Duration hookTimeout,
         @DefaultValue("60s") Duration catchUpTimeout,
         @DefaultValue("16MB") DataSize maxLag,
-        @DefaultValue("0.01") double countTolerance,
-        @DefaultValue("64MB") DataSize hashTablesUnder,
-        @DefaultValue("4") int verifyWorkers,
         @DefaultValue Switcher switcher) {
 
     public CutoverProperties {
         stopWritesCommand = stopWritesCommand == null ? List.of() : List.copyOf(stopWritesCommand);
         startApplicationCommand = startApplicationCommand == null ? List.of() : List.copyOf(startApplicationCommand);
-        if (countTolerance < 0 || countTolerance > 1) {
-            throw new IllegalArgumentException("cutover.count-tolerance must be between 0 and 1, got " + countTolerance);
-        }
-        if (verifyWorkers < 1 || verifyWorkers > 32) {
-            throw new IllegalArgumentException("cutover.verify-workers must be 1-32, got " + verifyWorkers);
-        }
     }
 
     /**

@@ -48,7 +48,7 @@ class CutoverRun {
 
     /** The steps' tools, wired once. */
     record Parts(PgConnector connector, CutoverStore store, RunLedger ledger, WriteFence fence, CatchUp catchUp,
-                 SequenceCopy sequences, TableComparison comparison, PreflightChecks preflight,
+                 SequenceCopy sequences, WindowVerification verification, PreflightChecks preflight,
                  SettingsSwitcher switcher, HookRunner hooks, ProgressReporter progress) {
     }
 
@@ -66,10 +66,6 @@ class CutoverRun {
             return failure(command, "PREFLIGHT", failed.size() + " preflight check(s) failed: " + Outcomes.summary(failed),
                     "fix what the failed checks name (RunPreflight shows them without changing anything), then send "
                             + "StartCutover again; nothing was stopped", false, false, checks, List.of());
-        }
-        List<TableComparison.Table> tables = new ArrayList<>();
-        for (String database : command.databases()) {
-            tables.addAll(parts.comparison().tables(command.source(), database));
         }
         var databases = new HashSet<>(command.databases());
         String captured = parts.switcher().capture(databases);
@@ -105,21 +101,25 @@ class CutoverRun {
             }
 
             timer.begin("VERIFY");
-            verified = parts.comparison().compare(command.source(), command.target(), tables, true);
-            var different = verified.stream().filter(t -> !t.equal()).toList();
-            if (!different.isEmpty()) {
-                throw new CutoverProblem("VERIFY", different.size() + " of " + verified.size() + " tables differ with writes "
-                        + "stopped: " + different.stream().limit(5).map(Outcomes::describe).toList(),
-                        "the target is not a faithful copy: send ResetCutover, then replicate again (StartReplication, "
-                                + "CheckReplication until STOP_WAITING) and StartCutover; look for writes that bypass "
-                                + "replication (tables outside the publication, TRUNCATE or DDL on the source)");
+            var window = parts.verification().inWindow(command.source(), command.target(), command.databases());
+            verified = window.tables();
+            if (!window.differences().isEmpty()) {
+                throw new CutoverProblem("VERIFY", window.differences().size() + " row(s) differ with writes stopped: "
+                        + window.differences().stream().limit(5).map(Outcomes::describe).toList(),
+                        "the target is not a faithful copy: the source was released and the target keeps replicating; "
+                                + "CheckReplication shows the differences; fix the rows or send ResetCutover and replicate "
+                                + "again; look for writes that bypass replication (written on the target, DDL on the source)");
             }
-            parts.ledger().say(command.commandId(), "Verified " + verified.size() + " tables ("
-                    + verified.stream().filter(VerifiedTable::hashed).count() + " by hash), " + sequences + " sequences copied");
+            long inWindow = verified.stream().mapToLong(VerifiedTable::rowsVerifiedInWindow).sum();
+            parts.ledger().say(command.commandId(), "Verified " + verified.size() + " tables: " + String.format("%,d",
+                    verified.stream().mapToLong(VerifiedTable::rowsVerifiedOnline).sum()) + " rows online, "
+                    + String.format("%,d", inWindow) + " changed rows re-checked in the window; " + sequences
+                    + " sequences copied");
 
             timer.begin("DROP_SUBSCRIPTIONS");
             subscriptionsDropped = true;
             dropSubscriptions(command);
+            parts.verification().removeFromTarget(command.target(), command.databases());
             parts.store().stage(command.migrationId(), CutoverStore.SUBSCRIPTIONS_DROPPED);
 
             timer.begin("SWITCH");

@@ -3,7 +3,6 @@ package io.catalogmigration.cutover;
 import io.catalogmigration.common.contract.CutoverCheck;
 import io.catalogmigration.common.contract.CutoverFailed;
 import io.catalogmigration.common.contract.OutcomeEvent;
-import io.catalogmigration.common.contract.VerifiedTable;
 import io.catalogmigration.common.kafka.MessageJson;
 import io.catalogmigration.common.kafka.MessagePublisher;
 import io.catalogmigration.common.ledger.RunLedger;
@@ -47,8 +46,7 @@ class Outcomes {
                 .collect(Collectors.joining("; "));
     }
 
-    static String describe(VerifiedTable table) {
-        return table.database() + "/" + table.table() + " source " + table.sourceRows() + " rows, target " + table.targetRows()
-                + (table.hashed() && table.sourceRows() == table.targetRows() ? " (same count, different rows)" : "");
+    static String describe(io.catalogmigration.common.verify.Difference difference) {
+        return difference.describe();
     }
 }

@@ -3,7 +3,6 @@ package io.catalogmigration.cutover;
 import io.catalogmigration.common.contract.CutoverCheck;
 import io.catalogmigration.common.contract.CutoverCommand;
 import io.catalogmigration.common.contract.PgEndpoint;
-import io.catalogmigration.common.contract.VerifiedTable;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.PgErrors;
 import io.catalogmigration.common.pg.ReplicationNames;
@@ -23,23 +22,21 @@ import java.util.Set;
 /**
  * What must hold before writes may stop, checked without changing anything: for each database the subscription is
  * streaming with every table ready and little lag (the runbook's STOP_WAITING), every index and constraint of the
- * source exists and is valid on the target (the deferred post-data was built), each sequence exists, row counts agree;
- * and the switcher and hooks are usable.
+ * source exists and is valid on the target (the deferred post-data was built), each sequence exists, the online
+ * verification has compared every row without a difference (and one more delta pass brings it up to date); and the
+ * switcher and hooks are usable.
  */
 class PreflightChecks {
 
-    /** While the application writes, a small table can be this many rows apart just from the lag. */
-    static final long ROWS_ALWAYS_TOLERATED = 1000;
-
     private final CutoverProperties settings;
     private final PgConnector connector;
-    private final TableComparison comparison;
+    private final WindowVerification verification;
     private final SettingsSwitcher switcher;
 
-    PreflightChecks(CutoverProperties settings, PgConnector connector, TableComparison comparison, SettingsSwitcher switcher) {
+    PreflightChecks(CutoverProperties settings, PgConnector connector, WindowVerification verification, SettingsSwitcher switcher) {
         this.settings = settings;
         this.connector = connector;
-        this.comparison = comparison;
+        this.verification = verification;
         this.switcher = switcher;
     }
 
@@ -112,7 +109,7 @@ class PreflightChecks {
                     select schemaname || '.' || sequencename from pg_sequences
                     where schemaname not in ('pg_catalog', 'information_schema')""", checks);
         }
-        counts(source, target, checks);
+        checks.add(verification.online(source, target));
     }
 
     /**
@@ -140,33 +137,6 @@ class PreflightChecks {
             checks.add(failed(database, check, wanted.size() + " missing or not valid on the target, e.g. "
                     + wanted.stream().limit(5).toList() + (check.equals("sequences") ? "" : ": the deferred post-data is not "
                     + "built yet; send CheckReplication until it reports every index created")));
-        }
-    }
-
-    private void counts(PgEndpoint source, PgEndpoint target, List<CutoverCheck> checks) throws SQLException, InterruptedException {
-        String database = source.database();
-        var tables = comparison.tables(source, database);
-        List<String> differing = new ArrayList<>();
-        List<String> moving = new ArrayList<>();
-        for (VerifiedTable table : comparison.compare(source, target, tables, false)) {
-            long difference = Math.abs(table.sourceRows() - table.targetRows());
-            if (difference == 0) continue;
-            String text = table.table() + " " + table.sourceRows() + " vs " + table.targetRows();
-            if (difference <= Math.max(ROWS_ALWAYS_TOLERATED, (long) (settings.countTolerance() * table.sourceRows()))) {
-                moving.add(text);
-            } else {
-                differing.add(text);
-            }
-        }
-        if (!differing.isEmpty()) {
-            checks.add(failed(database, "row-counts", differing.size() + " of " + tables.size() + " tables differ beyond "
-                    + "cutover.count-tolerance: " + differing.stream().limit(5).toList()));
-        } else if (!moving.isEmpty()) {
-            checks.add(new CutoverCheck(database, "row-counts", CutoverCheck.WARNING, tables.size() + " tables compared; "
-                    + moving.size() + " differ slightly while writes go on (compared exactly during the cutover): "
-                    + moving.stream().limit(5).toList()));
-        } else {
-            checks.add(ok(database, "row-counts", tables.size() + " tables, every count equal"));
         }
     }
 

@@ -67,6 +67,8 @@ class CutoverTest {
     static Path settingsFile;
     static String settingsBefore;
     static SwitchingWriter writer;
+    /** While this file exists, the stop-writes hook changes a row on the target: a difference born inside the window. */
+    static Path tamper;
 
     @BeforeAll
     static void startRealParts() throws Exception {
@@ -90,8 +92,15 @@ class CutoverTest {
         events = EventLog.follow(kafka.bootstrapServers(), Topics.deadLetter(Topics.CUTOVER_COMMAND), Topics.REPLICATE_COMMAND);
         commands = new CommandSender(kafka.bootstrapServers());
         replicator = ServiceRunner.start(ReplicatorApplication.class, target, kafka.bootstrapServers(), Map.of());
+        tamper = settingsFile.resolveSibling("tamper-in-window");
+        Path hook = settingsFile.resolveSibling("stop-writes.sh");
+        Files.writeString(hook, "#!/bin/sh\n[ -f '" + tamper + "' ] || exit 0\n"
+                + "PGPASSWORD='" + target.password() + "' psql -h " + target.host() + " -p " + target.port() + " -U "
+                + target.superuser() + " -d " + SampleCatalog.ROSEMETA
+                + " -c \"update app_setting set value = 'changed in the window' where id = 9\"\n");
+        hook.toFile().setExecutable(true);
         cutover = ServiceRunner.start(CutoverApplication.class, target, kafka.bootstrapServers(),
-                Map.of("cutover.switcher.file", settingsFile.toString()));
+                Map.of("cutover.switcher.file", settingsFile.toString(), "cutover.stop-writes-command", hook.toString()));
         writer = new SwitchingWriter(settingsFile, SampleCatalog.ROSEMETA);
     }
 
@@ -145,7 +154,9 @@ class CutoverTest {
         assertThat(outcome).as(outcome.toString()).isInstanceOf(PreflightPassed.class);
         var checks = ((PreflightPassed) outcome).checks();
         assertThat(checks).extracting(CutoverCheck::check).contains("subscription", "tables-ready", "lag", "indexes",
-                "constraints", "sequences", "row-counts", "switcher", "hooks");
+                "constraints", "sequences", "verification", "switcher", "hooks");
+        assertThat(checks).filteredOn(c -> "verification".equals(c.check())).hasSize(2)
+                .allSatisfy(c -> assertThat(c.detail()).contains("rows verified online"));
         assertThat(checks).noneMatch(CutoverCheck::failed);
     }
 
@@ -171,28 +182,53 @@ class CutoverTest {
 
     @Test
     @Order(4)
-    void aTargetThatDiffersIsCaughtInsideTheDowntimeWindowAndTheSourceIsReleased() throws Exception {
+    void aRowChangedOnTheTargetBehindReplicationsBackIsFoundOnlineAndNamedByKeyBeforeAnyWriteStops() throws Exception {
         target.execute(SampleCatalog.ROSEMETA, "update app_setting set value = 'changed on the target only' where id = 7");
 
         var outcome = cutover(start(MIGRATION));
 
         assertThat(outcome).as(outcome.toString()).isInstanceOf(CutoverFailed.class);
         var failed = (CutoverFailed) outcome;
-        assertThat(failed.phase()).isEqualTo("VERIFY");
-        assertThat(failed.reason()).contains("app_setting");
-        assertThat(failed.sourceReleased()).isTrue();
-        assertThat(failed.switched()).isFalse();
+        assertThat(failed.phase()).isEqualTo("PREFLIGHT");
+        assertThat(failed.checks()).filteredOn(c -> "verification".equals(c.check()) && c.failed()).singleElement()
+                .satisfies(c -> assertThat(c.detail()).contains("app_setting key [7]"));
+        assertThat(failed.sourceReleased()).isFalse();
         assertThat(readOnly(source, SampleCatalog.ROSEMETA)).isFalse();
-        assertThat(readOnly(source, SampleCatalog.LINEAGE)).isFalse();
         assertThat(Files.readString(settingsFile)).isEqualTo(settingsBefore);
-        assertThat(target.queryForLong(SampleCatalog.ROSEMETA, "select count(*) from pg_subscription where subdbid = (select oid from pg_database where datname = current_database())")).isEqualTo(1);
         awaitWritesOn(source);
 
+        // Mended on the target, the row is checked again by the next pass and the difference is gone.
         target.execute(SampleCatalog.ROSEMETA, "update app_setting set value = 'value 7' where id = 7");
+        var mended = cutover(new RunPreflight(UUID.randomUUID(), MIGRATION, Instant.now(), sourceAdmin(), targetAdmin(), DATABASES));
+        assertThat(mended).as(mended.toString()).isInstanceOf(PreflightPassed.class);
     }
 
     @Test
     @Order(5)
+    void aDifferenceBornInsideTheWindowAbortsNamingTableAndKeyAndReleasesTheSource() throws Exception {
+        Files.writeString(tamper, "on");
+        try {
+            var outcome = cutover(start(MIGRATION));
+
+            assertThat(outcome).as(outcome.toString()).isInstanceOf(CutoverFailed.class);
+            var failed = (CutoverFailed) outcome;
+            assertThat(failed.phase()).isEqualTo("VERIFY");
+            assertThat(failed.reason()).contains("app_setting key [9]");
+            assertThat(failed.sourceReleased()).isTrue();
+            assertThat(failed.switched()).isFalse();
+            assertThat(readOnly(source, SampleCatalog.ROSEMETA)).isFalse();
+            assertThat(readOnly(source, SampleCatalog.LINEAGE)).isFalse();
+            assertThat(Files.readString(settingsFile)).isEqualTo(settingsBefore);
+            assertThat(target.queryForLong(SampleCatalog.ROSEMETA, "select count(*) from pg_subscription where subdbid = (select oid from pg_database where datname = current_database())")).isEqualTo(1);
+            awaitWritesOn(source);
+        } finally {
+            Files.delete(tamper);
+        }
+        target.execute(SampleCatalog.ROSEMETA, "update app_setting set value = 'value 9' where id = 9");
+    }
+
+    @Test
+    @Order(6)
     void theCutoverSwitchesTheApplicationToAnIdenticalTargetWithSecondsOfDowntime() throws Exception {
         long sourceWritesBefore = writer.writesOn(server(source));
 
@@ -202,7 +238,14 @@ class CutoverTest {
         var done = (CutoverCompleted) outcome;
         assertThat(done.writeDowntimeMillis()).isLessThan(10_000);
         assertThat(done.tables()).isNotEmpty().allSatisfy(t -> assertThat(t.equal()).isTrue());
-        assertThat(done.tables()).anySatisfy(t -> assertThat(t.hashed()).isTrue());
+        assertThat(done.tables().stream().mapToLong(t -> t.rowsVerifiedOnline()).sum()).isPositive();
+        // The application wrote up to the fence: its last rows were re-checked inside the window, and only those.
+        assertThat(done.tables()).filteredOn(t -> t.table().equals("public.metrics_event")).singleElement()
+                .satisfies(t -> assertThat(t.rowsVerifiedInWindow()).isPositive().isLessThan(t.rowsVerifiedOnline()));
+        for (String database : DATABASES) {
+            assertThat(target.queryForLong(database, "select count(*) from pg_namespace where nspname = 'migration_verify'"))
+                    .as("verification leaves nothing on the target").isZero();
+        }
         assertThat(done.phases()).extracting(p -> p.phase()).containsExactly("PREFLIGHT", "STOP_WRITES", "WAIT_FOR_TARGET",
                 "COPY_SEQUENCES", "VERIFY", "DROP_SUBSCRIPTIONS", "SWITCH", "START_APPLICATION");
         assertThat(done.sequencesCopied()).isPositive();
@@ -230,7 +273,7 @@ class CutoverTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aRollbackPutsTheApplicationBackOnTheSourceAndFencesTheTarget() throws Exception {
         var outcome = cutover(new RollBackCutover(UUID.randomUUID(), MIGRATION, Instant.now(), sourceAdmin(), targetAdmin(),
                 DATABASES, MIGRATION));
@@ -249,7 +292,7 @@ class CutoverTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aResetHasTheReplicatorDropEveryTargetDatabaseForAFreshAttempt() {
         var outcome = cutover(new io.catalogmigration.common.contract.ResetCutover(UUID.randomUUID(), MIGRATION, Instant.now(),
                 sourceAdmin(), targetAdmin(), DATABASES, MIGRATION));

@@ -4,13 +4,21 @@ import io.catalogmigration.common.contract.ReplicateCommand;
 import io.catalogmigration.common.contract.Topics;
 import org.springframework.kafka.annotation.KafkaListener;
 
-/** Adapter only: unwrap the message, call the application. */
+/** Adapters only: unwrap the message, call the application. */
 class ReplicateListeners {
 
     private final ReplicateHandler handler;
+    private final VerifyWorker worker;
 
-    ReplicateListeners(ReplicateHandler handler) {
+    ReplicateListeners(ReplicateHandler handler, VerifyWorker worker) {
         this.handler = handler;
+        this.worker = worker;
+    }
+
+    @KafkaListener(id = "replicator-verify", groupId = "replicator-verify", topics = Topics.REPLICATE_WORK,
+            containerFactory = "verifyWorkListenerFactory")
+    void onWork(VerifyWork work) {
+        worker.handle(work);
     }
 
     @KafkaListener(id = "replicator", groupId = "replicator", topics = Topics.REPLICATE_COMMAND,

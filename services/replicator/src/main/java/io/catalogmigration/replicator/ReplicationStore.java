@@ -30,6 +30,12 @@ class ReplicationStore {
                 migrationId, database, names.publication(), names.slot(), names.subscription(), runId);
     }
 
+    /** The StartReplication run that set this database up last: a new one means a new target, verified anew. */
+    Optional<UUID> startedRun(String migrationId, String database) {
+        return jdbc.query("select started_run from replicated_database where migration_id = ? and database = ?",
+                (rs, i) -> rs.getObject(1, UUID.class), migrationId, database).stream().findFirst();
+    }
+
     void identityFull(String migrationId, String database, List<String> tables) {
         jdbc.update("""
                 update replicated_database set identity_full = array(select distinct unnest(identity_full || ?::text[]))

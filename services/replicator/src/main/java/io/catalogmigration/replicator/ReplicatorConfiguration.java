@@ -25,9 +25,27 @@ class ReplicatorConfiguration {
         return factories.commands(ReplicateCommand.class);
     }
 
+    /** Record listeners, one work message per poll, throttled by the common consumer throttle. */
     @Bean
-    KafkaAdmin.NewTopics replicateTopics() {
-        return ServiceTopics.commandOnly(Topics.REPLICATE_COMMAND);
+    ConcurrentKafkaListenerContainerFactory<String, VerifyWork> verifyWorkListenerFactory(ListenerFactories factories,
+                                                                                         ReplicatorProperties settings) {
+        return factories.work(VerifyWork.class, settings.verify().workers());
+    }
+
+    @Bean
+    OnlineVerification onlineVerification(ReplicatorProperties settings, PgConnector connector, RunLedger ledger,
+                                          ReplicationStore store, MessagePublisher publisher, ProgressReporter progress) {
+        return new OnlineVerification(settings, connector, ledger, store, publisher, progress);
+    }
+
+    @Bean
+    VerifyWorker verifyWorker(ReplicatorProperties settings, PgConnector connector, RunLedger ledger, ProgressReporter progress) {
+        return new VerifyWorker(settings, connector, ledger, progress);
+    }
+
+    @Bean
+    KafkaAdmin.NewTopics replicateTopics(ReplicatorProperties settings) {
+        return ServiceTopics.commandAndWork(Topics.REPLICATE_COMMAND, Topics.REPLICATE_WORK, settings.verify().partitions());
     }
 
     @Bean
@@ -60,10 +78,10 @@ class ReplicatorConfiguration {
     ReplicateHandler replicateHandler(ReplicatorProperties settings, RunLedger ledger, ReplicateOutcomes outcomes,
                                       PgConnector connector, PgClients clients, SecretResolver secrets,
                                       ReplicationStore store, PostDataApplier applier, ProgressReporter progress,
-                                      DatabaseThreads threads) {
+                                      DatabaseThreads threads, OnlineVerification verification) {
         return new ReplicateHandler(ledger, outcomes, new SourcePreparer(settings, connector, secrets),
                 new ReplicationStarter(settings, connector, clients, secrets, store, progress),
-                new StatusChecker(settings, connector, store, applier, progress),
+                new StatusChecker(settings, connector, store, applier, verification, progress),
                 new ReplicationResetter(connector, store), threads);
     }
 
@@ -73,7 +91,7 @@ class ReplicatorConfiguration {
     }
 
     @Bean
-    ReplicateListeners replicateListeners(ReplicateHandler handler) {
-        return new ReplicateListeners(handler);
+    ReplicateListeners replicateListeners(ReplicateHandler handler, VerifyWorker worker) {
+        return new ReplicateListeners(handler, worker);
     }
 }

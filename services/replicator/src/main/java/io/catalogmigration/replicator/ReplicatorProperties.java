@@ -25,6 +25,7 @@ import java.util.stream.Collectors;
  * @param copyWorkers       parallel COPY pipes of the snapshot copy
  * @param copyChunk         the snapshot copy splits tables larger than this into block ranges of this size
  * @param parallelDatabases databases whose commands run at the same time, each on its own thread off the listener
+ * @param verify            the online verification of every row (see {@link Verify})
  */
 @ConfigurationProperties("replicator")
 public record ReplicatorProperties(
@@ -38,7 +39,29 @@ public record ReplicatorProperties(
         @DefaultValue("SNAPSHOT") String initialCopy,
         @DefaultValue("2") int copyWorkers,
         @DefaultValue("256MB") DataSize copyChunk,
-        @DefaultValue("2") int parallelDatabases) {
+        @DefaultValue("2") int parallelDatabases,
+        @DefaultValue Verify verify) {
+
+    /**
+     * @param chunk          a keyed table is compared in key ranges of about this much of its size on the source
+     * @param maxChunks      at most this many ranges per table
+     * @param workers        consumers of the work topic in this instance (each compares one chunk at a time)
+     * @param partitions     partitions of the work topic: the most instances x workers that can share a pass
+     * @param applyTimeout   how long a chunk that differs waits for the target to apply the source's position
+     */
+    public record Verify(@DefaultValue("128MB") DataSize chunk, @DefaultValue("10000") int maxChunks,
+                         @DefaultValue("2") int workers, @DefaultValue("8") int partitions,
+                         @DefaultValue("30s") java.time.Duration applyTimeout) {
+
+        public Verify {
+            if (chunk.toBytes() < 8192) {
+                throw new IllegalArgumentException("replicator.verify.chunk must be at least 8KB, got " + chunk);
+            }
+            if (maxChunks < 1 || workers < 1 || workers > 64 || partitions < 1) {
+                throw new IllegalArgumentException("replicator.verify: max-chunks >= 1, workers 1-64 and partitions >= 1");
+            }
+        }
+    }
 
     public ReplicatorProperties {
         if (indexWorkers < 1 || indexWorkers > 64) {

@@ -6,6 +6,7 @@ import io.catalogmigration.common.pg.Subscriptions;
 import io.catalogmigration.common.contract.CheckReplication;
 import io.catalogmigration.common.contract.ReplicationStatusReported;
 import io.catalogmigration.common.contract.TableSync;
+import io.catalogmigration.common.contract.VerificationReport;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.progress.Progress;
 import io.catalogmigration.common.progress.ProgressReporter;
@@ -27,10 +28,12 @@ class StatusChecker {
     private final PgConnector connector;
     private final ReplicationStore store;
     private final PostDataApplier applier;
+    private final OnlineVerification verification;
     private final ProgressReporter progress;
 
     StatusChecker(ReplicatorProperties settings, PgConnector connector, ReplicationStore store, PostDataApplier applier,
-                  ProgressReporter progress) {
+                  OnlineVerification verification, ProgressReporter progress) {
+        this.verification = verification;
         this.settings = settings;
         this.connector = connector;
         this.store = store;
@@ -91,8 +94,16 @@ class StatusChecker {
         var failures = steps.stream().filter(s -> s.state().equals("FAILED"))
                 .map(s -> s.kind() + " " + s.name() + ": " + s.error()).toList();
         boolean caughtUp = streaming && ready == tables.size() && lag <= settings.lagThreshold().toBytes();
-        String answer = caughtUp ? ReplicationStatusReported.STOP_WAITING : ReplicationStatusReported.NEED_TO_WAIT;
+        // Verification starts once every table is ready: before that the target is still being filled.
+        VerificationReport verified = ready == tables.size() && streaming ? verification.advance(command)
+                : new VerificationReport(VerificationReport.NOT_STARTED, 0, 0, 0, 0, List.of(), 0, 0,
+                "starts once every table is ready and the subscription streams");
+        progress.announce(new Progress(command.migrationId(), command.commandId(), "verify", verified.chunksDone(),
+                verified.chunksTotal(), "chunks", Instant.now(), database + ": " + verified.state() + ", "
+                + verified.detail()));
+        boolean stop = caughtUp && verified.state().equals(VerificationReport.VERIFIED);
+        String answer = stop ? ReplicationStatusReported.STOP_WAITING : ReplicationStatusReported.NEED_TO_WAIT;
         return new ReplicationStatusReported(UUID.randomUUID(), command.migrationId(), Instant.now(), command.commandId(),
-                database, answer, tables, lag, indexesDone, indexes, done, steps.size(), failures);
+                database, answer, tables, lag, indexesDone, indexes, done, steps.size(), failures, verified);
     }
 }

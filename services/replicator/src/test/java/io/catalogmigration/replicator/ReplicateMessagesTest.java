@@ -14,6 +14,7 @@ import io.catalogmigration.common.contract.SourceCheck;
 import io.catalogmigration.common.contract.SourcePrepared;
 import io.catalogmigration.common.contract.StartReplication;
 import io.catalogmigration.common.contract.TableSync;
+import io.catalogmigration.common.contract.VerificationReport;
 import io.catalogmigration.common.kafka.MessageJson;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -67,7 +68,9 @@ class ReplicateMessagesTest {
                         List.of("extension file_fdw is not available on the target: left out of the schema"), 2091)),
                 Arguments.of("ReplicationStatusReported", OutcomeEvent.class, new ReplicationStatusReported(EVENT, MIGRATION, AT, RUN,
                         "rosemeta", ReplicationStatusReported.NEED_TO_WAIT, List.of(new TableSync("public.rosemeta_table", "d"),
-                        new TableSync("public.rosemeta_attribute", "r")), 7_340_032, 0, 2090, 0, 2091, List.of())),
+                        new TableSync("public.rosemeta_attribute", "r")), 7_340_032, 0, 2090, 0, 2091, List.of(),
+                        new VerificationReport(VerificationReport.VERIFYING, 120, 812, 48_000_000, 15_032_385_536L, List.of(), 0,
+                                0, "online pass: 120/812 chunks verified"))),
                 Arguments.of("ReplicationReset", OutcomeEvent.class, new ReplicationReset(EVENT, MIGRATION, AT, RUN, "rosemeta",
                         true, true, true, true, List.of())),
                 Arguments.of("ReplicationFailed", OutcomeEvent.class, new ReplicationFailed(EVENT, MIGRATION, AT, RUN,

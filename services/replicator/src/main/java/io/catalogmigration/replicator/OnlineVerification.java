@@ -1,0 +1,165 @@
+package io.catalogmigration.replicator;
+
+import io.catalogmigration.common.contract.CheckReplication;
+import io.catalogmigration.common.contract.Topics;
+import io.catalogmigration.common.contract.VerificationReport;
+import io.catalogmigration.common.kafka.MessageJson;
+import io.catalogmigration.common.kafka.MessagePublisher;
+import io.catalogmigration.common.ledger.Batch;
+import io.catalogmigration.common.ledger.RunLedger;
+import io.catalogmigration.common.ledger.RunStatus;
+import io.catalogmigration.common.pg.PgConnector;
+import io.catalogmigration.common.pg.ReplicationNames;
+import io.catalogmigration.common.progress.Progress;
+import io.catalogmigration.common.progress.ProgressReporter;
+import io.catalogmigration.common.verify.Applied;
+import io.catalogmigration.common.verify.ChangeLog;
+import io.catalogmigration.common.verify.DeltaPass;
+import io.catalogmigration.common.verify.Difference;
+import io.catalogmigration.common.verify.Relation;
+import io.catalogmigration.common.verify.RowHashing;
+import io.catalogmigration.common.verify.VerificationState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The online verification of one database, moved on by each CheckReplication once every table is ready: the first
+ * check plans the pass (chunks from a sample of each table's keys on the source, the change log on the target) and
+ * publishes it as work; later checks publish what was never sent and report progress; once the pass is complete each
+ * check runs a delta pass over the rows changed since, so that the cutover's window has only the last moments to check.
+ */
+class OnlineVerification {
+
+    static final String KIND = "verify";
+    private static final Logger log = LoggerFactory.getLogger(OnlineVerification.class);
+
+    private final ReplicatorProperties settings;
+    private final PgConnector connector;
+    private final RunLedger ledger;
+    private final ReplicationStore store;
+    private final MessagePublisher publisher;
+    private final ProgressReporter progress;
+
+    OnlineVerification(ReplicatorProperties settings, PgConnector connector, RunLedger ledger, ReplicationStore store,
+                       MessagePublisher publisher, ProgressReporter progress) {
+        this.settings = settings;
+        this.connector = connector;
+        this.ledger = ledger;
+        this.store = store;
+        this.publisher = publisher;
+        this.progress = progress;
+    }
+
+    /** The verification run of the replication that set this database up (a new StartReplication: a new run). */
+    UUID runId(String migrationId, String database) {
+        UUID started = store.startedRun(migrationId, database).orElse(null);
+        return UUID.nameUUIDFromBytes((KIND + "|" + migrationId + "|" + database + "|" + started).getBytes(StandardCharsets.UTF_8));
+    }
+
+    VerificationReport advance(CheckReplication command) throws SQLException {
+        String database = command.source().database();
+        UUID runId = runId(command.migrationId(), database);
+        try (Connection source = connector.connect(command.source());
+             Connection target = connector.connect(command.target().withDatabase(database))) {
+            var run = ledger.find(runId);
+            VerificationState state = VerificationState.read(target);
+            if (run.isEmpty() || !state.planned()) {
+                if (state.planned()) {
+                    // The target has a pass this ledger does not know (its record was lost): start it again, cleanly.
+                    ChangeLog.drop(target);
+                }
+                int chunks = plan(command, runId, source, target);
+                return report(VerificationReport.VERIFYING, VerificationState.read(target), 0,
+                        "online pass planned: " + chunks + " chunks published to " + Topics.REPLICATE_WORK);
+            }
+            if (run.get().finished() && run.get().status() == RunStatus.FAILED) {
+                return report(VerificationReport.FAILED, state, 0, run.get().stateMessage());
+            }
+            if (!state.passComplete()) {
+                publishPending(runId);
+                return report(VerificationReport.VERIFYING, state, 0, "online pass: %d/%d chunks verified"
+                        .formatted(state.chunksDone(), state.chunksPlanned()));
+            }
+            DeltaPass delta;
+            try {
+                delta = DeltaPass.run(source, target, new Applied(source, ReplicationNames.of(database).slot(),
+                        settings.verify().applyTimeout()));
+            } catch (DeltaPass.NotStarted e) {
+                return report(VerificationReport.NOT_STARTED, VerificationState.NONE, 0, e.getMessage());
+            }
+            state = VerificationState.read(target);
+            String detail = "delta pass re-checked %,d changed rows in %d ms (%d still changing)".formatted(delta.rows(),
+                    delta.millis(), delta.deferred());
+            log.info("Verification of {}: {}; {} difference(s) recorded", database, detail, state.differences().size());
+            return report(state.differences().isEmpty() ? VerificationReport.VERIFIED : VerificationReport.DIFFERENT, state,
+                    delta.rows(), detail);
+        }
+    }
+
+    private int plan(CheckReplication command, UUID runId, Connection source, Connection target) throws SQLException {
+        RowHashing.prepareSession(source);
+        List<ChangeLog.Planned> planned = new ArrayList<>();
+        List<VerifyChunk> chunks = new ArrayList<>();
+        long chunkBytes = settings.verify().chunk().toBytes();
+        for (Relation table : Relation.published(source, command.source().database())) {
+            int wanted = (int) Math.min(settings.verify().maxChunks(), Math.max(1, (table.bytes() + chunkBytes - 1) / chunkBytes));
+            var cuts = RowHashing.boundaries(source, table, wanted);
+            int count = cuts.size() + 1;
+            for (int i = 0; i < count; i++) {
+                chunks.add(new VerifyChunk(table, i, i == 0 ? null : cuts.get(i - 1), i == cuts.size() ? null : cuts.get(i),
+                        table.bytes() / count));
+            }
+            planned.add(new ChangeLog.Planned(table, count));
+        }
+        ChangeLog.install(target, planned);
+        List<Batch> batches = new ArrayList<>();
+        int perMessage = settings.itemsPerMessage();
+        for (int from = 0, seq = 0; from < chunks.size(); from += perMessage, seq++) {
+            var part = chunks.subList(from, Math.min(chunks.size(), from + perMessage));
+            batches.add(new Batch(runId, seq, 0, Batch.PLANNED, part.size(), 0, MessageJson.mapper().writeValueAsString(part)));
+        }
+        String json = MessageJson.mapper().writerFor(io.catalogmigration.common.contract.ReplicateCommand.class)
+                .writeValueAsString(command);
+        ledger.open(runId, command.migrationId(), KIND, json);
+        long bytes = chunks.stream().mapToLong(VerifyChunk::bytes).sum();
+        ledger.start(runId, "VERIFYING", bytes, "{\"tables\": " + planned.size() + ", \"chunks\": " + chunks.size() + "}", batches);
+        log.info("Verification of {}: {} tables in {} chunks ({} MB), change log on the target", command.source().database(),
+                planned.size(), chunks.size(), bytes >> 20);
+        progress.announce(new Progress(command.migrationId(), runId, "verify", 0, bytes, "bytes", Instant.now(),
+                command.source().database() + ": online pass of " + planned.size() + " tables, " + chunks.size() + " chunks"));
+        if (batches.isEmpty()) {
+            ledger.finish(runId, RunStatus.SUCCEEDED, "nothing to verify: the publication has no tables", "{}");
+        }
+        publishPending(runId);
+        return chunks.size();
+    }
+
+    /** Publishes the batches never sent (a crash between planning and publishing), recording each once the broker has it. */
+    void publishPending(UUID runId) {
+        var batches = ledger.batches(runId, 0, Batch.PLANNED);
+        var sent = new ArrayList<CompletableFuture<?>>();
+        for (Batch batch : batches) {
+            sent.add(publisher.sendAsync(Topics.REPLICATE_WORK, runId + "/" + batch.seq(), new VerifyWork(runId, batch.seq())));
+        }
+        CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
+        batches.forEach(b -> ledger.markPublished(runId, b.seq()));
+    }
+
+    private static VerificationReport report(String answer, VerificationState state, long deltaRows, String detail) {
+        List<String> differences = state.differences().stream().limit(20).map(Difference::describe).toList();
+        return new VerificationReport(answer, state.chunksDone(), state.chunksPlanned(), state.rowsOnline(), state.bytesDone(),
+                differences, state.deltaPasses(), deltaRows, detail + (state.differences().isEmpty() ? ""
+                : "; " + state.differences().size() + " row(s) differ: the target is not a faithful copy; fix or reset "
+                + "(ResetReplication, then StartReplication); a row fixed on the target is checked again by the next pass"));
+    }
+
+}

@@ -1,0 +1,108 @@
+package io.catalogmigration.replicator;
+
+import io.catalogmigration.common.contract.CheckReplication;
+import io.catalogmigration.common.contract.ReplicateCommand;
+import io.catalogmigration.common.kafka.InvalidMessageException;
+import io.catalogmigration.common.kafka.MessageJson;
+import io.catalogmigration.common.ledger.Batch;
+import io.catalogmigration.common.ledger.RunLedger;
+import io.catalogmigration.common.ledger.RunStatus;
+import io.catalogmigration.common.pg.PgConnector;
+import io.catalogmigration.common.pg.PgErrors;
+import io.catalogmigration.common.pg.ReplicationNames;
+import io.catalogmigration.common.pg.Sql;
+import io.catalogmigration.common.progress.Progress;
+import io.catalogmigration.common.progress.ProgressReporter;
+import io.catalogmigration.common.verify.Applied;
+import io.catalogmigration.common.verify.ChunkVerifier;
+import io.catalogmigration.common.verify.VerificationState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Compares one work message's chunks (at most 100), each recorded on the target as verified with what it found before
+ * the next; a chunk verified before a crash or by another instance is not compared again, so a redelivered message or
+ * a restart resumes where the pass stood.
+ */
+class VerifyWorker {
+
+    private static final Logger log = LoggerFactory.getLogger(VerifyWorker.class);
+
+    private final ReplicatorProperties settings;
+    private final PgConnector connector;
+    private final RunLedger ledger;
+    private final ProgressReporter progress;
+
+    VerifyWorker(ReplicatorProperties settings, PgConnector connector, RunLedger ledger, ProgressReporter progress) {
+        this.settings = settings;
+        this.connector = connector;
+        this.ledger = ledger;
+        this.progress = progress;
+    }
+
+    void handle(VerifyWork work) {
+        var run = ledger.find(work.runId()).orElseThrow(() -> new InvalidMessageException(
+                "verification work " + work.seq() + " names run " + work.runId() + ", which this ledger does not know"));
+        if (run.finished() || !OnlineVerification.KIND.equals(run.kind())) {
+            return;
+        }
+        var batch = ledger.batch(work.runId(), work.seq()).orElseThrow(() -> new InvalidMessageException(
+                "verification run " + work.runId() + " has no work message " + work.seq()));
+        if (batch.isDone()) {
+            return;
+        }
+        var command = (CheckReplication) MessageJson.mapper().readValue(run.command(), ReplicateCommand.class);
+        String database = command.source().database();
+        List<VerifyChunk> chunks = List.of(MessageJson.mapper().readValue(batch.payload(), VerifyChunk[].class));
+        long bytes = 0;
+        int differing = 0;
+        try (Connection source = connector.connect(command.source());
+             Connection target = connector.connect(command.target().withDatabase(database))) {
+            var verifier = new ChunkVerifier(source, target, new Applied(source, ReplicationNames.of(database).slot(),
+                    settings.verify().applyTimeout()));
+            String frontier = Sql.one(target, "select snapshot::text from migration_verify.frontier");
+            Set<String> done = new HashSet<>(Sql.strings(target, "select tab || '#' || seq from migration_verify.verified_chunk"));
+            for (VerifyChunk chunk : chunks) {
+                bytes += chunk.bytes();
+                if (done.contains(chunk.table().name() + "#" + chunk.seq())) {
+                    continue;
+                }
+                var result = verifier.chunk(chunk.table(), chunk.lo(), chunk.hi(), frontier);
+                VerificationState.recordChunk(target, chunk.table().name(), chunk.seq(), result.rows(), chunk.bytes(),
+                        result.differences());
+                if (!result.differences().isEmpty()) {
+                    differing++;
+                    log.warn("Verification of {}: {} chunk {} differs: {}", database, chunk.table().name(), chunk.seq(),
+                            result.differences().stream().limit(5).map(d -> d.describe()).toList());
+                }
+            }
+        } catch (SQLException e) {
+            if (PgErrors.transientFault(e)) {
+                throw new IllegalStateException("verification message " + work.seq() + " of " + database
+                        + " hit a transient fault and will be retried: " + PgErrors.serverMessage(e), e);
+            }
+            String reason = "comparing chunks of " + database + " failed: " + PgErrors.serverMessage(e) + " (SQLSTATE "
+                    + e.getSQLState() + ")";
+            log.error("Verification run {}: {}. A table changed shape or was dropped? ResetReplication and StartReplication "
+                    + "verify anew", run.runId(), reason);
+            ledger.finish(run.runId(), RunStatus.FAILED, reason + "; fix the cause (a table dropped or altered on one side), "
+                    + "then ResetReplication and StartReplication for this database", "{}");
+            return;
+        }
+        var completion = ledger.complete(work.runId(), work.seq(), bytes);
+        progress.report(new Progress(run.migrationId(), run.runId(), "verify", completion.runDone(), completion.planned(),
+                "bytes", run.startedAt(), database + ": online verification" + (differing > 0 ? ", " + differing
+                + " chunk(s) differ in the last message" : "")));
+        if (completion.phaseComplete()) {
+            ledger.finish(run.runId(), RunStatus.SUCCEEDED, "online pass of " + database + " complete", "{}");
+            log.info("Verification of {}: online pass complete", database);
+        }
+    }
+
+}
