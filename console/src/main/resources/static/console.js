@@ -36,7 +36,7 @@
   }
   function ago(iso) { return iso ? seconds((Date.now() - new Date(iso).getTime()) / 1000) + ' ago' : ''; }
   function fact(key, value) {
-    if (typeof value === 'number' && /Bytes$/.test(key)) return bytes(value);
+    if (typeof value === 'number' && /bytes/i.test(key)) return bytes(value);
     if (typeof value === 'number' && /Millis$/.test(key)) return duration(value);
     if (typeof value === 'number') return count(value);
     return String(value);
@@ -158,7 +158,7 @@
   function facts(f) {
     const shown = Object.keys(f).filter((k) => k !== 'phases');
     if (shown.length === 0) return '';
-    const important = new Set(['writeDowntimeMillis', 'lagBytes', 'answer']);
+    const important = new Set(['writeDowntimeMillis', 'lagBytes', 'answer', 'verification.state']);
     return '<ul class="facts">' + shown.map((k) =>
       '<li class="fact' + (important.has(k) ? ' highlight' : '') + '" data-fact="' + esc(k) + '">' + esc(label(k)) +
       ' <b>' + esc(fact(k, f[k])) + '</b></li>').join('') + '</ul>';

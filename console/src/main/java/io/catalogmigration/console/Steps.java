@@ -17,7 +17,8 @@ import java.util.Set;
 /**
  * Turns a migration's runs into the runbook's timeline. Waiting for replication to catch up is one command sent
  * again every few seconds until the answer is STOP_WAITING; each is a run of its own, and listing hundreds of them
- * would hide the steps that matter, so the checks of one database make one step.
+ * would hide the steps that matter, so the checks of one database make one step. The online verification the checks
+ * start is a run too, with progress but no outcome of its own (the checks report it): it joins the same step.
  */
 final class Steps {
 
@@ -34,16 +35,19 @@ final class Steps {
         return steps;
     }
 
+    private static final Set<String> CATCH_UP_PHASES = Set.of("sync", "verify");
+
     private static String key(Run run) {
-        boolean check = run.outcome instanceof ReplicationStatusReported
-                || (run.outcome == null && "replicator".equals(run.service) && run.phases.keySet().equals(Set.of("sync")));
-        return check ? "catch-up:" + database(run) : run.runId.toString();
+        boolean catchUp = run.outcome instanceof ReplicationStatusReported
+                || (run.outcome == null && "replicator".equals(run.service) && !run.phases.isEmpty()
+                && CATCH_UP_PHASES.containsAll(run.phases.keySet()));
+        return catchUp ? "catch-up:" + database(run) : run.runId.toString();
     }
 
-    /** The checked database: named by the outcome, or by the sync report's message ("rosemeta: 3/4 tables ready"). */
+    /** The database: named by the outcome, or by the report's message ("rosemeta: 3/4 tables ready"). */
     private static String database(Run run) {
         if (run.outcome instanceof ReplicationStatusReported r) return r.database();
-        String message = run.phases.get("sync").message();
+        String message = run.phases.values().iterator().next().message();
         int colon = message == null ? -1 : message.indexOf(':');
         return colon > 0 ? message.substring(0, colon) : "?";
     }
@@ -55,17 +59,20 @@ final class Steps {
         String title = verdict != null ? verdict.type() : current(run);
         return new StepView(key, run.service, title, state, run.startedAt, ended, millis(run.startedAt, ended, now),
                 List.of(run.runId), verdict == null ? null : verdict.type(), failure(verdict, true),
-                failure(verdict, false), verdict == null ? Map.of() : verdict.facts(), phases(run));
+                failure(verdict, false), verdict == null ? Map.of() : verdict.facts(), phases(run.phases.values()));
     }
 
     /** Checks: the latest answer decides; STOP_WAITING means caught up, anything else means still waiting. */
     private static StepView checks(String key, List<Run> group, Instant now) {
         Run first = group.get(0);
         Run answered = null;
-        Run reported = null;
+        // The latest report of each phase among all the checks and the verification run.
+        Map<String, ProgressReported> latest = new LinkedHashMap<>();
         for (Run run : group) {
             if (run.verdict != null) answered = run;
-            if (!run.phases.isEmpty()) reported = run;
+            for (ProgressReported p : run.phases.values()) {
+                latest.merge(p.phase(), p, (a, b) -> b.occurredAt().isBefore(a.occurredAt()) ? a : b);
+            }
         }
         Verdict verdict = answered == null ? null : answered.verdict;
         boolean caughtUp = answered != null && answered.outcome instanceof ReplicationStatusReported r
@@ -73,12 +80,12 @@ final class Steps {
         String state = verdict != null && verdict.failed() ? FAILED : caughtUp ? SUCCEEDED : RUNNING;
         Instant ended = state.equals(RUNNING) ? null : answered.outcome.occurredAt();
         Map<String, Object> facts = new LinkedHashMap<>(verdict == null ? Map.of() : verdict.facts());
-        facts.put("checks", group.size());
+        facts.put("checks", (int) group.stream().filter(r -> r.phases.containsKey("sync") || r.verdict != null).count());
         return new StepView(key, "replicator", "catch-up " + key.substring("catch-up:".length()), state,
                 // Only the latest check's run: a long catch-up is thousands of checks, pushed on every change.
                 first.startedAt, ended, millis(first.startedAt, ended, now), List.of(group.get(group.size() - 1).runId),
                 verdict == null ? null : verdict.type(), failure(verdict, true), failure(verdict, false), facts,
-                reported == null ? List.of() : phases(reported));
+                phases(latest.values()));
     }
 
     private static String failure(Verdict verdict, boolean reason) {
@@ -96,8 +103,8 @@ final class Steps {
         return Math.max(0, Duration.between(start, end != null ? end : now).toMillis());
     }
 
-    private static List<PhaseView> phases(Run run) {
-        return run.phases.values().stream().map(p -> new PhaseView(p.phase(), p.done(), p.total(), p.unit(),
+    private static List<PhaseView> phases(java.util.Collection<ProgressReported> reports) {
+        return reports.stream().map(p -> new PhaseView(p.phase(), p.done(), p.total(), p.unit(),
                 p.total() > 0 ? (int) Math.min(100, p.done() * 100 / p.total()) : null, p.ratePerSecond(),
                 p.etaSeconds(), p.message(), p.occurredAt())).toList();
     }

@@ -4,6 +4,7 @@ import io.catalogmigration.common.contract.LineageValidated;
 import io.catalogmigration.common.contract.OutcomeEvent;
 import io.catalogmigration.common.contract.ReplicationStatusReported;
 import io.catalogmigration.common.contract.SourcePrepared;
+import io.catalogmigration.common.contract.VerificationReport;
 import io.catalogmigration.common.kafka.MessageJson;
 import tools.jackson.databind.JsonNode;
 
@@ -49,6 +50,21 @@ record Verdict(String type, boolean failed, String reason, String action, Map<St
             failed = true;
             reason = "deferred statements failed on " + r.database() + ": " + String.join("; ", r.failures());
             action = "fix the cause on the target, then send CheckReplication again: it retries the failed statements";
+        } else if (event instanceof ReplicationStatusReported r && r.verification() != null
+                && VerificationReport.DIFFERENT.equals(r.verification().state())) {
+            // Still NEED_TO_WAIT for the runbook, but waiting will not help until someone acts.
+            failed = true;
+            List<String> rows = r.verification().differences() == null ? List.of() : r.verification().differences();
+            reason = "rows differ between the source and the target in " + r.database()
+                    + (rows.isEmpty() ? "" : ": " + String.join("; ", rows.subList(0, Math.min(3, rows.size()))));
+            action = "fix the rows on the target, or reset (ResetReplication, then StartReplication); a fixed row is "
+                    + "checked again by the next pass";
+        } else if (event instanceof ReplicationStatusReported r && r.verification() != null
+                && VerificationReport.FAILED.equals(r.verification().state())) {
+            failed = true;
+            reason = "the online verification of " + r.database() + " stopped: " + r.verification().detail();
+            action = "fix the cause (a table dropped or altered on one side), then ResetReplication and StartReplication "
+                    + "for this database";
         }
         return new Verdict(type, failed, reason, action, facts);
     }

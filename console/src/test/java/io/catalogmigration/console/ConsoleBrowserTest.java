@@ -12,6 +12,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -74,16 +75,24 @@ class ConsoleBrowserTest {
                                 "rosemeta: 212/212 tables or block ranges copied", t.plusSeconds(900)),
                         events.replicationStarted(replicate, "rosemeta", 212, t.plusSeconds(910)));
                 awaitText(page, phase(replicate, "copying"), "3.1 GB / 3.1 GB");
+                UUID verification = UUID.randomUUID();
                 for (int i = 0; i < 3; i++) {
                     UUID check = UUID.randomUUID();
                     Instant at = t.plusSeconds(960 + i * 30L);
                     boolean last = i == 2;
-                    topics.publish(events.progress("replicator", check, "sync", 212, 212, "tables", 212.0, 0L,
+                    int chunks = last ? 62 : 25 * (i + 1);
+                    topics.publish(events.progress("replicator", verification, "verify", chunks * 50_000_000L, 3_100_000_000L,
+                                    "bytes", 52_000_000.0, last ? 0L : 40L, "rosemeta: online verification", at.minusSeconds(2)),
+                            events.progress("replicator", check, "sync", 212, 212, "tables", 212.0, 0L,
                                     "rosemeta: 212/212 tables ready, lag %,d bytes".formatted(last ? 4_096 : 48_000_000), at),
                             events.status(check, "rosemeta", last ? ReplicationStatusReported.STOP_WAITING
-                                    : ReplicationStatusReported.NEED_TO_WAIT, last ? 4_096 : 48_000_000, at.plusSeconds(1)));
+                                    : ReplicationStatusReported.NEED_TO_WAIT, last ? 4_096 : 48_000_000,
+                                    SampleEvents.verification(last ? "VERIFIED" : "VERIFYING", chunks, 62, List.of()),
+                                    at.plusSeconds(1)));
                     awaitText(page, fact("catch-up:rosemeta", "lagBytes"), last ? "4.1 kB" : "48.0 MB");
                 }
+                awaitText(page, fact("catch-up:rosemeta", "verification.state"), "VERIFIED");
+                awaitText(page, By.cssSelector("[data-key='catch-up:rosemeta'] [data-phase='verify']"), "3.1 GB / 3.1 GB (100%)");
                 awaitAttribute(page, By.cssSelector("[data-key='catch-up:rosemeta']"), "data-state", "SUCCEEDED");
                 assertThat(text(page, By.cssSelector("[data-key='catch-up:rosemeta']"), "[data-fact='checks']")).endsWith("3");
 

@@ -106,6 +106,34 @@ class MigrationFoldingTest {
     }
 
     @Test
+    void theOnlineVerificationJoinsTheCatchUpStepAndRowsThatDifferFailItUntilAPassFindsNone() {
+        UUID verification = UUID.randomUUID();
+        UUID first = UUID.randomUUID();
+        UUID second = UUID.randomUUID();
+        apply(events.progress("replicator", verification, "verify", 40, 100, "bytes", 6L, "rosemeta: online verification", T0),
+                events.progress("replicator", first, "sync", 3, 3, "tables", null, "rosemeta: 3/3 tables ready", T0.plusSeconds(1)),
+                events.status(first, "rosemeta", ReplicationStatusReported.NEED_TO_WAIT, 10, SampleEvents.verification(
+                        "DIFFERENT", 10, 10, List.of("public.t key (7): the target's row differs")), T0.plusSeconds(2)));
+
+        StepView differing = onlyStep();
+        assertThat(differing.title()).isEqualTo("catch-up rosemeta");
+        assertThat(differing.state()).isEqualTo("FAILED");
+        assertThat(differing.reason()).contains("rows differ", "public.t key (7)");
+        assertThat(differing.action()).contains("ResetReplication");
+        assertThat(differing.facts()).containsEntry("verification.state", "DIFFERENT").containsEntry("checks", 1);
+        assertThat(differing.phases()).extracting(p -> p.phase()).containsExactly("verify", "sync");
+
+        apply(events.progress("replicator", verification, "verify", 100, 100, "bytes", 0L, "rosemeta: online verification", T0.plusSeconds(3)),
+                events.status(second, "rosemeta", ReplicationStatusReported.STOP_WAITING, 10,
+                        SampleEvents.verification("VERIFIED", 10, 10, List.of()), T0.plusSeconds(4)));
+
+        StepView verified = onlyStep();
+        assertThat(verified.state()).isEqualTo("SUCCEEDED");
+        assertThat(verified.facts()).containsEntry("verification.state", "VERIFIED").containsEntry("checks", 2);
+        assertThat(verified.phases().get(0).percent()).isEqualTo(100);
+    }
+
+    @Test
     void theCutoverShowsItsWriteDowntimeAndEachPhase() {
         UUID cutover = UUID.randomUUID();
         apply(events.progress("cutover", cutover, "cutover", 3, 8, "steps", null, "SWITCH", T0),

@@ -14,6 +14,7 @@ import io.catalogmigration.common.contract.PruneMode;
 import io.catalogmigration.common.contract.ReplicationStatusReported;
 import io.catalogmigration.common.contract.ScanFailed;
 import io.catalogmigration.common.contract.TableSync;
+import io.catalogmigration.common.contract.VerificationReport;
 import io.catalogmigration.common.contract.VerifiedTable;
 
 import java.time.Instant;
@@ -44,8 +45,18 @@ record SampleEvents(String migrationId) {
     }
 
     ReplicationStatusReported status(UUID runId, String database, String answer, long lagBytes, Instant at) {
+        return status(runId, database, answer, lagBytes, null, at);
+    }
+
+    ReplicationStatusReported status(UUID runId, String database, String answer, long lagBytes,
+                                     VerificationReport verification, Instant at) {
         return new ReplicationStatusReported(UUID.randomUUID(), migrationId, at, runId, database, answer,
-                List.of(new TableSync("public.t", "r")), lagBytes, 3, 4, 5, 6, List.of());
+                List.of(new TableSync("public.t", "r")), lagBytes, 3, 4, 5, 6, List.of(), verification);
+    }
+
+    static VerificationReport verification(String state, int chunksDone, int chunksTotal, List<String> differences) {
+        return new VerificationReport(state, chunksDone, chunksTotal, chunksDone * 1_000L, chunksDone * 8_000_000L,
+                differences, 2, 17, "delta pass re-checked 17 changed rows in 40 ms (0 still changing)");
     }
 
     LineageValidated lineageValidated(UUID runId, long links, long edges, Instant at) {
@@ -75,6 +86,6 @@ record SampleEvents(String migrationId) {
     CutoverCompleted cutoverCompleted(UUID runId, long downtimeMillis, Instant at) {
         return new CutoverCompleted(UUID.randomUUID(), migrationId, at, runId, List.of("rosemeta", "lineage"),
                 downtimeMillis, List.of(new CutoverPhase("FENCE", 120), new CutoverPhase("SWITCH", 300)),
-                List.of(new VerifiedTable("rosemeta", "public.t", 5, 5, true, true)), 12, "file:/etc/app/db.properties", List.of());
+                List.of(new VerifiedTable("rosemeta", "public.t", "key ranges", 5, 1, true)), 12, "file:/etc/app/db.properties", List.of());
     }
 }
