@@ -135,12 +135,14 @@ class ConsoleApiTest {
             topics.publish(events.progress("cutover", cutover, "cutover", 8, 8, "steps", 0L, "completed", at),
                     events.cutoverCompleted(cutover, 950, at.plusMillis(10)));
             before = await().atMost(Duration.ofSeconds(30)).until(() -> console.get("/api/migrations/" + events.migrationId()),
-                    r -> r.statusCode() == 200).body().transform(io.catalogmigration.common.kafka.MessageJson.mapper()::readTree);
+                    r -> r.statusCode() == 200 && r.body().contains("CutoverCompleted"))
+                    .body().transform(io.catalogmigration.common.kafka.MessageJson.mapper()::readTree);
         }
         // Same group: its offsets were committed, yet the new instance reads from the beginning again.
         try (var console = RunningConsole.start(kafka.bootstrapServers(), group)) {
             JsonNode after = await().atMost(Duration.ofSeconds(30)).until(() -> console.get("/api/migrations/" + events.migrationId()),
-                    r -> r.statusCode() == 200).body().transform(io.catalogmigration.common.kafka.MessageJson.mapper()::readTree);
+                    r -> r.statusCode() == 200 && r.body().contains("CutoverCompleted"))
+                    .body().transform(io.catalogmigration.common.kafka.MessageJson.mapper()::readTree);
             assertThat(after).isEqualTo(before);
             assertThat(after.at("/steps/0/facts/writeDowntimeMillis").asLong()).isEqualTo(950);
             assertThat(after.at("/summary/cutOver").asBoolean()).isTrue();
