@@ -8,9 +8,11 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Every migration the console knows, newest first. One thread folds events in while request threads read; each read
@@ -37,6 +39,15 @@ final class Migrations {
         if (lastEventAt == null || event.occurredAt().isAfter(lastEventAt)) lastEventAt = event.occurredAt();
         if (byId.size() > capacity) forgetOldest();
         return true;
+    }
+
+    /** Folds a poll's events in under one lock; returns the migrations that changed. */
+    synchronized Set<String> applyAll(List<MigrationEvent> events) {
+        Set<String> changed = new HashSet<>();
+        for (MigrationEvent event : events) {
+            if (apply(event)) changed.add(event.migrationId());
+        }
+        return changed;
     }
 
     synchronized List<MigrationSummary> list() {

@@ -15,6 +15,8 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.ObjectReader;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -43,11 +45,14 @@ final class TopicReader implements ConsumerSeekAware {
         this.feed = feed;
     }
 
-    @KafkaListener(id = "console", idIsGroup = false, topics = {Topics.PROGRESS, Topics.OUTCOME})
-    public void read(ConsumerRecord<String, String> record) {
-        parse(record.topic(), record.value()).ifPresentOrElse(event -> {
-            if (migrations.apply(event)) feed.changed(event.migrationId());
-        }, unreadable::incrementAndGet);
+    /** A poll's records at once: rebuilding from the topics at start is hundreds of thousands of them. */
+    @KafkaListener(id = "console", idIsGroup = false, topics = {Topics.PROGRESS, Topics.OUTCOME}, batch = "true")
+    public void read(List<ConsumerRecord<String, String>> records) {
+        List<MigrationEvent> events = new ArrayList<>(records.size());
+        for (var record : records) {
+            parse(record.topic(), record.value()).ifPresentOrElse(events::add, unreadable::incrementAndGet);
+        }
+        migrations.applyAll(events).forEach(feed::changed);
     }
 
     @Override
