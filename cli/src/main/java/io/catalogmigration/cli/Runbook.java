@@ -226,6 +226,12 @@ final class Runbook {
                 if (status) out.println(RunbookText.checkLine(db, o.json()));
                 check(p, o, !status || o.failed());
                 report.outcome(RunbookStep.CATCH_UP, o.json());
+                String differing = RunbookText.verificationProblem(o.json());
+                if (differing != null) {
+                    throw new StepFailed(RunbookStep.CATCH_UP, db + ": " + differing, "the target is not a faithful copy of "
+                            + "those rows: mend them on the target (the next check verifies them again) or reset the "
+                            + "replication of " + db + " and resume with --from replicate");
+                }
                 if (RunbookText.caughtUp(o.json())) behind.remove(db);
             }
             out.flush();

@@ -14,10 +14,26 @@ final class RunbookText {
         JsonNode tables = status.path("tables");
         int ready = 0;
         for (JsonNode t : tables) if ("r".equals(Event.text(t, "state"))) ready++;
-        return String.format(Locale.ROOT, "[catch-up] %-10s %-13s tables ready %d/%d  lag %s  indexes %d/%d  post-data %d/%d",
+        JsonNode verification = status.path("verification");
+        return String.format(Locale.ROOT, "[catch-up] %-10s %-13s tables ready %d/%d  lag %s  indexes %d/%d  post-data %d/%d"
+                        + "  verify %s %d/%d chunks, %,d rows",
                 database, Render.nz(Event.text(status, "answer")), ready, tables.size(), bytes(status.path("lagBytes").asLong()),
                 status.path("indexesCreated").asInt(), status.path("indexesTotal").asInt(),
-                status.path("postDataDone").asInt(), status.path("postDataTotal").asInt());
+                status.path("postDataDone").asInt(), status.path("postDataTotal").asInt(),
+                Render.nz(Event.text(verification, "state")), verification.path("chunksDone").asInt(),
+                verification.path("chunksTotal").asInt(), verification.path("rowsVerified").asLong());
+    }
+
+    /** Rows that differ, or a verification that could not go on: the catch-up cannot end well; null when neither. */
+    static String verificationProblem(JsonNode status) {
+        JsonNode verification = status.path("verification");
+        String state = Event.text(verification, "state");
+        if ("DIFFERENT".equals(state)) {
+            List<String> rows = new ArrayList<>();
+            verification.path("differences").forEach(d -> rows.add(d.asString()));
+            return "rows differ between source and target: " + rows;
+        }
+        return "FAILED".equals(state) ? "online verification failed: " + Event.text(verification, "detail") : null;
     }
 
     /** Caught up and nothing deferred left: the runbook's STOP_WAITING plus every index and constraint built. */

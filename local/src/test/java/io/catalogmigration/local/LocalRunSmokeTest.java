@@ -60,4 +60,19 @@ class LocalRunSmokeTest {
         assertThat(result.limit()).isPositive();
         assertThat(result.line()).matches("BENCH replicate ours=\\d+ limit=\\d+ ratio=\\d+\\.\\d\\d");
     }
+
+    @Test
+    void theCutoverBenchmarkCutsOverUnderAWriterAndMeasuresTheOnlinePassAgainstReadingEverything() throws Exception {
+        var small = CutoverBenchmark.run(0.03);
+        var large = CutoverBenchmark.run(0.06);
+
+        assertThat(large.bytes()).isGreaterThan(small.bytes());
+        assertThat(small.downtimeMs()).isPositive().isLessThan(10_000);
+        assertThat(large.rowsInWindow()).isPositive();
+        assertThat(large.passSeconds()).isPositive();
+        assertThat(large.limitSeconds()).isPositive();
+        assertThat(CutoverBenchmark.lines(small, large)).satisfiesExactly(
+                l -> assertThat(l).matches("BENCH cutover-downtime small_ms=\\d+ large_ms=\\d+ ratio=\\d+\\.\\d\\d"),
+                l -> assertThat(l).matches("BENCH verify ours=\\d+ limit=\\d+ ratio=\\d+\\.\\d\\d"));
+    }
 }

@@ -31,12 +31,19 @@ public final class SwitchingWriter implements AutoCloseable {
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong longestGapNanos = new AtomicLong();
     private final ConcurrentHashMap<String, AtomicLong> writesByServer = new ConcurrentHashMap<>();
+    private final long pauseNanos;
     private volatile boolean running = true;
     private volatile String lastError;
 
     public SwitchingWriter(Path settingsFile, String database) {
+        this(settingsFile, database, 0);
+    }
+
+    /** @param writesPerSecond a steady rate, as an application's; 0: as fast as the server takes them */
+    public SwitchingWriter(Path settingsFile, String database, int writesPerSecond) {
         this.settingsFile = settingsFile;
         this.database = database;
+        this.pauseNanos = writesPerSecond <= 0 ? 0 : 1_000_000_000L / writesPerSecond;
         thread = new Thread(this::loop, "switching-writer");
         thread.setDaemon(true);
         thread.start();
@@ -75,6 +82,9 @@ public final class SwitchingWriter implements AutoCloseable {
                 lastSuccess = now;
                 writes.incrementAndGet();
                 writesByServer.computeIfAbsent(server, k -> new AtomicLong()).incrementAndGet();
+                if (pauseNanos > 0) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(pauseNanos);
+                }
             } catch (SQLException | IOException | RuntimeException e) {
                 failures.incrementAndGet();
                 lastError = e.getMessage();
@@ -138,6 +148,11 @@ public final class SwitchingWriter implements AutoCloseable {
 
     public Duration longestGap() {
         return Duration.ofNanos(longestGapNanos.get());
+    }
+
+    /** The longest wait between two successful writes so far, and a fresh start for the next reading. */
+    public Duration takeLongestGap() {
+        return Duration.ofNanos(longestGapNanos.getAndSet(0));
     }
 
     public String lastError() {

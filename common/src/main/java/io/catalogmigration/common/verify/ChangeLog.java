@@ -56,41 +56,58 @@ public final class ChangeLog {
             Sql.execute(target, """
                     CREATE TABLE IF NOT EXISTS migration_verify.verified_chunk (
                         tab text NOT NULL, seq int NOT NULL, rows bigint NOT NULL, bytes bigint NOT NULL,
-                        checks int NOT NULL DEFAULT 1, verified_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (tab, seq))""");
+                        checks int NOT NULL DEFAULT 1, verified_at timestamptz NOT NULL DEFAULT now(), verified_by text,
+                        PRIMARY KEY (tab, seq))""");
             Sql.execute(target, """
                     CREATE TABLE IF NOT EXISTS migration_verify.difference (
                         tab text NOT NULL, key jsonb NOT NULL, detail text NOT NULL,
                         found_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (tab, key))""");
-            for (Planned planned : tables) {
-                Relation table = planned.relation();
-                target.setAutoCommit(false);
-                try {
-                    try (var ps = target.prepareStatement("""
-                            insert into migration_verify.planned_table (tab, key, bytes, chunks) values (?, ?::jsonb, ?, ?)
-                            on conflict (tab) do nothing""")) {
-                        ps.setString(1, table.name());
-                        ps.setString(2, MessageJson.mapper().writeValueAsString(table.key()));
-                        ps.setLong(3, table.bytes());
+            // Fifty tables' functions and triggers per round trip and transaction: hundreds of tables take a second,
+            // and the locks the triggers need are held only briefly against the apply worker.
+            target.setAutoCommit(false);
+            try {
+                try (var ps = target.prepareStatement("""
+                        insert into migration_verify.planned_table (tab, key, bytes, chunks) values (?, ?::jsonb, ?, ?)
+                        on conflict (tab) do nothing""")) {
+                    for (Planned planned : tables) {
+                        ps.setString(1, planned.relation().name());
+                        ps.setString(2, MessageJson.mapper().writeValueAsString(planned.relation().key()));
+                        ps.setLong(3, planned.relation().bytes());
                         ps.setInt(4, planned.chunks());
-                        ps.executeUpdate();
+                        ps.addBatch();
                     }
-                    String function = SCHEMA + "." + functionName(table);
-                    Sql.execute(target, "CREATE OR REPLACE FUNCTION " + function + "() RETURNS trigger LANGUAGE plpgsql "
-                            + "SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS " + Sql.literal(body(table)));
-                    Sql.execute(target, "REVOKE ALL ON FUNCTION " + function + "() FROM PUBLIC");
-                    Sql.execute(target, "CREATE OR REPLACE TRIGGER " + TRIGGER + " AFTER INSERT OR UPDATE OR DELETE ON "
-                            + table.name() + " FOR EACH ROW EXECUTE FUNCTION " + function + "()");
-                    Sql.execute(target, "CREATE OR REPLACE TRIGGER " + TRUNCATE_TRIGGER + " AFTER TRUNCATE ON "
-                            + table.name() + " FOR EACH STATEMENT EXECUTE FUNCTION " + function + "()");
-                    Sql.execute(target, "ALTER TABLE " + table.name() + " ENABLE ALWAYS TRIGGER " + TRIGGER);
-                    Sql.execute(target, "ALTER TABLE " + table.name() + " ENABLE ALWAYS TRIGGER " + TRUNCATE_TRIGGER);
-                    target.commit();
-                } catch (SQLException | RuntimeException e) {
-                    target.rollback();
-                    throw e;
-                } finally {
-                    target.setAutoCommit(true);
+                    ps.executeBatch();
                 }
+                StringBuilder script = new StringBuilder();
+                int inScript = 0;
+                for (Planned planned : tables) {
+                    Relation table = planned.relation();
+                    String function = SCHEMA + "." + functionName(table);
+                    script.append("CREATE OR REPLACE FUNCTION ").append(function).append("() RETURNS trigger LANGUAGE plpgsql ")
+                            .append("SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS ").append(Sql.literal(body(table))).append(";\n")
+                            .append("REVOKE ALL ON FUNCTION ").append(function).append("() FROM PUBLIC;\n")
+                            .append("CREATE OR REPLACE TRIGGER ").append(TRIGGER).append(" AFTER INSERT OR UPDATE OR DELETE ON ")
+                            .append(table.name()).append(" FOR EACH ROW EXECUTE FUNCTION ").append(function).append("();\n")
+                            .append("CREATE OR REPLACE TRIGGER ").append(TRUNCATE_TRIGGER).append(" AFTER TRUNCATE ON ")
+                            .append(table.name()).append(" FOR EACH STATEMENT EXECUTE FUNCTION ").append(function).append("();\n")
+                            .append("ALTER TABLE ").append(table.name()).append(" ENABLE ALWAYS TRIGGER ").append(TRIGGER)
+                            .append(", ENABLE ALWAYS TRIGGER ").append(TRUNCATE_TRIGGER).append(";\n");
+                    if (++inScript == 50) {
+                        Sql.execute(target, script.toString());
+                        target.commit();
+                        script.setLength(0);
+                        inScript = 0;
+                    }
+                }
+                if (inScript > 0) {
+                    Sql.execute(target, script.toString());
+                }
+                target.commit();
+            } catch (SQLException | RuntimeException e) {
+                target.rollback();
+                throw e;
+            } finally {
+                target.setAutoCommit(true);
             }
             // Taken after every trigger is in place: any change not visible in it is in the log.
             Sql.execute(target, "insert into migration_verify.frontier (id, snapshot) values (1, pg_current_snapshot()) "

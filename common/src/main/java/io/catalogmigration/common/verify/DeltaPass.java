@@ -42,6 +42,17 @@ public record DeltaPass(Map<String, Long> rowsByTable, List<Difference> differen
         if (!ChangeLog.installed(target)) {
             throw new NotStarted();
         }
+        // One pass at a time per target database (the replicator's checks and the cutover's preflight may meet).
+        Sql.one(target, "select pg_advisory_lock(hashtext('migration_verify.delta'))::text");
+        try {
+            return runLocked(source, target, applied, started);
+        } finally {
+            Sql.one(target, "select pg_advisory_unlock(hashtext('migration_verify.delta'))::text");
+        }
+    }
+
+    private static DeltaPass runLocked(Connection source, Connection target, Applied applied, long started)
+            throws SQLException, NotStarted {
         String previous = Sql.one(target, "select snapshot::text from migration_verify.frontier");
         if (previous == null) {
             throw new NotStarted();
@@ -80,19 +91,20 @@ public record DeltaPass(Map<String, Long> rowsByTable, List<Difference> differen
         Map<String, Long> rows = new LinkedHashMap<>();
         List<Difference> differences = new ArrayList<>();
         int deferred = 0;
-        for (String table : planned.keySet()) {
-            ChunkVerifier.Result result;
-            if (whole.containsKey(table)) {
-                result = verifier.whole(planned.get(table), deferAfter);
-            } else if (keys.containsKey(table)) {
-                result = verifier.keys(planned.get(table), keys.get(table), deferAfter);
-            } else {
-                continue;
-            }
-            rows.put(table, result.rows());
+        for (String table : whole.keySet()) {
+            var result = verifier.whole(planned.get(table), deferAfter);
+            rows.put(table, result.rows().values().stream().mapToLong(Long::longValue).sum());
             differences.addAll(result.differences());
             deferred += result.deferred();
         }
+        Map<Relation, List<List<String>>> byTable = new LinkedHashMap<>();
+        keys.forEach((table, list) -> {
+            if (!whole.containsKey(table)) byTable.put(planned.get(table), list);
+        });
+        var result = verifier.keys(byTable, deferAfter);
+        byTable.keySet().forEach(r -> rows.put(r.name(), result.rows().getOrDefault(r, 0L)));
+        differences.addAll(result.differences());
+        deferred += result.deferred();
         record(target, rows, whole.keySet(), keys, differences, now);
         return new DeltaPass(rows, differences, deferred, (System.nanoTime() - started) / 1_000_000);
     }

@@ -16,18 +16,20 @@ import java.util.Map;
  * rows re-checked by the delta passes, differences found and not yet resolved, and the frontier.
  *
  * @param tables        per table: rows verified online so far (chunks plus delta re-checks)
+ * @param byInstance    chunks verified by each instance (its {@code verified_by} name)
  * @param chunksPlanned chunks of the online pass
  * @param chunksDone    chunks verified
  * @param frontierAt    when the frontier was last moved (null: no online verification on this target)
  * @param deltaPasses   delta passes since the online pass began
  */
 public record VerificationState(Map<String, TableState> tables, int chunksPlanned, int chunksDone, long bytesDone,
-                                List<Difference> differences, Instant frontierAt, int deltaPasses) {
+                                List<Difference> differences, Instant frontierAt, int deltaPasses,
+                                Map<String, Integer> byInstance) {
 
     public record TableState(String method, long rowsOnline, int chunks, int chunksDone) {
     }
 
-    public static final VerificationState NONE = new VerificationState(Map.of(), 0, 0, 0, List.of(), null, 0);
+    public static final VerificationState NONE = new VerificationState(Map.of(), 0, 0, 0, List.of(), null, 0, Map.of());
 
     public boolean planned() {
         return frontierAt != null;
@@ -72,30 +74,39 @@ public record VerificationState(Map<String, TableState> tables, int chunksPlanne
                         String[].class)), rs.getString(3)));
             }
         }
+        Map<String, Integer> byInstance = new LinkedHashMap<>();
+        try (var ps = target.prepareStatement("select coalesce(verified_by, '?'), count(*) from migration_verify.verified_chunk "
+                + "group by 1 order by 1");
+             var rs = ps.executeQuery()) {
+            while (rs.next()) {
+                byInstance.put(rs.getString(1), rs.getInt(2));
+            }
+        }
         try (var ps = target.prepareStatement("select taken_at, passes from migration_verify.frontier");
              var rs = ps.executeQuery()) {
             rs.next();
-            return new VerificationState(tables, planned, done, bytes, differences, rs.getTimestamp(1).toInstant(), rs.getInt(2));
+            return new VerificationState(tables, planned, done, bytes, differences, rs.getTimestamp(1).toInstant(), rs.getInt(2),
+                    byInstance);
         }
     }
 
     /** Records a chunk of the online pass as verified, with what it found; a chunk verified again counts once. */
-    public static void recordChunk(Connection target, String table, int seq, long rows, long bytes,
-                                   List<Difference> differences) throws SQLException {
+    public static void recordChunk(Connection target, String table, int seq, long rows, long bytes, String verifiedBy)
+            throws SQLException {
         try (var ps = target.prepareStatement("""
-                insert into migration_verify.verified_chunk (tab, seq, rows, bytes) values (?, ?, ?, ?)
+                insert into migration_verify.verified_chunk (tab, seq, rows, bytes, verified_by) values (?, ?, ?, ?, ?)
                 on conflict (tab, seq) do update set rows = excluded.rows, checks = verified_chunk.checks + 1,
-                verified_at = now()""")) {
+                verified_at = now(), verified_by = excluded.verified_by""")) {
             ps.setString(1, table);
             ps.setInt(2, seq);
             ps.setLong(3, rows);
             ps.setLong(4, bytes);
+            ps.setString(5, verifiedBy);
             ps.executeUpdate();
         }
-        recordDifferences(target, differences);
     }
 
-    static void recordDifferences(Connection target, List<Difference> differences) throws SQLException {
+    public static void recordDifferences(Connection target, List<Difference> differences) throws SQLException {
         try (var ps = target.prepareStatement("""
                 insert into migration_verify.difference (tab, key, detail) values (?, ?::jsonb, ?)
                 on conflict (tab, key) do update set detail = excluded.detail""")) {

@@ -34,25 +34,19 @@ class SequenceCopy {
                 values.add(new String[]{rs.getString(1), rs.getString(2)});
             }
         }
+        // A few statements in all, whatever the number of sequences: this runs inside the downtime window.
+        String[] names = values.stream().map(v -> v[0]).toArray(String[]::new);
+        String[] lastValues = values.stream().map(v -> v[1]).toArray(String[]::new);
         try (Connection connection = connector.connect(target)) {
-            List<String> missing = new ArrayList<>();
-            for (String[] sequence : values) {
-                if (Sql.one(connection, "select to_regclass(?)::text", sequence[0]) == null) {
-                    missing.add(sequence[0]);
-                }
-            }
+            List<String> missing = Sql.strings(connection, "select s from unnest(?::text[]) s where to_regclass(s) is null",
+                    (Object) names);
             if (!missing.isEmpty()) {
                 throw new CutoverProblem("COPY_SEQUENCES", "the target database " + target.database() + " lacks sequences "
                         + "the source has: " + missing, "the target's schema is incomplete: send ResetCutover and replicate again");
             }
             connection.setAutoCommit(false);
-            try (var ps = connection.prepareStatement("select setval(?::regclass, ?::bigint, true)")) {
-                for (String[] sequence : values) {
-                    ps.setString(1, sequence[0]);
-                    ps.setString(2, sequence[1]);
-                    ps.executeQuery().close();
-                }
-            }
+            Sql.strings(connection, "select setval(s::regclass, v::bigint, true)::text from unnest(?::text[], ?::text[]) u(s, v)",
+                    names, lastValues);
             raiseBelowColumns(connection);
             connection.commit();
         }
@@ -60,10 +54,10 @@ class SequenceCopy {
     }
 
     private static void raiseBelowColumns(Connection target) throws SQLException {
-        List<String[]> owned = new ArrayList<>();
+        List<String> owned = new ArrayList<>();
         try (var rs = target.createStatement().executeQuery("""
-                select quote_ident(sn.nspname) || '.' || quote_ident(s.relname),
-                       quote_ident(tn.nspname) || '.' || quote_ident(t.relname), quote_ident(a.attname)
+                select '(' || quote_literal(quote_ident(sn.nspname) || '.' || quote_ident(s.relname)) || '::regclass, (select max('
+                       || quote_ident(a.attname) || ')::bigint from ' || quote_ident(tn.nspname) || '.' || quote_ident(t.relname) || '))'
                 from pg_depend d
                 join pg_class s on s.oid = d.objid and s.relkind = 'S' join pg_namespace sn on sn.oid = s.relnamespace
                 join pg_class t on t.oid = d.refobjid join pg_namespace tn on tn.oid = t.relnamespace
@@ -71,14 +65,16 @@ class SequenceCopy {
                 where d.classid = 'pg_class'::regclass and d.refclassid = 'pg_class'::regclass and d.deptype in ('a', 'i')
                 and format_type(a.atttypid, null) in ('smallint', 'integer', 'bigint')""")) {
             while (rs.next()) {
-                owned.add(new String[]{rs.getString(1), rs.getString(2), rs.getString(3)});
+                owned.add(rs.getString(1));
             }
         }
-        for (String[] sequence : owned) {
-            // Names come from the target's catalog, quoted there with quote_ident.
-            Sql.strings(target, "select setval(?::regclass, m)::text from (select max(" + sequence[2] + ")::bigint m from "
-                    + sequence[1] + ") x, " + sequence[0] + " s where m is not null and (m > s.last_value or not s.is_called)",
-                    sequence[0]);
+        if (owned.isEmpty()) {
+            return;
         }
+        // Every (sequence, highest value of its column) pair in one statement; names and literals were quoted by the
+        // target's own catalog (quote_ident, quote_literal).
+        Sql.strings(target, "select setval(x.seq, x.m)::text from (values " + String.join(", ", owned) + ") x(seq, m) "
+                + "join pg_sequences p on format('%I.%I', p.schemaname, p.sequencename)::regclass = x.seq "
+                + "where x.m is not null and (p.last_value is null or x.m > p.last_value)");
     }
 }

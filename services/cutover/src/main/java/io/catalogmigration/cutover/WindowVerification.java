@@ -4,7 +4,6 @@ import io.catalogmigration.common.contract.CutoverCheck;
 import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.contract.VerifiedTable;
 import io.catalogmigration.common.pg.PgConnector;
-import io.catalogmigration.common.pg.ReplicationNames;
 import io.catalogmigration.common.verify.Applied;
 import io.catalogmigration.common.verify.ChangeLog;
 import io.catalogmigration.common.verify.DeltaPass;
@@ -51,7 +50,7 @@ class WindowVerification {
             }
             DeltaPass delta;
             try {
-                delta = DeltaPass.run(s, t, new Applied(s, ReplicationNames.of(database).slot(), applyTimeout));
+                delta = DeltaPass.run(s, t, Applied.of(s, t, database, applyTimeout));
             } catch (DeltaPass.NotStarted e) {
                 return check(database, CutoverCheck.FAILED, e.getMessage());
             }

@@ -3,13 +3,14 @@ package io.catalogmigration.replicator;
 import io.catalogmigration.common.contract.CheckReplication;
 import io.catalogmigration.common.contract.Topics;
 import io.catalogmigration.common.contract.VerificationReport;
+import io.catalogmigration.common.kafka.KeySpreader;
 import io.catalogmigration.common.kafka.MessageJson;
 import io.catalogmigration.common.kafka.MessagePublisher;
 import io.catalogmigration.common.ledger.Batch;
 import io.catalogmigration.common.ledger.RunLedger;
+import io.catalogmigration.common.ledger.RunState;
 import io.catalogmigration.common.ledger.RunStatus;
 import io.catalogmigration.common.pg.PgConnector;
-import io.catalogmigration.common.pg.ReplicationNames;
 import io.catalogmigration.common.progress.Progress;
 import io.catalogmigration.common.progress.ProgressReporter;
 import io.catalogmigration.common.verify.Applied;
@@ -72,7 +73,7 @@ class OnlineVerification {
              Connection target = connector.connect(command.target().withDatabase(database))) {
             var run = ledger.find(runId);
             VerificationState state = VerificationState.read(target);
-            if (run.isEmpty() || !state.planned()) {
+            if (run.isEmpty() || run.get().state() == RunState.QUEUED || !state.planned()) {
                 if (state.planned()) {
                     // The target has a pass this ledger does not know (its record was lost): start it again, cleanly.
                     ChangeLog.drop(target);
@@ -86,13 +87,12 @@ class OnlineVerification {
             }
             if (!state.passComplete()) {
                 publishPending(runId);
-                return report(VerificationReport.VERIFYING, state, 0, "online pass: %d/%d chunks verified"
-                        .formatted(state.chunksDone(), state.chunksPlanned()));
+                return report(VerificationReport.VERIFYING, state, 0, "online pass: %d/%d chunks verified (by instance: %s)"
+                        .formatted(state.chunksDone(), state.chunksPlanned(), state.byInstance()));
             }
             DeltaPass delta;
             try {
-                delta = DeltaPass.run(source, target, new Applied(source, ReplicationNames.of(database).slot(),
-                        settings.verify().applyTimeout()));
+                delta = DeltaPass.run(source, target, Applied.of(source, target, database, settings.verify().applyTimeout()));
             } catch (DeltaPass.NotStarted e) {
                 return report(VerificationReport.NOT_STARTED, VerificationState.NONE, 0, e.getMessage());
             }
@@ -106,6 +106,10 @@ class OnlineVerification {
     }
 
     private int plan(CheckReplication command, UUID runId, Connection source, Connection target) throws SQLException {
+        // Opened first, so that its start time covers the sampling and the change log; until it is started with its
+        // batches, a later check plans it again from the beginning.
+        ledger.open(runId, command.migrationId(), KIND, MessageJson.mapper().writerFor(
+                io.catalogmigration.common.contract.ReplicateCommand.class).writeValueAsString(command));
         RowHashing.prepareSession(source);
         List<ChangeLog.Planned> planned = new ArrayList<>();
         List<VerifyChunk> chunks = new ArrayList<>();
@@ -122,14 +126,10 @@ class OnlineVerification {
         }
         ChangeLog.install(target, planned);
         List<Batch> batches = new ArrayList<>();
-        int perMessage = settings.itemsPerMessage();
-        for (int from = 0, seq = 0; from < chunks.size(); from += perMessage, seq++) {
-            var part = chunks.subList(from, Math.min(chunks.size(), from + perMessage));
-            batches.add(new Batch(runId, seq, 0, Batch.PLANNED, part.size(), 0, MessageJson.mapper().writeValueAsString(part)));
+        for (var part : WorkSharing.balance(chunks, VerifyChunk::bytes, settings.itemsPerMessage(), settings.verify().partitions())) {
+            batches.add(new Batch(runId, batches.size(), 0, Batch.PLANNED, part.size(), 0,
+                    MessageJson.mapper().writeValueAsString(part)));
         }
-        String json = MessageJson.mapper().writerFor(io.catalogmigration.common.contract.ReplicateCommand.class)
-                .writeValueAsString(command);
-        ledger.open(runId, command.migrationId(), KIND, json);
         long bytes = chunks.stream().mapToLong(VerifyChunk::bytes).sum();
         ledger.start(runId, "VERIFYING", bytes, "{\"tables\": " + planned.size() + ", \"chunks\": " + chunks.size() + "}", batches);
         log.info("Verification of {}: {} tables in {} chunks ({} MB), change log on the target", command.source().database(),
@@ -148,7 +148,8 @@ class OnlineVerification {
         var batches = ledger.batches(runId, 0, Batch.PLANNED);
         var sent = new ArrayList<CompletableFuture<?>>();
         for (Batch batch : batches) {
-            sent.add(publisher.sendAsync(Topics.REPLICATE_WORK, runId + "/" + batch.seq(), new VerifyWork(runId, batch.seq())));
+            sent.add(publisher.sendAsync(Topics.REPLICATE_WORK, KeySpreader.key(runId.toString(), batch.seq(),
+                    settings.verify().partitions()), new VerifyWork(runId, batch.seq())));
         }
         CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
         batches.forEach(b -> ledger.markPublished(runId, b.seq()));

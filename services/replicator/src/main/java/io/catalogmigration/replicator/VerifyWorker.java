@@ -9,7 +9,6 @@ import io.catalogmigration.common.ledger.RunLedger;
 import io.catalogmigration.common.ledger.RunStatus;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.PgErrors;
-import io.catalogmigration.common.pg.ReplicationNames;
 import io.catalogmigration.common.pg.Sql;
 import io.catalogmigration.common.progress.Progress;
 import io.catalogmigration.common.progress.ProgressReporter;
@@ -22,7 +21,9 @@ import org.slf4j.LoggerFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -38,6 +39,8 @@ class VerifyWorker {
     private final PgConnector connector;
     private final RunLedger ledger;
     private final ProgressReporter progress;
+    /** Which instance verified a chunk, recorded with it: how the work spread over the consumer group. */
+    private final String instance = instanceName();
 
     VerifyWorker(ReplicatorProperties settings, PgConnector connector, RunLedger ledger, ProgressReporter progress) {
         this.settings = settings;
@@ -61,25 +64,41 @@ class VerifyWorker {
         String database = command.source().database();
         List<VerifyChunk> chunks = List.of(MessageJson.mapper().readValue(batch.payload(), VerifyChunk[].class));
         long bytes = 0;
-        int differing = 0;
+        int differingRows = 0;
         try (Connection source = connector.connect(command.source());
              Connection target = connector.connect(command.target().withDatabase(database))) {
-            var verifier = new ChunkVerifier(source, target, new Applied(source, ReplicationNames.of(database).slot(),
+            var verifier = new ChunkVerifier(source, target, Applied.of(source, target, database,
                     settings.verify().applyTimeout()));
             String frontier = Sql.one(target, "select snapshot::text from migration_verify.frontier");
             Set<String> done = new HashSet<>(Sql.strings(target, "select tab || '#' || seq from migration_verify.verified_chunk"));
+            // Most chunks agree at the first reading and are recorded at once, so a restart loses little; the others
+            // are settled together at the end, with one wait for the target per round for all of them.
+            Map<ChunkVerifier.Chunk, VerifyChunk> differing = new LinkedHashMap<>();
             for (VerifyChunk chunk : chunks) {
                 bytes += chunk.bytes();
                 if (done.contains(chunk.table().name() + "#" + chunk.seq())) {
                     continue;
                 }
-                var result = verifier.chunk(chunk.table(), chunk.lo(), chunk.hi(), frontier);
-                VerificationState.recordChunk(target, chunk.table().name(), chunk.seq(), result.rows(), chunk.bytes(),
-                        result.differences());
-                if (!result.differences().isEmpty()) {
-                    differing++;
-                    log.warn("Verification of {}: {} chunk {} differs: {}", database, chunk.table().name(), chunk.seq(),
-                            result.differences().stream().limit(5).map(d -> d.describe()).toList());
+                var range = new ChunkVerifier.Chunk(chunk.table(), chunk.lo(), chunk.hi());
+                var rows = verifier.agree(range);
+                if (rows.isPresent()) {
+                    VerificationState.recordChunk(target, chunk.table().name(), chunk.seq(), rows.get(), chunk.bytes(), instance);
+                } else {
+                    differing.put(range, chunk);
+                }
+            }
+            if (!differing.isEmpty()) {
+                var settled = verifier.settle(List.copyOf(differing.keySet()), frontier);
+                for (var entry : differing.entrySet()) {
+                    VerifyChunk chunk = entry.getValue();
+                    VerificationState.recordChunk(target, chunk.table().name(), chunk.seq(),
+                            settled.rows().getOrDefault(entry.getKey(), 0L), chunk.bytes(), instance);
+                }
+                VerificationState.recordDifferences(target, settled.differences());
+                differingRows = settled.differences().size();
+                if (!settled.differences().isEmpty()) {
+                    log.warn("Verification of {}: {} row(s) differ: {}", database, settled.differences().size(),
+                            settled.differences().stream().limit(5).map(d -> d.describe()).toList());
                 }
             }
         } catch (SQLException e) {
@@ -97,12 +116,22 @@ class VerifyWorker {
         }
         var completion = ledger.complete(work.runId(), work.seq(), bytes);
         progress.report(new Progress(run.migrationId(), run.runId(), "verify", completion.runDone(), completion.planned(),
-                "bytes", run.startedAt(), database + ": online verification" + (differing > 0 ? ", " + differing
-                + " chunk(s) differ in the last message" : "")));
+                "bytes", run.startedAt(), database + ": online verification" + (differingRows > 0 ? ", " + differingRows
+                + " row(s) differ in the last message" : "")));
         if (completion.phaseComplete()) {
             ledger.finish(run.runId(), RunStatus.SUCCEEDED, "online pass of " + database + " complete", "{}");
             log.info("Verification of {}: online pass complete", database);
         }
     }
 
+
+    private static String instanceName() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "host";
+        }
+        return host + "/" + ProcessHandle.current().pid() + "/" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    }
 }

@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Online verification against real servers while a writer changes rows: rows damaged on the target behind
  * replication's back (in a table over 64 MB, in a table without a key, in a partition) are found and named by key,
- * the pass resumes after a restart without comparing any chunk twice, and a row mended on the target is checked again
+ * the pass resumes after a restart without comparing any chunk twice and spreads over two instances, and a row mended on the target is checked again
  * by the next delta pass until the answer is STOP_WAITING.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -43,7 +43,8 @@ class OnlineVerificationTest {
     static final Duration TIMEOUT = Duration.ofSeconds(120);
     static final String DB = "catalog";
     static final String MIGRATION = "mig-verify";
-    static final Map<String, Object> SETTINGS = Map.of("replicator.verify.chunk", "512KB", "replicator.verify.workers", "1");
+    static final Map<String, Object> SETTINGS = Map.of("replicator.verify.chunk", "512KB", "replicator.verify.workers", "1",
+            "replicator.items-per-message", "10");
 
     static PostgresCluster source;
     static PostgresCluster target;
@@ -51,6 +52,7 @@ class OnlineVerificationTest {
     static EventLog events;
     static CommandSender commands;
     static ConfigurableApplicationContext service;
+    static ConfigurableApplicationContext second;
     static final AtomicBoolean writing = new AtomicBoolean(true);
     static Thread writer;
 
@@ -89,6 +91,7 @@ class OnlineVerificationTest {
     static void stopRealParts() throws Exception {
         writing.set(false);
         if (writer != null) writer.join(5_000);
+        ServiceRunner.stop(second);
         ServiceRunner.stop(service);
         commands.close();
         events.close();
@@ -124,7 +127,10 @@ class OnlineVerificationTest {
         ServiceRunner.stop(service);
         long beforeRestart = verifiedChunks();
         assertThat(beforeRestart).as("interrupted in the middle of the pass").isLessThan(chunks);
+        var before = instances();
+        // Two instances now: the rest of the pass spreads over both through the consumer group.
         service = ServiceRunner.start(ReplicatorApplication.class, target, kafka.bootstrapServers(), SETTINGS);
+        second = ServiceRunner.start(ReplicatorApplication.class, target, kafka.bootstrapServers(), SETTINGS);
 
         ReplicationStatusReported status = first;
         Instant deadline = Instant.now().plus(TIMEOUT);
@@ -144,6 +150,9 @@ class OnlineVerificationTest {
         assertThat(target.queryForLong(DB, "select count(*) from migration_verify.verified_chunk")).isEqualTo(chunks);
         assertThat(target.queryForLong(DB, "select max(checks) from migration_verify.verified_chunk"))
                 .as("no chunk compared twice across the restart").isEqualTo(1);
+        var after = instances();
+        after.removeAll(before);
+        assertThat(after).as("chunks verified after the restart, by instance").hasSize(2);
         assertThat(events.progress(MIGRATION)).anySatisfy(p -> assertThat(p.toString()).contains("verify"));
     }
 
@@ -172,6 +181,17 @@ class OnlineVerificationTest {
         assertThat(status.verification().rowsVerified()).isGreaterThanOrEqualTo(32_000);
         events.assertNoRecordContains(source.password());
         events.assertNoRecordContains(target.password());
+    }
+
+    static java.util.Set<String> instances() throws Exception {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        try (Connection c = target.connect(DB); var rs = c.createStatement().executeQuery(
+                "select distinct verified_by from migration_verify.verified_chunk")) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        }
+        return names;
     }
 
     static long verifiedChunks() {

@@ -2,6 +2,7 @@ package io.catalogmigration.scan;
 
 import io.catalogmigration.common.contract.Topics;
 import io.catalogmigration.common.kafka.MessageJson;
+import io.catalogmigration.common.kafka.KeySpreader;
 import io.catalogmigration.common.kafka.MessagePublisher;
 import io.catalogmigration.common.ledger.Batch;
 import io.catalogmigration.common.ledger.RunLedger;

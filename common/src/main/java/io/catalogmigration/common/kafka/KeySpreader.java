@@ -1,4 +1,4 @@
-package io.catalogmigration.scan;
+package io.catalogmigration.common.kafka;
 
 import org.apache.kafka.common.utils.Utils;
 
@@ -9,9 +9,9 @@ import java.nio.charset.StandardCharsets;
  * messages are dealt round-robin over the work partitions and every worker gets its share (hashing alone leaves some
  * partitions, and so some workers, with far more than others).
  */
-final class KeySpreader {
+public final class KeySpreader {
 
-    static String key(String prefix, int seq, int partitions) {
+    public static String key(String prefix, int seq, int partitions) {
         int wanted = Math.floorMod(seq, Math.max(1, partitions));
         for (int salt = 0; salt < 10_000; salt++) {
             String key = prefix + "/" + seq + "/" + salt;
