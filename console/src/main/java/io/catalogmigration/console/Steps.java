@@ -35,7 +35,8 @@ final class Steps {
         return steps;
     }
 
-    private static final Set<String> CATCH_UP_PHASES = Set.of("sync", "verify");
+    /** What a check reports before its answer (tables ready, deferred indexes it builds, verification), and the verification run. */
+    private static final Set<String> CATCH_UP_PHASES = Set.of("sync", "indexes", "verify");
 
     private static String key(Run run) {
         boolean catchUp = run.outcome instanceof ReplicationStatusReported

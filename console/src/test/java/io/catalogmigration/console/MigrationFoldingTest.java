@@ -92,7 +92,8 @@ class MigrationFoldingTest {
                             : ReplicationStatusReported.STOP_WAITING, 5_000_000 - i * 1_000_000, at.plusMillis(500)));
         }
         UUID lineageCheck = UUID.randomUUID();
-        apply(events.progress("replicator", lineageCheck, "sync", 0, 3, "tables", null, "lineage: 0/3 tables ready", T0.plusSeconds(20)));
+        apply(events.progress("replicator", lineageCheck, "sync", 3, 3, "tables", null, "lineage: 3/3 tables ready", T0.plusSeconds(20)),
+                events.progress("replicator", lineageCheck, "indexes", 1, 4, "indexes", null, "lineage: created 1/4 indexes", T0.plusSeconds(21)));
 
         List<StepView> steps = detail().steps();
         assertThat(steps).extracting(StepView::title).containsExactly("catch-up rosemeta", "catch-up lineage");
@@ -103,6 +104,7 @@ class MigrationFoldingTest {
                 .containsEntry("answer", "STOP_WAITING");
         assertThat(rosemeta.durationMillis()).isEqualTo(8_500);
         assertThat(steps.get(1).state()).isEqualTo("RUNNING");
+        assertThat(steps.get(1).phases()).extracting(p -> p.phase()).containsExactly("sync", "indexes");
     }
 
     @Test
