@@ -1,6 +1,8 @@
 package io.catalogmigration.common;
 
 import io.catalogmigration.common.contract.Topics;
+import io.catalogmigration.common.health.BrokerHealthIndicator;
+import io.catalogmigration.common.health.ThrottleHealthIndicator;
 import io.catalogmigration.common.kafka.ErrorHandling;
 import io.catalogmigration.common.kafka.ListenerFactories;
 import io.catalogmigration.common.kafka.MessageJson;
@@ -28,6 +30,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.PropertySource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
@@ -47,6 +50,8 @@ import java.util.Map;
 /** What every service wires the same way: messaging, error handling, throttling, progress, ledger, secrets. */
 @AutoConfiguration(before = KafkaAutoConfiguration.class)
 @EnableConfigurationProperties({ConsumerThrottlingProperties.class, KafkaProperties.class})
+// The management port's defaults, below every service's own settings (a @PropertySource comes after config files).
+@PropertySource("classpath:io/catalogmigration/common/management-defaults.properties")
 public class MigrationRuntimeAutoConfiguration {
 
     @Bean
@@ -116,8 +121,21 @@ public class MigrationRuntimeAutoConfiguration {
     @Bean
     ProgressReporter progressReporter(MessagePublisher publisher,
                                       @Value("${spring.application.name:migration}") String service,
-                                      @Value("${migration.progress.min-interval:1s}") Duration interval) {
-        return new ProgressReporter(publisher, service, interval, Clock.systemUTC());
+                                      @Value("${migration.progress.min-interval:1s}") Duration interval,
+                                      ObjectProvider<MeterRegistry> meters) {
+        return new ProgressReporter(publisher, service, interval, Clock.systemUTC(), meters.getIfAvailable());
+    }
+
+    /** Readiness includes it (see management-defaults.properties): without a broker a service can do nothing. */
+    @Bean
+    BrokerHealthIndicator kafkaHealthIndicator(KafkaProperties kafka,
+                                               @Value("${migration.health.broker-timeout:3s}") Duration timeout) {
+        return new BrokerHealthIndicator(kafka.buildAdminProperties(), timeout);
+    }
+
+    @Bean
+    ThrottleHealthIndicator throttleHealthIndicator(ConsumerThrottle throttle) {
+        return new ThrottleHealthIndicator(throttle);
     }
 
     @Bean

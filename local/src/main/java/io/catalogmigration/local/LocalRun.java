@@ -48,18 +48,31 @@ public final class LocalRun {
         void inspect(LocalStack stack, Result result) throws Exception;
     }
 
+    /**
+     * Usage: {@code LocalRun [rows] [--source-version N] [--target-version N] [--exit]}; without {@code --exit} the
+     * stack stays up until Enter is pressed.
+     */
     public static void main(String[] args) throws Exception {
         long rows = 250_000;
         Integer sourceMajor = LocalStack.Servers.RUNBOOK.sourceMajor();
         Integer targetMajor = LocalStack.Servers.RUNBOOK.targetMajor();
+        boolean exit = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--source-version" -> sourceMajor = major(args, ++i);
                 case "--target-version" -> targetMajor = major(args, ++i);
+                case "--exit" -> exit = true;
                 default -> rows = Long.parseLong(args[i].replace("_", ""));
             }
         }
-        System.exit(run(rows, new LocalStack.Servers(sourceMajor, targetMajor), (stack, result) -> { }).exitCode());
+        System.exit(run(rows, new LocalStack.Servers(sourceMajor, targetMajor),
+                exit ? (stack, result) -> { } : LocalRun::untilEnter).exitCode());
+    }
+
+    /** Keeps the console (and the servers behind it) up for a look at the finished run. */
+    private static void untilEnter(LocalStack stack, Result result) throws IOException {
+        say("The console stays at %s with the whole run; press Enter to stop everything", stack.consoleAddress());
+        new BufferedReader(new java.io.InputStreamReader(System.in)).readLine();
     }
 
     private static int major(String[] args, int i) {
@@ -95,6 +108,7 @@ public final class LocalRun {
             stack.startService(ReplicatorApplication.class, Map.of());
             stack.startService(CutoverApplication.class, Map.of("cutover.switcher.file", settings.toString()));
             say("Started the six services; the application writes to the source and reads its settings from %s", settings);
+            say("The console shows the run live at %s", stack.startConsole());
 
             String migrationId = "local-" + UUID.randomUUID().toString().substring(0, 8);
             int code;

@@ -1,6 +1,7 @@
 package io.catalogmigration.local;
 
 import io.catalogmigration.common.contract.Topics;
+import io.catalogmigration.console.ConsoleApplication;
 import io.catalogmigration.testkit.CommandSender;
 import io.catalogmigration.testkit.EventLog;
 import io.catalogmigration.testkit.KafkaBroker;
@@ -8,9 +9,13 @@ import io.catalogmigration.testkit.PostgresCluster;
 import io.catalogmigration.testkit.ServiceRunner;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Everything the services need, started in this process with no Docker: an in-process KRaft broker, a source
@@ -29,6 +34,7 @@ final class LocalStack implements AutoCloseable {
     final EventLog events;
     final CommandSender commands;
     private final List<ConfigurableApplicationContext> services = new ArrayList<>();
+    private String consoleAddress;
 
     /** The majors of the two servers; null is the highest installed. */
     record Servers(Integer sourceMajor, Integer targetMajor) {
@@ -82,6 +88,32 @@ final class LocalStack implements AutoCloseable {
         var context = ServiceRunner.start(application, target, kafka.bootstrapServers(), overrides);
         services.add(context);
         return context;
+    }
+
+    /**
+     * Starts the operators' console on {@code CONSOLE_PORT}, else 8090 when free, else any free port; returns its
+     * address. It reads the event topics from their beginning, so it shows the whole run whenever it starts.
+     */
+    String startConsole() {
+        String port = Optional.ofNullable(System.getenv("CONSOLE_PORT")).filter(p -> !p.isBlank())
+                .orElse(isFree(8090) ? "8090" : "0");
+        var context = startService(ConsoleApplication.class, Map.of("spring.main.web-application-type", "servlet",
+                "server.address", "127.0.0.1", "server.port", port));
+        consoleAddress = "http://127.0.0.1:" + context.getEnvironment().getRequiredProperty("local.server.port") + "/";
+        return consoleAddress;
+    }
+
+    /** Null until {@link #startConsole()}. */
+    String consoleAddress() {
+        return consoleAddress;
+    }
+
+    private static boolean isFree(int port) {
+        try (var socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     @Override

@@ -40,6 +40,16 @@ class LocalRunSmokeTest {
     }
 
     @Test
+    void theConsoleBenchmarkRebuildsFromEveryEventAndMeasuresABareRead() throws Exception {
+        var result = ConsoleBenchmark.run(5_000);
+
+        assertThat(result.events()).isEqualTo(5_000);
+        assertThat(result.ourSeconds()).isPositive();
+        assertThat(result.limitSeconds()).isPositive();
+        assertThat(result.line()).matches("BENCH console ours=\\d+ limit=\\d+ ratio=\\d+\\.\\d\\d");
+    }
+
+    @Test
     void theReplicateBenchmarkReplicatesToReadyAndMeasuresDumpAndRestore() throws Exception {
         var result = ReplicateBenchmark.run(0.02, List.of("native", "snapshot"));
 

@@ -11,9 +11,15 @@ import io.catalogmigration.testkit.SampleCatalog;
 import io.catalogmigration.testkit.SampleCorruption;
 import org.junit.jupiter.api.Test;
 
+import tools.jackson.databind.JsonNode;
+
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -117,6 +123,15 @@ class RunbookEndToEndTest {
             }
         }
 
+        // The console started with the run shows it whole: every step done, none failed, the cutover last.
+        JsonNode shown = consoleView(stack, result.migrationId());
+        assertThat(shown.at("/summary/state").asString()).as(shown.toString()).isEqualTo("succeeded");
+        assertThat(shown.at("/summary/failed").asInt()).isZero();
+        assertThat(shown.at("/steps/" + (shown.get("steps").size() - 1) + "/facts/writeDowntimeMillis").asLong())
+                .isEqualTo(cutover.writeDowntimeMillis());
+        assertThat(shown.toString()).contains("PruneCompleted", "ScanCompleted", "LineageMigrated", "TargetProvisioned",
+                "SourcePrepared", "ReplicationStarted", "catch-up rosemeta", "catch-up lineage", "PreflightPassed");
+
         // No password in any topic or log.
         String allLogs;
         synchronized (logs) {
@@ -128,6 +143,23 @@ class RunbookEndToEndTest {
             assertThat(result.output().contains(secret)).as("a password appears in the CLI's output").isFalse();
         }
         assertThat(result.output()).contains("Write downtime:", "Rows pruned:", "Corrupted rows:", "Lineage links migrated:");
+    }
+
+    /** The console's view of the migration once it has read the cutover's outcome (it reads on its own). */
+    private static JsonNode consoleView(LocalStack stack, String migrationId) throws Exception {
+        var http = HttpClient.newHttpClient();
+        var request = HttpRequest.newBuilder(URI.create(stack.consoleAddress() + "api/migrations/" + migrationId)).build();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            var response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 200) {
+                JsonNode view = MessageJson.mapper().readTree(response.body());
+                if (view.at("/summary/cutOver").asBoolean() || System.nanoTime() > deadline) return view;
+            } else if (System.nanoTime() > deadline) {
+                throw new AssertionError("the console does not know " + migrationId + ": " + response.statusCode());
+            }
+            Thread.sleep(200);
+        }
     }
 
     private static List<OutcomeEvent> outcomes(LocalStack stack, String migrationId) {

@@ -3,6 +3,7 @@ package io.catalogmigration.common.progress;
 import io.catalogmigration.common.contract.ProgressReported;
 import io.catalogmigration.common.contract.Topics;
 import io.catalogmigration.common.kafka.MessagePublisher;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,12 +28,20 @@ public class ProgressReporter {
     private final Duration minInterval;
     private final Clock clock;
     private final Map<String, Instant> lastSent = new ConcurrentHashMap<>();
+    private final ProgressMeters meters;
 
     public ProgressReporter(MessagePublisher publisher, String service, Duration minInterval, Clock clock) {
+        this(publisher, service, minInterval, clock, null);
+    }
+
+    /** @param meters where each report also sets its run's progress gauges; null for none */
+    public ProgressReporter(MessagePublisher publisher, String service, Duration minInterval, Clock clock,
+                            MeterRegistry meters) {
         this.publisher = publisher;
         this.service = service;
         this.minInterval = minInterval;
         this.clock = clock;
+        this.meters = meters == null ? null : new ProgressMeters(meters);
     }
 
     /** Reports if the interval has passed since the last report of this run and phase, or if the phase is done. */
@@ -57,6 +66,7 @@ public class ProgressReporter {
 
     public void forget(UUID runId) {
         lastSent.keySet().removeIf(key -> key.startsWith(runId + "/"));
+        if (meters != null) meters.forget(runId);
     }
 
     private void send(Progress p, Instant now) {
@@ -66,6 +76,7 @@ public class ProgressReporter {
         var event = new ProgressReported(UUID.randomUUID(), p.migrationId(), now, service, p.runId(), p.phase(),
                 p.done(), p.total(), p.unit(), Math.round(rate * 10) / 10.0, eta, p.message());
         log.info("[{}] {} {}: {}", service, p.migrationId(), p.phase(), Progress.describe(p, rate, eta));
+        if (meters != null) meters.record(event);
         publisher.event(Topics.PROGRESS, event);
     }
 }

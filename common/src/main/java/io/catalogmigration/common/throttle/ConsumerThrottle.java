@@ -52,4 +52,9 @@ public class ConsumerThrottle {
     public boolean enabled() {
         return settings.enabled();
     }
+
+    /** Breaks taken since the service started. */
+    public double pauses() {
+        return pauses.count();
+    }
 }
