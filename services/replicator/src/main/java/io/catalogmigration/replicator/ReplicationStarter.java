@@ -148,22 +148,36 @@ class ReplicationStarter {
     private List<String> ensureRoles(StartReplication command, List<String> owners, List<String> notes) throws SQLException {
         List<String> created = new ArrayList<>();
         try (Connection target = connector.connect(command.target())) {
-            for (String role : owners) {
-                if (Sql.exists(target, "select 1 from pg_roles where rolname = ?", role)) {
-                    continue;
-                }
-                String ref = command.rolePasswordRefs().get(role);
-                Sql.execute(target, "CREATE ROLE " + SqlIdentifier.quote(role) + (ref == null ? " NOLOGIN" : " LOGIN"));
-                if (ref != null) {
-                    // The SCRAM verifier is computed here: the password itself never reaches the server or its log.
-                    target.unwrap(PGConnection.class).alterUserPassword(role, secrets.resolve(ref).toCharArray(), "scram-sha-256");
-                } else {
-                    notes.add("role " + role + " created NOLOGIN: no password reference was given for it");
-                }
-                created.add(role);
-                log.info("Role {} created on the target", role);
+            // Roles belong to the whole cluster and databases start in parallel (rosemeta and lineage share owners):
+            // one START at a time looks for and creates them, or both would try to create the same role.
+            Sql.one(target, "select pg_advisory_lock(hashtext('catalog-migration.roles'))::text");
+            try {
+                created.addAll(createMissing(target, command, owners, notes));
+                TargetAdministrator.actAs(target, owners);
+            } finally {
+                Sql.one(target, "select pg_advisory_unlock(hashtext('catalog-migration.roles'))::text");
             }
-            TargetAdministrator.actAs(target, owners);
+        }
+        return created;
+    }
+
+    private List<String> createMissing(Connection target, StartReplication command, List<String> owners, List<String> notes)
+            throws SQLException {
+        List<String> created = new ArrayList<>();
+        for (String role : owners) {
+            if (Sql.exists(target, "select 1 from pg_roles where rolname = ?", role)) {
+                continue;
+            }
+            String ref = command.rolePasswordRefs().get(role);
+            Sql.execute(target, "CREATE ROLE " + SqlIdentifier.quote(role) + (ref == null ? " NOLOGIN" : " LOGIN"));
+            if (ref != null) {
+                // The SCRAM verifier is computed here: the password itself never reaches the server or its log.
+                target.unwrap(PGConnection.class).alterUserPassword(role, secrets.resolve(ref).toCharArray(), "scram-sha-256");
+            } else {
+                notes.add("role " + role + " created NOLOGIN: no password reference was given for it");
+            }
+            created.add(role);
+            log.info("Role {} created on the target", role);
         }
         return created;
     }
