@@ -117,6 +117,11 @@ public final class ChangeLog {
         }
     }
 
+    /** The frontier snapshot as text: every change visible in it has been verified (null: none taken yet). */
+    public static String frontier(Connection target) throws SQLException {
+        return Sql.one(target, "select snapshot::text from migration_verify.frontier");
+    }
+
     /** What the online pass planned, as recorded on the target. */
     public static List<Planned> planned(Connection target) throws SQLException {
         List<Planned> planned = new ArrayList<>();

@@ -64,12 +64,10 @@ public final class ChunkVerifier {
         RowHashing.Checksum s;
         try {
             s = RowHashing.checksum(source, chunk.table(), chunk.lo(), chunk.hi());
-        } finally {
-            try {
-                onTarget.join();
-            } catch (java.util.concurrent.CompletionException ignored) {
-                // reported below
-            }
+        } catch (SQLException | RuntimeException e) {
+            // The target's connection must be idle again before the caller uses or closes it.
+            onTarget.exceptionally(failed -> null).join();
+            throw e;
         }
         RowHashing.Checksum t;
         try {

@@ -7,6 +7,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -53,7 +55,7 @@ public record DeltaPass(Map<String, Long> rowsByTable, List<Difference> differen
 
     private static DeltaPass runLocked(Connection source, Connection target, Applied applied, long started)
             throws SQLException, NotStarted {
-        String previous = Sql.one(target, "select snapshot::text from migration_verify.frontier");
+        String previous = ChangeLog.frontier(target);
         if (previous == null) {
             throw new NotStarted();
         }
@@ -61,7 +63,7 @@ public record DeltaPass(Map<String, Long> rowsByTable, List<Difference> differen
         Map<String, Relation> planned = ChangeLog.planned(target).stream()
                 .collect(Collectors.toMap(p -> p.relation().name(), ChangeLog.Planned::relation, (a, b) -> a, LinkedHashMap::new));
         Map<String, List<List<String>>> keys = new LinkedHashMap<>();
-        Map<String, Boolean> whole = new LinkedHashMap<>();
+        Set<String> whole = new LinkedHashSet<>();
         try (var ps = target.prepareStatement("""
                 select tab, key::text from migration_verify.changes
                 where not pg_visible_in_snapshot(xid, ?::pg_snapshot) and pg_visible_in_snapshot(xid, ?::pg_snapshot)
@@ -79,7 +81,7 @@ public record DeltaPass(Map<String, Long> rowsByTable, List<Difference> differen
                     List<String> key = rs.getString(2) == null ? List.of()
                             : List.of(MessageJson.mapper().readValue(rs.getString(2), String[].class));
                     if (key.isEmpty() || !relation.keyed()) {
-                        whole.put(table, true);
+                        whole.add(table);
                     } else {
                         keys.computeIfAbsent(table, t -> new ArrayList<>()).add(key);
                     }
@@ -91,7 +93,7 @@ public record DeltaPass(Map<String, Long> rowsByTable, List<Difference> differen
         Map<String, Long> rows = new LinkedHashMap<>();
         List<Difference> differences = new ArrayList<>();
         int deferred = 0;
-        for (String table : whole.keySet()) {
+        for (String table : whole) {
             var result = verifier.whole(planned.get(table), deferAfter);
             rows.put(table, result.rows().values().stream().mapToLong(Long::longValue).sum());
             differences.addAll(result.differences());
@@ -99,18 +101,18 @@ public record DeltaPass(Map<String, Long> rowsByTable, List<Difference> differen
         }
         Map<Relation, List<List<String>>> byTable = new LinkedHashMap<>();
         keys.forEach((table, list) -> {
-            if (!whole.containsKey(table)) byTable.put(planned.get(table), list);
+            if (!whole.contains(table)) byTable.put(planned.get(table), list);
         });
         var result = verifier.keys(byTable, deferAfter);
         byTable.keySet().forEach(r -> rows.put(r.name(), result.rows().getOrDefault(r, 0L)));
         differences.addAll(result.differences());
         deferred += result.deferred();
-        record(target, rows, whole.keySet(), keys, differences, now);
+        record(target, rows, whole, keys, differences, now);
         return new DeltaPass(rows, differences, deferred, (System.nanoTime() - started) / 1_000_000);
     }
 
     /** One transaction: resolved differences gone, new ones in, counts added, the frontier moved, covered entries removed. */
-    private static void record(Connection target, Map<String, Long> rows, java.util.Set<String> whole,
+    private static void record(Connection target, Map<String, Long> rows, Set<String> whole,
                                Map<String, List<List<String>>> keys, List<Difference> differences, String now)
             throws SQLException {
         boolean autoCommit = target.getAutoCommit();

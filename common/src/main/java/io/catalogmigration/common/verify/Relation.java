@@ -27,7 +27,12 @@ public record Relation(String name, List<KeyColumn> key, long bytes, long estima
     }
 
     public String method() {
-        return keyed() ? "key ranges" : "whole table (no key)";
+        return method(keyed());
+    }
+
+    /** How a table is compared: by ranges of its key, or whole as a multiset of row hashes. */
+    public static String method(boolean keyed) {
+        return keyed ? "key ranges" : "whole table (no key)";
     }
 
     /** Every table the migration's publication of this database carries, read from the source's catalog. */

@@ -59,7 +59,7 @@ public record VerificationState(Map<String, TableState> tables, int chunksPlanne
                 group by p.tab, p.key, p.chunks, p.rows_rechecked order by p.tab""");
              var rs = ps.executeQuery()) {
             while (rs.next()) {
-                tables.put(rs.getString(1), new TableState(rs.getBoolean(2) ? "whole table (no key)" : "key ranges",
+                tables.put(rs.getString(1), new TableState(Relation.method(!rs.getBoolean(2)),
                         rs.getLong(5), rs.getInt(3), rs.getInt(4)));
                 planned += rs.getInt(3);
                 done += rs.getInt(4);

@@ -148,8 +148,7 @@ class CutoverRun {
             CutoverProblem ranOut = null;
             if (deadline.expired()) {
                 // Whatever failed last (a statement cut by its timeout, a wait given up), the limit is the reason.
-                ranOut = e instanceof CutoverProblem p && p.getMessage().startsWith("the write downtime reached")
-                        ? p : deadline.ranOut(phase, reason);
+                ranOut = deadline.ranOut(phase, reason);
                 reason = ranOut.getMessage();
             }
             log.error("Cutover of migration {} stopped in {}: {}. Releasing the source.", command.migrationId(), phase, reason);

@@ -10,6 +10,7 @@ final class Deadline {
 
     private final Duration limit;
     private final long endsAt;
+    private CutoverProblem ranOut;
 
     Deadline(long startedNanos, Duration limit) {
         this.limit = limit;
@@ -36,11 +37,16 @@ final class Deadline {
         }
     }
 
+    /** The limit as the reason: the first phase it was reported in is kept, whatever failed after it. */
     CutoverProblem ranOut(String phase, String detail) {
-        return new CutoverProblem(phase, "the write downtime reached its limit of " + limit.toMillis() + " ms "
+        if (ranOut != null) {
+            return ranOut;
+        }
+        ranOut = new CutoverProblem(phase, "the write downtime reached its limit of " + limit.toMillis() + " ms "
                 + "(maxWriteDowntimeSeconds, or cutover.max-write-downtime) in " + phase + ": " + detail,
                 "the source was released and the application keeps running on it; the outcome's phases say which took "
                         + "long: fix that (a slow hook, a lagging target), or send StartCutover again with a larger "
                         + "maxWriteDowntimeSeconds");
+        return ranOut;
     }
 }

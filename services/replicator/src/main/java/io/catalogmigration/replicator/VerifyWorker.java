@@ -13,6 +13,7 @@ import io.catalogmigration.common.pg.Sql;
 import io.catalogmigration.common.progress.Progress;
 import io.catalogmigration.common.progress.ProgressReporter;
 import io.catalogmigration.common.verify.Applied;
+import io.catalogmigration.common.verify.ChangeLog;
 import io.catalogmigration.common.verify.ChunkVerifier;
 import io.catalogmigration.common.verify.VerificationState;
 import org.slf4j.Logger;
@@ -69,7 +70,7 @@ class VerifyWorker {
              Connection target = connector.connect(command.target().withDatabase(database))) {
             var verifier = new ChunkVerifier(source, target, Applied.of(source, target, database,
                     settings.verify().applyTimeout()));
-            String frontier = Sql.one(target, "select snapshot::text from migration_verify.frontier");
+            String frontier = ChangeLog.frontier(target);
             Set<String> done = new HashSet<>(Sql.strings(target, "select tab || '#' || seq from migration_verify.verified_chunk"));
             // Most chunks agree at the first reading and are recorded at once, so a restart loses little; the others
             // are settled together at the end, with one wait for the target per round for all of them.
