@@ -61,7 +61,8 @@ final class CatalogSql {
         for (String metrics : METRICS) {
             ddl.add(table(metrics, "\"timestamp\" timestamptz NOT NULL, name text NOT NULL, value double precision"));
         }
-        ddl.add(table(TABLE, "name text NOT NULL, ds_id int NOT NULL, ts_created timestamptz NOT NULL"));
+        // hstore and intarray columns, as the catalog's schema has them (RunbookSetting creates the extensions first)
+        ddl.add(table(TABLE, "name text NOT NULL, ds_id int NOT NULL, ts_created timestamptz NOT NULL, tags hstore, related_ids int[]"));
         ddl.add(table(ATTRIBUTE, "table_id bigint NOT NULL, name text NOT NULL, data_type text"));
         ddl.add(table(LINEAGE_LINK, """
                 source bigint NOT NULL, source_otype text NOT NULL, target bigint NOT NULL, target_otype text NOT NULL,
@@ -109,8 +110,10 @@ final class CatalogSql {
                     + "(ARRAY['search','query','login','export','page_view'])[1 + floor(random() * 5)::int], random() * 1000 "
                     + "FROM generate_series(1::bigint, " + size.metricRows() + ") g");
         }
-        load.add("INSERT INTO " + TABLE + " (id, name, ds_id, ts_created) "
-                + "SELECT g, 'table_' || g, 1 + mod(g, 5)::int, " + LAST_YEAR + " "
+        load.add("INSERT INTO " + TABLE + " (id, name, ds_id, ts_created, tags, related_ids) "
+                + "SELECT g, 'table_' || g, 1 + mod(g, 5)::int, " + LAST_YEAR + ", "
+                + "hstore(ARRAY['source', 'tier'], ARRAY['ds_' || (1 + mod(g, 5)), (ARRAY['gold','silver','bronze'])[1 + mod(g, 3)::int]]), "
+                + "ARRAY[mod(g * 7, 1000)::int, mod(g * 13, 1000)::int] "
                 + "FROM generate_series(1::bigint, " + size.tables() + ") g");
         load.add("INSERT INTO " + ATTRIBUTE + " (id, table_id, name, data_type) "
                 + "SELECT (t.id - 1) * " + size.attributesPerTable() + " + a, t.id, 'column_' || a, "
@@ -160,6 +163,7 @@ final class CatalogSql {
         ddl.add("CREATE INDEX ON " + EVENT + " (session_id)");
         MENTIONS.forEach(mention -> ddl.add("CREATE INDEX ON " + mention + " (event_id)"));
         ddl.add("CREATE INDEX ON " + ATTRIBUTE + " (table_id)");
+        ddl.add("CREATE INDEX ON " + TABLE + " USING gin (related_ids gin__int_ops)");
         // explicit ids leave the identity sequences at 1; a concurrent writer must not collide
         allTables().forEach(table -> ddl.add("SELECT setval(pg_get_serial_sequence('" + table + "', 'id'), "
                 + "coalesce(max(id), 0) + 1, false) FROM " + table));

@@ -29,6 +29,7 @@ final class PgTools {
 
     private static volatile PgTools local;
     private static final Map<Integer, PgTools> BY_MAJOR = new ConcurrentHashMap<>();
+    private static final Map<Integer, PgTools> RDS_BY_MAJOR = new ConcurrentHashMap<>();
 
     private final Path binDirectory;
     private final boolean runAsOsUser;
@@ -65,6 +66,16 @@ final class PgTools {
                             + " or add the build"));
             return new PgTools(bin, runningAsRoot());
         });
+    }
+
+    /**
+     * The server binaries of one major as an RDS instance has them: Maven Central's build with RDS's extension
+     * allow-list emulated ({@link PostgresBinaries#rdsBinDirectory}); the plain binaries of {@link #forMajor} when no
+     * such build is declared for the major (then the administrator cannot create amcheck or pg_visibility).
+     */
+    static PgTools rdsForMajor(int major) {
+        return RDS_BY_MAJOR.computeIfAbsent(major, m -> PostgresBinaries.rdsBinDirectory(m)
+                .map(bin -> new PgTools(bin, runningAsRoot())).orElseGet(() -> forMajor(m)));
     }
 
     /**

@@ -30,6 +30,12 @@ final class PostgresBinaries {
 
     private static final String DESCRIPTION = "postgres-binaries.properties";
     private static final Duration UNPACK_TIMEOUT = Duration.ofMinutes(5);
+    /**
+     * Contrib extensions RDS lets its master user create that upstream does not mark trusted (the runbook's catalog
+     * has amcheck and pg_visibility; intarray and hstore are trusted upstream already).
+     */
+    static final List<String> RDS_ALLOWED = List.of("amcheck", "pg_visibility", "pg_stat_statements", "pgstattuple",
+            "pg_buffercache");
 
     private PostgresBinaries() {
     }
@@ -55,6 +61,69 @@ final class PostgresBinaries {
             unpack(jar, cache, unpacked);
         }
         return Optional.of(unpacked.resolve("bin"));
+    }
+
+    /**
+     * The build of {@code major} as an RDS instance has it: a copy of the unpacked tree (hard links, except for the
+     * control files it changes) in which the extensions RDS lets its master user create ({@link #RDS_ALLOWED}) are
+     * marked {@code trusted}, so that a non-superuser who may create in the database can create them, as RDS's
+     * {@code rds_superuser} can. Empty when the build declares no version for {@code major}.
+     */
+    static Optional<Path> rdsBinDirectory(int major) {
+        Optional<Path> plain = binDirectory(major);
+        if (plain.isEmpty()) {
+            return plain;
+        }
+        Path unpacked = plain.get().getParent();
+        Path rds = unpacked.resolveSibling(unpacked.getFileName() + "-rds");
+        if (!Files.isExecutable(rds.resolve("bin/postgres"))) {
+            copyAllowingRdsExtensions(unpacked, rds);
+        }
+        return Optional.of(rds.resolve("bin"));
+    }
+
+    private static void copyAllowingRdsExtensions(Path unpacked, Path rds) {
+        Path partial = null;
+        try {
+            partial = Files.createTempDirectory(unpacked.getParent(), rds.getFileName() + ".partial-");
+            Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("rwxr-xr-x"));
+            for (String part : List.of("bin", "lib", "share")) {
+                CommandResult copy = OsCommands.run(List.of("cp", "-al", unpacked.resolve(part).toString(), partial.toString()),
+                        partial, UNPACK_TIMEOUT);
+                if (!copy.succeeded()) {
+                    throw new IllegalStateException("cannot copy " + unpacked + " for an RDS-shaped cluster: " + copy.describe());
+                }
+            }
+            Path extensions = partial.resolve("share/postgresql/extension");
+            for (String extension : RDS_ALLOWED) {
+                Path control = extensions.resolve(extension + ".control");
+                if (Files.isRegularFile(control)) {
+                    String text = Files.readString(control);
+                    // a new file, not the hard link: the plain build keeps its control file as shipped
+                    Files.delete(control);
+                    Files.writeString(control, text.replaceAll("(?m)^trusted\\s*=.*$", "") + "trusted = true\n");
+                    Files.setPosixFilePermissions(control, PosixFilePermissions.fromString("rw-r--r--"));
+                }
+            }
+            try {
+                Files.move(partial, rds, StandardCopyOption.ATOMIC_MOVE);
+                partial = null;
+            } catch (FileAlreadyExistsException | DirectoryNotEmptyException | AtomicMoveNotSupportedException raced) {
+                if (!Files.isExecutable(rds.resolve("bin/postgres"))) {
+                    throw new IllegalStateException(rds + " exists but holds no PostgreSQL build: delete it", raced);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy " + unpacked + " into " + rds, e);
+        } finally {
+            if (partial != null) {
+                try {
+                    Directories.deleteRecursively(partial);
+                } catch (IOException ignored) {
+                    // a stray partial copy in the cache is harmless: the next copy makes its own
+                }
+            }
+        }
     }
 
     private static Properties declared() {

@@ -90,7 +90,7 @@ public final class PostgresCluster implements AutoCloseable {
     }
 
     private static PostgresCluster start(String name, Map<String, String> settings, Integer major, boolean rdsShaped) {
-        PgTools tools = major == null ? PgTools.local() : PgTools.forMajor(major);
+        PgTools tools = major == null ? PgTools.local() : rdsShaped ? PgTools.rdsForMajor(major) : PgTools.forMajor(major);
         Path tmpRoot = Path.of(System.getProperty("java.io.tmpdir"));
         LeftoverClusters.sweepOnce(tmpRoot, tools);
         Path base;

@@ -42,6 +42,9 @@ final class RdsAdministrator {
             statement.execute("CREATE ROLE rds_replication NOLOGIN");
             statement.execute("CREATE ROLE " + user + " LOGIN CREATEDB CREATEROLE REPLICATION");
             statement.execute("GRANT " + String.join(", ", grants) + " TO " + user);
+            // RDS's rds_superuser hands out the monitoring roles (GRANT pg_monitor TO datadog works as the master user)
+            statement.execute("GRANT pg_monitor, pg_read_all_stats, pg_read_all_settings, pg_stat_scan_tables, "
+                    + "pg_signal_backend TO rds_superuser WITH ADMIN OPTION");
         }
         // The SCRAM verifier is computed here: the password itself never reaches the server or its log.
         superuser.unwrap(PGConnection.class).alterUserPassword(USER, password.toCharArray(), "scram-sha-256");

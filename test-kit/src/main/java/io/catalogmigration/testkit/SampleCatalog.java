@@ -20,13 +20,21 @@ import io.catalogmigration.common.contract.PgEndpoint;
  * The data catalog's two databases, with generated content: {@code rosemeta} holds query-log
  * tables (sessions, events and their mentions), change statistics and metrics whose rows span
  * the last twelve months, plus catalog and lineage tables that are never pruned; {@code lineage}
- * is created empty for the lineage migrator to fill. Generation is deterministic up to the
- * current time: the same size gives the same rows, shifted to end now.
+ * is created empty for the lineage migrator to fill. Around them, the runbook's setting ({@link RunbookSetting}): the
+ * extensions, a file_fdw server, the application's roles owning everything, and the other roles' grants.
+ * Generation is deterministic up to the current time: the same size gives the same rows, shifted to end now.
  */
 public final class SampleCatalog {
 
     public static final String ROSEMETA = "rosemeta";
     public static final String LINEAGE = "lineage";
+    /** The application's role: it owns both databases and everything in them, as on the runbook's server. */
+    public static final String APPLICATION_ROLE = RunbookSetting.OWNER;
+    /** The extensions the catalog's schema uses, which the target must have too. */
+    public static final List<String> EXTENSIONS = RunbookSetting.EXTENSIONS;
+    /** The file_fdw server and foreign table on the source, which RDS cannot have. */
+    public static final String FOREIGN_SERVER = RunbookSetting.FOREIGN_SERVER;
+    public static final String FOREIGN_TABLE = RunbookSetting.FOREIGN_TABLE;
 
     /** Fixes random() so that two runs with the same size generate the same rows. */
     private static final double SEED = 0.4242;
@@ -53,17 +61,37 @@ public final class SampleCatalog {
             run(statement, "SET maintenance_work_mem = '256MB'");
             run(statement, "SET work_mem = '64MB'");
             run(statement, "SELECT setseed(" + SEED + ")");
-            for (List<String> step : List.of(CatalogSql.createTables(), CatalogSql.load(size), CatalogSql.constrain())) {
+            for (List<String> step : List.of(RunbookSetting.extensions(), CatalogSql.createTables(), CatalogSql.load(size),
+                    CatalogSql.constrain())) {
                 for (String sql : step) {
                     run(statement, sql);
                 }
             }
+            RunbookSetting.apply(cluster, connection, statement);
         } catch (SQLException e) {
             throw new IllegalStateException("could not connect to " + ROSEMETA + " on " + cluster, e);
         }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         log.info("generated sample catalog ({} prunable rows) on {} in {} ms", size.prunableRows(), cluster, took.toMillis());
         return new SampleCatalog(cluster, size, took);
+    }
+
+    /**
+     * The source's login roles besides its superuser, as the runbook lists them: the owner {@code alation},
+     * {@code alation_db_user} (reads and writes), {@code alation_db} (reads) and {@code datadog} (pg_monitor).
+     */
+    public static List<String> loginRoles() {
+        return RunbookSetting.LOGIN_ROLES;
+    }
+
+    /** A login role's password on {@code cluster} as a secret reference ({@code file:}, 0600), made on first use. */
+    public static String roleSecretRef(PostgresCluster cluster, String role) {
+        return RunbookSetting.secretRef(cluster, role);
+    }
+
+    /** A login role's password on {@code cluster}, for a test's own connections. */
+    public static String rolePassword(PostgresCluster cluster, String role) {
+        return RunbookSetting.password(cluster, role);
     }
 
     /** Table name to time column for every table a retention policy prunes; parents come first. */

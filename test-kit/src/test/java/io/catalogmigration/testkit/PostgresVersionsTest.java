@@ -71,6 +71,54 @@ class PostgresVersionsTest {
     }
 
     @Test
+    void anRdsShapedAdministratorCreatesTheExtensionsRdsAllowsButNotFileFdwAndGrantsMonitoring() throws SQLException {
+        try (PostgresCluster cluster = PostgresCluster.builder("kit-17-ext").version(17).fast().rdsShaped().start()) {
+            cluster.createDatabase("catalog");
+            try (Connection admin = cluster.connectAsAdmin("catalog"); Statement statement = admin.createStatement()) {
+                for (String extension : new String[] {"intarray", "hstore", "amcheck", "pg_visibility"}) {
+                    statement.execute("create extension " + extension);
+                }
+                assertThatThrownBy(() -> statement.execute("create extension file_fdw"))
+                        .hasMessageContaining("permission denied");
+                statement.execute("create role monitor login");
+                statement.execute("grant pg_monitor to monitor");
+            }
+            assertThat(cluster.queryForLong("catalog", "select count(*) from pg_extension where extname in "
+                    + "('intarray', 'hstore', 'amcheck', 'pg_visibility')")).isEqualTo(4);
+            assertThat(cluster.queryForLong("catalog", "select pg_has_role('monitor', 'pg_monitor', 'MEMBER')::int")).isEqualTo(1);
+        }
+        // the plain build of the same major keeps amcheck for superusers, as upstream ships it
+        try (PostgresCluster cluster = PostgresCluster.builder("kit-17-plain").version(17).fast().start()) {
+            assertThat(cluster.queryForLong("postgres", "select (not trusted)::int from pg_available_extension_versions "
+                    + "where name = 'amcheck' limit 1")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void theSampleCatalogOnAThirteenSourceHasTheRunbooksExtensionsRolesOwnerAndGrants() {
+        try (PostgresCluster cluster = PostgresCluster.builder("kit-13-catalog").version(13).fast().start()) {
+            SampleCatalog.generate(cluster, SampleSize.tiny());
+
+            assertThat(cluster.queryForLong("rosemeta", "select count(*) from pg_extension where extname in "
+                    + "('intarray', 'hstore', 'amcheck', 'pg_visibility', 'file_fdw')")).isEqualTo(5);
+            assertThat(cluster.queryForLong("rosemeta", "select count(*) from pg_roles where rolname in "
+                    + "('alation', 'alation_db_user', 'alation_db', 'datadog') and rolcanlogin and not rolsuper")).isEqualTo(4);
+            assertThat(cluster.queryForLong("rosemeta", "select count(*) from pg_database where datname in ('rosemeta', 'lineage') "
+                    + "and pg_get_userbyid(datdba) = 'alation'")).isEqualTo(2);
+            assertThat(cluster.queryForLong("rosemeta", "select count(*) from pg_class c join pg_namespace n on n.oid = c.relnamespace "
+                    + "where n.nspname in ('public', 'alation_ext') and c.relkind in ('r', 'v', 'S') "
+                    + "and pg_get_userbyid(c.relowner) <> 'alation'")).isZero();
+            assertThat(cluster.queryForLong("rosemeta", "select count(*) from pg_foreign_table")).isEqualTo(1);
+            assertThat(cluster.queryForLong("rosemeta", "select has_table_privilege('alation_db', 'rosemeta_table', 'SELECT')::int "
+                    + "+ (not has_table_privilege('alation_db', 'rosemeta_table', 'INSERT'))::int "
+                    + "+ has_table_privilege('alation_db_user', 'rosemeta_table', 'INSERT')::int "
+                    + "+ pg_has_role('datadog', 'pg_monitor', 'MEMBER')::int")).isEqualTo(4);
+            assertThat(cluster.queryForLong("rosemeta", "select count(*) from rosemeta_table where related_ids @@ '7'::query_int "
+                    + "or tags -> 'tier' = 'gold'")).isPositive();
+        }
+    }
+
+    @Test
     void aMajorThatCannotBeHadIsNamedWithWhatToInstall() {
         assertThatThrownBy(() -> PostgresCluster.builder("kit-11").version(11).start())
                 .hasMessageContaining("PostgreSQL 11 server binaries are missing")

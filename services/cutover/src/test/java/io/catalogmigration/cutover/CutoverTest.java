@@ -73,6 +73,7 @@ class CutoverTest {
     Path tamper;
     /** While this file exists, the stop-writes hook takes 5 s: a phase slower than the window's limit. */
     Path slow;
+    final Map<String, ReplicationStarted> replicationStarted = new java.util.HashMap<>();
 
     /** The source server: the installed major, its superuser. */
     PostgresCluster.Builder sourceServer() {
@@ -150,10 +151,13 @@ class CutoverTest {
     @Test
     @Order(2)
     void onceTheTargetCaughtUpWithItsIndexesBuiltThePreflightPasses() {
+        Map<String, String> rolePasswords = new java.util.HashMap<>();
+        SampleCatalog.loginRoles().forEach(role -> rolePasswords.put(role, SampleCatalog.roleSecretRef(source, role)));
         for (String database : DATABASES) {
             var started = replicate(new StartReplication(UUID.randomUUID(), MIGRATION, Instant.now(), source.endpoint(database),
-                    targetAdmin(), source.endpoint(database), Map.of()));
+                    targetAdmin(), source.endpoint(database), rolePasswords));
             assertThat(started).as(started.toString()).isInstanceOf(ReplicationStarted.class);
+            replicationStarted.put(database, (ReplicationStarted) started);
         }
         for (String database : DATABASES) {
             Awaitility.await().atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1)).until(() -> {
@@ -319,6 +323,77 @@ class CutoverTest {
 
     @Test
     @Order(8)
+    void afterTheCutoverTheApplicationsRolesOwnUseAndGrantOnTheTargetWhatTheyDidOnTheSourceAndOnlyTheFileFdwStayedBehind()
+            throws Exception {
+        String rosemeta = SampleCatalog.ROSEMETA;
+        // Every object outside the system: its kind, name, owner and privileges, as PostgreSQL prints them.
+        String objects = """
+                select 'relation ' || n.nspname || '.' || c.relname || ' owner=' || pg_get_userbyid(c.relowner) || ' acl=' || coalesce(c.relacl::text, '-')
+                from pg_class c join pg_namespace n on n.oid = c.relnamespace
+                where n.nspname in ('public', 'alation_ext') and c.relkind in ('r', 'p', 'v', 'm', 'S', 'f')
+                  and not exists (select 1 from pg_depend d where d.objid = c.oid and d.deptype = 'e')
+                union all
+                select 'function ' || p.pronamespace::regnamespace || '.' || p.proname || ' owner=' || pg_get_userbyid(p.proowner) || ' acl=' || coalesce(p.proacl::text, '-')
+                from pg_proc p where p.pronamespace in ('public'::regnamespace, 'alation_ext'::regnamespace)
+                  and not exists (select 1 from pg_depend d where d.objid = p.oid and d.deptype = 'e')
+                union all
+                select 'schema ' || nspname || ' owner=' || pg_get_userbyid(nspowner) || ' acl=' || coalesce(nspacl::text, '-')
+                from pg_namespace where nspname in ('public', 'alation_ext')
+                union all
+                select 'default acl ' || pg_get_userbyid(defaclrole) || ' ' || defaclobjtype::text || ' ' || defaclacl::text from pg_default_acl
+                union all
+                select 'database owner=' || pg_get_userbyid(datdba) from pg_database where datname = current_database()
+                union all
+                select 'setting ' || coalesce(pg_get_userbyid(nullif(setrole, 0)), '-') || ' ' || array_to_string(setconfig, ',')
+                from pg_db_role_setting where setdatabase = (select oid from pg_database where datname = current_database())
+                union all
+                select 'extension ' || extname from pg_extension
+                union all
+                select 'member ' || pg_get_userbyid(roleid) || ' ' || pg_get_userbyid(member) from pg_auth_members
+                where pg_get_userbyid(member) in ('alation', 'alation_db_user', 'alation_db', 'datadog')
+                order by 1""";
+        var onSource = lines(source, rosemeta, objects);
+        // 17 gives a table's owner MAINTAIN (m) too, a privilege 13 does not have
+        var onTarget = lines(target, rosemeta, objects).stream().map(l -> l.replace("arwdDxtm/", "arwdDxt/")).toList();
+        String foreign = "public." + SampleCatalog.FOREIGN_TABLE;
+        assertThat(onSource).anyMatch(l -> l.startsWith("relation " + foreign + " "))
+                .contains("extension file_fdw", "member pg_monitor datadog", "database owner=" + SampleCatalog.APPLICATION_ROLE)
+                .anyMatch(l -> l.startsWith("relation public.rosemeta_table owner=alation acl={") && l.contains("alation_db=r/alation"))
+                .anyMatch(l -> l.startsWith("setting alation statement_timeout=1h"));
+        assertThat(onTarget).containsExactlyInAnyOrderElementsOf(onSource.stream()
+                .filter(l -> !l.startsWith("relation " + foreign + " ") && !l.equals("extension file_fdw")).toList());
+        assertThat(target.queryForLong(rosemeta, "select count(*) from pg_foreign_server")).isZero();
+        assertThat(replicationStarted.get(rosemeta).notes())
+                .anyMatch(n -> n.contains("extension file_fdw is not available on the target"))
+                .anyMatch(n -> n.contains("SERVER " + SampleCatalog.FOREIGN_SERVER))
+                .anyMatch(n -> n.contains("FOREIGN TABLE " + SampleCatalog.FOREIGN_TABLE));
+
+        // The application's roles log in on the target with their own passwords and do what they did on the source.
+        try (var owner = login(target, rosemeta, SampleCatalog.APPLICATION_ROLE); var st = owner.createStatement()) {
+            st.execute("insert into alation_ext.setting values ('migrated', 'yes')");
+            st.execute("create table public.created_after_the_cutover (id int)");
+            try (var rs = st.executeQuery("select rosemeta_tag(tags, 'tier') from rosemeta_table where related_ids @@ '7'::query_int limit 1")) {
+                assertThat(rs.next()).isTrue();
+            }
+        }
+        try (var reader = login(target, rosemeta, "alation_db"); var st = reader.createStatement()) {
+            try (var rs = st.executeQuery("select count(*) from public.created_after_the_cutover")) {
+                assertThat(rs.next()).as("default privileges came along").isTrue();
+            }
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> st.execute("delete from rosemeta_table"))
+                    .hasMessageContaining("permission denied");
+        }
+        try (var writer = login(target, rosemeta, "alation_db_user"); var st = writer.createStatement()) {
+            st.execute("insert into rosemeta_table (name, ds_id, ts_created) values ('after the cutover', 1, now())");
+        }
+        try (var monitor = login(target, "postgres", "datadog"); var st = monitor.createStatement();
+             var rs = st.executeQuery("select count(*) from pg_stat_activity where query <> ''")) {
+            assertThat(rs.next()).isTrue();
+        }
+    }
+
+    @Test
+    @Order(9)
     void aRollbackPutsTheApplicationBackOnTheSourceAndFencesTheTarget() throws Exception {
         var outcome = cutover(new RollBackCutover(UUID.randomUUID(), MIGRATION, Instant.now(), sourceAdmin(), targetAdmin(),
                 DATABASES, MIGRATION));
@@ -337,7 +412,7 @@ class CutoverTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void aResetHasTheReplicatorDropEveryTargetDatabaseForAFreshAttempt() {
         var outcome = cutover(new io.catalogmigration.common.contract.ResetCutover(UUID.randomUUID(), MIGRATION, Instant.now(),
                 sourceAdmin(), targetAdmin(), DATABASES, MIGRATION));
@@ -353,6 +428,19 @@ class CutoverTest {
         assertThat(target.queryForLong("postgres", "select count(*) from pg_database where datname in ('rosemeta', 'lineage')"))
                 .isZero();
         assertThat(source.queryForLong("postgres", "select count(*) from pg_replication_slots")).isZero();
+    }
+
+    private static List<String> lines(PostgresCluster cluster, String database, String sql) throws Exception {
+        List<String> lines = new java.util.ArrayList<>();
+        try (var c = cluster.connect(database); var rs = c.createStatement().executeQuery(sql)) {
+            while (rs.next()) lines.add(rs.getString(1));
+        }
+        return lines;
+    }
+
+    /** A session of one of the application's roles, with the password the source has for it. */
+    private java.sql.Connection login(PostgresCluster cluster, String database, String role) throws Exception {
+        return java.sql.DriverManager.getConnection(cluster.jdbcUrl(database), role, SampleCatalog.rolePassword(source, role));
     }
 
     private StartCutover start(String confirm) {

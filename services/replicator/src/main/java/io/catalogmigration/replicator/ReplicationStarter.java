@@ -67,6 +67,7 @@ class ReplicationStarter {
         List<String> notes = new ArrayList<>();
         List<SourceTables.Table> tables;
         List<String> owners;
+        RoleSet roleSet;
         try (Connection source = connector.connect(command.source())) {
             String walLevel = Sql.one(source, "select setting from pg_settings where name = 'wal_level'");
             if (!"logical".equals(walLevel)) {
@@ -79,6 +80,8 @@ class ReplicationStarter {
                     + " cannot be replicated: it is created empty on the target"));
             tables.removeIf(t -> !t.logged());
             owners = SourceTables.roles(source);
+            roleSet = RoleSet.read(source, owners, new HashSet<>(List.of(command.source().user(),
+                    command.replication().user(), command.target().user())));
             Set<String> denied = settings.denied();
             Sql.strings(source, "select extname from pg_extension order by 1").stream().filter(denied::contains)
                     .forEach(e -> notes.add("extension " + e + " is not available on the target: left out of the schema "
@@ -86,8 +89,8 @@ class ReplicationStarter {
         }
         var pre = DumpEntries.parse(clients.dumpSchemaSection(command.source(), "pre-data"));
         var post = DumpEntries.parse(clients.dumpSchemaSection(command.source(), "post-data"));
-        List<String> rolesCreated = ensureRoles(command, owners, notes);
-        ensureDatabase(command, database);
+        List<String> rolesCreated = ensureRoles(command, roleSet, owners, notes);
+        ensureDatabase(command, database, roleSet, notes);
         PgEndpoint target = command.target().withDatabase(database);
         boolean subscribed;
         try (Connection connection = connector.connect(target)) {
@@ -96,7 +99,7 @@ class ReplicationStarter {
         // The snapshot copy loads bare tables and builds the primary keys afterwards, before the subscription
         // applies its first change; table synchronisation needs them before it starts.
         boolean snapshot = settings.snapshotCopy() && !subscribed;
-        applySchema(command, target, tables, pre, post, notes, !snapshot);
+        applySchema(command, target, tables, pre, post, roleSet, notes, !snapshot);
         var deferred = post.entries().stream().filter(e -> !e.primaryKey()).toList();
         store.recordSteps(command.migrationId(), database, deferred);
         try (Connection source = connector.connect(command.source())) {
@@ -145,15 +148,17 @@ class ReplicationStarter {
                 + " (ResetReplication sets them back)");
     }
 
-    private List<String> ensureRoles(StartReplication command, List<String> owners, List<String> notes) throws SQLException {
+    private List<String> ensureRoles(StartReplication command, RoleSet roleSet, List<String> owners, List<String> notes)
+            throws SQLException {
         List<String> created = new ArrayList<>();
         try (Connection target = connector.connect(command.target())) {
             // Roles belong to the whole cluster and databases start in parallel (rosemeta and lineage share owners):
             // one START at a time looks for and creates them, or both would try to create the same role.
             Sql.one(target, "select pg_advisory_lock(hashtext('catalog-migration.roles'))::text");
             try {
-                created.addAll(createMissing(target, command, owners, notes));
+                created.addAll(createMissing(target, command, roleSet.roles(), notes));
                 TargetAdministrator.actAs(target, owners);
+                roleSet.applyToRoles(target, notes);
             } finally {
                 Sql.one(target, "select pg_advisory_unlock(hashtext('catalog-migration.roles'))::text");
             }
@@ -182,7 +187,8 @@ class ReplicationStarter {
         return created;
     }
 
-    private void ensureDatabase(StartReplication command, String database) throws SQLException {
+    private void ensureDatabase(StartReplication command, String database, RoleSet roleSet, List<String> notes)
+            throws SQLException {
         String owner;
         String encoding;
         try (Connection source = connector.connect(command.source())) {
@@ -196,12 +202,14 @@ class ReplicationStarter {
             boolean ownerThere = Sql.exists(target, "select 1 from pg_roles where rolname = ?", owner);
             Sql.execute(target, "CREATE DATABASE " + SqlIdentifier.quote(database) + " TEMPLATE template0 ENCODING "
                     + Sql.literal(encoding) + (ownerThere ? " OWNER " + SqlIdentifier.quote(owner) : ""));
+            roleSet.applyToDatabase(target, database, notes);
             log.info("Database {} created on the target", database);
         }
     }
 
     private void applySchema(StartReplication command, PgEndpoint target, List<SourceTables.Table> tables,
-                             DumpEntries pre, DumpEntries post, List<String> notes, boolean keys) throws SQLException {
+                             DumpEntries pre, DumpEntries post, RoleSet roleSet, List<String> notes, boolean keys)
+            throws SQLException {
         try (Connection connection = connector.connect(target)) {
             int present = 0;
             for (var table : tables) {
@@ -211,7 +219,10 @@ class ReplicationStarter {
             }
             if (present == 0) {
                 var kept = keptEntries(pre, notes);
-                clients.runScript(target, DumpEntries.script(pre.preamble(), kept), "schema (pre-data) of " + target.describe());
+                try (Connection source = connector.connect(command.source())) {
+                    roleSet.withPublicCreate(connection, source, () -> clients.runScript(target,
+                            DumpEntries.script(pre.preamble(), kept), "schema (pre-data) of " + target.describe()));
+                }
             } else if (present < tables.size()) {
                 throw new ReplicationProblem("the target database " + target.database() + " has " + present + " of the "
                         + tables.size() + " tables: it was not made by this replicator's schema step",
@@ -295,14 +306,17 @@ class ReplicationStarter {
         return connection;
     }
 
-    /** Pre-data entries without the denied extensions and what depends on them (comments, servers, foreign tables). */
+    /**
+     * Pre-data entries without the denied extensions and what depends on them (servers, user mappings, foreign
+     * tables), nor the privileges and comments of what was left out.
+     */
     private List<DumpEntries.Entry> keptEntries(DumpEntries pre, List<String> notes) {
         Set<String> denied = settings.denied();
         Set<String> servers = new HashSet<>();
+        Set<String> left = new HashSet<>();
         List<DumpEntries.Entry> kept = new ArrayList<>();
         for (var e : pre.entries()) {
-            boolean drop = (e.type().equals("EXTENSION") && denied.contains(e.name()))
-                    || (e.type().equals("COMMENT") && denied.stream().anyMatch(d -> e.name().equals("EXTENSION " + d)));
+            boolean drop = e.type().equals("EXTENSION") && denied.contains(e.name());
             if (e.type().equals("SERVER") && denied.stream().anyMatch(d -> e.sql().contains("FOREIGN DATA WRAPPER " + d))) {
                 servers.add(e.name());
                 drop = true;
@@ -310,8 +324,13 @@ class ReplicationStarter {
             if (!servers.isEmpty() && servers.stream().anyMatch(s -> e.sql().contains("SERVER " + s))) {
                 drop = true;
             }
+            boolean attached = List.of("ACL", "COMMENT", "SECURITY LABEL").contains(e.type());
+            if (attached && left.contains(e.schema() + "|" + e.name().substring(e.name().indexOf(' ') + 1))) {
+                drop = true;
+            }
             if (drop) {
-                if (!e.type().equals("COMMENT")) {
+                left.add(e.schema() + "|" + e.name());
+                if (!attached) {
                     notes.add("left out of the target schema: " + e.type() + " " + e.name());
                 }
             } else {
