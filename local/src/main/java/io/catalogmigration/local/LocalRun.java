@@ -97,7 +97,7 @@ public final class LocalRun {
             Path work = Files.createTempDirectory("local-run");
             Path settings = work.resolve("application-db.properties");
             SwitchingWriter.writeSettings(settings, SampleCatalog.ROSEMETA, stack.source.host(), stack.source.port(),
-                    stack.source.superuser(), stack.source.secretRef());
+                    SampleCatalog.APPLICATION_ROLE, SampleCatalog.roleSecretRef(stack.source, SampleCatalog.APPLICATION_ROLE));
             String replicationPassword = "Repl-" + UUID.randomUUID();
             String replicationRef = secretFile(work, "replication.password", replicationPassword);
 
@@ -145,10 +145,15 @@ public final class LocalRun {
                 "--target-user", stack.target.adminUser(), "--target-password-ref", stack.target.adminSecretRef(),
                 "--target-address", "127.0.0.1",
                 "--replication-password-ref", replicationRef,
-                // The stand-in application logs in as the clusters' administrator on both sides.
-                "--app-user", stack.target.adminUser(), "--app-password-ref", stack.target.adminSecretRef(),
+                // The application logs in as its own role, alation, on both sides: on the target with the password the
+                // provisioner gave it (TargetProvisioned); its other login roles get theirs from the source's files.
                 "--check-interval", "1s",
                 "--unattended"));
+        for (String role : SampleCatalog.loginRoles()) {
+            if (!role.equals(SampleCatalog.APPLICATION_ROLE)) {
+                args.addAll(List.of("--role-password-ref", role + "=" + SampleCatalog.roleSecretRef(stack.source, role)));
+            }
+        }
         return args.toArray(String[]::new);
     }
 
@@ -163,6 +168,7 @@ public final class LocalRun {
     private static List<String> secrets(LocalStack stack, Path work, String replicationPassword) throws IOException {
         List<String> secrets = new ArrayList<>(List.of(stack.source.password(), stack.target.password(),
                 stack.target.adminPassword(), replicationPassword));
+        SampleCatalog.loginRoles().forEach(role -> secrets.add(SampleCatalog.rolePassword(stack.source, role)));
         try (var files = Files.list(work)) {
             for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".password") || f.toString().contains("secret"))
                     .filter(Files::isRegularFile).toList()) {

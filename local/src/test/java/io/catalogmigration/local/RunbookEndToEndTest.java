@@ -4,6 +4,7 @@ import io.catalogmigration.common.contract.CutoverCompleted;
 import io.catalogmigration.common.contract.LineageMigrated;
 import io.catalogmigration.common.contract.OutcomeEvent;
 import io.catalogmigration.common.contract.PruneCompleted;
+import io.catalogmigration.common.contract.ReplicationStarted;
 import io.catalogmigration.common.contract.ScanCompleted;
 import io.catalogmigration.common.kafka.MessageJson;
 import io.catalogmigration.testkit.PostgresCluster;
@@ -122,6 +123,21 @@ class RunbookEndToEndTest {
                 assertThat(next).as(column[2]).isGreaterThanOrEqualTo(highest);
             }
         }
+
+        // The application's role owns on the target what it owned on the source, the other roles kept their grants
+        // and memberships, the extensions came along, and the file_fdw server (which RDS cannot have) stayed behind.
+        String ownersAndGrants = """
+                select count(*) from pg_class c where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'S', 'v')
+                and pg_get_userbyid(c.relowner) = 'alation' and coalesce(c.relacl::text, '') like '%alation_db=r/alation%'""";
+        assertThat(target.queryForLong(rosemeta, ownersAndGrants)).isPositive()
+                .isEqualTo(source.queryForLong(rosemeta, ownersAndGrants));
+        assertThat(target.queryForLong(rosemeta, "select pg_has_role('datadog', 'pg_monitor', 'MEMBER')::int")).isEqualTo(1);
+        assertThat(target.queryForLong(rosemeta, "select count(*) from pg_extension where extname in "
+                + "('intarray', 'hstore', 'amcheck', 'pg_visibility')")).isEqualTo(4);
+        assertThat(target.queryForLong(rosemeta, "select count(*) from pg_foreign_server")).isZero();
+        assertThat(outcomes.stream().filter(o -> o instanceof ReplicationStarted r && r.database().equals(rosemeta))
+                .map(o -> (ReplicationStarted) o).findFirst().orElseThrow().notes())
+                .anyMatch(n -> n.contains("FOREIGN TABLE " + SampleCatalog.FOREIGN_TABLE));
 
         // The console started with the run shows it whole: every step done, none failed, the cutover last.
         JsonNode shown = consoleView(stack, result.migrationId());

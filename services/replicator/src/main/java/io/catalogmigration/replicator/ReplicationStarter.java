@@ -196,14 +196,14 @@ class ReplicationStarter {
             encoding = Sql.one(source, "select pg_encoding_to_char(encoding) from pg_database where datname = current_database()");
         }
         try (Connection target = connector.connect(command.target())) {
-            if (Sql.exists(target, "select 1 from pg_database where datname = ?", database)) {
-                return;
+            if (!Sql.exists(target, "select 1 from pg_database where datname = ?", database)) {
+                boolean ownerThere = Sql.exists(target, "select 1 from pg_roles where rolname = ?", owner);
+                Sql.execute(target, "CREATE DATABASE " + SqlIdentifier.quote(database) + " TEMPLATE template0 ENCODING "
+                        + Sql.literal(encoding) + (ownerThere ? " OWNER " + SqlIdentifier.quote(owner) : ""));
+                log.info("Database {} created on the target", database);
             }
-            boolean ownerThere = Sql.exists(target, "select 1 from pg_roles where rolname = ?", owner);
-            Sql.execute(target, "CREATE DATABASE " + SqlIdentifier.quote(database) + " TEMPLATE template0 ENCODING "
-                    + Sql.literal(encoding) + (ownerThere ? " OWNER " + SqlIdentifier.quote(owner) : ""));
+            // also on a database the provisioner made: its settings and privileges are the source's all the same
             roleSet.applyToDatabase(target, database, notes);
-            log.info("Database {} created on the target", database);
         }
     }
 
