@@ -89,13 +89,38 @@ final class CutoverCli implements Runnable {
         }
     }
 
+    /** What the operator accepts to leave behind on the source, as the preflight's inventory names it. */
+    static final class AcceptedLosses {
+        @Option(names = "--accept-loss", paramLabel = "OBJECT",
+                description = "an object of the source to leave behind, as the preflight's inventory names it, e.g. "
+                        + "'foreign table public.import_log'; repeat for several (anything else missing on the target fails)")
+        List<String> acceptedLosses = new ArrayList<>();
+    }
+
     @Command(name = "preflight", mixinStandardHelpOptions = true, sortOptions = false,
             description = "Publish RunPreflight: check, changing nothing, that the target can take over (caught up, indexes "
-                    + "built, lag small, row counts equal, switcher usable). Answered by PreflightPassed or CutoverFailed.")
+                    + "built, lag small, every row verified, every object there or accepted as lost, the application able "
+                    + "to log in, switcher usable). Answered by PreflightPassed or CutoverFailed.")
     static final class Preflight extends CutoverPublish {
+        @Option(names = "--application-user", paramLabel = "ROLE",
+                description = "the role the application will log in as on the target: the preflight logs in as it and reads "
+                        + "every table (with --application-password-ref)")
+        String applicationUser;
+
+        @Option(names = "--application-password-ref", paramLabel = "REF", converter = SecretRef.Converter.class,
+                description = "that role's password reference, as the cutover will write it: " + SecretRef.FORMS)
+        String applicationPasswordRef;
+
+        @Mixin
+        AcceptedLosses losses;
+
         @Override
         MigrationCommand build(UUID commandId, String migrationId, Instant issuedAt) {
-            return new RunPreflight(commandId, migrationId, issuedAt, sourceEndpoint(), targetEndpoint(), databaseNames());
+            if ((applicationUser == null) != (applicationPasswordRef == null)) {
+                throw usage("--application-user and --application-password-ref go together; nothing was sent");
+            }
+            return new RunPreflight(commandId, migrationId, issuedAt, sourceEndpoint(), targetEndpoint(), databaseNames(),
+                    applicationUser, applicationPasswordRef, losses.acceptedLosses);
         }
     }
 
@@ -120,6 +145,9 @@ final class CutoverCli implements Runnable {
                         + "cutover.max-write-downtime, 30 s); reached before the switch, the cutover aborts by itself")
         Integer maxWriteDowntimeSeconds;
 
+        @Mixin
+        AcceptedLosses losses;
+
         @Override
         String consequence() {
             return "stops the application's writes";
@@ -129,7 +157,8 @@ final class CutoverCli implements Runnable {
         MigrationCommand build(UUID commandId, String migrationId, Instant issuedAt) {
             String confirmed = confirmed(migrationId);
             return new StartCutover(commandId, migrationId, issuedAt, sourceEndpoint(), targetEndpoint(), databaseNames(),
-                    applicationUser, applicationPasswordRef, applicationSslmode, confirmed, maxWriteDowntimeSeconds);
+                    applicationUser, applicationPasswordRef, applicationSslmode, confirmed, maxWriteDowntimeSeconds,
+                    losses.acceptedLosses);
         }
     }
 

@@ -91,6 +91,10 @@ final class RunbookCli implements Callable<Integer> {
     @Option(names = "--app-password-ref", paramLabel = "REF", converter = SecretRef.Converter.class,
             description = "its password reference (default: TargetProvisioned's appUserSecretRef)")
     String appPasswordRef;
+    @Option(names = "--accept-loss", paramLabel = "OBJECT",
+            description = "an object of the source to leave behind, as the preflight's inventory names it, e.g. "
+                    + "'foreign table public.import_log'; repeat for several (anything else missing on the target fails)")
+    List<String> acceptedLosses = new ArrayList<>();
 
     @Option(names = "--check-interval", paramLabel = "DURATION", defaultValue = "5s", converter = DurationConverter.class,
             description = "catch-up: time between two CheckReplication (default: ${DEFAULT-VALUE})")
@@ -181,7 +185,7 @@ final class RunbookCli implements Callable<Integer> {
                 dbInstanceIdentifier, engineVersion, objectCount, concurrentUsers, sourceCpuCount, scanMode, sslmode,
                 address, replicationHost, replicationUser, replicationPasswordRef,
                 RolePasswordRef.toMap(spec, rolePasswordRefs), appUser, appPasswordRef, checkInterval, stepTimeout,
-                skipped, unattended);
+                skipped, unattended, acceptedLosses);
     }
 
     private CommandLine.ParameterException usage(String message) {

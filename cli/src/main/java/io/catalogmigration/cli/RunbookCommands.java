@@ -84,12 +84,14 @@ final class RunbookCommands {
     }
 
     RunPreflight preflight(Target target) {
-        return new RunPreflight(id(), s.migrationId(), now(), source(MAINTENANCE), target.admin(s.targetSslmode()), DATABASES);
+        return new RunPreflight(id(), s.migrationId(), now(), source(MAINTENANCE), target.admin(s.targetSslmode()), DATABASES,
+                appUser(target), appPasswordRef(target), s.acceptedLosses());
     }
 
     StartCutover cutover(Target target) {
         return new StartCutover(id(), s.migrationId(), now(), source(MAINTENANCE), target.admin(s.targetSslmode()),
-                DATABASES, appUser(target), appPasswordRef(target), s.targetSslmode(), s.migrationId());
+                DATABASES, appUser(target), appPasswordRef(target), s.targetSslmode(), s.migrationId(), null,
+                s.acceptedLosses());
     }
 
     String appUser(Target target) {

@@ -4,6 +4,7 @@ import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.contract.ScanMode;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -17,6 +18,7 @@ import java.util.Set;
  * @param appUser        overrides TargetProvisioned's appUser when not null (likewise appPasswordRef)
  * @param skipped        steps not run: {@code --skip} and those before {@code --from} (never provision)
  * @param stepTimeout    null: wait as long as a step takes
+ * @param acceptedLosses objects of the source the preflight and the cutover accept to leave behind (--accept-loss)
  */
 record RunbookSettings(String migrationId, PgEndpoint source, String provider, PgEndpoint localTarget, String region,
                        String sourceInstanceId, String dbInstanceIdentifier, String engineVersion, Long objectCount,
@@ -24,7 +26,7 @@ record RunbookSettings(String migrationId, PgEndpoint source, String provider, P
                        String targetAddress, String replicationHost, String replicationUser,
                        String replicationPasswordRef, Map<String, String> rolePasswordRefs, String appUser,
                        String appPasswordRef, Duration checkInterval, Duration stepTimeout, Set<RunbookStep> skipped,
-                       boolean unattended) {
+                       boolean unattended, List<String> acceptedLosses) {
 
     boolean runs(RunbookStep step) {
         return !skipped.contains(step);

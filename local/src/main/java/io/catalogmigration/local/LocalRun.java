@@ -149,6 +149,8 @@ public final class LocalRun {
                 // provisioner gave it (TargetProvisioned); its other login roles get theirs from the source's files.
                 "--check-interval", "1s",
                 "--unattended"));
+        // What RDS cannot have (file_fdw, its server, its foreign table), accepted as the runbook drops it.
+        SampleCatalog.LEFT_BEHIND_ON_RDS.forEach(object -> args.addAll(List.of("--accept-loss", object)));
         for (String role : SampleCatalog.loginRoles()) {
             if (!role.equals(SampleCatalog.APPLICATION_ROLE)) {
                 args.addAll(List.of("--role-password-ref", role + "=" + SampleCatalog.roleSecretRef(stack.source, role)));

@@ -17,14 +17,27 @@ import java.util.UUID;
  * @param maxWriteDowntimeSeconds the hard limit on the window for this cutover (null: the service's
  *                               cutover.max-write-downtime, 30 s by default): reached before the switch, the cutover
  *                               aborts by itself and releases the source
+ * @param acceptedLosses         objects the operator accepts to leave behind, each as the inventory names it
+ *                               ({@code foreign table public.import_log}); the cutover refuses to start while the
+ *                               target lacks anything else the source has
  */
 public record StartCutover(UUID commandId, String migrationId, Instant issuedAt, PgEndpoint source, PgEndpoint target,
                            List<String> databases, String applicationUser, String applicationPasswordRef,
-                           String applicationSslmode, String confirm, Integer maxWriteDowntimeSeconds)
+                           String applicationSslmode, String confirm, Integer maxWriteDowntimeSeconds,
+                           List<String> acceptedLosses)
         implements CutoverCommand {
 
     public StartCutover {
         databases = databases == null ? List.of() : List.copyOf(databases);
+        acceptedLosses = acceptedLosses == null ? List.of() : List.copyOf(acceptedLosses);
+    }
+
+    /** With no loss accepted. */
+    public StartCutover(UUID commandId, String migrationId, Instant issuedAt, PgEndpoint source, PgEndpoint target,
+                        List<String> databases, String applicationUser, String applicationPasswordRef,
+                        String applicationSslmode, String confirm, Integer maxWriteDowntimeSeconds) {
+        this(commandId, migrationId, issuedAt, source, target, databases, applicationUser, applicationPasswordRef,
+                applicationSslmode, confirm, maxWriteDowntimeSeconds, List.of());
     }
 
     /** With the service's limit on the window. */
@@ -32,6 +45,6 @@ public record StartCutover(UUID commandId, String migrationId, Instant issuedAt,
                         List<String> databases, String applicationUser, String applicationPasswordRef,
                         String applicationSslmode, String confirm) {
         this(commandId, migrationId, issuedAt, source, target, databases, applicationUser, applicationPasswordRef,
-                applicationSslmode, confirm, null);
+                applicationSslmode, confirm, null, List.of());
     }
 }

@@ -123,6 +123,12 @@ class CutoverRun {
                                 + "CheckReplication shows the differences; fix the rows or send ResetCutover and replicate "
                                 + "again; look for writes that bypass replication (written on the target, DDL on the source)");
             }
+            var lost = parts.preflight().unacceptedLosses(command);
+            if (!lost.isEmpty()) {
+                throw new CutoverProblem("VERIFY", "with writes stopped the target lacks " + lost.size() + " object(s) of the "
+                        + "source: " + lost.stream().limit(10).toList(), "the source changed since the preflight (DDL): create "
+                        + "them on the target or accept leaving them behind (acceptedLosses), then send StartCutover again");
+            }
             long inWindow = verified.stream().mapToLong(VerifiedTable::rowsVerifiedInWindow).sum();
             parts.ledger().say(command.commandId(), "Verified " + verified.size() + " tables: " + String.format("%,d",
                     verified.stream().mapToLong(VerifiedTable::rowsVerifiedOnline).sum()) + " rows online, "

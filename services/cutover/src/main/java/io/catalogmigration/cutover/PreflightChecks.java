@@ -3,6 +3,7 @@ package io.catalogmigration.cutover;
 import io.catalogmigration.common.contract.CutoverCheck;
 import io.catalogmigration.common.contract.CutoverCommand;
 import io.catalogmigration.common.contract.PgEndpoint;
+import io.catalogmigration.common.contract.StartCutover;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.PgErrors;
 import io.catalogmigration.common.pg.ReplicationNames;
@@ -24,7 +25,8 @@ import java.util.Set;
  * streaming with every table ready and little lag (the runbook's STOP_WAITING), every index and constraint of the
  * source exists and is valid on the target (the deferred post-data was built), each sequence exists, the online
  * verification has compared every row without a difference (and one more delta pass brings it up to date); and the
- * switcher and hooks are usable.
+ * switcher and hooks are usable; every other object of the source is on the target or accepted to be left behind,
+ * and the application logs in there and reads its tables ({@link TargetReadiness}).
  */
 class PreflightChecks {
 
@@ -32,19 +34,36 @@ class PreflightChecks {
     private final PgConnector connector;
     private final WindowVerification verification;
     private final SettingsSwitcher switcher;
+    private final TargetReadiness readiness;
 
     PreflightChecks(CutoverProperties settings, PgConnector connector, WindowVerification verification, SettingsSwitcher switcher) {
         this.settings = settings;
         this.connector = connector;
         this.verification = verification;
         this.switcher = switcher;
+        this.readiness = new TargetReadiness(connector);
+    }
+
+    /** Objects of the source the target lacks and nobody accepted to lose, looked for again inside the window. */
+    List<String> unacceptedLosses(StartCutover command) throws SQLException {
+        List<String> lost = new ArrayList<>();
+        for (String database : command.databases()) {
+            readiness.unacceptedLosses(command.source().withDatabase(database), command.target().withDatabase(database),
+                    command.acceptedLosses()).forEach(l -> lost.add(database + ": " + l.describe()));
+        }
+        return lost;
     }
 
     List<CutoverCheck> run(CutoverCommand command) throws InterruptedException {
         List<CutoverCheck> checks = new ArrayList<>();
+        var expected = TargetReadiness.Expectations.of(command);
         for (String database : command.databases()) {
             try {
                 database(command.source().withDatabase(database), command.target().withDatabase(database), checks);
+                checks.add(readiness.inventory(command.source().withDatabase(database), command.target().withDatabase(database),
+                        expected));
+                checks.add(readiness.applicationLogin(command.source().withDatabase(database),
+                        command.target().withDatabase(database), expected));
             } catch (SQLException e) {
                 checks.add(failed(database, "reachable", "a query failed: " + PgErrors.serverMessage(e)));
             }

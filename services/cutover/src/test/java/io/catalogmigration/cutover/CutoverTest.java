@@ -168,15 +168,50 @@ class CutoverTest {
             });
         }
 
-        var outcome = cutover(new RunPreflight(UUID.randomUUID(), MIGRATION, Instant.now(), sourceAdmin(), targetAdmin(), DATABASES));
+        // What RDS cannot have (file_fdw, its server and foreign table) is named, and stops the cutover until accepted.
+        var unaccepted = cutover(new RunPreflight(UUID.randomUUID(), MIGRATION, Instant.now(), sourceAdmin(), targetAdmin(), DATABASES));
+        assertThat(unaccepted).as(unaccepted.toString()).isInstanceOf(CutoverFailed.class);
+        assertThat(((CutoverFailed) unaccepted).checks()).filteredOn(CutoverCheck::failed).singleElement().satisfies(c -> {
+            assertThat(c.database()).isEqualTo(SampleCatalog.ROSEMETA);
+            assertThat(c.check()).isEqualTo("inventory");
+            assertThat(c.detail()).contains("object(s) of the source would be lost")
+                    .contains(SampleCatalog.LEFT_BEHIND_ON_RDS.toArray(String[]::new)).contains("--accept-loss");
+        });
+
+        var outcome = cutover(preflight());
 
         assertThat(outcome).as(outcome.toString()).isInstanceOf(PreflightPassed.class);
         var checks = ((PreflightPassed) outcome).checks();
         assertThat(checks).extracting(CutoverCheck::check).contains("subscription", "tables-ready", "lag", "indexes",
-                "constraints", "sequences", "verification", "switcher", "hooks");
+                "constraints", "sequences", "verification", "inventory", "application-login", "switcher", "hooks");
         assertThat(checks).filteredOn(c -> "verification".equals(c.check())).hasSize(2)
                 .allSatisfy(c -> assertThat(c.detail()).contains("rows verified online"));
+        assertThat(checks).filteredOn(c -> "inventory".equals(c.check()) && SampleCatalog.ROSEMETA.equals(c.database()))
+                .singleElement().satisfies(c -> {
+                    assertThat(c.status()).isEqualTo(CutoverCheck.WARNING);
+                    assertThat(c.detail()).contains("accepted to be left behind").contains("foreign table public.import_log");
+                });
+        assertThat(checks).filteredOn(c -> "application-login".equals(c.check())).hasSize(2)
+                .allSatisfy(c -> assertThat(c.status()).isEqualTo(CutoverCheck.OK));
         assertThat(checks).noneMatch(CutoverCheck::failed);
+
+        // The application's own role, left unable to log in on the target, is caught before anything stops.
+        String app = SampleCatalog.APPLICATION_ROLE;
+        target.execute("postgres", "ALTER ROLE " + app + " NOLOGIN");
+        try {
+            var refused = cutover(new RunPreflight(UUID.randomUUID(), MIGRATION, Instant.now(), sourceAdmin(), targetAdmin(),
+                    DATABASES, app, SampleCatalog.roleSecretRef(source, app), SampleCatalog.LEFT_BEHIND_ON_RDS));
+            assertThat(refused).as(refused.toString()).isInstanceOf(CutoverFailed.class);
+            assertThat(((CutoverFailed) refused).checks()).filteredOn(CutoverCheck::failed).hasSize(2).allSatisfy(c -> {
+                assertThat(c.check()).isEqualTo("application-login");
+                assertThat(c.detail()).contains(app + " cannot log in").contains("NOLOGIN").contains("rolePasswordRefs");
+            });
+        } finally {
+            target.execute("postgres", "ALTER ROLE " + app + " LOGIN");
+        }
+        var asTheApplication = cutover(new RunPreflight(UUID.randomUUID(), MIGRATION, Instant.now(), sourceAdmin(), targetAdmin(),
+                DATABASES, app, SampleCatalog.roleSecretRef(source, app), SampleCatalog.LEFT_BEHIND_ON_RDS));
+        assertThat(asTheApplication).as(asTheApplication.toString()).isInstanceOf(PreflightPassed.class);
     }
 
     @Test
@@ -218,7 +253,7 @@ class CutoverTest {
 
         // Mended on the target, the row is checked again by the next pass and the difference is gone.
         target.execute(SampleCatalog.ROSEMETA, "update app_setting set value = 'value 7' where id = 7");
-        var mended = cutover(new RunPreflight(UUID.randomUUID(), MIGRATION, Instant.now(), sourceAdmin(), targetAdmin(), DATABASES));
+        var mended = cutover(preflight());
         assertThat(mended).as(mended.toString()).isInstanceOf(PreflightPassed.class);
     }
 
@@ -253,7 +288,7 @@ class CutoverTest {
         try {
             var started = System.nanoTime();
             var outcome = cutover(new StartCutover(UUID.randomUUID(), MIGRATION, Instant.now(), sourceAdmin(), targetAdmin(),
-                    DATABASES, target.superuser(), target.secretRef(), null, MIGRATION, 2));
+                    DATABASES, target.superuser(), target.secretRef(), null, MIGRATION, 2, SampleCatalog.LEFT_BEHIND_ON_RDS));
             long tookMs = (System.nanoTime() - started) / 1_000_000;
 
             assertThat(outcome).as(outcome.toString()).isInstanceOf(CutoverFailed.class);
@@ -344,7 +379,8 @@ class CutoverTest {
                 union all
                 select 'database owner=' || pg_get_userbyid(datdba) from pg_database where datname = current_database()
                 union all
-                select 'setting ' || coalesce(pg_get_userbyid(nullif(setrole, 0)), '-') || ' ' || array_to_string(setconfig, ',')
+                select 'setting ' || coalesce(pg_get_userbyid(nullif(setrole, 0)), '-') || ' '
+                       || array_to_string(array(select c from unnest(setconfig) c where c not like 'default_transaction_read_only=%'), ',')
                 from pg_db_role_setting where setdatabase = (select oid from pg_database where datname = current_database())
                 union all
                 select 'extension ' || extname from pg_extension
@@ -445,7 +481,13 @@ class CutoverTest {
 
     private StartCutover start(String confirm) {
         return new StartCutover(UUID.randomUUID(), MIGRATION, Instant.now(), sourceAdmin(), targetAdmin(), DATABASES,
-                target.adminUser(), target.adminSecretRef(), null, confirm);
+                target.adminUser(), target.adminSecretRef(), null, confirm, null, SampleCatalog.LEFT_BEHIND_ON_RDS);
+    }
+
+    /** A preflight as the runbook sends it: the application's login, and what RDS cannot have accepted as lost. */
+    private RunPreflight preflight() {
+        return new RunPreflight(UUID.randomUUID(), MIGRATION, Instant.now(), sourceAdmin(), targetAdmin(), DATABASES,
+                target.adminUser(), target.adminSecretRef(), SampleCatalog.LEFT_BEHIND_ON_RDS);
     }
 
     private OutcomeEvent cutover(CutoverCommand command) {

@@ -26,6 +26,7 @@ record RoleSet(List<String> roles, List<Membership> memberships, List<Setting> s
 
     private static final Logger log = LoggerFactory.getLogger(RoleSet.class);
     /** Setting names are identifiers, possibly qualified (an extension's {@code pg_stat_statements.max}). */
+    private static final String FENCE_SETTING = "default_transaction_read_only";
     /** Settings whose value is a list (GUC_LIST_QUOTE): written item by item. */
     private static final Set<String> LISTS = Set.of("search_path", "temp_tablespaces", "local_preload_libraries",
             "session_preload_libraries");
@@ -69,6 +70,9 @@ record RoleSet(List<String> roles, List<Membership> memberships, List<Setting> s
             try (var rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String[] nameValue = rs.getString(3).split("=", 2);
+                    if (nameValue[0].equalsIgnoreCase(FENCE_SETTING)) {
+                        continue; // the cutover's fence, not the application's: copied, it would make the target read-only
+                    }
                     String role = rs.getString(1);
                     settings.add(new Setting(role.isEmpty() ? null : role, rs.getBoolean(2), nameValue[0],
                             nameValue.length > 1 ? nameValue[1] : ""));
