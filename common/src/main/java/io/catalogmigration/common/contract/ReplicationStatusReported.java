@@ -17,12 +17,18 @@ import java.util.UUID;
  * @param postDataTotal   deferred statements in all
  * @param failures        each failed deferred statement, named, with the server's reason
  * @param verification    where the comparison of every row between source and target stands
+ * @param schemaDifferences DDL on the source since replication started (a column added, a table created, ...), each
+ *                        with the statement that brings the target level; while there is one the answer is NEED_TO_WAIT
  */
 public record ReplicationStatusReported(UUID eventId, String migrationId, Instant occurredAt, UUID runId, String database,
                                         String answer, List<TableSync> tables, long lagBytes, int indexesCreated,
                                         int indexesTotal, int postDataDone, int postDataTotal, List<String> failures,
-                                        VerificationReport verification)
+                                        VerificationReport verification, List<String> schemaDifferences)
         implements OutcomeEvent {
+
+    public ReplicationStatusReported {
+        schemaDifferences = schemaDifferences == null ? List.of() : List.copyOf(schemaDifferences);
+    }
 
     public static final String NEED_TO_WAIT = "NEED_TO_WAIT";
     public static final String STOP_WAITING = "STOP_WAITING";

@@ -4,6 +4,7 @@ import io.catalogmigration.common.contract.CutoverCheck;
 import io.catalogmigration.common.contract.CutoverCommand;
 import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.contract.StartCutover;
+import io.catalogmigration.common.inventory.SchemaDrift;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.PgErrors;
 import io.catalogmigration.common.pg.ReplicationNames;
@@ -116,6 +117,10 @@ class PreflightChecks {
                 checks.add(bytes <= settings.maxLag().toBytes() ? ok(database, "lag", bytes + " bytes behind")
                         : failed(database, "lag", bytes + " bytes behind, more than cutover.max-lag " + settings.maxLag()));
             }
+            var drift = SchemaDrift.between(s, t, names.publication(), names.subscription());
+            checks.add(drift.isEmpty() ? ok(database, "schema", "the tables' columns agree on both sides")
+                    : failed(database, "schema", drift.size() + " change(s) on the source since replication started: "
+                    + drift.stream().limit(5).toList()));
             compareSets(database, "indexes", s, t, """
                     select n.nspname || '.' || c.relname from pg_index i join pg_class c on c.oid = i.indexrelid
                     join pg_namespace n on n.oid = c.relnamespace

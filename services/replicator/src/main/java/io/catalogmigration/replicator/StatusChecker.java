@@ -7,6 +7,7 @@ import io.catalogmigration.common.contract.CheckReplication;
 import io.catalogmigration.common.contract.ReplicationStatusReported;
 import io.catalogmigration.common.contract.TableSync;
 import io.catalogmigration.common.contract.VerificationReport;
+import io.catalogmigration.common.inventory.SchemaDrift;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.progress.Progress;
 import io.catalogmigration.common.progress.ProgressReporter;
@@ -20,7 +21,8 @@ import java.util.UUID;
 
 /**
  * STATUS: each table's sync state on the target, the slot's lag on the source, and the runbook's answer. Once every
- * table is ready the deferred indexes and constraints are applied before the answer is given.
+ * table is ready the deferred indexes and constraints are applied before the answer is given. DDL on the source since
+ * replication started keeps the answer NEED_TO_WAIT, each change named with the statement that levels the target.
  */
 class StatusChecker {
 
@@ -81,6 +83,10 @@ class StatusChecker {
             }
             lag = Long.parseLong(value);
         }
+        List<String> drift;
+        try (Connection source = connector.connect(command.source()); Connection onTarget = connector.connect(target)) {
+            drift = SchemaDrift.between(source, onTarget, names.publication(), names.subscription());
+        }
         long ready = tables.stream().filter(t -> t.state().equals("r")).count();
         progress.announce(new Progress(command.migrationId(), command.commandId(), "sync", ready, tables.size(), "tables",
                 Instant.now(), "%s: %d/%d tables ready, lag %,d bytes".formatted(database, ready, tables.size(), lag)));
@@ -101,9 +107,9 @@ class StatusChecker {
         progress.announce(new Progress(command.migrationId(), command.commandId(), "verify", verified.chunksDone(),
                 verified.chunksTotal(), "chunks", Instant.now(), database + ": " + verified.state() + ", "
                 + verified.detail()));
-        boolean stop = caughtUp && verified.state().equals(VerificationReport.VERIFIED);
+        boolean stop = caughtUp && drift.isEmpty() && verified.state().equals(VerificationReport.VERIFIED);
         String answer = stop ? ReplicationStatusReported.STOP_WAITING : ReplicationStatusReported.NEED_TO_WAIT;
         return new ReplicationStatusReported(UUID.randomUUID(), command.migrationId(), Instant.now(), command.commandId(),
-                database, answer, tables, lag, indexesDone, indexes, done, steps.size(), failures, verified);
+                database, answer, tables, lag, indexesDone, indexes, done, steps.size(), failures, verified, drift);
     }
 }

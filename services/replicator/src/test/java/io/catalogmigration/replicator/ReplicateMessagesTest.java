@@ -70,7 +70,9 @@ class ReplicateMessagesTest {
                         "rosemeta", ReplicationStatusReported.NEED_TO_WAIT, List.of(new TableSync("public.rosemeta_table", "d"),
                         new TableSync("public.rosemeta_attribute", "r")), 7_340_032, 0, 2090, 0, 2091, List.of(),
                         new VerificationReport(VerificationReport.VERIFYING, 120, 812, 48_000_000, 15_032_385_536L, List.of(), 0,
-                                0, "online pass: 120/812 chunks verified"))),
+                                0, "online pass: 120/812 chunks verified"), List.of("column public.rosemeta_table.tags was "
+                        + "added on the source (the apply worker stops at its first row): on the target ALTER TABLE "
+                        + "public.rosemeta_table ADD COLUMN tags public.hstore"))),
                 Arguments.of("ReplicationReset", OutcomeEvent.class, new ReplicationReset(EVENT, MIGRATION, AT, RUN, "rosemeta",
                         true, true, true, true, List.of())),
                 Arguments.of("ReplicationFailed", OutcomeEvent.class, new ReplicationFailed(EVENT, MIGRATION, AT, RUN,

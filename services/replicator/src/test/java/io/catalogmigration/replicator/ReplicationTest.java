@@ -206,6 +206,28 @@ class ReplicationTest {
 
     @Test
     @Order(4)
+    void aColumnAddedOnTheSourceIsNamedWithTheStatementThatLevelsTheTargetAndReplicationResumesOnceItRan() throws Exception {
+        source.execute(DB, "alter table \"Mixed\".\"CamelTable\" add column \"Note\" text",
+                "insert into \"Mixed\".\"CamelTable\" values (1001, 'after the DDL', 'a note')");
+
+        var drifted = (ReplicationStatusReported) send(check());
+
+        assertThat(drifted.answer()).isEqualTo(ReplicationStatusReported.NEED_TO_WAIT);
+        assertThat(drifted.schemaDifferences()).singleElement().asString()
+                .contains("column \"Mixed\".\"CamelTable\".\"Note\" was added on the source")
+                .contains("ALTER TABLE \"Mixed\".\"CamelTable\" ADD COLUMN \"Note\" text");
+
+        // The operator runs what it says on the target; the apply worker, stopped at the new row, takes it up again.
+        target.execute(DB, "ALTER TABLE \"Mixed\".\"CamelTable\" ADD COLUMN \"Note\" text");
+        Awaitility.await().atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1)).until(() ->
+                send(check()) instanceof ReplicationStatusReported r && r.schemaDifferences().isEmpty()
+                        && r.answer().equals(ReplicationStatusReported.STOP_WAITING));
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> target.queryForLong(DB,
+                "select count(*) from \"Mixed\".\"CamelTable\" where \"Note\" = 'a note'") == 1);
+    }
+
+    @Test
+    @Order(5)
     void resetLeavesNoSubscriptionNoSlotAndNoTargetDatabase() {
         var outcome = send(new ResetReplication(UUID.randomUUID(), MIGRATION, Instant.now(), source.endpoint(DB),
                 target.endpoint("postgres")));
@@ -222,6 +244,10 @@ class ReplicationTest {
         events.assertNoRecordContains(source.password());
         events.assertNoRecordContains(target.password());
         events.assertNoRecordContains(target.adminPassword());
+    }
+
+    CheckReplication check() {
+        return new CheckReplication(UUID.randomUUID(), MIGRATION, Instant.now(), source.endpoint(DB), target.endpoint("postgres"));
     }
 
     StartReplication start(String passwordRef) {
