@@ -13,8 +13,12 @@ public record ConnectionSettings(SortedMap<String, Database> databases) {
 
     public record Database(String host, int port, String database, String user, String sslmode, String passwordRef) {
 
+        /** The database is percent-encoded (pgjdbc decodes it): a name such as {@code x?sslmode=disable} stays a name. */
         String jdbcUrl() {
-            return "jdbc:postgresql://" + host + ":" + port + "/" + database + "?sslmode=" + sslmode;
+            String host = this.host.contains(":") ? "[" + this.host + "]" : this.host;
+            return "jdbc:postgresql://" + host + ":" + port + "/"
+                    + java.net.URLEncoder.encode(database, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20")
+                    + "?sslmode=" + java.net.URLEncoder.encode(sslmode, java.nio.charset.StandardCharsets.UTF_8);
         }
     }
 
