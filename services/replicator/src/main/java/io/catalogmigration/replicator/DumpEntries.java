@@ -8,9 +8,11 @@ import java.util.regex.Pattern;
 /**
  * A plain pg_dump script split into its entries by pg_dump's own headers ({@code -- Name: x; Type: INDEX; ...}), so
  * entries can be left out (a denied extension) or applied one by one, in parallel where they are indexes.
- * psql meta-commands ({@code \restrict}) are dropped: entries are run over JDBC, the preamble by psql or JDBC.
+ * A script given back to psql ({@link #script}) is wrapped again in the dump's own restricted mode (its
+ * <code>&#92;restrict</code> key), so psql refuses any meta-command an object's name or comment could smuggle in
+ * (CVE-2025-8714); over JDBC a meta-command is plain text and fails as SQL.
  */
-record DumpEntries(String preamble, List<Entry> entries) {
+record DumpEntries(String preamble, List<Entry> entries, String restrictKey) {
 
     record Entry(String name, String type, String schema, String sql) {
 
@@ -23,6 +25,7 @@ record DumpEntries(String preamble, List<Entry> entries) {
         }
     }
 
+    private static final Pattern RESTRICT = Pattern.compile("^\\\\restrict ([A-Za-z0-9]+)$", Pattern.MULTILINE);
     private static final Pattern HEADER = Pattern.compile(
             "^--\\n-- (?:Data for )?Name: (.*?); Type: (.*?); Schema: (.*?); Owner: .*\\n--\\n", Pattern.MULTILINE);
 
@@ -44,13 +47,25 @@ record DumpEntries(String preamble, List<Entry> entries) {
         if (previous != null) {
             entries.add(new Entry(previous[0], previous[1], previous[2], clean(script.substring(previousEnd))));
         }
-        return new DumpEntries(clean(preamble), List.copyOf(entries));
+        Matcher restrict = RESTRICT.matcher(script);
+        return new DumpEntries(clean(preamble), List.copyOf(entries), restrict.find() ? restrict.group(1) : null);
     }
 
-    /** The script again, from the preamble and the given entries. */
-    static String script(String preamble, List<Entry> entries) {
-        var out = new StringBuilder(preamble).append('\n');
-        entries.forEach(e -> out.append("\n-- ").append(e.type()).append(' ').append(e.name()).append('\n').append(e.sql()).append('\n'));
+    /**
+     * The script for psql again, from the preamble and the given entries, inside the dump's restricted mode when the
+     * dump had one (pg_dump 17.6, 16.10, 15.14, 14.19, 13.22 and later).
+     */
+    String script(List<Entry> kept) {
+        var out = new StringBuilder();
+        if (restrictKey != null) {
+            out.append("\\restrict ").append(restrictKey).append('\n');
+        }
+        out.append(preamble).append('\n');
+        kept.forEach(e -> out.append("\n-- ").append(e.type()).append(' ').append(e.name().replaceAll("[\r\n]", " "))
+                .append('\n').append(e.sql()).append('\n'));
+        if (restrictKey != null) {
+            out.append("\n\\unrestrict ").append(restrictKey).append('\n');
+        }
         return out.toString();
     }
 
@@ -60,10 +75,16 @@ record DumpEntries(String preamble, List<Entry> entries) {
                 .toList();
     }
 
+    /**
+     * Without pg_dump's banner and its restricted-mode lines; any other line is kept as it is
+     * (a comment's text may hold a line that starts with a backslash): over JDBC a meta-command is plain text, and
+     * psql gets the script in restricted mode.
+     */
     private static String clean(String text) {
         var out = new StringBuilder();
         for (String line : text.split("\n", -1)) {
-            if (line.startsWith("\\") || line.startsWith("-- PostgreSQL database dump") || line.startsWith("-- Dumped ")) {
+            if (line.startsWith("\\restrict ") || line.startsWith("\\unrestrict ") || line.startsWith("-- PostgreSQL database dump")
+                    || line.startsWith("-- Dumped ")) {
                 continue;
             }
             out.append(line).append('\n');

@@ -221,7 +221,7 @@ class ReplicationStarter {
                 var kept = keptEntries(pre, notes);
                 try (Connection source = connector.connect(command.source())) {
                     roleSet.withPublicCreate(connection, source, () -> clients.runScript(target,
-                            DumpEntries.script(pre.preamble(), kept), "schema (pre-data) of " + target.describe()));
+                            pre.script(kept), "schema (pre-data) of " + target.describe()));
                 }
             } else if (present < tables.size()) {
                 throw new ReplicationProblem("the target database " + target.database() + " has " + present + " of the "

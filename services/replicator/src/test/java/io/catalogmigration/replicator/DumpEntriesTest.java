@@ -1,7 +1,11 @@
 package io.catalogmigration.replicator;
 
 import io.catalogmigration.common.pg.ReplicationNames;
+import io.catalogmigration.testkit.PostgresCluster;
 import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,6 +48,29 @@ class DumpEntriesTest {
         assertThat(dump.sessionSettings()).containsExactly("SET statement_timeout = 0;",
                 "SELECT pg_catalog.set_config('search_path', '', false);");
         assertThat(dump.preamble() + dump.entries()).doesNotContain("\\restrict");
+    }
+
+    @Test
+    void aScriptGivenBackToPsqlRunsInTheDumpsRestrictedModeSoASmuggledMetaCommandIsRefused() throws Exception {
+        Path pwned = Files.createTempDirectory("restrict").resolve("PWNED");
+        var dump = DumpEntries.parse(POST_DATA.replace("CREATE INDEX t_label", "\\! touch " + pwned + "\nCREATE INDEX t_label"));
+        String script = dump.script(dump.entries());
+        assertThat(script).startsWith("\\restrict abc\n").endsWith("\\unrestrict abc\n");
+
+        try (PostgresCluster cluster = PostgresCluster.builder("restrict").fast().start()) {
+            cluster.execute("postgres", "create table t (id int, label text)");
+            Path file = Files.createTempFile("script", ".sql");
+            Files.writeString(file, script);
+            var psql = new ProcessBuilder(cluster.binDirectory().resolve("psql").toString(), "-X", "-v", "ON_ERROR_STOP=1",
+                    "-h", cluster.host(), "-p", Integer.toString(cluster.port()), "-U", cluster.superuser(), "-d", "postgres",
+                    "-f", file.toString()).redirectErrorStream(true);
+            psql.environment().put("PGPASSWORD", cluster.password());
+            var process = psql.start();
+            String output = new String(process.getInputStream().readAllBytes());
+            assertThat(process.waitFor()).as(output).isNotZero();
+            assertThat(output).contains("backslash commands are restricted");
+        }
+        assertThat(pwned).doesNotExist();
     }
 
     @Test
