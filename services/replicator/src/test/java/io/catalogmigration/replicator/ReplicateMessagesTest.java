@@ -72,7 +72,10 @@ class ReplicateMessagesTest {
                         new VerificationReport(VerificationReport.VERIFYING, 120, 812, 48_000_000, 15_032_385_536L, List.of(), 0,
                                 0, "online pass: 120/812 chunks verified"))),
                 Arguments.of("ReplicationReset", OutcomeEvent.class, new ReplicationReset(EVENT, MIGRATION, AT, RUN, "rosemeta",
-                        true, true, true, true, List.of())),
+                        true, true, true, true, List.of("alation_db"), List.of("alation: still owns or is granted objects "
+                        + "in database lineage; the reset of that database drops it"),
+                        List.of("revoked on the source what StartReplication granted: SELECT on table public.rosemeta_table "
+                                + "to replicator"))),
                 Arguments.of("ReplicationFailed", OutcomeEvent.class, new ReplicationFailed(EVENT, MIGRATION, AT, RUN,
                         "StartReplication", SOURCE.describe(), "the source's wal_level is replica, not logical",
                         "send PrepareSource, restart the source server as it says, then send StartReplication again")));
