@@ -64,6 +64,8 @@ final class Runbook {
     private final BufferedReader in;
     private final boolean terminal;
     private final RunbookReport report = new RunbookReport();
+    /** When each step sent its first command. */
+    private final Map<RunbookStep, Instant> stepSent = new EnumMap<>(RunbookStep.class);
     private Outcomes outcomes;
     private RunbookCommands.Target target;
 
@@ -92,12 +94,14 @@ final class Runbook {
                 report.print(out, s.migrationId(), null, Duration.between(started, Instant.now()));
                 return MigrateCli.OK;
             } catch (StepFailed f) {
+                stopped(f.step, "FAILED");
                 report.print(out, s.migrationId(), f.step, Duration.between(started, Instant.now()));
                 out.println("Step " + f.step + " failed: " + sentence(f.getMessage()) + ". What to do: " + sentence(f.action)
                         + ". Then resume with the same flags and --from " + f.step + ".");
                 stillRunning();
                 return MigrateCli.FAILED_OUTCOME;
             } catch (StepTimedOut t) {
+                stopped(t.step, "TIMED OUT");
                 report.print(out, s.migrationId(), t.step, Duration.between(started, Instant.now()));
                 out.println("Step " + t.step + " timed out after " + Render.duration(s.stepTimeout()) + " (--step-timeout): "
                         + t.getMessage() + ". Follow it with 'migrate watch " + s.migrationId() + "', then resume with --from "
@@ -172,6 +176,7 @@ final class Runbook {
     private Outcomes.Pending send(RunbookStep step, String topic, Class<? extends MigrationCommand> family,
                                   MigrationCommand command) {
         var pending = outcomes.send(step, topic, family, command);
+        stepSent.putIfAbsent(step, pending.sentAt());
         out.println("[" + step + "] sent " + pending.type() + describe(command) + ", run " + pending.runId());
         out.flush();
         return pending;
@@ -211,6 +216,7 @@ final class Runbook {
     /** Every database until it caught up and has its deferred indexes and constraints, one check each per interval. */
     private void catchUp() {
         Instant began = Instant.now();
+        stepSent.putIfAbsent(RunbookStep.CATCH_UP, began);
         Instant deadline = deadline(began);
         Set<String> behind = new LinkedHashSet<>(RunbookCommands.DATABASES);
         while (true) {
@@ -311,6 +317,15 @@ final class Runbook {
 
     private Instant deadline(Instant from) {
         return s.stepTimeout() == null ? null : from.plus(s.stepTimeout());
+    }
+
+    /** The step that stopped the runbook, and those sent with it that go on, for the report's list of steps. */
+    private void stopped(RunbookStep step, String how) {
+        Instant began = stepSent.get(step);
+        report.stopped(step, how, Duration.between(began == null ? Instant.now() : began, Instant.now()));
+        for (Outcomes.Pending p : outcomes.stillRunning()) {
+            if (p.step() != step) report.stillRunning(p.step());
+        }
     }
 
     private void stillRunning() {

@@ -13,9 +13,21 @@ final class RunbookReport {
 
     private final Map<RunbookStep, Duration> took = new EnumMap<>(RunbookStep.class);
     private final Map<RunbookStep, JsonNode> outcomes = new EnumMap<>(RunbookStep.class);
+    /** Steps that did not complete: how they ended ("FAILED after 3 s", "still running"). */
+    private final Map<RunbookStep, String> unfinished = new EnumMap<>(RunbookStep.class);
 
     void took(RunbookStep step, Duration duration) {
         took.put(step, duration);
+    }
+
+    /** The step stopped the runbook: listed with the others, saying so. */
+    void stopped(RunbookStep step, String how, Duration after) {
+        unfinished.put(step, how + " after " + Render.duration(after));
+    }
+
+    /** A step sent at the same time as the one that stopped the runbook, still going on in its service. */
+    void stillRunning(RunbookStep step) {
+        if (!took.containsKey(step)) unfinished.putIfAbsent(step, "still running");
     }
 
     /** The latest completed outcome of the step (of a step with one command per database, the last one). */
@@ -28,8 +40,9 @@ final class RunbookReport {
         out.println();
         out.println(stoppedAt == null ? "Runbook " + migrationId + " completed in " + Render.duration(wall)
                 : "Runbook " + migrationId + " stopped at step " + stoppedAt + " after " + Render.duration(wall));
-        for (var e : took.entrySet()) {
-            out.println(String.format(Locale.ROOT, "  %-10s %s", e.getKey(), Render.duration(e.getValue())));
+        for (RunbookStep step : RunbookStep.values()) {
+            String how = took.containsKey(step) ? Render.duration(took.get(step)) : unfinished.get(step);
+            if (how != null) out.println(String.format(Locale.ROOT, "  %-10s %s", step, how));
         }
         JsonNode prune = outcomes.get(RunbookStep.PRUNE);
         if (prune != null) line(out, "Rows pruned", count(prune.path("rowsDeleted").asLong()));

@@ -1,6 +1,7 @@
 package io.catalogmigration.cli;
 
 import io.catalogmigration.common.contract.CheckReplication;
+import io.catalogmigration.common.contract.LineageMigrationFailed;
 import io.catalogmigration.common.contract.MigrationCommand;
 import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.contract.PrepareSource;
@@ -153,6 +154,26 @@ class RunbookTest {
                 + " amcheck extension or send StartScan with method READ_ROWS. Then resume with the same flags and --from scan.")
                 .contains("Runbook " + m + " stopped at step scan").containsPattern("Rows pruned: +4,000");
         assertThat(types(published(m))).containsExactly("StartPrune", "StartScan");
+    }
+
+    @Test
+    void aFailedLineageStepIsListedAsFailedAndTheProvisionStillUnderWayAsStillRunning() {
+        String m = newMigration();
+        var plausible = ScriptedServices.plausible(1);
+        services.script(m, c -> c instanceof StartLineageMigration
+                ? List.of(new LineageMigrationFailed(id(), m, now(), c.commandId(), "there is no link table "
+                + "public.object_lineage_link in postgres@source.internal:5432/rosemeta", "point source at the rosemeta "
+                + "database; nothing was written", null, null))
+                : c instanceof ProvisionTarget ? List.of() : plausible.apply(c));
+        var result = Cli.run(flags(m, "--unattended", "--skip", "prune", "--skip", "scan").toArray(String[]::new));
+
+        assertThat(result.exitCode()).as(result.out()).isEqualTo(MigrateCli.FAILED_OUTCOME);
+        assertThat(result.out()).contains("Runbook " + m + " stopped at step lineage")
+                .containsPattern("(?m)^  lineage +FAILED after \\S+")
+                .containsPattern("(?m)^  provision +still running")
+                .contains("Step lineage failed: there is no link table public.object_lineage_link")
+                .contains("Still running in its service: ProvisionTarget (step provision)")
+                .doesNotContain("Still running in its service: StartLineageMigration");
     }
 
     @Test

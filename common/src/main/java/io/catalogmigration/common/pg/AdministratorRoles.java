@@ -6,6 +6,7 @@ import org.slf4j.LoggerFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Collection;
+import java.util.Optional;
 
 /**
  * Lets a target administrator that is not a superuser (RDS's master user) act as the roles that own what it creates
@@ -27,6 +28,11 @@ public final class AdministratorRoles {
         NotGrantable(String admin, String role, String grant, SQLException cause) {
             super("the target administrator " + admin + " cannot act as role " + role + ": "
                     + PgErrors.serverMessage(cause), "42501", cause);
+            this.grant = grant;
+        }
+
+        NotGrantable(String admin, String role, String grant, String why) {
+            super("the target administrator " + admin + " cannot act as role " + role + ": " + why, "42501");
             this.grant = grant;
         }
 
@@ -59,6 +65,36 @@ public final class AdministratorRoles {
                 throw new NotGrantable(admin, role, grant, e);
             }
         }
+    }
+
+    /**
+     * What {@link #assume} would refuse, found by reading only: the first existing role the connection's user can
+     * neither act as already nor grant itself. A command asks this before it changes anything; roles that do not
+     * exist yet are left out (the administrator that creates them may give them to itself).
+     */
+    public static Optional<NotGrantable> refusal(Connection connection, Collection<String> roles) throws SQLException {
+        if (Sql.exists(connection, "select 1 from pg_roles where rolname = current_user and rolsuper")) {
+            return Optional.empty();
+        }
+        String admin = Sql.one(connection, "select current_user::text");
+        boolean sixteen = Integer.parseInt(Sql.one(connection, "show server_version_num")) >= 160000;
+        String can = "select 1 where pg_has_role(current_user, ?, 'USAGE') and pg_has_role(current_user, ?, "
+                + (sixteen ? "'SET')" : "'MEMBER')");
+        // before 16 CREATEROLE may grant any role but a superuser; from 16 on only ADMIN OPTION lets it
+        String grantable = "select 1 from pg_roles r, pg_roles me where r.rolname = ? and me.rolname = current_user "
+                + "and (pg_has_role(current_user, r.oid, 'MEMBER WITH ADMIN OPTION')"
+                + (sixteen ? ")" : " or (me.rolcreaterole and not r.rolsuper))");
+        for (String role : roles) {
+            if (role.equals(admin) || !Sql.exists(connection, "select 1 from pg_roles where rolname = ?", role)
+                    || Sql.exists(connection, can, role, role) || Sql.exists(connection, grantable, role)) {
+                continue;
+            }
+            String grant = "GRANT " + SqlIdentifier.quote(role) + " TO " + SqlIdentifier.quote(admin)
+                    + (sixteen ? " WITH INHERIT TRUE, SET TRUE" : "");
+            return Optional.of(new NotGrantable(admin, role, grant, "it holds no ADMIN OPTION on that role, which "
+                    + "someone else created, and may not grant it to itself"));
+        }
+        return Optional.empty();
     }
 
     private AdministratorRoles() {

@@ -22,8 +22,10 @@ import java.util.Locale;
 import java.util.UUID;
 
 /**
- * START: preconditions (lineage database reachable, broker round trip, V3 tables), then sizing and an estimate,
- * then the two jobs are opened and publishing begins from the pointer.
+ * START: preconditions (both databases reachable, broker round trip, the link table there and readable, the V3
+ * tables creatable), all looked at before the V3 tables are created, then sizing and an estimate, then the two jobs
+ * are opened and publishing begins from the pointer. A failed precondition is the run's failed outcome, finished as
+ * FAILED in the ledger, and nothing written anywhere.
  */
 class LineageStarter {
 
@@ -93,15 +95,32 @@ class LineageStarter {
                         "check the Kafka brokers (the runbook's event-bus check), then send the command again; nothing was written", null, null);
                 return;
             }
-            schema.ensure(command.target());
+            // Everything is looked at before the first table is created: a start that cannot go on writes nothing.
             var table = TableName.parse(settings.sourceTable());
             var linkSource = LinkSource.find(source, table);
             if (linkSource == null) {
                 outcomes.failed(runId, command.migrationId(), "there is no link table " + table + " with source, source_otype, "
                         + "target and target_otype in " + command.source().describe(),
-                        "point source at the rosemeta database, or set lineage.source-table", null, null);
+                        "point source at the rosemeta database, or set lineage.source-table, then send the command again; "
+                                + "nothing was written", null, null);
                 return;
             }
+            if (!linkSource.readable(source)) {
+                outcomes.failed(runId, command.migrationId(), command.source().user() + " may not read the link table "
+                                + table + " in " + command.source().describe(),
+                        "GRANT SELECT ON " + table + " TO " + command.source().user() + " (or use a user that may read "
+                                + "it), then send the command again; nothing was written", null, null);
+                return;
+            }
+            String cannotCreate = GraphSchema.cannotCreate(target);
+            if (cannotCreate != null) {
+                outcomes.failed(runId, command.migrationId(), "the V3 tables cannot be created in "
+                                + command.target().describe() + ": " + cannotCreate,
+                        "grant the target user CREATE on its schema (or create the V3 tables beforehand), then send the "
+                                + "command again; nothing was written", null, null);
+                return;
+            }
+            schema.ensure(command.target());
             LinkSource.workMem(source, settings.workMem());
             long bytes = linkSource.totalBytes(source);
             long total = linkSource.distinctLinks(source);

@@ -44,6 +44,17 @@ final class LinkSource {
         return new LinkSource(table.get());
     }
 
+    /** Whether the connection's user may read the links: checked before anything is created anywhere. */
+    boolean readable(Connection connection) throws SQLException {
+        try (var ps = connection.prepareStatement("select has_table_privilege(?::oid, 'SELECT')")) {
+            ps.setLong(1, table.oid());
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
     long totalBytes(Connection connection) throws SQLException {
         try (var ps = connection.prepareStatement("select pg_total_relation_size(?::oid)")) {
             ps.setLong(1, table.oid());

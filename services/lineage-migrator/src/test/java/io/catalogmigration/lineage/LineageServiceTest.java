@@ -167,6 +167,51 @@ class LineageServiceTest extends LineageTestBase {
     }
 
     @Test
+    void aSourceWithoutTheLinkTableFailsBeforeCreatingAnyTableAndTheRunIsFinishedAsFailed() {
+        var target = freshTarget();
+        var noLinks = pg.createDatabase("no_links_" + targets.incrementAndGet());
+        var command = new StartLineageMigration(UUID.randomUUID(), "mig-nolinks", Instant.now(), noLinks, target, null);
+
+        var outcome = (LineageMigrationFailed) send(command);
+
+        assertThat(pg.queryForLong(target.database(), "select count(*) from pg_tables where schemaname = 'public'"))
+                .as("no schema history, lineage_setting, node_stage, node or edge in the lineage database").isZero();
+        assertThat(text(ServiceRunner.CONTROL_DATABASE, "select state || '/' || status from lineage.run where run_id = '"
+                + command.commandId() + "'")).isEqualTo("FINISHED/FAILED");
+        assertThat(pg.queryForLong(ServiceRunner.CONTROL_DATABASE, "select count(*) from lineage.run where migration_id = "
+                + "'mig-nolinks' and state <> 'FINISHED'")).isZero();
+        assertThat(outcome.reason()).contains("object_lineage_link", noLinks.database());
+        assertThat(outcome.action()).contains("nothing was written");
+    }
+
+    @Test
+    void aLinkTableTheUserCannotReadFailsBeforeCreatingAnyTable() throws Exception {
+        var target = freshTarget();
+        String db = "unreadable_" + targets.incrementAndGet();
+        pg.createDatabase(db);
+        String user = "lineage_reader_" + targets.get();
+        pg.execute(db, "create role " + user + " login password 'reader-pw'",
+                "create table object_lineage_link (source bigint, source_otype text, target bigint, target_otype text)",
+                "insert into object_lineage_link values (1, 'table', 2, 'table')");
+        pg.execute(target.database(), "grant create on schema public to " + user);
+        var file = java.nio.file.Files.createTempFile("lineage-reader", ".password",
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        java.nio.file.Files.writeString(file, "reader-pw");
+        var secret = "file:" + file;
+        var source = new PgEndpoint(pg.host(), pg.port(), db, user, "disable", secret);
+        var asReader = new PgEndpoint(pg.host(), pg.port(), target.database(), user, "disable", secret);
+        var command = new StartLineageMigration(UUID.randomUUID(), "mig-unreadable", Instant.now(), source, asReader, null);
+
+        var outcome = (LineageMigrationFailed) send(command);
+
+        assertThat(pg.queryForLong(target.database(), "select count(*) from pg_tables where schemaname = 'public'")).isZero();
+        assertThat(text(ServiceRunner.CONTROL_DATABASE, "select state || '/' || status from lineage.run where run_id = '"
+                + command.commandId() + "'")).isEqualTo("FINISHED/FAILED");
+        assertThat(outcome.reason()).contains("object_lineage_link", "may not read");
+    }
+
+    @Test
     void malformedAndUnknownCommandsGoToTheDeadLetterTopicAndWriteNothing() {
         String key = "bad-" + UUID.randomUUID();
         commands.sendRaw(Topics.LINEAGE_COMMAND, key, "{\"type\":\"StartLineageMigration\", oops");

@@ -9,7 +9,9 @@ import io.catalogmigration.common.contract.TargetDeprovisioned;
 import io.catalogmigration.common.contract.TargetPlan;
 import io.catalogmigration.common.contract.TargetProvisioned;
 import io.catalogmigration.common.pg.AdministratorRoles;
+import io.catalogmigration.common.pg.MigrationMarker;
 import io.catalogmigration.common.pg.PgConnector;
+import io.catalogmigration.common.pg.Sql;
 import io.catalogmigration.common.pg.SqlIdentifier;
 import org.postgresql.PGConnection;
 
@@ -72,8 +74,17 @@ class LocalTarget {
     private void ensureRole(Connection connection, String user, String marker, Path secret, RunSteps run) throws SQLException {
         var existing = roleMarking(connection, user);
         if (existing.isPresent()) {
+            // marked by this migration, whichever service made it: the replicator creates the roles a target lacks,
+            // NOLOGIN when it was given no password, but the application's role is this provider's to log in with
             requireMarked(existing.get(), marker, "role " + user);
+            if (!Sql.exists(connection, "select 1 from pg_roles where rolname = ? and rolcanlogin", user)) {
+                Sql.execute(connection, "alter role " + SqlIdentifier.quote(user) + " login");
+                run.note("role " + user + " (marked for this migration, made by another step) could not log in: it can now");
+            }
             if (Files.exists(secret)) {
+                // set again from the file: if another step made the role (with a password of its own), the role
+                // and the reference this provider reports still agree
+                setPassword(connection, user, SecretFile.read(secret));
                 run.resource("role " + user, true);
                 return;
             }
@@ -234,10 +245,7 @@ class LocalTarget {
 
     /** COMMENT cannot bind parameters: an escape-string literal, whatever standard_conforming_strings says. */
     static String literal(String value) {
-        if (value.indexOf('\0') >= 0) {
-            throw new IllegalArgumentException("a PostgreSQL string cannot contain NUL");
-        }
-        return "E'" + value.replace("\\", "\\\\").replace("'", "''") + "'";
+        return MigrationMarker.literal(value);
     }
 
     private static ProvisionProblem failure(String doing, PgEndpoint target, SQLException e) {

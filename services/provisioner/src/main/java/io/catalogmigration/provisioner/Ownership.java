@@ -1,5 +1,7 @@
 package io.catalogmigration.provisioner;
 
+import io.catalogmigration.common.pg.MigrationMarker;
+
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -7,7 +9,8 @@ import java.util.stream.Collectors;
 
 /**
  * The one rule for touching an existing resource: it carries this migration's id (an AWS tag, or a comment on a
- * local role or database). Everything else with a colliding name belongs to someone else.
+ * local role or database, see {@link MigrationMarker}, which the replicator writes on the roles it creates too).
+ * Everything else with a colliding name belongs to someone else.
  */
 final class Ownership {
 
@@ -31,9 +34,9 @@ final class Ownership {
         }
     }
 
-    /** The comment that marks a local role or database as this migration's. */
+    /** The comment that marks a local role or database as this migration's: the rule every service shares. */
     static String localMarker(String migrationId) {
-        return ResourceNames.MANAGED_BY + " " + ResourceNames.TAG_MIGRATION + "=" + migrationId;
+        return MigrationMarker.of(migrationId);
     }
 
     private Ownership() {

@@ -1,5 +1,7 @@
 package io.catalogmigration.provisioner;
 
+import io.catalogmigration.common.pg.MigrationMarker;
+
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -12,9 +14,9 @@ import java.util.regex.Pattern;
  */
 record ResourceNames(String instance, String subnetGroup, String securityGroup, String secret) {
 
-    static final String TAG_MIGRATION = "migration-id";
+    static final String TAG_MIGRATION = MigrationMarker.KEY;
     static final String TAG_MANAGED_BY = "managed-by";
-    static final String MANAGED_BY = "catalog-migration";
+    static final String MANAGED_BY = MigrationMarker.MANAGED_BY;
 
     /** RDS: 1-63 letters, digits or hyphens, a letter first, no trailing or double hyphen. */
     private static final Pattern INSTANCE = Pattern.compile("[a-zA-Z](?!.*--)[a-zA-Z0-9-]{0,62}(?<!-)");

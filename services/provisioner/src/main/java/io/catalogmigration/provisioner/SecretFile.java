@@ -35,6 +35,16 @@ final class SecretFile {
         }
     }
 
+    static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ProvisionProblem("cannot read the secret file " + file + " (" + e.getClass().getSimpleName() + ")",
+                    "make it readable by the service's user, or delete it (a new password is then set), then send the "
+                            + "command again with a new commandId", null);
+        }
+    }
+
     private SecretFile() {
     }
 }

@@ -3,6 +3,7 @@ package io.catalogmigration.provisioner;
 import io.catalogmigration.common.contract.ProvisionFailed;
 import io.catalogmigration.common.contract.TargetDeprovisioned;
 import io.catalogmigration.common.contract.TargetProvisioned;
+import io.catalogmigration.common.pg.MigrationMarker;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -78,6 +79,45 @@ class LocalProvisioningTest extends ProvisionerTestBase {
             assertThat(outcome.provider()).isEqualTo("local");
             assertThat(parts.target.queryForLong("postgres",
                     "select count(*) from pg_database where datname in ('rosemeta', 'lineage')")).isZero();
+        } finally {
+            parts.target.execute("postgres", "drop role alation");
+        }
+    }
+
+    @Test
+    void aRoleTheReplicatorCreatedForThisMigrationIsAdoptedAndCanLogInWithTheReportedPassword() throws Exception {
+        String migration = newMigration();
+        // what the replicator leaves when it made the role first (as the target's administrator), without a password
+        try (Connection admin = parts.target.connectAsAdmin("postgres"); var statement = admin.createStatement()) {
+            statement.execute("create role alation nologin");
+            statement.execute("comment on role alation is " + MigrationMarker.literal(MigrationMarker.of(migration)));
+        }
+        try {
+            TargetProvisioned outcome = send(localTarget(migration));
+
+            assertThat(outcome.notes()).anyMatch(n -> n.contains("adopted role alation"));
+            String password = Files.readString(Path.of(outcome.appUserSecretRef().substring("file:".length())));
+            for (String database : outcome.databases()) {
+                assertThat(owner(database)).isEqualTo("alation");
+                try (Connection app = connectAsApp(database, password)) {
+                    assertThat(app.isValid(2)).isTrue();
+                }
+            }
+        } finally {
+            send(deprovisionLocal(migration));
+        }
+        assertThat(parts.target.queryForLong("postgres", "select count(*) from pg_roles where rolname = 'alation'")).isZero();
+    }
+
+    @Test
+    void aRoleMarkedForAnotherMigrationStopsTheRun() {
+        parts.target.execute("postgres", "drop role if exists alation", "create role alation login",
+                "comment on role alation is " + MigrationMarker.literal(MigrationMarker.of("another-migration")));
+        try {
+            ProvisionFailed outcome = send(localTarget(newMigration()));
+
+            assertThat(outcome.reason()).contains("role alation already exists on the target and is not marked as this "
+                    + "migration's", "another-migration");
         } finally {
             parts.target.execute("postgres", "drop role alation");
         }

@@ -69,6 +69,28 @@ record DumpEntries(String preamble, List<Entry> entries, String restrictKey) {
         return out.toString();
     }
 
+    /**
+     * Without the privileges given to {@code role} (pg_dump writes one GRANT or REVOKE per line in ACL entries, the
+     * role's name quoted only where needed): for a role that is not created on the target.
+     */
+    DumpEntries withoutGrantsTo(String role) {
+        String names = Pattern.quote(role) + "|" + Pattern.quote("\"" + role.replace("\"", "\"\"") + "\"");
+        Pattern grant = Pattern.compile("^(ALTER DEFAULT PRIVILEGES .* )?(GRANT|REVOKE) .* (TO|FROM) (" + names
+                + ")( WITH GRANT OPTION)?;$");
+        List<Entry> kept = new ArrayList<>();
+        for (Entry e : entries) {
+            if (!e.type().equals("ACL") && !e.type().equals("DEFAULT ACL")) {
+                kept.add(e);
+                continue;
+            }
+            String sql = String.join("\n", e.sql().lines().filter(l -> !grant.matcher(l).matches()).toList()).strip();
+            if (!sql.isEmpty()) {
+                kept.add(new Entry(e.name(), e.type(), e.schema(), sql));
+            }
+        }
+        return new DumpEntries(preamble, List.copyOf(kept), restrictKey);
+    }
+
     /** The statements of the preamble that set up a session (SET ..., SELECT pg_catalog.set_config(...)). */
     List<String> sessionSettings() {
         return preamble.lines().filter(l -> l.startsWith("SET ") || l.startsWith("SELECT pg_catalog.set_config"))

@@ -5,6 +5,7 @@ import io.catalogmigration.common.pg.ReplicationNames;
 import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.contract.ReplicationStarted;
 import io.catalogmigration.common.contract.StartReplication;
+import io.catalogmigration.common.pg.MigrationMarker;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.SqlIdentifier;
 import io.catalogmigration.common.progress.ProgressReporter;
@@ -28,9 +29,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * START for one database. Every object is looked for before it is created, so sending the command again after a
- * failure continues where the first one stopped: roles, database, schema before the data (with primary keys, so
- * updates and deletes can be applied), publication, slot, subscription. Other indexes and constraints wait in the
+ * START for one database. First everything that can be checked is ({@link StartChecks}): a start that fails there
+ * changes nothing. Then every object is looked for before it is created, so sending the command again after a later
+ * failure continues where the first one stopped: on the target roles (marked as the migration's), database, schema
+ * before the data (with primary keys, so updates and deletes can be applied); then on the source replica identities,
+ * grants (recorded for RESET), publication, slot; last the subscription. Other indexes and constraints wait in the
  * ledger until every table is ready.
  */
 class ReplicationStarter {
@@ -43,6 +46,7 @@ class ReplicationStarter {
     private final SecretResolver secrets;
     private final ReplicationStore store;
     private final ProgressReporter progress;
+    private final StartChecks checks;
 
     ReplicationStarter(ReplicatorProperties settings, PgConnector connector, PgClients clients, SecretResolver secrets,
                        ReplicationStore store, ProgressReporter progress) {
@@ -52,6 +56,7 @@ class ReplicationStarter {
         this.clients = clients;
         this.secrets = secrets;
         this.store = store;
+        this.checks = new StartChecks(settings, connector, clients, secrets);
     }
 
     ReplicationStarted start(StartReplication command) throws SQLException {
@@ -64,32 +69,14 @@ class ReplicationStarter {
         String database = command.source().database();
         var names = ReplicationNames.of(database);
         store.remember(command.migrationId(), database, names, command.commandId());
-        List<String> notes = new ArrayList<>();
-        List<SourceTables.Table> tables;
-        List<String> owners;
-        RoleSet roleSet;
-        try (Connection source = connector.connect(command.source())) {
-            String walLevel = Sql.one(source, "select setting from pg_settings where name = 'wal_level'");
-            if (!"logical".equals(walLevel)) {
-                throw new ReplicationProblem("the source's wal_level is " + walLevel + ", not logical",
-                        "send PrepareSource, restart the source server as it says, then send StartReplication again");
-            }
-            tables = new ArrayList<>(SourceTables.list(source));
-            handleKeylessTables(source, command, tables, notes);
-            tables.stream().filter(t -> !t.logged()).forEach(t -> notes.add("unlogged table " + t.label()
-                    + " cannot be replicated: it is created empty on the target"));
-            tables.removeIf(t -> !t.logged());
-            owners = SourceTables.roles(source);
-            roleSet = RoleSet.read(source, owners, new HashSet<>(List.of(command.source().user(),
-                    command.replication().user(), command.target().user())));
-            Set<String> denied = settings.denied();
-            Sql.strings(source, "select extname from pg_extension order by 1").stream().filter(denied::contains)
-                    .forEach(e -> notes.add("extension " + e + " is not available on the target: left out of the schema "
-                            + "(replicator.denied-extensions); objects that depend on it are left out too"));
-        }
-        var pre = DumpEntries.parse(clients.dumpSchemaSection(command.source(), "pre-data"));
-        var post = DumpEntries.parse(clients.dumpSchemaSection(command.source(), "post-data"));
-        List<String> rolesCreated = ensureRoles(command, roleSet, owners, notes);
+        // Everything that can be looked at is, before the first change on either server.
+        var checked = checks.check(command, names);
+        List<String> notes = new ArrayList<>(checked.notes());
+        var tables = checked.tables();
+        var roleSet = checked.roleSet();
+        var pre = checked.pre();
+        var post = checked.post();
+        List<String> rolesCreated = ensureRoles(command, roleSet, checked.owners(), notes);
         ensureDatabase(command, database, roleSet, notes);
         PgEndpoint target = command.target().withDatabase(database);
         boolean subscribed;
@@ -102,8 +89,10 @@ class ReplicationStarter {
         applySchema(command, target, tables, pre, post, roleSet, notes, !snapshot);
         var deferred = post.entries().stream().filter(e -> !e.primaryKey()).toList();
         store.recordSteps(command.migrationId(), database, deferred);
+        // The source is changed last, once the target has its schema: identities, grants, publication, slot.
         try (Connection source = connector.connect(command.source())) {
-            grantReads(source, command.replication().user(), tables);
+            replicaIdentity(source, command, checked.keyless(), notes);
+            grantReads(source, command, tables);
             ensurePublication(source, names.publication(), tables);
             if (!snapshot && !Sql.exists(source, "select 1 from pg_replication_slots where slot_name = ?", names.slot())) {
                 Sql.one(source, "select lsn::text from pg_create_logical_replication_slot(?, 'pgoutput')", names.slot());
@@ -122,9 +111,9 @@ class ReplicationStarter {
                 names.publication(), names.slot(), names.subscription(), tables.size(), rolesCreated, notes, deferred.size());
     }
 
-    private void handleKeylessTables(Connection source, StartReplication command, List<SourceTables.Table> tables,
-                                     List<String> notes) throws SQLException {
-        var keyless = tables.stream().filter(t -> t.logged() && t.needsIdentity()).toList();
+    /** REPLICA IDENTITY FULL on the tables without a key (allowed by the checks), recorded so RESET sets them back. */
+    private void replicaIdentity(Connection source, StartReplication command, List<SourceTables.Table> keyless,
+                                 List<String> notes) throws SQLException {
         if (keyless.isEmpty()) {
             var earlier = store.identityFull(command.migrationId(), command.source().database());
             if (!earlier.isEmpty()) {
@@ -134,16 +123,10 @@ class ReplicationStarter {
             return;
         }
         var labels = keyless.stream().map(SourceTables.Table::label).toList();
-        if (!settings.setIdentityFull()) {
-            throw new ReplicationProblem("tables without a primary key or replica identity: " + labels
-                    + "; their updates and deletes could not be replicated",
-                    "add a primary key, or ALTER TABLE ... REPLICA IDENTITY FULL (or set replicator.tables-without-key=FULL), "
-                            + "then send StartReplication again");
-        }
+        store.identityFull(command.migrationId(), command.source().database(), labels);
         for (var table : keyless) {
             Sql.execute(source, "ALTER TABLE " + table.qualified() + " REPLICA IDENTITY FULL");
         }
-        store.identityFull(command.migrationId(), command.source().database(), labels);
         notes.add("REPLICA IDENTITY FULL set on the source for tables without a primary key: " + labels
                 + " (ResetReplication sets them back)");
     }
@@ -166,25 +149,55 @@ class ReplicationStarter {
         return created;
     }
 
-    private List<String> createMissing(Connection target, StartReplication command, List<String> owners, List<String> notes)
+    /**
+     * Creates the roles the target lacks, each marked as this migration's ({@link MigrationMarker}) and recorded in
+     * the ledger first, so RESET can drop them and a START sent again adopts them: one it created earlier gets the
+     * login and password its reference gives now. A role someone else made, the provisioner included, is used as is.
+     */
+    private List<String> createMissing(Connection target, StartReplication command, List<String> roles, List<String> notes)
             throws SQLException {
         List<String> created = new ArrayList<>();
-        for (String role : owners) {
-            if (Sql.exists(target, "select 1 from pg_roles where rolname = ?", role)) {
+        List<String> ours = store.createdRoles(command.migrationId());
+        for (String role : roles) {
+            String ref = command.rolePasswordRefs().get(role);
+            var comment = MigrationMarker.roleComment(target, role);
+            if (comment.isPresent()) {
+                if (ref != null && ours.contains(role) && MigrationMarker.marks(comment.get(), command.migrationId())) {
+                    Sql.execute(target, "ALTER ROLE " + SqlIdentifier.quote(role) + " LOGIN");
+                    setPassword(target, role, secrets.resolve(ref));
+                    notes.add("role " + role + ", created by an earlier start of this migration, adopted: it logs in with "
+                            + "the password of its reference");
+                }
                 continue;
             }
-            String ref = command.rolePasswordRefs().get(role);
-            Sql.execute(target, "CREATE ROLE " + SqlIdentifier.quote(role) + (ref == null ? " NOLOGIN" : " LOGIN"));
-            if (ref != null) {
-                // The SCRAM verifier is computed here: the password itself never reaches the server or its log.
-                target.unwrap(PGConnection.class).alterUserPassword(role, secrets.resolve(ref).toCharArray(), "scram-sha-256");
-            } else {
+            String password = ref == null ? null : secrets.resolve(ref);
+            store.roleCreated(command.migrationId(), role, command.source().database());
+            target.setAutoCommit(false);
+            try {
+                Sql.execute(target, "CREATE ROLE " + SqlIdentifier.quote(role) + (password == null ? " NOLOGIN" : " LOGIN"));
+                MigrationMarker.markRole(target, role, command.migrationId());
+                if (password != null) {
+                    setPassword(target, role, password);
+                }
+                target.commit();
+            } catch (SQLException | RuntimeException e) {
+                target.rollback();
+                throw e;
+            } finally {
+                target.setAutoCommit(true);
+            }
+            if (password == null) {
                 notes.add("role " + role + " created NOLOGIN: no password reference was given for it");
             }
             created.add(role);
-            log.info("Role {} created on the target", role);
+            log.info("Role {} created on the target, marked as migration {}'s", role, command.migrationId());
         }
         return created;
+    }
+
+    /** The SCRAM verifier is computed here: the password itself never reaches the server or its log. */
+    private static void setPassword(Connection target, String role, String password) throws SQLException {
+        target.unwrap(PGConnection.class).alterUserPassword(role, password.toCharArray(), "scram-sha-256");
     }
 
     private void ensureDatabase(StartReplication command, String database, RoleSet roleSet, List<String> notes)
@@ -340,16 +353,39 @@ class ReplicationStarter {
         return kept;
     }
 
-    private void grantReads(Connection source, String user, List<SourceTables.Table> tables) throws SQLException {
+    /**
+     * The replication user may read what it copies. Only privileges it does not hold already are granted, each
+     * recorded in the ledger before its GRANT, so RESET revokes exactly those and leaves the source's own.
+     */
+    private void grantReads(Connection source, StartReplication command, List<SourceTables.Table> tables) throws SQLException {
+        String user = command.replication().user();
         if (!Sql.exists(source, "select 1 from pg_roles where rolname = ? and not rolsuper", user)) {
             return;
         }
-        String role = SqlIdentifier.quote(user);
+        String database = command.source().database();
+        List<ReplicationStore.SourceGrant> grants = new ArrayList<>();
         for (String schema : tables.stream().map(SourceTables.Table::schema).distinct().toList()) {
-            Sql.execute(source, "GRANT USAGE ON SCHEMA " + SqlIdentifier.quote(schema) + " TO " + role);
+            if (!Sql.exists(source, """
+                    select 1 from pg_namespace n, aclexplode(coalesce(n.nspacl, acldefault('n', n.nspowner))) a
+                    where n.nspname = ? and a.grantee = (select oid from pg_roles where rolname = ?)
+                      and a.privilege_type = 'USAGE'""", schema, user)) {
+                grants.add(new ReplicationStore.SourceGrant(user, "SCHEMA", schema, "", "USAGE"));
+            }
         }
         for (var table : tables) {
-            Sql.execute(source, "GRANT SELECT ON TABLE " + table.qualified() + " TO " + role);
+            if (!Sql.exists(source, """
+                    select 1 from pg_class c, aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) a
+                    where c.oid = ?::regclass and a.grantee = (select oid from pg_roles where rolname = ?)
+                      and a.privilege_type = 'SELECT'""", table.qualified(), user)) {
+                grants.add(new ReplicationStore.SourceGrant(user, "TABLE", table.schema(), table.name(), "SELECT"));
+            }
+        }
+        for (var grant : grants) {
+            store.granted(command.migrationId(), database, grant);
+            Sql.execute(source, "GRANT " + grant.privilege() + " ON " + grant.on() + " TO " + SqlIdentifier.quote(user));
+        }
+        if (!grants.isEmpty()) {
+            log.info("{} privileges granted to {} on the source (recorded for ResetReplication)", grants.size(), user);
         }
     }
 

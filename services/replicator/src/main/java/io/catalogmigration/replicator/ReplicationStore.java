@@ -1,6 +1,7 @@
 package io.catalogmigration.replicator;
 
 import io.catalogmigration.common.pg.ReplicationNames;
+import io.catalogmigration.common.pg.SqlIdentifier;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.util.List;
@@ -9,6 +10,20 @@ import java.util.UUID;
 
 /** The replicator's own tables in its schema of the control database: databases set up and their post-data steps. */
 class ReplicationStore {
+
+    /** A privilege granted on the source by a START: {@code object} is the table, "" for a schema. */
+    record SourceGrant(String grantee, String kind, String schema, String object, String privilege) {
+
+        String on() {
+            return kind.equals("SCHEMA") ? "SCHEMA " + SqlIdentifier.quote(schema)
+                    : "TABLE " + SqlIdentifier.quote(schema) + "." + SqlIdentifier.quote(object);
+        }
+
+        String label() {
+            return privilege + " on " + kind.toLowerCase(java.util.Locale.ROOT) + " " + schema
+                    + (object.isEmpty() ? "" : "." + object) + " to " + grantee;
+        }
+    }
 
     record Step(int seq, String name, String kind, String sql, String state, String error) {
 
@@ -81,6 +96,40 @@ class ReplicationStore {
     Optional<Boolean> known(String migrationId, String database) {
         return jdbc.query("select true from replicated_database where migration_id = ? and database = ?",
                 (rs, i) -> true, migrationId, database).stream().findFirst();
+    }
+
+    /** Recorded before the role is created: a crash in between leaves a row whose role RESET finds missing. */
+    void roleCreated(String migrationId, String role, String database) {
+        jdbc.update("insert into created_role (migration_id, role, database) values (?, ?, ?) on conflict do nothing",
+                migrationId, role, database);
+    }
+
+    List<String> createdRoles(String migrationId) {
+        return jdbc.queryForList("select role from created_role where migration_id = ? order by role", String.class, migrationId);
+    }
+
+    void forgetRole(String migrationId, String role) {
+        jdbc.update("delete from created_role where migration_id = ? and role = ?", migrationId, role);
+    }
+
+    /** Recorded before the GRANT, so a crash after it still leaves the grant to take back. */
+    void granted(String migrationId, String database, SourceGrant grant) {
+        jdbc.update("""
+                insert into source_grant (migration_id, database, grantee, kind, schema_name, object_name, privilege)
+                values (?, ?, ?, ?, ?, ?, ?) on conflict do nothing""", migrationId, database, grant.grantee(), grant.kind(),
+                grant.schema(), grant.object(), grant.privilege());
+    }
+
+    List<SourceGrant> grants(String migrationId, String database) {
+        return jdbc.query("""
+                select grantee, kind, schema_name, object_name, privilege from source_grant
+                where migration_id = ? and database = ? order by kind desc, schema_name, object_name""",
+                (rs, i) -> new SourceGrant(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)),
+                migrationId, database);
+    }
+
+    void forgetGrants(String migrationId, String database) {
+        jdbc.update("delete from source_grant where migration_id = ? and database = ?", migrationId, database);
     }
 
     void forget(String migrationId, String database) {

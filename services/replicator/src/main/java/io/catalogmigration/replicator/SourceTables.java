@@ -77,6 +77,25 @@ final class SourceTables {
         return roles;
     }
 
+    /** Whether the role owns anything in the database (not merely holds grants on it). */
+    static boolean owns(Connection connection, String role) throws SQLException {
+        try (var ps = connection.prepareStatement("""
+                with user_ns as (select oid, nspowner from pg_namespace
+                                 where nspname not in ('pg_catalog', 'information_schema') and nspname not like 'pg\\_%'),
+                     me as (select oid from pg_roles where rolname = ?)
+                select 1 from me where oid in (
+                    select nspowner from user_ns
+                    union select relowner from pg_class where relnamespace in (select oid from user_ns)
+                    union select proowner from pg_proc where pronamespace in (select oid from user_ns)
+                    union select typowner from pg_type where typnamespace in (select oid from user_ns)
+                    union select datdba from pg_database where datname = current_database())""")) {
+            ps.setString(1, role);
+            try (var rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
     private SourceTables() {
     }
 }

@@ -74,6 +74,50 @@ class DumpEntriesTest {
     }
 
     @Test
+    void grantsToTheReplicationUserAreLeftOutAndEveryOtherGrantStays() {
+        var dump = DumpEntries.parse("""
+                SET statement_timeout = 0;
+
+                --
+                -- Name: TABLE t; Type: ACL; Schema: public; Owner: alation
+                --
+
+                GRANT SELECT ON TABLE public.t TO replicator;
+                GRANT SELECT ON TABLE public.t TO alation_db;
+                GRANT SELECT ON TABLE public.t TO replicator_reader;
+
+
+                --
+                -- Name: SCHEMA "Mixed"; Type: ACL; Schema: -; Owner: alation
+                --
+
+                GRANT USAGE ON SCHEMA "Mixed" TO replicator;
+
+
+                --
+                -- Name: TABLE u; Type: COMMENT; Schema: public; Owner: alation
+                --
+
+                COMMENT ON TABLE public.u IS 'GRANT SELECT ON TABLE public.t TO replicator;';
+                """);
+
+        var kept = dump.withoutGrantsTo("replicator");
+
+        assertThat(kept.entries()).extracting(DumpEntries.Entry::name).containsExactly("TABLE t", "TABLE u");
+        assertThat(kept.entries().get(0).sql()).isEqualTo("""
+                GRANT SELECT ON TABLE public.t TO alation_db;
+                GRANT SELECT ON TABLE public.t TO replicator_reader;""");
+        assertThat(kept.entries().get(1).sql()).contains("TO replicator;");
+        assertThat(DumpEntries.parse("""
+                --
+                -- Name: TABLE t; Type: ACL; Schema: public; Owner: a
+                --
+
+                GRANT SELECT ON TABLE public.t TO "Repl User";
+                """).withoutGrantsTo("Repl User").entries()).isEmpty();
+    }
+
+    @Test
     void namesAreTheRunbooksAndSafeForSlots() {
         assertThat(ReplicationNames.of("rosemeta").slot()).isEqualTo("migration_rosemeta");
         assertThat(ReplicationNames.of("My-DB").slot()).matches("migration_my_db_[0-9a-f]{8}");

@@ -74,7 +74,10 @@ class ReplicateMessagesTest {
                         + "added on the source (the apply worker stops at its first row): on the target ALTER TABLE "
                         + "public.rosemeta_table ADD COLUMN tags public.hstore"))),
                 Arguments.of("ReplicationReset", OutcomeEvent.class, new ReplicationReset(EVENT, MIGRATION, AT, RUN, "rosemeta",
-                        true, true, true, true, List.of())),
+                        true, true, true, true, List.of("alation_db"), List.of("alation: still owns or is granted objects "
+                        + "in database lineage; the reset of that database drops it"),
+                        List.of("revoked on the source what StartReplication granted: SELECT on table public.rosemeta_table "
+                                + "to replicator"))),
                 Arguments.of("ReplicationFailed", OutcomeEvent.class, new ReplicationFailed(EVENT, MIGRATION, AT, RUN,
                         "StartReplication", SOURCE.describe(), "the source's wal_level is replica, not logical",
                         "send PrepareSource, restart the source server as it says, then send StartReplication again")));

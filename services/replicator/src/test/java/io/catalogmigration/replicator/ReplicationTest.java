@@ -149,7 +149,24 @@ class ReplicationTest {
     void startThatFailsAtTheSubscriptionContinuesWhenSentAgain() throws Exception {
         startWriter();
         String wrong = secret("wrong", "not-the-password");
-        var failed = send(start(wrong));
+        var refused = send(start(wrong));
+
+        // a password the source refuses is found before anything is made
+        assertThat(refused).isInstanceOfSatisfying(ReplicationFailed.class, f -> assertThat(f.action())
+                .contains("nothing was changed"));
+        assertThat(target.queryForLong("postgres", "select count(*) from pg_database where datname = '" + DB + "'")).isZero();
+        assertThat(source.queryForLong(DB, "select count(*) from pg_publication")).isZero();
+
+        // an address the target cannot reach the source at is found by the subscription only, the last step
+        int closed;
+        try (var socket = new java.net.ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        var unreachable = start(replicationPasswordRef);
+        unreachable = new StartReplication(unreachable.commandId(), MIGRATION, unreachable.issuedAt(), unreachable.source(),
+                unreachable.target(), new PgEndpoint(source.host(), closed, DB, REPLICATION_USER, "disable",
+                replicationPasswordRef), Map.of());
+        var failed = send(unreachable);
 
         assertThat(failed).isInstanceOf(ReplicationFailed.class);
         assertThat(((ReplicationFailed) failed).reason()).contains("subscription");

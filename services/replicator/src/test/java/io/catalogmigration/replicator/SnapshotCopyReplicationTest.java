@@ -170,7 +170,21 @@ class SnapshotCopyReplicationTest {
     void startThatFailsAtTheSubscriptionContinuesWhenSentAgain() throws Exception {
         startWriter();
         String wrong = secret("wrong", "not-the-password");
-        var failed = send(start(wrong));
+        var refused = send(start(wrong));
+
+        // a password the source refuses is found before anything is made: nothing copied
+        assertThat(refused).isInstanceOfSatisfying(ReplicationFailed.class, f -> assertThat(f.action())
+                .contains("nothing was changed"));
+        assertThat(target.queryForLong("postgres", "select count(*) from pg_database where datname = '" + DB + "'")).isZero();
+
+        // an address the target cannot reach the source at is found by the subscription only, after the copy
+        int closed;
+        try (var socket = new java.net.ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        var right = start(replicationPasswordRef);
+        var failed = send(new StartReplication(right.commandId(), MIGRATION, right.issuedAt(), right.source(), right.target(),
+                new PgEndpoint(source.host(), closed, DB, REPLICATION_USER, "disable", replicationPasswordRef), Map.of()));
 
         assertThat(failed).isInstanceOf(ReplicationFailed.class);
         assertThat(((ReplicationFailed) failed).reason()).contains("subscription");
