@@ -152,6 +152,7 @@ class FollowTest {
         assertThat(lines.subList(0, lines.size() - 1)).allSatisfy(line -> {
             assertThat(line.get("kind").asString()).isEqualTo("progress");
             assertThat(line.get("at").asString()).isNotBlank();
+            assertThat(line.get("event").get("type").asString()).as("as on the wire").isEqualTo("ProgressReported");
         }).anySatisfy(line -> assertThat(line.get("event").get("runId").asString()).isEqualTo(prune.toString()));
 
         var timedOut = Cli.run("watch", m, "--output", "json", "--until-outcome", "2", "--timeout", "2s");
