@@ -11,6 +11,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -21,13 +22,22 @@ final class Broker implements AutoCloseable {
 
     static final String SOURCE = "cli";
 
+    private final Map<String, Object> clientProperties;
     private final String bootstrapServers;
     private final Duration timeout;
     private KafkaProducer<String, String> producer;
 
     Broker(KafkaOptions options) {
-        this.bootstrapServers = options.bootstrapServers;
+        this.clientProperties = options.clientProperties();
+        this.bootstrapServers = options.bootstrapServers();
         this.timeout = options.brokerTimeout;
+    }
+
+    /** --command-config's properties (security, SASL, SSL) and the brokers, then what this client needs. */
+    Map<String, Object> clientProperties(Map<String, Object> overrides) {
+        Map<String, Object> properties = new HashMap<>(clientProperties);
+        properties.putAll(overrides);
+        return properties;
     }
 
     /** Fails with {@link BrokerUnreachable} unless a broker answers within the timeout. */
@@ -35,10 +45,10 @@ final class Broker implements AutoCloseable {
         int ms = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
         Admin admin;
         try {
-            admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+            admin = Admin.create(clientProperties(Map.of(
                     AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms,
                     AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms,
-                    AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000));
+                    AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000)));
         } catch (RuntimeException e) {
             throw new BrokerUnreachable(bootstrapServers, timeout, "connect to", e);
         }
@@ -60,12 +70,12 @@ final class Broker implements AutoCloseable {
     RecordMetadata send(String topic, String key, String json, Object message) {
         if (producer == null) {
             int ms = (int) Math.min(Integer.MAX_VALUE / 2, timeout.toMillis());
-            producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+            producer = new KafkaProducer<>(clientProperties(Map.of(
                     ProducerConfig.ACKS_CONFIG, "all",
                     ProducerConfig.MAX_BLOCK_MS_CONFIG, ms,
                     ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, ms,
                     ProducerConfig.LINGER_MS_CONFIG, 0,
-                    ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, ms + 1000),
+                    ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, ms + 1000)),
                     new StringSerializer(), new StringSerializer());
         }
         var record = new ProducerRecord<>(topic, key, json);

@@ -38,12 +38,11 @@ final class Follower implements AutoCloseable {
         this.bootstrapServers = broker.bootstrapServers();
         this.fromBeginning = fromBeginning;
         Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
-        consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
+        consumer = new KafkaConsumer<>(broker.clientProperties(props), new StringDeserializer(), new StringDeserializer());
         refresh();
     }
 

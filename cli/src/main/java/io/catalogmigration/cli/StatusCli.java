@@ -20,6 +20,9 @@ final class StatusCli implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
+    @Mixin
+    OutputFormat output;
+
     @Parameters(index = "0", paramLabel = "MIGRATION_ID", description = "the migration to report on")
     String migrationId;
 
@@ -42,7 +45,11 @@ final class StatusCli implements Callable<Integer> {
                 }
             }
         }
-        print(out, state);
+        if (output.json()) {
+            out.println(JsonOutput.line(JsonOutput.status(migrationId, state)));
+        } else {
+            print(out, state);
+        }
         return MigrateCli.OK;
     }
 

@@ -11,7 +11,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "watch", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Follow a migration's progress and outcomes from the beginning of the topics.",
-                "One line per update (CI logs); on a terminal the bars are redrawn in place unless --plain.",
+                "One line per update (CI logs); on a terminal the bars are redrawn in place unless --plain;",
+                "--output json prints one JSON object per line for every event instead.",
                 "Exits 0 when --until-outcome outcomes arrived and none failed, 1 when one failed, 4 on --timeout before that."})
 final class WatchCli implements Callable<Integer> {
 
@@ -20,6 +21,9 @@ final class WatchCli implements Callable<Integer> {
 
     @Mixin
     KafkaOptions kafka;
+
+    @Mixin
+    OutputFormat output;
 
     @Parameters(index = "0", paramLabel = "MIGRATION_ID", description = "the migration to follow")
     String migrationId;
@@ -39,11 +43,11 @@ final class WatchCli implements Callable<Integer> {
     public Integer call() {
         if (untilOutcome < 0) throw new CommandLine.ParameterException(spec.commandLine(), "--until-outcome must not be negative");
         var out = spec.commandLine().getOut();
-        boolean redraw = !plain && System.console() != null && System.getenv("CI") == null;
+        boolean redraw = !output.json() && !plain && System.console() != null && System.getenv("CI") == null;
         try (var broker = new Broker(kafka)) {
             broker.checkReachable();
             try (var follower = new Follower(broker, true)) {
-                return new Watching(follower, out, redraw).untilOutcomes(untilOutcome, timeout,
+                return new Watching(follower, out, redraw, output.json()).untilOutcomes(untilOutcome, timeout,
                         e -> migrationId.equals(e.migrationId()));
             }
         }

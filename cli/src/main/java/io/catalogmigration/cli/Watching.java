@@ -14,14 +14,21 @@ final class Watching {
     private final Follower follower;
     private final PrintWriter out;
     private final boolean redraw;
+    private final boolean json;
     private final MigrationState state = new MigrationState();
     private int drawnLines;
 
     /** @param redraw redraw one block of bars in place (a terminal) instead of printing a line per update */
     Watching(Follower follower, PrintWriter out, boolean redraw) {
+        this(follower, out, redraw, false);
+    }
+
+    /** @param json one JSON object per line per event ({@link JsonOutput}) instead of text */
+    Watching(Follower follower, PrintWriter out, boolean redraw, boolean json) {
         this.follower = follower;
         this.out = out;
-        this.redraw = redraw;
+        this.redraw = redraw && !json;
+        this.json = json;
     }
 
     /**
@@ -37,7 +44,8 @@ final class Watching {
         boolean failed = false;
         while (true) {
             if (deadline != null && Instant.now().isAfter(deadline)) {
-                out.println("timed out after " + Render.duration(timeout) + " (" + seen + " outcome" + (seen == 1 ? "" : "s") + " seen)");
+                out.println(json ? JsonOutput.line(JsonOutput.timedOut(timeout, seen))
+                        : "timed out after " + Render.duration(timeout) + " (" + seen + " outcome" + (seen == 1 ? "" : "s") + " seen)");
                 out.flush();
                 if (outcomes > 0) return MigrateCli.TIMED_OUT;
                 return failed ? MigrateCli.FAILED_OUTCOME : MigrateCli.OK;
@@ -65,6 +73,10 @@ final class Watching {
     }
 
     private void show(Event event, long timestamp) {
+        if (json) {
+            out.println(JsonOutput.line(JsonOutput.event(event, timestamp)));
+            return;
+        }
         if (!redraw) {
             String at = Instant.ofEpochMilli(timestamp).toString();
             if (event instanceof Event.Progress p) {

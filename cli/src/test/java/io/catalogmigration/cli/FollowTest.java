@@ -6,10 +6,15 @@ import io.catalogmigration.common.contract.PruneMode;
 import io.catalogmigration.common.contract.ProgressReported;
 import io.catalogmigration.common.contract.ScanCompleted;
 import io.catalogmigration.common.contract.ScanMode;
+import io.catalogmigration.common.kafka.MessageJson;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -110,6 +115,76 @@ class FollowTest {
         var timedOut = Cli.run("watch", m, "--until-outcome", "2", "--timeout", "2s");
         assertThat(timedOut.exitCode()).isEqualTo(MigrateCli.TIMED_OUT);
         assertThat(timedOut.out()).contains("timed out after 2s (1 outcome seen)");
+    }
+
+    @Test
+    void statusAndWatchPrintJsonForPrograms() {
+        String m = "cli-json-" + UUID.randomUUID();
+        UUID prune = UUID.randomUUID();
+        UUID scan = UUID.randomUUID();
+        Cli.publish(progress(m, "prune", prune, "deleting", 1000, 4000, "deleting"));
+        Cli.publish(pruneFailed(m, prune));
+        Cli.publish(progress(m, "scan", scan, "scanning", 30, 120, "scanning tables"));
+
+        var status = Cli.run("status", m, "--output", "json");
+        assertThat(status.exitCode()).as(status.err()).isZero();
+        assertThat(status.out().lines()).as("one object").hasSize(1);
+        JsonNode json = MessageJson.mapper().readTree(status.out());
+        assertThat(json.get("migrationId").asString()).isEqualTo(m);
+        assertThat(json.get("failed").asInt()).isEqualTo(1);
+        assertThat(json.get("inProgress").asInt()).isEqualTo(1);
+        JsonNode failedRun = json.get("runs").get(0);
+        assertThat(failedRun.get("runId").asString()).isEqualTo(prune.toString());
+        assertThat(failedRun.get("progress").get("done").asLong()).isEqualTo(1000);
+        assertThat(failedRun.get("outcome").get("failed").asBoolean()).isTrue();
+        assertThat(failedRun.get("outcome").get("reason").asString()).isEqualTo("table rosemeta_executionevent is locked");
+        assertThat(failedRun.get("outcome").get("event").get("type").asString()).isEqualTo("PruneFailed");
+        assertThat(json.get("runs").get(1).get("outcome").isNull()).isTrue();
+
+        var watch = Cli.run("watch", m, "-o", "json", "--until-outcome", "1", "--timeout", "20s");
+        assertThat(watch.exitCode()).as("the outcome failed").isEqualTo(MigrateCli.FAILED_OUTCOME);
+        var lines = watch.out().lines().map(line -> MessageJson.mapper().readTree(line)).toList();
+        // one JSON object per event up to the outcome (the two topics interleave: the scan's progress may come first)
+        JsonNode outcome = lines.get(lines.size() - 1);
+        assertThat(outcome.get("kind").asString()).isEqualTo("outcome");
+        assertThat(outcome.get("failed").asBoolean()).isTrue();
+        assertThat(outcome.get("event").get("action").asString()).startsWith("stop the catalog's query-log writer");
+        assertThat(lines.subList(0, lines.size() - 1)).allSatisfy(line -> {
+            assertThat(line.get("kind").asString()).isEqualTo("progress");
+            assertThat(line.get("at").asString()).isNotBlank();
+            assertThat(line.get("event").get("type").asString()).as("as on the wire").isEqualTo("ProgressReported");
+        }).anySatisfy(line -> assertThat(line.get("event").get("runId").asString()).isEqualTo(prune.toString()));
+
+        var timedOut = Cli.run("watch", m, "--output", "json", "--until-outcome", "2", "--timeout", "2s");
+        assertThat(timedOut.exitCode()).isEqualTo(MigrateCli.TIMED_OUT);
+        JsonNode last = MessageJson.mapper().readTree(timedOut.out().lines().reduce((a, b) -> b).orElseThrow());
+        assertThat(last.get("kind").asString()).isEqualTo("timeout");
+        assertThat(last.get("outcomesSeen").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void theCommandConfigFileGivesTheClientPropertiesAndTheBrokers(@TempDir Path directory) throws Exception {
+        String m = "cli-config-" + UUID.randomUUID();
+        UUID run = UUID.randomUUID();
+        Cli.publish(progress(m, "scan", run, "scanning", 3, 12, "scanning tables"));
+        Path config = directory.resolve("client.properties");
+        Files.writeString(config, "bootstrap.servers=" + Cli.bootstrap() + "\nclient.id=operator-laptop\n");
+
+        var result = Cli.runRaw("status", m, "--command-config", config.toString());
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.out()).contains(run.toString()).contains("3/12 rows");
+
+        var missing = Cli.runRaw("status", m, "--command-config", directory.resolve("absent.properties").toString());
+        assertThat(missing.exitCode()).isEqualTo(MigrateCli.USAGE);
+        assertThat(missing.err()).contains("Cannot read --command-config");
+    }
+
+    @Test
+    void theBrokersComeFromTheFlagThenTheFileThenTheEnvironment() {
+        assertThat(KafkaOptions.resolveBootstrap("flag:9092", "file:9092", "env:9092")).isEqualTo("flag:9092");
+        assertThat(KafkaOptions.resolveBootstrap(null, "file:9092", "env:9092")).isEqualTo("file:9092");
+        assertThat(KafkaOptions.resolveBootstrap(null, null, "env:9092")).isEqualTo("env:9092");
+        assertThat(KafkaOptions.resolveBootstrap(null, " ", "")).isEqualTo("localhost:9092");
     }
 
     @Test

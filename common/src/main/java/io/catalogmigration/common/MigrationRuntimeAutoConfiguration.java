@@ -5,8 +5,8 @@ import io.catalogmigration.common.health.BrokerHealthIndicator;
 import io.catalogmigration.common.health.ThrottleHealthIndicator;
 import io.catalogmigration.common.kafka.ErrorHandling;
 import io.catalogmigration.common.kafka.ListenerFactories;
-import io.catalogmigration.common.kafka.MessageJson;
 import io.catalogmigration.common.kafka.MessagePublisher;
+import io.catalogmigration.common.kafka.Producers;
 import io.catalogmigration.common.ledger.RunLedger;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.PgPools;
@@ -18,34 +18,29 @@ import io.catalogmigration.common.throttle.HeapGauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.PropertySource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.config.TopicBuilder;
-import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.listener.DefaultErrorHandler;
-import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
-import org.springframework.kafka.support.serializer.JacksonJsonSerializer;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /** What every service wires the same way: messaging, error handling, throttling, progress, ledger, secrets. */
 @AutoConfiguration(before = KafkaAutoConfiguration.class)
@@ -54,32 +49,31 @@ import java.util.Map;
 @PropertySource("classpath:io/catalogmigration/common/management-defaults.properties")
 public class MigrationRuntimeAutoConfiguration {
 
+    /**
+     * Our wire format on the producer factory Boot builds from {@code spring.kafka.*} (bootstrap servers, security,
+     * SSL bundle, SASL and other client properties, the client-metrics listener): see {@link Producers}.
+     */
     @Bean
-    ProducerFactory<String, Object> migrationProducerFactory(KafkaProperties kafka) {
-        Map<String, Object> props = new LinkedHashMap<>(kafka.buildProducerProperties());
-        props.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
-        props.putIfAbsent(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
-        props.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        return new DefaultKafkaProducerFactory<>(props, new StringSerializer(),
-                new JacksonJsonSerializer<>(MessageJson.mapper()).noTypeInfo());
+    DefaultKafkaProducerFactoryCustomizer migrationProducerCustomizer() {
+        return Producers::configure;
     }
 
     @Bean
-    KafkaTemplate<String, Object> kafkaTemplate(ProducerFactory<String, Object> migrationProducerFactory) {
-        return new KafkaTemplate<>(migrationProducerFactory);
+    @SuppressWarnings("unchecked")
+    KafkaTemplate<String, Object> kafkaTemplate(ProducerFactory<?, ?> kafkaProducerFactory, KafkaProperties kafka) {
+        return template(new KafkaTemplate<>((ProducerFactory<String, Object>) kafkaProducerFactory), kafka);
     }
 
     /** Dead letters keep the original bytes when a record could not even be read. */
     @Bean
-    KafkaTemplate<Object, Object> deadLetterTemplate(KafkaProperties kafka) {
-        Map<Class<?>, Serializer<?>> byType = new LinkedHashMap<>();
-        byType.put(byte[].class, new ByteArraySerializer());
-        byType.put(String.class, new StringSerializer());
-        byType.put(Object.class, new JacksonJsonSerializer<>(MessageJson.mapper()).noTypeInfo());
-        var factory = new DefaultKafkaProducerFactory<Object, Object>(kafka.buildProducerProperties(),
-                new DelegatingByTypeSerializer(byType, true), new DelegatingByTypeSerializer(byType, true));
-        return new KafkaTemplate<>(factory);
+    KafkaTemplate<Object, Object> deadLetterTemplate(ProducerFactory<?, ?> kafkaProducerFactory, KafkaProperties kafka) {
+        return template(new KafkaTemplate<>(Producers.deadLetters(kafkaProducerFactory)), kafka);
+    }
+
+    /** What Boot's own template takes from {@code spring.kafka.template.*} that applies to ours. */
+    private static <K, V> KafkaTemplate<K, V> template(KafkaTemplate<K, V> template, KafkaProperties kafka) {
+        template.setObservationEnabled(kafka.getTemplate().isObservationEnabled());
+        return template;
     }
 
     @Bean
@@ -107,9 +101,11 @@ public class MigrationRuntimeAutoConfiguration {
     }
 
     @Bean
-    ListenerFactories listenerFactories(KafkaProperties kafka, DefaultErrorHandler migrationErrorHandler,
-                                        ConsumerThrottle throttle) {
-        return new ListenerFactories(kafka.buildConsumerProperties(), migrationErrorHandler, throttle);
+    ListenerFactories listenerFactories(ConsumerFactory<?, ?> kafkaConsumerFactory,
+                                        ConcurrentKafkaListenerContainerFactoryConfigurer kafkaListenerContainerFactoryConfigurer,
+                                        DefaultErrorHandler migrationErrorHandler, ConsumerThrottle throttle) {
+        return ListenerFactories.fromBoot(kafkaConsumerFactory, kafkaListenerContainerFactoryConfigurer,
+                migrationErrorHandler, throttle);
     }
 
     @Bean
@@ -128,9 +124,9 @@ public class MigrationRuntimeAutoConfiguration {
 
     /** Readiness includes it (see management-defaults.properties): without a broker a service can do nothing. */
     @Bean
-    BrokerHealthIndicator kafkaHealthIndicator(KafkaProperties kafka,
+    BrokerHealthIndicator kafkaHealthIndicator(KafkaAdmin kafkaAdmin,
                                                @Value("${migration.health.broker-timeout:3s}") Duration timeout) {
-        return new BrokerHealthIndicator(kafka.buildAdminProperties(), timeout);
+        return new BrokerHealthIndicator(kafkaAdmin.getConfigurationProperties(), timeout);
     }
 
     @Bean

@@ -1,6 +1,7 @@
 package io.catalogmigration.common;
 
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 
 import java.util.List;
@@ -23,12 +24,20 @@ public final class ProductionWiring {
     /** The template {@code MessagePublisher} sends commands and events with (JSON values, String keys). */
     public static KafkaTemplate<String, Object> messageTemplate(String bootstrapServers) {
         var kafka = kafkaProperties(bootstrapServers);
-        return CONFIGURATION.kafkaTemplate(CONFIGURATION.migrationProducerFactory(kafka));
+        return CONFIGURATION.kafkaTemplate(bootProducerFactory(kafka), kafka);
     }
 
     /** The template the shared error handler publishes dead letters with (original bytes stay bytes). */
     public static KafkaTemplate<Object, Object> deadLetterTemplate(String bootstrapServers) {
-        return CONFIGURATION.deadLetterTemplate(kafkaProperties(bootstrapServers));
+        var kafka = kafkaProperties(bootstrapServers);
+        return CONFIGURATION.deadLetterTemplate(bootProducerFactory(kafka), kafka);
+    }
+
+    /** Boot's producer factory as the services get it: Boot's configuration, then the runtime's customizer. */
+    private static DefaultKafkaProducerFactory<?, ?> bootProducerFactory(KafkaProperties kafka) {
+        var factory = new DefaultKafkaProducerFactory<>(kafka.buildProducerProperties());
+        CONFIGURATION.migrationProducerCustomizer().customize(factory);
+        return factory;
     }
 
     private ProductionWiring() {

@@ -2,9 +2,9 @@ package io.catalogmigration.console;
 
 import io.catalogmigration.console.Views.ConsoleStatus;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 import java.time.Clock;
@@ -31,8 +31,9 @@ class ConsoleConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    BrokerWatch brokerWatch(KafkaProperties kafka, ConsoleProperties settings) {
-        return new BrokerWatch(kafka.buildAdminProperties(), settings.brokerTimeout(), Clock.systemUTC());
+    BrokerWatch brokerWatch(KafkaAdmin kafkaAdmin, ConsoleProperties settings) {
+        // Boot's admin configuration (security, SSL bundle, SASL), as the topic reader's consumer has it.
+        return new BrokerWatch(kafkaAdmin.getConfigurationProperties(), settings.brokerTimeout(), Clock.systemUTC());
     }
 
     @Bean

@@ -50,7 +50,7 @@ public final class PostgresCluster implements AutoCloseable {
     static final String RDS_SUPERUSER = "rdsadmin";
 
     private static final String HOST = "127.0.0.1";
-    private static final String PASSWORD_FILE = "superuser.password";
+    static final String PASSWORD_FILE = "superuser.password";
     private static final String PASSWORD_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     private static final int PASSWORD_LENGTH = 24;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,32}");
@@ -58,6 +58,9 @@ public final class PostgresCluster implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PostgresCluster.class);
 
     private final String name;
+    private final String host;
+    /** Null for a server started with initdb; the container otherwise ({@link ContainerPostgres}). */
+    private final AutoCloseable container;
     private final PgTools tools;
     private final Path baseDirectory;
     private final String superuser;
@@ -71,6 +74,14 @@ public final class PostgresCluster implements AutoCloseable {
 
     private PostgresCluster(String name, PgTools tools, Path baseDirectory, String superuser, String password,
                             Path passwordFile, int port, int major, RdsAdministrator rdsAdmin) {
+        this(name, HOST, null, tools, baseDirectory, superuser, password, passwordFile, port, major, rdsAdmin);
+    }
+
+    private PostgresCluster(String name, String host, AutoCloseable container, PgTools tools, Path baseDirectory,
+                            String superuser, String password, Path passwordFile, int port, int major,
+                            RdsAdministrator rdsAdmin) {
+        this.host = host;
+        this.container = container;
         this.superuser = superuser;
         this.major = major;
         this.rdsAdmin = rdsAdmin;
@@ -82,6 +93,14 @@ public final class PostgresCluster implements AutoCloseable {
         this.port = port;
         this.shutdownHook = new Thread(this::discardAtExit, "pgkit-stop-" + name);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /** A server in a container: {@code baseDirectory} holds only the password files. */
+    static PostgresCluster inContainer(String name, String host, int port, AutoCloseable container, Path baseDirectory,
+                                       String superuser, String password, Path passwordFile, int major,
+                                       RdsAdministrator rdsAdmin) {
+        return new PostgresCluster(name, host, container, null, baseDirectory, superuser, password, passwordFile, port,
+                major, rdsAdmin);
     }
 
     /** @param name shows up in the directory name and logs; letters, digits, '-' and '_' only */
@@ -110,7 +129,7 @@ public final class PostgresCluster implements AutoCloseable {
             int port = ClusterSetup.start(tools, base, fixedPort == null ? null : Integer.valueOf(fixedPort));
             int serverMajor;
             RdsAdministrator rdsAdmin = null;
-            try (Connection superuser = connect(jdbcUrl(port, "postgres"), superuserName, password)) {
+            try (Connection superuser = connect(jdbcUrl(HOST, port, "postgres"), superuserName, password)) {
                 serverMajor = Integer.parseInt(one(superuser, "show server_version_num")) / 10_000;
                 if (rdsShaped) {
                     rdsAdmin = RdsAdministrator.create(superuser, serverMajor, base, randomPassword());
@@ -136,7 +155,7 @@ public final class PostgresCluster implements AutoCloseable {
     }
 
     public String host() {
-        return HOST;
+        return host;
     }
 
     public int port() {
@@ -184,12 +203,12 @@ public final class PostgresCluster implements AutoCloseable {
     }
 
     public String jdbcUrl(String database) {
-        return jdbcUrl(port, database);
+        return jdbcUrl(host, port, database);
     }
 
     /** The endpoint the services get: logging in as {@link #adminUser()}. */
     public PgEndpoint endpoint(String database) {
-        return new PgEndpoint(HOST, port, database, adminUser(), "disable", adminSecretRef());
+        return new PgEndpoint(host, port, database, adminUser(), "disable", adminSecretRef());
     }
 
     /** A new connection as the superuser, in auto-commit mode. */
@@ -263,6 +282,7 @@ public final class PostgresCluster implements AutoCloseable {
 
     /** Where this server's initdb, pg_ctl and postgres are. */
     public Path serverBinDirectory() {
+        requireLocalServer("its server binaries");
         return tools.binDirectory();
     }
 
@@ -275,6 +295,7 @@ public final class PostgresCluster implements AutoCloseable {
      * works on a server's files at rest (damaging a page where no extension can).
      */
     void whileStopped(FileChore whileStopped) throws IOException {
+        requireLocalServer("working on its files at rest");
         if (!ClusterSetup.stop(tools, baseDirectory, "fast")) {
             throw new IllegalStateException("PostgreSQL cluster '" + name + "' did not stop");
         }
@@ -301,7 +322,7 @@ public final class PostgresCluster implements AutoCloseable {
         } catch (IllegalStateException alreadyShuttingDown) {
             // the hook is running or about to; it finds the cluster closed and does nothing
         }
-        String problem = discard(tools, baseDirectory, "fast");
+        String problem = container != null ? discardContainer() : discard(tools, baseDirectory, "fast");
         if (problem != null) {
             throw new IllegalStateException("PostgreSQL cluster '" + name + "' was not cleaned up: " + problem);
         }
@@ -309,13 +330,44 @@ public final class PostgresCluster implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "PostgresCluster[" + name + " " + HOST + ":" + port + "]";
+        return "PostgresCluster[" + name + " " + host + ":" + port + "]";
     }
 
     private void discardAtExit() {
         if (closed.compareAndSet(false, true)) {
+            if (container != null) {
+                discardContainer();
+                return;
+            }
             // nobody will look at this data again, so do not wait for a checkpoint
             discard(tools, baseDirectory, "immediate");
+        }
+    }
+
+    /** Stops and removes the container and deletes the password files; the reason it could not, or null. */
+    private String discardContainer() {
+        String problem = null;
+        try {
+            container.close();
+        } catch (Exception e) {
+            problem = "stopping the container of '" + name + "' failed: " + e.getMessage();
+        }
+        try {
+            Directories.deleteRecursively(baseDirectory);
+        } catch (IOException e) {
+            problem = (problem == null ? "" : problem + "; ") + "could not delete " + baseDirectory + ": " + e;
+        }
+        if (problem != null) {
+            log.warn(problem);
+        }
+        return problem;
+    }
+
+    /** What only a server started here with initdb allows: a container's files and binaries are inside it. */
+    private void requireLocalServer(String what) {
+        if (container != null) {
+            throw new UnsupportedOperationException("PostgreSQL cluster '" + name + "' runs in a container ("
+                    + Containers.PROPERTY + "): " + what + " is not available; run with -D" + Containers.PROPERTY + "=never");
         }
     }
 
@@ -340,11 +392,11 @@ public final class PostgresCluster implements AutoCloseable {
         return problem;
     }
 
-    private static String jdbcUrl(int port, String database) {
-        return "jdbc:postgresql://" + HOST + ":" + port + "/" + URLEncoder.encode(database, StandardCharsets.UTF_8);
+    static String jdbcUrl(String host, int port, String database) {
+        return "jdbc:postgresql://" + host + ":" + port + "/" + URLEncoder.encode(database, StandardCharsets.UTF_8);
     }
 
-    private static Connection connect(String url, String user, String password) throws SQLException {
+    static Connection connect(String url, String user, String password) throws SQLException {
         Properties properties = new Properties();
         properties.setProperty("user", user);
         properties.setProperty("password", password);
@@ -353,7 +405,7 @@ public final class PostgresCluster implements AutoCloseable {
         return DriverManager.getConnection(url, properties);
     }
 
-    private static String one(Connection connection, String sql) throws SQLException {
+    static String one(Connection connection, String sql) throws SQLException {
         try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
             rows.next();
             return rows.getString(1);
@@ -452,9 +504,13 @@ public final class PostgresCluster implements AutoCloseable {
             return this;
         }
 
-        /** Runs initdb and starts the server; ready for connections when this returns. */
+        /**
+         * Runs initdb and starts the server, or starts a container where the kit runs its servers in containers
+         * ({@link Containers}); ready for connections when this returns.
+         */
         public PostgresCluster start() {
-            return PostgresCluster.start(name, settings, major, rdsShaped);
+            return Containers.enabled() ? ContainerPostgres.start(name, settings, major, rdsShaped)
+                    : PostgresCluster.start(name, settings, major, rdsShaped);
         }
     }
 }

@@ -38,9 +38,12 @@ public final class ErrorHandling {
         var backOff = new ExponentialBackOff(initialIntervalMs, 2.0);
         backOff.setMaxAttempts(Math.max(0, maxAttempts - 1));
         var handler = new DefaultErrorHandler((ConsumerRecord<?, ?> record, Exception exception) -> {
-            log.error("Giving up on {}-{}@{}: {}. The record is in {}.DLT with the reason in its headers; "
-                            + "fix the cause, then republish it to {} if it still applies.",
-                    record.topic(), record.partition(), record.offset(), rootMessage(exception), record.topic(), record.topic());
+            // The listener's logging context is gone by now: name the record's run again for this line.
+            try (var context = RunContextInterceptor.ids(record).open()) {
+                log.error("Giving up on {}-{}@{}: {}. The record is in {}.DLT with the reason in its headers; "
+                                + "fix the cause, then republish it to {} if it still applies.",
+                        record.topic(), record.partition(), record.offset(), rootMessage(exception), record.topic(), record.topic());
+            }
             recoverer.accept(record, exception);
         }, backOff);
         handler.addNotRetryableExceptions(InvalidMessageException.class);

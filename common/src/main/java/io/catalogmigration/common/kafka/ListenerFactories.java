@@ -4,31 +4,64 @@ import io.catalogmigration.common.throttle.ConsumerThrottle;
 import io.catalogmigration.common.throttle.ThrottlingInterceptor;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.ConsumerPostProcessor;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.listener.CompositeBatchInterceptor;
+import org.springframework.kafka.listener.CompositeRecordInterceptor;
 import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
 import org.springframework.kafka.support.serializer.JacksonJsonDeserializer;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Builds listener container factories that read one message family as JSON. Unreadable records surface as
  * {@code DeserializationException}s, which the shared error handler sends straight to the dead-letter topic.
+ *
+ * <p>In a service they start from what Spring Boot makes of {@code spring.kafka.*} ({@link #fromBoot}): the consumer
+ * configuration of Boot's consumer factory (bootstrap servers, {@code spring.kafka.security.*},
+ * {@code spring.kafka.ssl.bundle}, {@code spring.kafka.properties.*} such as SASL, {@code spring.kafka.consumer.*}),
+ * its listeners (client metrics), and Boot's configurer for {@code spring.kafka.listener.*} (observation, poll
+ * timeout, ...). What the services' correctness rests on is then set over it and cannot be configured away: the
+ * deserializers, manual commits, the ack mode, batch or record listening, the concurrency, the error handler and
+ * the interceptors (throttling and the logging context).
  */
 public class ListenerFactories {
 
     private final Map<String, Object> consumerProperties;
+    private final ConsumerFactory<?, ?> bootConsumers;
+    private final ConcurrentKafkaListenerContainerFactoryConfigurer configurer;
     private final DefaultErrorHandler errorHandler;
     private final ConsumerThrottle throttle;
 
+    /** From plain consumer properties, without Boot's listener settings (tests that build no context). */
     public ListenerFactories(Map<String, Object> consumerProperties, DefaultErrorHandler errorHandler,
                              ConsumerThrottle throttle) {
-        this.consumerProperties = consumerProperties;
+        this(consumerProperties, null, null, errorHandler, throttle);
+    }
+
+    private ListenerFactories(Map<String, Object> consumerProperties, ConsumerFactory<?, ?> bootConsumers,
+                              ConcurrentKafkaListenerContainerFactoryConfigurer configurer,
+                              DefaultErrorHandler errorHandler, ConsumerThrottle throttle) {
+        this.consumerProperties = Map.copyOf(consumerProperties);
+        this.bootConsumers = bootConsumers;
+        this.configurer = configurer;
         this.errorHandler = errorHandler;
         this.throttle = throttle;
+    }
+
+    /** From Boot's consumer factory (its configuration and listeners) and Boot's listener configurer. */
+    public static ListenerFactories fromBoot(ConsumerFactory<?, ?> bootConsumers,
+                                             ConcurrentKafkaListenerContainerFactoryConfigurer configurer,
+                                             DefaultErrorHandler errorHandler, ConsumerThrottle throttle) {
+        return new ListenerFactories(bootConsumers.getConfigurationProperties(), bootConsumers, configurer, errorHandler,
+                throttle);
     }
 
     /** For command topics: one consumer, no throttling (a command is planning, not bulk work). */
@@ -53,8 +86,8 @@ public class ListenerFactories {
         var factory = build(props, family, concurrency);
         factory.setBatchListener(true);
         factory.getContainerProperties().setAckMode(ContainerProperties.AckMode.BATCH);
-        factory.setContainerCustomizer(container ->
-                container.setBatchInterceptor(new ThrottlingInterceptor<>(throttle, container)));
+        factory.setContainerCustomizer(container -> container.setBatchInterceptor(new CompositeBatchInterceptor<>(
+                new ThrottlingInterceptor<>(throttle, container), new RunContextInterceptor<>())));
         return factory;
     }
 
@@ -65,14 +98,19 @@ public class ListenerFactories {
         // Planning counts whole tables inside the command listener; give it room before the group evicts it.
         props.putIfAbsent(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, throttled ? 300_000 : 1_800_000);
         var factory = build(props, family, concurrency);
+        factory.setBatchListener(false);
         factory.getContainerProperties().setAckMode(ContainerProperties.AckMode.RECORD);
         if (throttled) {
-            factory.setContainerCustomizer(container ->
-                    container.setRecordInterceptor(new ThrottlingInterceptor<>(throttle, container)));
+            // The throttle first, so a pause it logs after the record still carries the run's ids.
+            factory.setContainerCustomizer(container -> container.setRecordInterceptor(new CompositeRecordInterceptor<>(
+                    new ThrottlingInterceptor<>(throttle, container), new RunContextInterceptor<>())));
+        } else {
+            factory.setRecordInterceptor(new RunContextInterceptor<>());
         }
         return factory;
     }
 
+    @SuppressWarnings({"unchecked", "rawtypes"})
     private <T> ConcurrentKafkaListenerContainerFactory<String, T> build(Map<String, Object> props, Class<T> family, int concurrency) {
         props.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -81,6 +119,18 @@ public class ListenerFactories {
                 new ErrorHandlingDeserializer<>(new StringDeserializer()),
                 new ErrorHandlingDeserializer<>(values));
         var factory = new ConcurrentKafkaListenerContainerFactory<String, T>();
+        if (bootConsumers != null) {
+            // What Boot's customizers added, e.g. the Micrometer listener that publishes the Kafka client's metrics.
+            for (var listener : bootConsumers.getListeners()) {
+                consumerFactory.addListener((ConsumerFactory.Listener) listener);
+            }
+            for (ConsumerPostProcessor<?, ?> postProcessor : List.copyOf(bootConsumers.getPostProcessors())) {
+                consumerFactory.addPostProcessor((ConsumerPostProcessor) postProcessor);
+            }
+        }
+        if (configurer != null) {
+            configurer.configure((ConcurrentKafkaListenerContainerFactory) factory, (ConsumerFactory) consumerFactory);
+        }
         factory.setConsumerFactory(consumerFactory);
         factory.setConcurrency(concurrency);
         factory.setCommonErrorHandler(errorHandler);

@@ -11,6 +11,7 @@ import io.catalogmigration.common.contract.RunPreflight;
 import io.catalogmigration.common.contract.StartCutover;
 import io.catalogmigration.common.kafka.MessageJson;
 import io.catalogmigration.common.ledger.RunLedger;
+import io.catalogmigration.common.logging.RunContext;
 import io.catalogmigration.common.secret.SecretUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,13 +69,13 @@ class CutoverHandler {
             log.info("{} {} is already queued here: ignoring the redelivery", command.getClass().getSimpleName(), command.commandId());
             return;
         }
-        thread.execute(() -> {
+        thread.execute(RunContext.wrap(command.migrationId(), command.commandId(), () -> {
             try {
                 run(command);
             } finally {
                 inFlight.remove(command.commandId());
             }
-        });
+        }));
     }
 
     private void run(CutoverCommand command) {

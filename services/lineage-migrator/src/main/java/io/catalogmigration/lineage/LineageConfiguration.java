@@ -12,11 +12,11 @@ import io.catalogmigration.common.progress.ProgressReporter;
 import io.catalogmigration.common.secret.SecretResolver;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -59,8 +59,9 @@ class LineageConfiguration {
     }
 
     @Bean
-    BrokerProbe brokerProbe(MessagePublisher publisher, KafkaProperties kafka, LineageProperties settings) {
-        return new BrokerProbe(publisher, kafka.buildConsumerProperties(), settings.probeTimeout());
+    BrokerProbe brokerProbe(MessagePublisher publisher, ConsumerFactory<?, ?> kafkaConsumerFactory, LineageProperties settings) {
+        // Boot's consumer configuration (security, SSL bundle, SASL): the probe reads back as the listeners would.
+        return new BrokerProbe(publisher, kafkaConsumerFactory.getConfigurationProperties(), settings.probeTimeout());
     }
 
     @Bean

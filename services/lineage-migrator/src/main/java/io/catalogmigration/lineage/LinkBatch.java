@@ -1,5 +1,7 @@
 package io.catalogmigration.lineage;
 
+import io.catalogmigration.common.logging.RunScoped;
+
 import java.util.List;
 import java.util.UUID;
 
@@ -8,5 +10,6 @@ import java.util.UUID;
  *
  * @param firstOrdinal position of the first link in that order (the pointer counts links, not messages)
  */
-record LinkBatch(UUID runId, String migrationId, int seq, long firstOrdinal, boolean lastBatch, List<Link> links) {
+record LinkBatch(UUID runId, String migrationId, int seq, long firstOrdinal, boolean lastBatch, List<Link> links)
+        implements RunScoped {
 }

@@ -5,6 +5,7 @@ import io.catalogmigration.common.contract.Topics;
 import io.catalogmigration.common.kafka.MessageJson;
 import io.catalogmigration.common.kafka.MessagePublisher;
 import io.catalogmigration.common.ledger.RunLedger;
+import io.catalogmigration.common.logging.RunContext;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.TableName;
 import io.catalogmigration.common.progress.Progress;
@@ -56,7 +57,7 @@ class LinkPublisher implements SmartLifecycle {
     }
 
     void publishInBackground(UUID runId) {
-        executor.submit(() -> {
+        executor.submit(RunContext.wrap(null, runId, () -> {
             try {
                 publish(runId);
             } catch (Exception e) {
@@ -71,7 +72,7 @@ class LinkPublisher implements SmartLifecycle {
                                 + "persisted stays",
                         null, null);
             }
-        });
+        }));
     }
 
     private void publish(UUID runId) throws Exception {

@@ -10,6 +10,7 @@ import io.catalogmigration.common.contract.TargetPlan;
 import io.catalogmigration.common.contract.TargetPlanned;
 import io.catalogmigration.common.kafka.MessageJson;
 import io.catalogmigration.common.ledger.RunLedger;
+import io.catalogmigration.common.logging.RunContext;
 import io.catalogmigration.common.progress.ProgressReporter;
 import io.catalogmigration.common.secret.SecretUnavailableException;
 import org.slf4j.Logger;
@@ -72,7 +73,7 @@ class ProvisionRuns {
     }
 
     void submit(ProvisionCommand command) {
-        executor.execute(() -> run(command));
+        executor.execute(RunContext.wrap(command.migrationId(), command.commandId(), () -> run(command)));
     }
 
     /** Runs a command to its one outcome. Called again for an unfinished run on restart. */

@@ -2,6 +2,7 @@ package io.catalogmigration.replicator;
 
 import io.catalogmigration.common.pg.Sql;
 import io.catalogmigration.common.contract.PgEndpoint;
+import io.catalogmigration.common.logging.RunContext;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.progress.Progress;
 import io.catalogmigration.common.progress.ProgressReporter;
@@ -56,7 +57,7 @@ class PostDataApplier {
         try {
             List<Future<?>> workers = new ArrayList<>();
             for (int i = 0; i < settings.indexWorkers(); i++) {
-                workers.add(pool.submit(() -> {
+                workers.add(pool.submit(RunContext.carry(() -> {
                     try (Connection connection = connect(target)) {
                         for (var step = queue.poll(); step != null; step = queue.poll()) {
                             if (run(connection, migrationId, database, step)) {
@@ -67,7 +68,7 @@ class PostDataApplier {
                         }
                     }
                     return null;
-                }));
+                })));
             }
             for (var worker : workers) {
                 worker.get();

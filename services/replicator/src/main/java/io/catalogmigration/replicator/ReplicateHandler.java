@@ -8,6 +8,7 @@ import io.catalogmigration.common.contract.ResetReplication;
 import io.catalogmigration.common.contract.StartReplication;
 import io.catalogmigration.common.kafka.MessageJson;
 import io.catalogmigration.common.ledger.RunLedger;
+import io.catalogmigration.common.logging.RunContext;
 import io.catalogmigration.common.pg.SqlIdentifier;
 import io.catalogmigration.common.secret.SecretUnavailableException;
 import org.slf4j.Logger;
@@ -77,13 +78,13 @@ class ReplicateHandler {
         }
         String database = command.source() == null ? null : command.source().database();
         try {
-            threads.execute(database, () -> {
+            threads.execute(database, RunContext.wrap(command.migrationId(), command.commandId(), () -> {
                 try {
                     run(command);
                 } finally {
                     inFlight.remove(command.commandId());
                 }
-            });
+            }));
         } catch (RuntimeException e) {
             inFlight.remove(command.commandId());
             throw e;

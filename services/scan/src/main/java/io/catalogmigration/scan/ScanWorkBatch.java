@@ -3,6 +3,7 @@ package io.catalogmigration.scan;
 import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.contract.ScanMethod;
 import io.catalogmigration.common.contract.ScanMode;
+import io.catalogmigration.common.logging.RunScoped;
 
 import java.util.List;
 import java.util.UUID;
@@ -15,5 +16,6 @@ import java.util.UUID;
  * @param tablesInRun   tables over all databases, for progress in tables
  */
 record ScanWorkBatch(UUID runId, String migrationId, int seq, PgEndpoint database, ScanMethod method, String amcheckSchema,
-                     ScanMode mode, int tablesInRun, List<ScanItem> items) {
+                     ScanMode mode, int tablesInRun, List<ScanItem> items)
+        implements RunScoped {
 }
