@@ -17,12 +17,28 @@ import java.util.UUID;
  * @param postDataTotal   deferred statements in all
  * @param failures        each failed deferred statement, named, with the server's reason
  * @param verification    where the comparison of every row between source and target stands
+ * @param copiedObjects   what logical replication does not carry and this check carried: the large objects (changes
+ *                        since the last check copied, content hashes of those compared) and materialized views
+ *                        (populated once every table is ready and the post-data is built)
  */
 public record ReplicationStatusReported(UUID eventId, String migrationId, Instant occurredAt, UUID runId, String database,
                                         String answer, List<TableSync> tables, long lagBytes, int indexesCreated,
                                         int indexesTotal, int postDataDone, int postDataTotal, List<String> failures,
-                                        VerificationReport verification)
+                                        VerificationReport verification, List<CopiedObject> copiedObjects)
         implements OutcomeEvent {
+
+    public ReplicationStatusReported {
+        copiedObjects = copiedObjects == null ? List.of() : List.copyOf(copiedObjects);
+    }
+
+    /** A database with no large object and no materialized view. */
+    public ReplicationStatusReported(UUID eventId, String migrationId, Instant occurredAt, UUID runId, String database,
+                                     String answer, List<TableSync> tables, long lagBytes, int indexesCreated,
+                                     int indexesTotal, int postDataDone, int postDataTotal, List<String> failures,
+                                     VerificationReport verification) {
+        this(eventId, migrationId, occurredAt, runId, database, answer, tables, lagBytes, indexesCreated, indexesTotal,
+                postDataDone, postDataTotal, failures, verification, List.of());
+    }
 
     public static final String NEED_TO_WAIT = "NEED_TO_WAIT";
     public static final String STOP_WAITING = "STOP_WAITING";
