@@ -3,6 +3,7 @@ package io.catalogmigration.cutover;
 import io.catalogmigration.common.contract.CutoverCheck;
 import io.catalogmigration.common.contract.CutoverCommand;
 import io.catalogmigration.common.contract.PgEndpoint;
+import io.catalogmigration.common.contract.StartCutover;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.PgErrors;
 import io.catalogmigration.common.pg.ReplicationNames;
@@ -13,6 +14,7 @@ import io.catalogmigration.cutover.switching.SettingsSwitcher;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -32,8 +34,11 @@ class PreflightChecks {
     private final PgConnector connector;
     private final WindowVerification verification;
     private final SettingsSwitcher switcher;
+    private final UnreplicatedChecks unreplicated;
 
-    PreflightChecks(CutoverProperties settings, PgConnector connector, WindowVerification verification, SettingsSwitcher switcher) {
+    PreflightChecks(CutoverProperties settings, PgConnector connector, WindowVerification verification, SettingsSwitcher switcher,
+                    UnreplicatedChecks unreplicated) {
+        this.unreplicated = unreplicated;
         this.settings = settings;
         this.connector = connector;
         this.verification = verification;
@@ -44,7 +49,9 @@ class PreflightChecks {
         List<CutoverCheck> checks = new ArrayList<>();
         for (String database : command.databases()) {
             try {
-                database(command.source().withDatabase(database), command.target().withDatabase(database), checks);
+                database(command.source().withDatabase(database), command.target().withDatabase(database), checks,
+                        command instanceof StartCutover start && start.maxWriteDowntimeSeconds() != null
+                                ? Duration.ofSeconds(start.maxWriteDowntimeSeconds()) : settings.maxWriteDowntime());
             } catch (SQLException e) {
                 checks.add(failed(database, "reachable", "a query failed: " + PgErrors.serverMessage(e)));
             }
@@ -58,7 +65,7 @@ class PreflightChecks {
         return checks;
     }
 
-    private void database(PgEndpoint source, PgEndpoint target, List<CutoverCheck> checks)
+    private void database(PgEndpoint source, PgEndpoint target, List<CutoverCheck> checks, Duration window)
             throws SQLException, InterruptedException {
         String database = source.database();
         var names = ReplicationNames.of(database);
@@ -110,6 +117,7 @@ class PreflightChecks {
                     where schemaname not in ('pg_catalog', 'information_schema')""", checks);
         }
         checks.add(verification.online(source, target));
+        checks.addAll(unreplicated.run(source, target, window));
     }
 
     /**

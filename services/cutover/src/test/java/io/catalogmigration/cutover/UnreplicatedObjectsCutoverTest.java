@@ -62,9 +62,10 @@ class UnreplicatedObjectsCutoverTest {
     static final String MIGRATION = "mig-unreplicated";
     static final String DB = SampleCatalog.ROSEMETA;
     static final List<String> DATABASES = List.of(DB);
-    /** Large objects' contents, owners and privileges, as both servers print them. */
+    /** Large objects' contents, owners and privileges (the default ones written out), as both servers print them. */
     static final String LARGE_OBJECTS = """
-            select m.oid::text || ' owner=' || pg_get_userbyid(m.lomowner) || ' acl=' || coalesce(m.lomacl::text, '-')
+            select m.oid::text || ' owner=' || pg_get_userbyid(m.lomowner)
+                   || ' acl=' || coalesce(m.lomacl, acldefault('L', m.lomowner))::text
                    || ' md5=' || md5(lo_get(m.oid))
             from pg_largeobject_metadata m order by m.oid""";
     static final String EVENT_COUNTS_QUERY = "select name, count(*) as events, max(id) as last_id from metrics_event group by name";

@@ -43,9 +43,11 @@ class ReplicationStarter {
     private final SecretResolver secrets;
     private final ReplicationStore store;
     private final ProgressReporter progress;
+    private final UnreplicatedObjects unreplicated;
 
     ReplicationStarter(ReplicatorProperties settings, PgConnector connector, PgClients clients, SecretResolver secrets,
-                       ReplicationStore store, ProgressReporter progress) {
+                       ReplicationStore store, ProgressReporter progress, UnreplicatedObjects unreplicated) {
+        this.unreplicated = unreplicated;
         this.progress = progress;
         this.settings = settings;
         this.connector = connector;
@@ -76,9 +78,7 @@ class ReplicationStarter {
             }
             tables = new ArrayList<>(SourceTables.list(source));
             handleKeylessTables(source, command, tables, notes);
-            tables.stream().filter(t -> !t.logged()).forEach(t -> notes.add("unlogged table " + t.label()
-                    + " cannot be replicated: it is created empty on the target"));
-            tables.removeIf(t -> !t.logged());
+            tables.removeIf(t -> !t.logged()); // created empty; UnreplicatedObjects says what becomes of their rows
             owners = SourceTables.roles(source);
             roleSet = RoleSet.read(source, owners, new HashSet<>(List.of(command.source().user(),
                     command.replication().user(), command.target().user())));
@@ -117,6 +117,7 @@ class ReplicationStarter {
             notes.add("initial copy: %d tables (%,d MB) copied under the slot's exported snapshot on %d connections; "
                     .formatted(tables.size(), bytes >> 20, settings.copyWorkers()) + "subscription with copy_data = false");
         }
+        notes.addAll(unreplicated.atStart(command.source(), target));
         ensureSubscription(target, command.replication().withDatabase(database), names, !settings.snapshotCopy());
         return new ReplicationStarted(UUID.randomUUID(), command.migrationId(), Instant.now(), command.commandId(), database,
                 names.publication(), names.slot(), names.subscription(), tables.size(), rolesCreated, notes, deferred.size());
