@@ -41,8 +41,8 @@ class UnreplicatedObjects {
         try (Connection s = connector.connect(source); Connection t = connector.connect(target)) {
             var synced = sync(s, t);
             if (synced.count() > 0) {
-                notes.add("large objects: %d (%,d bytes) copied with their owners and privileges; those changed, added or "
-                        .formatted(synced.count(), synced.bytes()) + "deleted later are carried by each CheckReplication "
+                notes.add("large objects: %d (%,d bytes) copied with their owners and privileges (%d by this command); those "
+                        .formatted(synced.count(), synced.bytes(), synced.copied()) + "changed, added or deleted later are carried by each CheckReplication "
                         + "and, with writes stopped, by the cutover's window, which compares every one by content hash");
             }
             for (var view : MaterializedViews.list(s)) {
