@@ -47,6 +47,8 @@ import static io.catalogmigration.common.unreplicated.LargeObjectWriter.setMetad
 public final class LargeObjects {
 
     private static final Logger log = LoggerFactory.getLogger(LargeObjects.class);
+    /** A large object this big is named in the log when copied: the copy of gigabytes says where it is. */
+    private static final long BIG = 64L << 20;
 
     /**
      * What a synchronisation did.
@@ -83,19 +85,6 @@ public final class LargeObjects {
     /** True when the database has any large object (anyone may read the metadata; only a superuser the contents). */
     public static boolean any(Connection connection) throws SQLException {
         return Sql.exists(connection, "select 1 from pg_largeobject_metadata limit 1");
-    }
-
-    /** Count and bytes on the source, for notes; none without reading pg_largeobject when there is no large object. */
-    public static long[] size(Connection source) throws SQLException {
-        if (!any(source)) {
-            return new long[]{0, 0};
-        }
-        readable(source);
-        try (var rs = source.createStatement().executeQuery("""
-                select (select count(*) from pg_largeobject_metadata), (select coalesce(sum(octet_length(data)), 0) from pg_largeobject)""")) {
-            rs.next();
-            return new long[]{rs.getLong(1), rs.getLong(2)};
-        }
     }
 
     /**
@@ -135,6 +124,9 @@ public final class LargeObjects {
                     }
                     copied++;
                     bytesCopied += object.bytes();
+                    if (object.bytes() >= BIG) {
+                        log.info("Large object {} copied: {} MB", object.oid(), object.bytes() >> 20);
+                    }
                 } else if (!object.sameMetadata(there)) {
                     inTransaction(target, () -> setMetadata(target, object, there));
                     metadataSet++;
