@@ -68,6 +68,9 @@ final class RunbookReport {
             line(out, "Data copied and verified", count(cutover.path("tables").size()) + " tables, " + count(online)
                     + " rows verified online, " + count(inWindow) + " changed rows re-checked in the window, "
                     + count(cutover.path("sequencesCopied").asLong()) + " sequences");
+            if (!cutover.path("copiedObjects").isEmpty()) {
+                line(out, "Not in replication", notReplicated(cutover.path("copiedObjects")));
+            }
         }
         JsonNode lineage = outcomes.get(RunbookStep.LINEAGE);
         if (lineage != null) {
@@ -77,6 +80,32 @@ final class RunbookReport {
         if (cutover != null) line(out, "Write downtime", millis(cutover.path("writeDowntimeMillis").asLong()));
         line(out, "Wall time", Render.duration(wall));
         out.flush();
+    }
+
+    /** Large objects, materialized views and unlogged tables, as the window carried them; anything not equal named. */
+    private static String notReplicated(JsonNode objects) {
+        long largeObjects = 0;
+        long bytes = 0;
+        int views = 0;
+        int tables = 0;
+        java.util.List<String> notEqual = new java.util.ArrayList<>();
+        for (JsonNode o : objects) {
+            String kind = Event.text(o, "kind");
+            if ("large objects".equals(kind)) {
+                largeObjects += o.path("count").asLong();
+                bytes += o.path("bytes").asLong();
+            } else if ("materialized view".equals(kind)) {
+                views++;
+            } else {
+                tables++;
+            }
+            if (!o.path("equal").asBoolean()) {
+                notEqual.add(Event.text(o, "database") + " " + kind + (o.path("name").isTextual() ? " " + Event.text(o, "name") : "")
+                        + ": " + Event.text(o, "detail"));
+            }
+        }
+        return count(largeObjects) + " large objects (" + count(bytes) + " bytes), " + views + " materialized views, "
+                + tables + " unlogged tables" + (notEqual.isEmpty() ? ", all equal on the target" : "; NOT EQUAL: " + notEqual);
     }
 
     private static void line(PrintWriter out, String what, String value) {

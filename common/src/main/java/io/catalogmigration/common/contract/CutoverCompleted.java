@@ -11,9 +11,24 @@ import java.util.UUID;
  * @param phases              each step's duration, in order
  * @param tables              every table compared with writes stopped
  * @param sequencesCopied     sequences set on the target from the source's values
+ * @param copiedObjects       what logical replication does not carry, carried in the window: large objects,
+ *                            materialized views (refreshed, compared with their query on the source), unlogged tables
  * @param switcher            where the connection settings were switched (a file, a command, SSM parameters)
  */
 public record CutoverCompleted(UUID eventId, String migrationId, Instant occurredAt, UUID runId, List<String> databases,
                                long writeDowntimeMillis, List<CutoverPhase> phases, List<VerifiedTable> tables,
-                               int sequencesCopied, String switcher, List<String> notes) implements OutcomeEvent {
+                               int sequencesCopied, String switcher, List<String> notes, List<CopiedObject> copiedObjects)
+        implements OutcomeEvent {
+
+    public CutoverCompleted {
+        copiedObjects = copiedObjects == null ? List.of() : List.copyOf(copiedObjects);
+    }
+
+    /** Nothing but tables and sequences to carry. */
+    public CutoverCompleted(UUID eventId, String migrationId, Instant occurredAt, UUID runId, List<String> databases,
+                            long writeDowntimeMillis, List<CutoverPhase> phases, List<VerifiedTable> tables,
+                            int sequencesCopied, String switcher, List<String> notes) {
+        this(eventId, migrationId, occurredAt, runId, databases, writeDowntimeMillis, phases, tables, sequencesCopied,
+                switcher, notes, List.of());
+    }
 }

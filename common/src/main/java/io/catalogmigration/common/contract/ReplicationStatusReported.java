@@ -19,15 +19,29 @@ import java.util.UUID;
  * @param verification    where the comparison of every row between source and target stands
  * @param schemaDifferences DDL on the source since replication started (a column added, a table created, ...), each
  *                        with the statement that brings the target level; while there is one the answer is NEED_TO_WAIT
+ * @param copiedObjects   what logical replication does not carry and this check carried: the large objects (changes
+ *                        since the last check copied, content hashes of those compared) and materialized views
+ *                        (populated once every table is ready and the post-data is built)
  */
 public record ReplicationStatusReported(UUID eventId, String migrationId, Instant occurredAt, UUID runId, String database,
                                         String answer, List<TableSync> tables, long lagBytes, int indexesCreated,
                                         int indexesTotal, int postDataDone, int postDataTotal, List<String> failures,
-                                        VerificationReport verification, List<String> schemaDifferences)
+                                        VerificationReport verification, List<CopiedObject> copiedObjects,
+                                        List<String> schemaDifferences)
         implements OutcomeEvent {
 
     public ReplicationStatusReported {
+        copiedObjects = copiedObjects == null ? List.of() : List.copyOf(copiedObjects);
         schemaDifferences = schemaDifferences == null ? List.of() : List.copyOf(schemaDifferences);
+    }
+
+    /** A database with no large object and no materialized view, and no DDL since the start. */
+    public ReplicationStatusReported(UUID eventId, String migrationId, Instant occurredAt, UUID runId, String database,
+                                     String answer, List<TableSync> tables, long lagBytes, int indexesCreated,
+                                     int indexesTotal, int postDataDone, int postDataTotal, List<String> failures,
+                                     VerificationReport verification) {
+        this(eventId, migrationId, occurredAt, runId, database, answer, tables, lagBytes, indexesCreated, indexesTotal,
+                postDataDone, postDataTotal, failures, verification, List.of(), List.of());
     }
 
     public static final String NEED_TO_WAIT = "NEED_TO_WAIT";

@@ -31,8 +31,9 @@ public final class ChangeLog {
     public record Planned(Relation relation, int chunks) {
     }
 
+    /** The change log is in place (the schema alone may hold only the large objects' and views' records). */
     public static boolean installed(Connection target) throws SQLException {
-        return Sql.exists(target, "select 1 from pg_namespace where nspname = ?", SCHEMA);
+        return Sql.one(target, "select to_regclass(?)::text", SCHEMA + ".frontier") != null;
     }
 
     /** Creates the schema and the triggers, then takes the first frontier; each step is safe to repeat. */

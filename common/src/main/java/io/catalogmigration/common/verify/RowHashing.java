@@ -57,6 +57,16 @@ public final class RowHashing {
         }
     }
 
+    /** Count and summed row hash of a whole query's result (a materialized view, or the query that defines it). */
+    public static Checksum checksumOfQuery(Connection connection, String query) throws SQLException {
+        try (var ps = connection.prepareStatement("select count(*), coalesce(sum(" + ROW_HASH + "), 0)::text from ("
+                + query + ") t");
+             var rs = ps.executeQuery()) {
+            rs.next();
+            return new Checksum(rs.getLong(1), rs.getString(2));
+        }
+    }
+
     /** Each row's key (as text) and hash in a range, for narrowing a chunk that differs down to its rows. */
     public static Map<List<String>, Long> rowHashes(Connection connection, Relation table, List<String> lo, List<String> hi)
             throws SQLException {

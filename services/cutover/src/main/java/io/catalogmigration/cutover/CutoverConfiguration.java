@@ -70,7 +70,7 @@ class CutoverConfiguration {
     @Bean
     PreflightChecks preflightChecks(CutoverProperties settings, PgConnector connector, WindowVerification verification,
                                     SettingsSwitcher switcher) {
-        return new PreflightChecks(settings, connector, verification, switcher);
+        return new PreflightChecks(settings, connector, verification, switcher, new UnreplicatedChecks(connector, settings));
     }
 
     @Bean
@@ -89,7 +89,7 @@ class CutoverConfiguration {
                                   SettingsSwitcher switcher, HookRunner hooks, ProgressReporter progress,
                                   MessagePublisher publisher, Outcomes outcomes, ExecutorService cutoverThread) {
         var parts = new CutoverRun.Parts(connector, store, ledger, fence, new CatchUp(connector), new SequenceCopy(connector),
-                verification, preflight, switcher, hooks, progress);
+                verification, preflight, switcher, hooks, progress, new UnreplicatedCopy(connector, settings));
         return new CutoverHandler(ledger, outcomes, preflight, new CutoverRun(settings, parts),
                 new SwitchBack(settings, store, fence, switcher, hooks, publisher), store, cutoverThread);
     }

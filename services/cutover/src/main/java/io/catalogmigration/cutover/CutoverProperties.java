@@ -23,6 +23,8 @@ import java.util.Set;
  *                                itself and releases the source (StartCutover's maxWriteDowntimeSeconds overrides it)
  * @param maxLag                  preflight: a subscription lagging more than this is not ready
  * @param switcher                where the application's connection settings live
+ * @param unloggedTables          COPY (default): unlogged tables' rows, which replication cannot carry, are copied in
+ *                                the window; LEAVE-EMPTY: they stay empty on the target (the preflight warns)
  */
 @ConfigurationProperties("cutover")
 public record CutoverProperties(
@@ -32,7 +34,8 @@ public record CutoverProperties(
         @DefaultValue("60s") Duration catchUpTimeout,
         @DefaultValue("30s") Duration maxWriteDowntime,
         @DefaultValue("16MB") DataSize maxLag,
-        @DefaultValue Switcher switcher) {
+        @DefaultValue Switcher switcher,
+        @DefaultValue("copy") String unloggedTables) {
 
     public CutoverProperties {
         stopWritesCommand = stopWritesCommand == null ? List.of() : List.copyOf(stopWritesCommand);
@@ -40,6 +43,15 @@ public record CutoverProperties(
         if (maxWriteDowntime.compareTo(Duration.ofSeconds(1)) < 0 || maxWriteDowntime.compareTo(Duration.ofHours(1)) > 0) {
             throw new IllegalArgumentException("cutover.max-write-downtime must be 1s-1h, got " + maxWriteDowntime);
         }
+        unloggedTables = unloggedTables == null ? "COPY" : unloggedTables.toUpperCase(Locale.ROOT).replace('_', '-');
+        if (!Set.of("COPY", "LEAVE-EMPTY").contains(unloggedTables)) {
+            throw new IllegalArgumentException("cutover.unlogged-tables must be copy or leave-empty, got " + unloggedTables);
+        }
+    }
+
+    /** Unlogged tables' rows are copied in the window (not left empty). */
+    public boolean copyUnloggedTables() {
+        return unloggedTables.equals("COPY");
     }
 
     /**

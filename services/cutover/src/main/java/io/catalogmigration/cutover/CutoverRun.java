@@ -38,7 +38,7 @@ import java.util.UUID;
  */
 class CutoverRun {
 
-    static final List<String> PHASES = List.of("PREFLIGHT", "STOP_WRITES", "WAIT_FOR_TARGET", "COPY_SEQUENCES", "VERIFY",
+    static final List<String> PHASES = List.of("PREFLIGHT", "STOP_WRITES", "WAIT_FOR_TARGET", "COPY_SEQUENCES", UnreplicatedCopy.PHASE, "VERIFY",
             "DROP_SUBSCRIPTIONS", "SWITCH", "START_APPLICATION");
 
     private static final Logger log = LoggerFactory.getLogger(CutoverRun.class);
@@ -49,7 +49,7 @@ class CutoverRun {
     /** The steps' tools, wired once. */
     record Parts(PgConnector connector, CutoverStore store, RunLedger ledger, WriteFence fence, CatchUp catchUp,
                  SequenceCopy sequences, WindowVerification verification, PreflightChecks preflight,
-                 SettingsSwitcher switcher, HookRunner hooks, ProgressReporter progress) {
+                 SettingsSwitcher switcher, HookRunner hooks, ProgressReporter progress, UnreplicatedCopy unreplicated) {
     }
 
     CutoverRun(CutoverProperties settings, Parts parts) {
@@ -81,6 +81,7 @@ class CutoverRun {
         boolean stopHookRan = false;
         boolean subscriptionsDropped = false;
         List<VerifiedTable> verified;
+        UnreplicatedCopy.Result copied;
         int sequences = 0;
         try {
             timer.begin("STOP_WRITES");
@@ -110,6 +111,11 @@ class CutoverRun {
             for (String database : command.databases()) {
                 sequences += parts.sequences().copy(command.source().withDatabase(database), command.target().withDatabase(database));
             }
+
+            deadline.check(UnreplicatedCopy.PHASE);
+            timer.begin(UnreplicatedCopy.PHASE);
+            copied = parts.unreplicated().inWindow(command, deadline);
+            notes.addAll(copied.notes());
 
             deadline.check("VERIFY");
             timer.begin("VERIFY");
@@ -197,7 +203,8 @@ class CutoverRun {
         parts.store().stage(command.migrationId(), CutoverStore.COMPLETED);
         notes.add("the source databases stay read-only as a fallback; RollBackCutover makes them writable again");
         return new CutoverCompleted(UUID.randomUUID(), command.migrationId(), Instant.now(), command.commandId(),
-                command.databases(), downtime, timer.phases(), verified, sequences, parts.switcher().describe(), notes);
+                command.databases(), downtime, timer.phases(), verified, sequences, parts.switcher().describe(), notes,
+                copied.objects());
     }
 
     private void dropSubscriptions(StartCutover command) throws SQLException {

@@ -15,6 +15,7 @@ import io.catalogmigration.cutover.switching.SettingsSwitcher;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -36,8 +37,11 @@ class PreflightChecks {
     private final WindowVerification verification;
     private final SettingsSwitcher switcher;
     private final TargetReadiness readiness;
+    private final UnreplicatedChecks unreplicated;
 
-    PreflightChecks(CutoverProperties settings, PgConnector connector, WindowVerification verification, SettingsSwitcher switcher) {
+    PreflightChecks(CutoverProperties settings, PgConnector connector, WindowVerification verification, SettingsSwitcher switcher,
+                    UnreplicatedChecks unreplicated) {
+        this.unreplicated = unreplicated;
         this.settings = settings;
         this.connector = connector;
         this.verification = verification;
@@ -60,7 +64,9 @@ class PreflightChecks {
         var expected = TargetReadiness.Expectations.of(command);
         for (String database : command.databases()) {
             try {
-                database(command.source().withDatabase(database), command.target().withDatabase(database), checks);
+                database(command.source().withDatabase(database), command.target().withDatabase(database), checks,
+                        command instanceof StartCutover start && start.maxWriteDowntimeSeconds() != null
+                                ? Duration.ofSeconds(start.maxWriteDowntimeSeconds()) : settings.maxWriteDowntime());
                 checks.add(readiness.inventory(command.source().withDatabase(database), command.target().withDatabase(database),
                         expected));
                 checks.add(readiness.applicationLogin(command.source().withDatabase(database),
@@ -78,7 +84,7 @@ class PreflightChecks {
         return checks;
     }
 
-    private void database(PgEndpoint source, PgEndpoint target, List<CutoverCheck> checks)
+    private void database(PgEndpoint source, PgEndpoint target, List<CutoverCheck> checks, Duration window)
             throws SQLException, InterruptedException {
         String database = source.database();
         var names = ReplicationNames.of(database);
@@ -134,6 +140,7 @@ class PreflightChecks {
                     where schemaname not in ('pg_catalog', 'information_schema')""", checks);
         }
         checks.add(verification.online(source, target));
+        checks.addAll(unreplicated.run(source, target, window));
     }
 
     /**

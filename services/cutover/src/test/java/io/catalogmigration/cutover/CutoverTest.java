@@ -330,7 +330,7 @@ class CutoverTest {
                     .as("verification leaves nothing on the target").isZero();
         }
         assertThat(done.phases()).extracting(p -> p.phase()).containsExactly("PREFLIGHT", "STOP_WRITES", "WAIT_FOR_TARGET",
-                "COPY_SEQUENCES", "VERIFY", "DROP_SUBSCRIPTIONS", "SWITCH", "START_APPLICATION");
+                "COPY_SEQUENCES", "COPY_UNREPLICATED", "VERIFY", "DROP_SUBSCRIPTIONS", "SWITCH", "START_APPLICATION");
         assertThat(done.sequencesCopied()).isPositive();
         assertThat(writer.writesOn(server(source))).isGreaterThan(sourceWritesBefore);
 

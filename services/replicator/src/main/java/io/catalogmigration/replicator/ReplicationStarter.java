@@ -47,9 +47,11 @@ class ReplicationStarter {
     private final ReplicationStore store;
     private final ProgressReporter progress;
     private final StartChecks checks;
+    private final UnreplicatedObjects unreplicated;
 
     ReplicationStarter(ReplicatorProperties settings, PgConnector connector, PgClients clients, SecretResolver secrets,
-                       ReplicationStore store, ProgressReporter progress) {
+                       ReplicationStore store, ProgressReporter progress, UnreplicatedObjects unreplicated) {
+        this.unreplicated = unreplicated;
         this.progress = progress;
         this.settings = settings;
         this.connector = connector;
@@ -106,6 +108,7 @@ class ReplicationStarter {
             notes.add("initial copy: %d tables (%,d MB) copied under the slot's exported snapshot on %d connections; "
                     .formatted(tables.size(), bytes >> 20, settings.copyWorkers()) + "subscription with copy_data = false");
         }
+        notes.addAll(unreplicated.atStart(command.source(), target));
         ensureSubscription(target, command.replication().withDatabase(database), names, !settings.snapshotCopy());
         return new ReplicationStarted(UUID.randomUUID(), command.migrationId(), Instant.now(), command.commandId(), database,
                 names.publication(), names.slot(), names.subscription(), tables.size(), rolesCreated, notes, deferred.size());

@@ -79,9 +79,10 @@ class ReplicatorConfiguration {
                                       PgConnector connector, PgClients clients, SecretResolver secrets,
                                       ReplicationStore store, PostDataApplier applier, ProgressReporter progress,
                                       DatabaseThreads threads, OnlineVerification verification) {
+        var unreplicated = new UnreplicatedObjects(connector);
         return new ReplicateHandler(ledger, outcomes, new SourcePreparer(settings, connector, secrets),
-                new ReplicationStarter(settings, connector, clients, secrets, store, progress),
-                new StatusChecker(settings, connector, store, applier, verification, progress),
+                new ReplicationStarter(settings, connector, clients, secrets, store, progress, unreplicated),
+                new StatusChecker(settings, connector, store, applier, verification, progress, unreplicated),
                 new ReplicationResetter(connector, store), threads);
     }
 

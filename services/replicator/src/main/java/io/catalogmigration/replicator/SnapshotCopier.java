@@ -1,5 +1,6 @@
 package io.catalogmigration.replicator;
 
+import io.catalogmigration.common.pg.CopyPipe;
 import io.catalogmigration.common.pg.Sql;
 import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.pg.PgConnector;
@@ -8,8 +9,6 @@ import io.catalogmigration.common.progress.ProgressReporter;
 import io.catalogmigration.common.secret.SecretResolver;
 import org.postgresql.PGConnection;
 import org.postgresql.PGProperty;
-import org.postgresql.copy.CopyIn;
-import org.postgresql.copy.CopyOut;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +39,6 @@ import java.util.concurrent.atomic.AtomicLong;
 class SnapshotCopier {
 
     private static final Logger log = LoggerFactory.getLogger(SnapshotCopier.class);
-    private static final int BUFFER = 256 * 1024;
 
     private final ReplicatorProperties settings;
     private final PgConnector connector;
@@ -58,13 +56,11 @@ class SnapshotCopier {
     record Chunk(SourceTables.Table table, String columns, long fromPage, long toPage, long bytes) {
 
         String select() {
-            String where = fromPage < 0 ? "" : " WHERE ctid >= '(" + fromPage + ",0)'::tid"
-                    + (toPage < 0 ? "" : " AND ctid < '(" + toPage + ",0)'::tid");
-            return "COPY (SELECT " + columns + " FROM ONLY " + table.qualified() + where + ") TO STDOUT (FORMAT binary)";
+            return CopyPipe.statements(table.qualified(), columns, fromPage, toPage).get(0);
         }
 
         String insert() {
-            return "COPY " + table.qualified() + " (" + columns + ") FROM STDIN (FORMAT binary)";
+            return CopyPipe.statements(table.qualified(), columns, fromPage, toPage).get(1);
         }
     }
 
@@ -134,10 +130,7 @@ class SnapshotCopier {
             long blockSize = Long.parseLong(Sql.one(connection, "select current_setting('block_size')"));
             long pagesPerChunk = Math.max(1, chunkBytes / blockSize);
             for (var table : tables) {
-                String columns = String.join(", ", Sql.strings(connection, """
-                        select quote_ident(attname) from pg_attribute
-                        where attrelid = ?::regclass and attnum > 0 and not attisdropped and attgenerated = ''
-                        order by attnum""", table.qualified()));
+                String columns = CopyPipe.columns(connection, table.qualified());
                 long heap = Long.parseLong(Sql.one(connection, "select pg_relation_size(?::regclass)::text", table.qualified()));
                 long total = Long.parseLong(Sql.one(connection, "select pg_table_size(?::regclass)::text", table.qualified()));
                 long pages = heap / blockSize;
@@ -182,13 +175,11 @@ class SnapshotCopier {
                         from.setAutoCommit(false);
                         to.setAutoCommit(false);
                         Sql.execute(to, "SELECT pg_catalog.set_config('search_path', '', false)");
-                        var out = from.unwrap(PGConnection.class).getCopyAPI();
-                        var in = to.unwrap(PGConnection.class).getCopyAPI();
                         for (var chunk = queue.poll(); chunk != null; chunk = queue.poll()) {
                             Sql.execute(from, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
                             Sql.execute(from, "SET TRANSACTION SNAPSHOT " + Sql.literal(snapshot));
                             Sql.execute(to, "SET LOCAL synchronous_commit = off");
-                            bytes.addAndGet(pipe(out.copyOut(chunk.select()), in.copyIn(chunk.insert())));
+                            bytes.addAndGet(CopyPipe.copy(from, chunk.select(), to, chunk.insert()));
                             to.commit();
                             from.commit();
                             long done = planned.addAndGet(chunk.bytes());
@@ -216,52 +207,6 @@ class SnapshotCopier {
             pool.shutdownNow();
         }
         return bytes.get();
-    }
-
-    /** Moves one COPY stream into the other in large messages (COPY FROM takes the bytes in any split). */
-    private static long pipe(CopyOut out, CopyIn in) throws SQLException {
-        byte[] buffer = new byte[BUFFER];
-        int filled = 0;
-        long total = 0;
-        try {
-            for (byte[] row = out.readFromCopy(); row != null; row = out.readFromCopy()) {
-                if (filled + row.length > buffer.length) {
-                    if (filled > 0) {
-                        in.writeToCopy(buffer, 0, filled);
-                        filled = 0;
-                    }
-                    if (row.length > buffer.length) {
-                        in.writeToCopy(row, 0, row.length);
-                        total += row.length;
-                        continue;
-                    }
-                }
-                System.arraycopy(row, 0, buffer, filled, row.length);
-                filled += row.length;
-                total += row.length;
-            }
-            if (filled > 0) {
-                in.writeToCopy(buffer, 0, filled);
-            }
-            in.endCopy();
-            return total;
-        } catch (SQLException e) {
-            if (in.isActive()) {
-                try {
-                    in.cancelCopy();
-                } catch (SQLException ignored) {
-                    // the original failure is the one to report
-                }
-            }
-            if (out.isActive()) {
-                try {
-                    out.cancelCopy();
-                } catch (SQLException ignored) {
-                    // the original failure is the one to report
-                }
-            }
-            throw e;
-        }
     }
 
     private static String rootMessage(Throwable e) {

@@ -52,7 +52,7 @@ final class SourceTables {
         return tables;
     }
 
-    /** Roles owning or granted the database's objects: the target needs them before the schema. */
+    /** Roles owning or granted the database's objects (large objects too): the target needs them before the schema. */
     static List<String> roles(Connection connection) throws SQLException {
         List<String> roles = new ArrayList<>();
         try (var ps = connection.prepareStatement("""
@@ -66,7 +66,9 @@ final class SourceTables {
                     union select datdba from pg_database where datname = current_database()
                     union select (aclexplode(relacl)).grantee from pg_class
                           where relacl is not null and relnamespace in (select oid from user_ns)
-                    union select (aclexplode(nspacl)).grantee from user_ns where nspacl is not null)
+                    union select (aclexplode(nspacl)).grantee from user_ns where nspacl is not null
+                    union select lomowner from pg_largeobject_metadata
+                    union select (aclexplode(lomacl)).grantee from pg_largeobject_metadata where lomacl is not null)
                   and rolname not like 'pg\\_%'
                 order by 1""");
              var rs = ps.executeQuery()) {

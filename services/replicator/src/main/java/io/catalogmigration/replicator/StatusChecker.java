@@ -4,6 +4,7 @@ import io.catalogmigration.common.pg.Sql;
 import io.catalogmigration.common.pg.ReplicationNames;
 import io.catalogmigration.common.pg.Subscriptions;
 import io.catalogmigration.common.contract.CheckReplication;
+import io.catalogmigration.common.contract.CopiedObject;
 import io.catalogmigration.common.contract.ReplicationStatusReported;
 import io.catalogmigration.common.contract.TableSync;
 import io.catalogmigration.common.contract.VerificationReport;
@@ -32,9 +33,11 @@ class StatusChecker {
     private final PostDataApplier applier;
     private final OnlineVerification verification;
     private final ProgressReporter progress;
+    private final UnreplicatedObjects unreplicated;
 
     StatusChecker(ReplicatorProperties settings, PgConnector connector, ReplicationStore store, PostDataApplier applier,
-                  OnlineVerification verification, ProgressReporter progress) {
+                  OnlineVerification verification, ProgressReporter progress, UnreplicatedObjects unreplicated) {
+        this.unreplicated = unreplicated;
         this.verification = verification;
         this.settings = settings;
         this.connector = connector;
@@ -107,9 +110,12 @@ class StatusChecker {
         progress.announce(new Progress(command.migrationId(), command.commandId(), "verify", verified.chunksDone(),
                 verified.chunksTotal(), "chunks", Instant.now(), database + ": " + verified.state() + ", "
                 + verified.detail()));
-        boolean stop = caughtUp && drift.isEmpty() && verified.state().equals(VerificationReport.VERIFIED);
+        // Large objects changed since the last check are copied; views are populated once the tables are complete.
+        var copied = unreplicated.atCheck(command.source(), target, ready == tables.size() && done == steps.size());
+        boolean stop = caughtUp && drift.isEmpty() && verified.state().equals(VerificationReport.VERIFIED)
+                && copied.stream().allMatch(CopiedObject::equal);
         String answer = stop ? ReplicationStatusReported.STOP_WAITING : ReplicationStatusReported.NEED_TO_WAIT;
         return new ReplicationStatusReported(UUID.randomUUID(), command.migrationId(), Instant.now(), command.commandId(),
-                database, answer, tables, lag, indexesDone, indexes, done, steps.size(), failures, verified, drift);
+                database, answer, tables, lag, indexesDone, indexes, done, steps.size(), failures, verified, copied, drift);
     }
 }

@@ -1,6 +1,7 @@
 package io.catalogmigration.replicator;
 
 import io.catalogmigration.common.contract.CheckReplication;
+import io.catalogmigration.common.contract.CopiedObject;
 import io.catalogmigration.common.contract.OutcomeEvent;
 import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.contract.PrepareSource;
@@ -65,12 +66,24 @@ class ReplicateMessagesTest {
                         new SourceCheck("max_wal_senders", "10", ">= 12", SourceCheck.OK, null)))),
                 Arguments.of("ReplicationStarted", OutcomeEvent.class, new ReplicationStarted(EVENT, MIGRATION, AT, RUN, "rosemeta",
                         "migration_rosemeta", "migration_rosemeta", "migration_rosemeta", 812, List.of("alation"),
-                        List.of("extension file_fdw is not available on the target: left out of the schema"), 2091)),
+                        List.of("extension file_fdw is not available on the target: left out of the schema",
+                                "large objects: 412 (96,468,992 bytes) copied with their owners and privileges (412 by this "
+                                        + "command); those changed, added or deleted later are carried by each CheckReplication "
+                                        + "and, with writes stopped, by the cutover's window, which compares every one by content hash",
+                                "unlogged table public.session_cache (8,192,000 bytes) cannot be replicated: it is created empty on "
+                                        + "the target and its rows are copied in the cutover's window (cutover.unlogged-tables: "
+                                        + "copy), unless the operator chose to leave it empty"), 2091)),
                 Arguments.of("ReplicationStatusReported", OutcomeEvent.class, new ReplicationStatusReported(EVENT, MIGRATION, AT, RUN,
                         "rosemeta", ReplicationStatusReported.NEED_TO_WAIT, List.of(new TableSync("public.rosemeta_table", "d"),
                         new TableSync("public.rosemeta_attribute", "r")), 7_340_032, 0, 2090, 0, 2091, List.of(),
                         new VerificationReport(VerificationReport.VERIFYING, 120, 812, 48_000_000, 15_032_385_536L, List.of(), 0,
-                                0, "online pass: 120/812 chunks verified"), List.of("column public.rosemeta_table.tags was "
+                                0, "online pass: 120/812 chunks verified"), List.of(
+                        new CopiedObject("rosemeta", CopiedObject.LARGE_OBJECTS, null, 412, 96_468_992, 1_840, true,
+                                "412 large objects (96,468,992 bytes) on the source: 3 copied (24,576 bytes), 1 deleted, "
+                                        + "0 given their owner or privileges again, in 1840 ms"),
+                        new CopiedObject("rosemeta", CopiedObject.MATERIALIZED_VIEW, "public.rosemeta_table_stats", 8_112, 0,
+                                2_310, true, "refreshed on the target after the initial copy in 2310 ms; refreshed again in "
+                                + "the cutover's window and compared there with its query on the source")), List.of("column public.rosemeta_table.tags was "
                         + "added on the source (the apply worker stops at its first row): on the target ALTER TABLE "
                         + "public.rosemeta_table ADD COLUMN tags public.hstore"))),
                 Arguments.of("ReplicationReset", OutcomeEvent.class, new ReplicationReset(EVENT, MIGRATION, AT, RUN, "rosemeta",

@@ -1,6 +1,7 @@
 package io.catalogmigration.replicator;
 
 import io.catalogmigration.common.contract.CheckReplication;
+import io.catalogmigration.common.contract.CopiedObject;
 import io.catalogmigration.common.contract.OutcomeEvent;
 import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.contract.PrepareSource;
@@ -101,7 +102,14 @@ class ReplicationTest {
                 "create table \"Mixed\".\"CamelTable\" (\"Id\" int primary key, \"Label\" text)",
                 "insert into \"Mixed\".\"CamelTable\" select g, 'L' || g from generate_series(1, 300) g",
                 "create index \"CamelLabel\" on \"Mixed\".\"CamelTable\" (\"Label\")",
-                "create index blob_body_prefix on blob (left(body, 10))");
+                "create index blob_body_prefix on blob (left(body, 10))",
+                "select lo_from_bytea(920001, convert_to(repeat('a large object ', 500), 'UTF8'))",
+                "select lo_from_bytea(920002, convert_to('deleted while replication runs', 'UTF8'))",
+                "grant select on large object 920001 to public",
+                "create materialized view blob_sizes as select id, length(body) as size from blob",
+                "create materialized view never_filled as select a from no_key with no data",
+                "create unlogged table scratch (id int primary key, note text)",
+                "insert into scratch select g, 'scratch ' || g from generate_series(1, 100) g");
         secrets = Files.createTempDirectory("replicator-test");
         replicationPasswordRef = secret("replication", "Repl-" + UUID.randomUUID());
         kafka = KafkaBroker.start();
@@ -176,7 +184,12 @@ class ReplicationTest {
 
         assertThat(started).as(started.toString()).isInstanceOf(ReplicationStarted.class);
         var s = (ReplicationStarted) started;
-        assertThat(s.notes()).anySatisfy(n -> assertThat(n).contains("public.no_key"));
+        assertThat(s.notes()).anySatisfy(n -> assertThat(n).contains("public.no_key"))
+                .anyMatch(n -> n.startsWith("large objects: 2 "))
+                .anyMatch(n -> n.contains("materialized view public.blob_sizes: populated on the target by CheckReplication"))
+                .anyMatch(n -> n.contains("public.never_filled is WITH NO DATA on the source"))
+                .anyMatch(n -> n.contains("unlogged table public.scratch") && n.contains("created empty"));
+        assertThat(lines(target, LARGE_OBJECTS)).isEqualTo(lines(source, LARGE_OBJECTS));
         assertThat(s.postDataSteps()).isGreaterThan(0);
         assertThat(source.queryForLong("postgres", "select count(*) from pg_replication_slots where slot_name = 'migration_rosemeta'"))
                 .isEqualTo(1);
@@ -245,6 +258,38 @@ class ReplicationTest {
 
     @Test
     @Order(5)
+    void largeObjectsChangedAddedAndDeletedWhileReplicationRunsAreCarriedByTheNextCheckAndViewsArePopulatedAsOnTheSource()
+            throws Exception {
+        source.execute(DB,
+                "select lo_put(920001, 3, convert_to('CHANGED', 'UTF8'))",
+                "select lo_unlink(920002)",
+                "select lo_from_bytea(920003, convert_to('added while replication runs', 'UTF8'))",
+                "grant update on large object 920003 to public");
+
+        var outcome = send(new CheckReplication(UUID.randomUUID(), MIGRATION, Instant.now(), source.endpoint(DB),
+                target.endpoint("postgres")));
+
+        assertThat(outcome).as(outcome.toString()).isInstanceOf(ReplicationStatusReported.class);
+        var status = (ReplicationStatusReported) outcome;
+        assertThat(lines(target, LARGE_OBJECTS)).isEqualTo(lines(source, LARGE_OBJECTS)).hasSize(2);
+        assertThat(status.copiedObjects()).filteredOn(o -> o.kind().equals(CopiedObject.LARGE_OBJECTS)).singleElement()
+                .satisfies(o -> {
+                    assertThat(o.count()).isEqualTo(2);
+                    assertThat(o.equal()).isTrue();
+                    assertThat(o.detail()).contains("2 copied").contains("1 deleted");
+                });
+        assertThat(status.copiedObjects()).filteredOn(o -> "public.blob_sizes".equals(o.name())).singleElement()
+                .satisfies(o -> assertThat(o.count()).isEqualTo(200));
+        assertThat(target.queryForLong(DB, "select count(*) from pg_matviews where matviewname = 'blob_sizes' and ispopulated"))
+                .isEqualTo(1);
+        assertThat(target.queryForLong(DB, "select count(*) from blob_sizes")).isEqualTo(200);
+        assertThat(target.queryForLong(DB, "select count(*) from pg_matviews where matviewname = 'never_filled' and ispopulated"))
+                .isZero();
+        assertThat(target.queryForLong(DB, "select count(*) from scratch")).as("copied by the cutover's window").isZero();
+    }
+
+    @Test
+    @Order(6)
     void resetLeavesNoSubscriptionNoSlotAndNoTargetDatabase() {
         var outcome = send(new ResetReplication(UUID.randomUUID(), MIGRATION, Instant.now(), source.endpoint(DB),
                 target.endpoint("postgres")));
@@ -265,6 +310,22 @@ class ReplicationTest {
 
     CheckReplication check() {
         return new CheckReplication(UUID.randomUUID(), MIGRATION, Instant.now(), source.endpoint(DB), target.endpoint("postgres"));
+    }
+
+    /** Large objects' contents, owners and privileges (the default ones written out), as both servers print them. */
+    static final String LARGE_OBJECTS = """
+            select m.oid::text || ' owner=' || pg_get_userbyid(m.lomowner)
+                   || ' acl=' || coalesce(m.lomacl, acldefault('L', m.lomowner))::text || ' md5=' || md5(lo_get(m.oid))
+            from pg_largeobject_metadata m order by m.oid""";
+
+    static List<String> lines(PostgresCluster cluster, String sql) throws Exception {
+        List<String> lines = new ArrayList<>();
+        try (Connection c = cluster.connect(DB); var rs = c.createStatement().executeQuery(sql)) {
+            while (rs.next()) {
+                lines.add(rs.getString(1));
+            }
+        }
+        return lines;
     }
 
     StartReplication start(String passwordRef) {
@@ -312,7 +373,8 @@ class ReplicationTest {
         try (Connection c = source.connect(DB); var rs = c.createStatement().executeQuery("""
                 select quote_ident(n.nspname) || '.' || quote_ident(c.relname) from pg_class c
                 join pg_namespace n on n.oid = c.relnamespace
-                where c.relkind = 'r' and n.nspname not in ('pg_catalog', 'information_schema') order by 1""")) {
+                where c.relkind = 'r' and c.relpersistence = 'p' and n.nspname not in ('pg_catalog', 'information_schema')
+                order by 1""")) {
             while (rs.next()) {
                 tables.add(rs.getString(1));
             }
