@@ -154,11 +154,15 @@ final class ReplicateCli implements Runnable {
 
     @Command(name = "reset", mixinStandardHelpOptions = true, sortOptions = false,
             description = "Publish ResetReplication: drop the subscription, its slot and the target database; the source keeps "
-                    + "its data and settings.")
+                    + "its data and settings. Requires --confirm <migration id>.")
     static final class Reset extends OneDatabase {
+        @Mixin
+        Confirmation confirmation;
+
         @Override
         MigrationCommand build(UUID commandId, String migrationId, Instant issuedAt) {
-            return new ResetReplication(commandId, migrationId, issuedAt, sourceEndpoint(), targetEndpoint());
+            String confirmed = confirmation.confirmed(spec, migrationId, "drops the target database " + database);
+            return new ResetReplication(commandId, migrationId, issuedAt, sourceEndpoint(), targetEndpoint(), confirmed);
         }
     }
 }

@@ -205,9 +205,10 @@ class PublishCommandsTest {
 
         String m4 = newMigration();
         ReplicateCommand reset = published(Topics.REPLICATE_COMMAND, ReplicateCommand.class, m4,
-                concat(concat(new String[]{"replicate", "reset", "--migration-id", m4, "--database", "rosemeta"}, source), target));
+                concat(concat(new String[]{"replicate", "reset", "--migration-id", m4, "--database", "rosemeta", "--confirm", m4},
+                        source), target));
         assertThat(reset).isEqualTo(new ResetReplication(reset.commandId(), m4, reset.issuedAt(),
-                new PgEndpoint("src", 6432, "rosemeta", "postgres", "verify-full", "env:SRC"), targetAdmin));
+                new PgEndpoint("src", 6432, "rosemeta", "postgres", "verify-full", "env:SRC"), targetAdmin, m4));
     }
 
     @Test

@@ -11,15 +11,16 @@ import java.util.Collection;
 /**
  * The last look before a destructive step on a "target" (emptying its tables for the copy, dropping its databases):
  * is that server the source? A mistyped host or port, or a target endpoint copied from the source's, would otherwise
- * truncate or drop the catalog itself. Two signs, either enough:
+ * truncate or drop the catalog itself. Two signs:
  * <ul>
  *     <li>both servers report the same {@code system_identifier} ({@code pg_control_system()}, which any role may
  *     call): they are one cluster, or physical copies of it (a streaming replica of the source, which is no target
  *     either);</li>
- *     <li>a database of that name on the target holds the migration's publication ({@code migration_<db>}, see
- *     {@link ReplicationNames}), which only the replicator creates, on the source: the sign that still works when one
- *     of the servers does not let the identifier be read, or when the source endpoint is not known (the local
- *     provider's deprovisioning).</li>
+ *     <li>when the identifiers cannot tell (one of the servers does not let it be read, or the source endpoint is not
+ *     known, as in the local provider's deprovisioning): a database of that name on the target holds the migration's
+ *     publication ({@code migration_<db>}, see {@link ReplicationNames}), which the replicator creates on the source.
+ *     Two identifiers read and different are two clusters, and then the publications are not looked at: a target
+ *     may hold a publication of its own for replicating back to the source after the cutover.</li>
  * </ul>
  * One check for every service; it reads only, and a refusal means nothing was changed.
  */
@@ -57,11 +58,10 @@ public final class TargetGuard {
      */
     public static void requireNotSource(PgConnector connector, PgEndpoint source, PgEndpoint target,
                                         Collection<String> databases, String doing) throws SQLException {
-        String targetId;
         try (Connection admin = connector.connect(target)) {
-            targetId = systemIdentifier(admin);
+            String targetId = systemIdentifier(admin);
+            String sourceId = null;
             if (source != null) {
-                String sourceId;
                 try (Connection sourceConnection = connector.connect(source)) {
                     sourceId = systemIdentifier(sourceConnection);
                 }
@@ -70,11 +70,12 @@ public final class TargetGuard {
                             + target.describe() + " report system identifier " + targetId
                             + " (the same cluster, or a physical copy of it)");
                 }
-                if (targetId == null || sourceId == null) {
-                    log.info("The system identifier of {} could not be read: only the migration's publications tell it from the "
-                            + "source", targetId == null ? target.describe() : source.describe());
-                }
             }
+            if (targetId != null && sourceId != null) {
+                return;
+            }
+            log.info("The system identifier of {} is not known: the migration's publications tell the target from the source",
+                    source == null ? "the source" : targetId == null ? target.describe() : source.describe());
             for (String database : databases) {
                 if (!Sql.exists(admin, "select 1 from pg_database where datname = ?", database)) {
                     continue;

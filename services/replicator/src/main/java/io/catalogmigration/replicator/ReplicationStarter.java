@@ -7,6 +7,7 @@ import io.catalogmigration.common.contract.ReplicationStarted;
 import io.catalogmigration.common.contract.StartReplication;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.SqlIdentifier;
+import io.catalogmigration.common.pg.TargetGuard;
 import io.catalogmigration.common.progress.ProgressReporter;
 import io.catalogmigration.common.secret.SecretResolver;
 import org.postgresql.PGConnection;
@@ -63,6 +64,9 @@ class ReplicationStarter {
         }
         String database = command.source().database();
         var names = ReplicationNames.of(database);
+        // Before anything is created on the target, and again once the publication exists (below).
+        TargetGuard.requireNotSource(connector, command.source(), command.target(), List.of(database),
+                "replicate " + database + " into it");
         store.remember(command.migrationId(), database, names, command.commandId());
         List<String> notes = new ArrayList<>();
         List<SourceTables.Table> tables;
@@ -102,6 +106,10 @@ class ReplicationStarter {
         try (Connection source = connector.connect(command.source())) {
             grantReads(source, command.replication().user(), tables);
             ensurePublication(source, names.publication(), tables);
+            // Now the source's database holds the publication: where the system identifiers could not tell, a "target"
+            // database that holds it too is the source's. Nothing is emptied or subscribed to before this.
+            TargetGuard.requireNotSource(connector, command.source(), command.target(), List.of(database),
+                    "empty and fill the tables of " + database);
             if (!snapshot && !Sql.exists(source, "select 1 from pg_replication_slots where slot_name = ?", names.slot())) {
                 Sql.one(source, "select lsn::text from pg_create_logical_replication_slot(?, 'pgoutput')", names.slot());
                 log.info("Replication slot {} created on the source", names.slot());

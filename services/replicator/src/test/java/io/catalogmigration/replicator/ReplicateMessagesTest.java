@@ -57,7 +57,7 @@ class ReplicateMessagesTest {
                 Arguments.of("StartReplication", ReplicateCommand.class, new StartReplication(RUN, MIGRATION, AT, SOURCE, TARGET,
                         REPLICATION, Map.of("alation", "env:ALATION_PASSWORD"))),
                 Arguments.of("CheckReplication", ReplicateCommand.class, new CheckReplication(RUN, MIGRATION, AT, SOURCE, TARGET)),
-                Arguments.of("ResetReplication", ReplicateCommand.class, new ResetReplication(RUN, MIGRATION, AT, SOURCE, TARGET)),
+                Arguments.of("ResetReplication", ReplicateCommand.class, new ResetReplication(RUN, MIGRATION, AT, SOURCE, TARGET, MIGRATION)),
                 Arguments.of("SourcePrepared", OutcomeEvent.class, new SourcePrepared(EVENT, MIGRATION, AT, RUN,
                         SOURCE.withDatabase("postgres").describe(), "13.11", false, true, List.of(
                         new SourceCheck("wal_level", "replica", "logical", SourceCheck.RESTART_REQUIRED,
