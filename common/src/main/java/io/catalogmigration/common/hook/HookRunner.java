@@ -42,11 +42,18 @@ public class HookRunner {
 
     private final Duration timeout;
     private final String timeoutSetting;
+    private final String noun;
 
     /** @param timeoutSetting what sets the timeout, named when a hook is killed, e.g. "cutover.hook-timeout" */
     public HookRunner(Duration timeout, String timeoutSetting) {
+        this(timeout, timeoutSetting, "hook");
+    }
+
+    /** @param noun what the program is called in the log and failures: "hook", or "program" for a client tool */
+    public HookRunner(Duration timeout, String timeoutSetting, String noun) {
         this.timeout = timeout;
         this.timeoutSetting = timeoutSetting;
+        this.noun = noun;
     }
 
     /** @return the hook's last output lines (stdout and stderr, at most 200) */
@@ -67,14 +74,14 @@ public class HookRunner {
             builder.environment().putAll(environment);
             process = builder.start();
         } catch (IOException e) {
-            throw new HookFailed("the " + what + " hook " + command.get(0) + " could not be started: " + e.getMessage());
+            throw new HookFailed("the " + what + " " + noun + " " + command.get(0) + " could not be started: " + e.getMessage());
         }
         Deque<String> last = new ArrayDeque<>();
         Thread reader = new Thread(() -> {
             try (var in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = in.readLine()) != null) {
-                    log.info("[{} hook] {}", what, line);
+                    log.info("[{} {}] {}", what, noun, line);
                     synchronized (last) {
                         last.addLast(line);
                         if (last.size() > KEPT_LINES) last.removeFirst();
@@ -89,14 +96,14 @@ public class HookRunner {
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
-                throw new HookFailed("the " + what + " hook " + command.get(0) + " did not finish within " + timeout.toMillis()
+                throw new HookFailed("the " + what + " " + noun + " " + command.get(0) + " did not finish within " + timeout.toMillis()
                         + " ms (" + timeoutSetting + "); it was killed");
             }
             reader.join(1000);
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
-            throw new HookFailed("the " + what + " hook was interrupted (the service is stopping)");
+            throw new HookFailed("the " + what + " " + noun + " was interrupted (the service is stopping)");
         }
         int exit = process.exitValue();
         List<String> output;
@@ -105,10 +112,10 @@ public class HookRunner {
         }
         if (exit != 0) {
             String quoted = String.join(" | ", output.subList(Math.max(0, output.size() - QUOTED_LINES), output.size()));
-            throw new HookFailed("the " + what + " hook " + command.get(0) + " exited with code " + exit
+            throw new HookFailed("the " + what + " " + noun + " " + command.get(0) + " exited with code " + exit
                     + (quoted.isEmpty() ? "" : "; its last output: " + quoted));
         }
-        log.info("The {} hook finished in {} ms", what, (System.nanoTime() - started) / 1_000_000);
+        log.info("The {} {} finished in {} ms", what, noun, (System.nanoTime() - started) / 1_000_000);
         return output;
     }
 
