@@ -5,6 +5,7 @@ import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.contract.SourceBackedUp;
 import io.catalogmigration.common.hook.HookRunner;
 import io.catalogmigration.common.ledger.RunLedger;
+import io.catalogmigration.common.pg.ClientTools;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.Sql;
 import io.catalogmigration.common.progress.Progress;
@@ -97,8 +98,10 @@ class SourceBackup {
     private SourceBackedUp byBaseBackup(BackUpSource command) throws SQLException {
         PgEndpoint source = command.source();
         long databases;
+        int serverMajor;
         try (Connection connection = connector.connect(source)) {
             databases = Long.parseLong(Sql.one(connection, "select sum(pg_database_size(oid))::bigint::text from pg_database"));
+            serverMajor = Integer.parseInt(Sql.one(connection, "show server_version_num")) / 10_000;
         }
         Path directory = settings.directory().toAbsolutePath().resolve(safe(command.migrationId()) + "-" + STAMP.format(Instant.now()));
         List<String> notes = new ArrayList<>();
@@ -129,10 +132,19 @@ class SourceBackup {
         boolean verified = false;
         String verification = "not checked (replicator.backup.verify is false)";
         if (settings.verify()) {
-            var check = run(command, List.of(tool("pg_verifybackup"), directory.toString()), null,
-                    "pg_verifybackup of " + directory, 0);
+            // pg_waldump, which pg_verifybackup runs on the backup's WAL, reads only its own major's WAL format
+            int clientMajor = ClientTools.major(clients.bin(), "pg_verifybackup");
+            boolean parseWal = clientMajor == serverMajor;
+            List<String> verify = new ArrayList<>(List.of(tool("pg_verifybackup")));
+            if (!parseWal) {
+                verify.add("--no-parse-wal");
+            }
+            verify.add(directory.toString());
+            var check = run(command, verify, null, "pg_verifybackup of " + directory, 0);
             verified = true;
-            verification = "pg_verifybackup: " + (check.isEmpty() ? "no complaint" : check.get(check.size() - 1));
+            verification = "pg_verifybackup: " + (check.isEmpty() ? "no complaint" : check.get(check.size() - 1))
+                    + (parseWal ? "" : " (every file against the manifest; the WAL not parsed: pg_waldump " + clientMajor
+                    + " reads PostgreSQL " + clientMajor + " WAL only, the source is " + serverMajor + ")");
         }
         output.stream().filter(l -> l.contains("WARNING")).forEach(notes::add);
         ledger.say(command.commandId(), "backup of " + source.describe() + " at " + directory + " (" + mib(bytes) + "), "
