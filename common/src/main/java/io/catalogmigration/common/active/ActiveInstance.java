@@ -156,7 +156,7 @@ public class ActiveInstance implements ApplicationListener<ApplicationEvent>, Au
     private void standby(String reason) {
         if (!reason.equals(lastStandbyReason)) {
             log.warn("This {} instance is on standby and takes no commands: {}. It takes over when that one stops "
-                    + "(checking every {} s)", service, reason, pollInterval.toSeconds());
+                    + "(checking every {} ms)", service, reason, pollInterval.toMillis());
             lastStandbyReason = reason;
             state = new State(Role.STANDBY, reason, Instant.now());
         }
