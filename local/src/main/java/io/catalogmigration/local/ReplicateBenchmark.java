@@ -220,7 +220,7 @@ public final class ReplicateBenchmark {
     private static void awaitVerified(LocalStack stack, String migration) throws Exception {
         while (true) {
             var outcome = send(stack, new CheckReplication(UUID.randomUUID(), migration, Instant.now(),
-                    stack.source.endpoint(DATABASE), stack.target.endpoint("postgres"), migration));
+                    stack.source.endpoint(DATABASE), stack.target.endpoint("postgres")));
             if (!(outcome instanceof ReplicationStatusReported status)) {
                 throw new IllegalStateException("CheckReplication failed: " + outcome);
             }
