@@ -154,8 +154,9 @@ class RunbookEndToEndTest {
         assertThat(result.output()).containsPattern("Backup of the source: +" + java.util.regex.Pattern.quote(backup.location()));
         int pgDump = io.catalogmigration.common.pg.ClientTools.major(stack.target.binDirectory(), "pg_dump");
         if (pgDump < stack.target.majorVersion()) {
-            assertThat(result.output()).contains("the installed pg_dump " + pgDump + " cannot dump the PostgreSQL "
-                    + stack.target.majorVersion() + " target").doesNotContain("First target snapshot:");
+            assertThat(allLogs).contains("the installed pg_dump " + pgDump + " cannot dump the PostgreSQL "
+                    + stack.target.majorVersion() + " target");
+            assertThat(result.output()).doesNotContain("First target snapshot:");
         } else {
             assertThat(result.output()).contains("First target snapshot:");
         }
