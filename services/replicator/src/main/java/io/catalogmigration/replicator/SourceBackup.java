@@ -132,9 +132,10 @@ class SourceBackup {
         boolean verified = false;
         String verification = "not checked (replicator.backup.verify is false)";
         if (settings.verify()) {
-            // pg_waldump, which pg_verifybackup runs on the backup's WAL, reads only its own major's WAL format
+            // pg_waldump, which pg_verifybackup runs on the backup's WAL, reads only its own major's WAL format (and
+            // Debian ships it with the server, not the client tools)
             int clientMajor = ClientTools.major(clients.bin(), "pg_verifybackup");
-            boolean parseWal = clientMajor == serverMajor;
+            boolean parseWal = clientMajor == serverMajor && ClientTools.major(clients.bin(), "pg_waldump") == clientMajor;
             List<String> verify = new ArrayList<>(List.of(tool("pg_verifybackup")));
             if (!parseWal) {
                 verify.add("--no-parse-wal");
@@ -143,8 +144,9 @@ class SourceBackup {
             var check = run(command, verify, null, "pg_verifybackup of " + directory, 0);
             verified = true;
             verification = "pg_verifybackup: " + (check.isEmpty() ? "no complaint" : check.get(check.size() - 1))
-                    + (parseWal ? "" : " (every file against the manifest; the WAL not parsed: pg_waldump " + clientMajor
-                    + " reads PostgreSQL " + clientMajor + " WAL only, the source is " + serverMajor + ")");
+                    + (parseWal ? "" : " (every file against the manifest; the WAL not parsed: " + (clientMajor == serverMajor
+                    ? "no pg_waldump beside pg_verifybackup" : "pg_waldump " + clientMajor + " reads PostgreSQL " + clientMajor
+                    + " WAL only, the source is " + serverMajor) + ")");
         }
         output.stream().filter(l -> l.contains("WARNING")).forEach(notes::add);
         ledger.say(command.commandId(), "backup of " + source.describe() + " at " + directory + " (" + mib(bytes) + "), "
