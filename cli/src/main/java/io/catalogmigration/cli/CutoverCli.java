@@ -71,21 +71,13 @@ final class CutoverCli implements Runnable {
      * another migration's notes cannot act on this one.
      */
     abstract static class Confirmed extends CutoverPublish {
-        @Option(names = "--confirm", paramLabel = "MIGRATION_ID", description = "required: repeat --migration-id to mean it")
-        String confirm;
+        @Mixin
+        Confirmation confirmation;
 
         abstract String consequence();
 
         String confirmed(String migrationId) {
-            if (confirm == null) {
-                throw usage(spec.qualifiedName() + " " + consequence() + "; add --confirm " + migrationId
-                        + " (the migration id again) to mean it");
-            }
-            if (!confirm.equals(migrationId)) {
-                throw usage("--confirm must repeat --migration-id exactly: '" + confirm + "' is not '" + migrationId
-                        + "'; nothing was sent");
-            }
-            return confirm;
+            return confirmation.confirmed(spec, migrationId, consequence());
         }
     }
 

@@ -6,6 +6,7 @@ import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.contract.PlanTarget;
 import io.catalogmigration.common.contract.ProvisionCommand;
 import io.catalogmigration.common.contract.ProvisionTarget;
+import io.catalogmigration.common.contract.SnapshotTarget;
 import io.catalogmigration.common.contract.Topics;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,8 +17,10 @@ import java.time.Instant;
 import java.util.UUID;
 
 @Command(name = "provision", mixinStandardHelpOptions = true,
-        description = "Size (plan), create or delete the target: PlanTarget, ProvisionTarget, DeprovisionTarget.",
-        subcommands = {ProvisionCli.Plan.class, ProvisionCli.Create.class, ProvisionCli.Delete.class})
+        description = "Size (plan), create, delete or snapshot the target: PlanTarget, ProvisionTarget, DeprovisionTarget, "
+                + "SnapshotTarget.",
+        subcommands = {ProvisionCli.Plan.class, ProvisionCli.Create.class, ProvisionCli.Delete.class,
+                ProvisionCli.Snapshot.class})
 final class ProvisionCli implements Runnable {
 
     @CommandLine.Spec
@@ -130,6 +133,27 @@ final class ProvisionCli implements Runnable {
             checkProvider(provider);
             return new DeprovisionTarget(commandId, migrationId, issuedAt, provider, region, dbInstanceIdentifier,
                     optionalTarget(target), true, skipFinalSnapshot ? Boolean.TRUE : null);
+        }
+    }
+
+    @Command(name = "snapshot", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Publish SnapshotTarget: the first snapshot of the new target after the cutover (aws: an RDS DB "
+                    + "snapshot, waited for until available; local: pg_dump of each database). TargetSnapshotTaken names it.")
+    static final class Snapshot extends ProvisionPublish {
+        @Option(names = "--provider", paramLabel = "aws|local", description = "default: the service's configured provider")
+        String provider;
+        @Option(names = "--region", paramLabel = "REGION", description = "aws: the region the instance is in")
+        String region;
+        @Option(names = "--db-instance-identifier", paramLabel = "ID", description = "aws: the RDS instance to snapshot")
+        String dbInstanceIdentifier;
+        @Mixin
+        Servers.Target target;
+
+        @Override
+        MigrationCommand build(UUID commandId, String migrationId, Instant issuedAt) {
+            checkProvider(provider);
+            return new SnapshotTarget(commandId, migrationId, issuedAt, provider, region, dbInstanceIdentifier,
+                    optionalTarget(target));
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.catalogmigration.cli;
 
+import io.catalogmigration.common.contract.BackUpSource;
 import io.catalogmigration.common.contract.CheckReplication;
 import io.catalogmigration.common.contract.MigrationCommand;
 import io.catalogmigration.common.contract.PgEndpoint;
@@ -19,8 +20,8 @@ import java.util.List;
 import java.util.UUID;
 
 @Command(name = "replicate", mixinStandardHelpOptions = true,
-        description = "Native logical replication: prepare the source, start one database, check it, or reset the target.",
-        subcommands = {ReplicateCli.Prepare.class, ReplicateCli.Start.class, ReplicateCli.Check.class, ReplicateCli.Reset.class})
+        description = "Native logical replication: back up the source, prepare it, start one database, check it, or reset the target.",
+        subcommands = {ReplicateCli.Backup.class, ReplicateCli.Prepare.class, ReplicateCli.Start.class, ReplicateCli.Check.class, ReplicateCli.Reset.class})
 final class ReplicateCli implements Runnable {
 
     static final List<String> DATABASES = List.of("rosemeta", "lineage");
@@ -64,6 +65,19 @@ final class ReplicateCli implements Runnable {
 
         PgEndpoint targetEndpoint() {
             return target.endpoint(spec, "postgres");
+        }
+    }
+
+    @Command(name = "backup", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Publish BackUpSource: before anything changes, the replicator takes a base backup of the source server "
+                    + "(pg_basebackup, checked with pg_verifybackup) or its hook takes or finds one; SourceBackedUp says where.")
+    static final class Backup extends ReplicatePublish {
+        @Mixin
+        Servers.Source source;
+
+        @Override
+        MigrationCommand build(UUID commandId, String migrationId, Instant issuedAt) {
+            return new BackUpSource(commandId, migrationId, issuedAt, source.endpoint(spec, "postgres"));
         }
     }
 
@@ -154,11 +168,15 @@ final class ReplicateCli implements Runnable {
 
     @Command(name = "reset", mixinStandardHelpOptions = true, sortOptions = false,
             description = "Publish ResetReplication: drop the subscription, its slot and the target database; the source keeps "
-                    + "its data and settings.")
+                    + "its data and settings. Requires --confirm <migration id>.")
     static final class Reset extends OneDatabase {
+        @Mixin
+        Confirmation confirmation;
+
         @Override
         MigrationCommand build(UUID commandId, String migrationId, Instant issuedAt) {
-            return new ResetReplication(commandId, migrationId, issuedAt, sourceEndpoint(), targetEndpoint());
+            String confirmed = confirmation.confirmed(spec, migrationId, "drops the target database " + database);
+            return new ResetReplication(commandId, migrationId, issuedAt, sourceEndpoint(), targetEndpoint(), confirmed);
         }
     }
 }

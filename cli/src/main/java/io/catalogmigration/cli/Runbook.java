@@ -117,6 +117,12 @@ final class Runbook {
     }
 
     private void steps() {
+        if (s.runs(RunbookStep.BACKUP)) {
+            // Before anything changes: prune deletes rows, scan may delete corrupted ones.
+            single(RunbookStep.BACKUP, Topics.REPLICATE_COMMAND, ReplicateCommand.class, commands.backup());
+        } else {
+            out.println("[backup] skipped: no backup of the source was checked or taken by this run");
+        }
         if (s.runs(RunbookStep.PRUNE)) {
             single(RunbookStep.PRUNE, Topics.PRUNE_COMMAND, PruneCommand.class, commands.prune());
         }
@@ -155,6 +161,9 @@ final class Runbook {
             }
             confirm();
             single(RunbookStep.CUTOVER, Topics.CUTOVER_COMMAND, CutoverCommand.class, commands.cutover(target));
+        }
+        if (s.runs(RunbookStep.SNAPSHOT)) {
+            single(RunbookStep.SNAPSHOT, Topics.PROVISION_COMMAND, ProvisionCommand.class, commands.snapshot(target));
         }
     }
 

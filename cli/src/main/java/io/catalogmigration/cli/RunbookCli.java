@@ -21,10 +21,11 @@ import java.util.concurrent.Callable;
 @Command(name = "runbook", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run the whole migration in order through Kafka, stopping at the first failure with its reason and what to do.",
                 "",
-                "Steps: prune (PURGE), scan (rosemeta and lineage), lineage and provision at once, prepare (the source), "
-                        + "replicate (rosemeta and lineage at once), catch-up (CheckReplication every --check-interval until "
-                        + "STOP_WAITING with every index and constraint built), preflight, a typed confirmation unless "
-                        + "--unattended, cutover; then a report.",
+                "Steps: backup (of the source, before anything changes), prune (PURGE), scan (rosemeta and lineage), "
+                        + "lineage and provision at once, prepare (the source), replicate (rosemeta and lineage at once), "
+                        + "catch-up (CheckReplication every --check-interval until STOP_WAITING with every index and constraint "
+                        + "built), preflight, a typed confirmation unless --unattended, cutover, snapshot (the first of the "
+                        + "new target); then a report.",
                 "",
                 "--from resumes at a step. Earlier steps are skipped except provision, which is always sent again first: "
                         + "the later steps need the target it reports, and ProvisionTarget sent again adopts what exists "
@@ -103,11 +104,11 @@ final class RunbookCli implements Callable<Integer> {
             description = "give up on a step after this long, exit 4 (default: none)")
     Duration stepTimeout;
     @Option(names = "--skip", paramLabel = "STEP", converter = RunbookStep.Converter.class,
-            description = "leave out prune, scan or lineage; repeat for several")
+            description = "leave out backup, prune, scan, lineage or snapshot; repeat for several")
     List<RunbookStep> skip = new ArrayList<>();
     @Option(names = "--from", paramLabel = "STEP", converter = RunbookStep.Converter.class,
             description = "resume at this step (earlier steps are skipped, but provision is sent again first): "
-                    + "prune, scan, lineage, provision, prepare, replicate, catch-up, preflight, cutover")
+                    + "backup, prune, scan, lineage, provision, prepare, replicate, catch-up, preflight, cutover, snapshot")
     RunbookStep from;
     @Option(names = "--unattended", description = "do not ask for the migration id before the cutover (for programs and CI)")
     boolean unattended;
@@ -142,7 +143,7 @@ final class RunbookCli implements Callable<Integer> {
         Set<RunbookStep> skipped = EnumSet.noneOf(RunbookStep.class);
         for (RunbookStep step : skip) {
             if (!step.skippable()) {
-                throw usage("--skip " + step + " is not possible: the later steps need it (only prune, scan and lineage can be skipped)");
+                throw usage("--skip " + step + " is not possible: the later steps need it (only backup, prune, scan, lineage and snapshot can be skipped)");
             }
             skipped.add(step);
         }

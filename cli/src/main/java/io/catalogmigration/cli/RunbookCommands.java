@@ -1,11 +1,13 @@
 package io.catalogmigration.cli;
 
+import io.catalogmigration.common.contract.BackUpSource;
 import io.catalogmigration.common.contract.CheckReplication;
 import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.contract.PrepareSource;
 import io.catalogmigration.common.contract.ProvisionTarget;
 import io.catalogmigration.common.contract.PruneMode;
 import io.catalogmigration.common.contract.RunPreflight;
+import io.catalogmigration.common.contract.SnapshotTarget;
 import io.catalogmigration.common.contract.StartCutover;
 import io.catalogmigration.common.contract.StartLineageMigration;
 import io.catalogmigration.common.contract.StartPrune;
@@ -26,12 +28,14 @@ final class RunbookCommands {
     private static final String MAINTENANCE = "postgres";
 
     /** The provisioned target, read from TargetProvisioned: the admin endpoint of every later step, and the application's login. */
-    record Target(String host, int port, String adminUser, String adminSecretRef, String appUser, String appUserSecretRef) {
+    record Target(String host, int port, String adminUser, String adminSecretRef, String appUser, String appUserSecretRef,
+                  String dbInstanceIdentifier) {
 
         static Target of(JsonNode provisioned) {
             return new Target(Event.text(provisioned, "host"), provisioned.path("port").asInt(5432),
                     Event.text(provisioned, "adminUser"), Event.text(provisioned, "adminSecretRef"),
-                    Event.text(provisioned, "appUser"), Event.text(provisioned, "appUserSecretRef"));
+                    Event.text(provisioned, "appUser"), Event.text(provisioned, "appUserSecretRef"),
+                    Event.text(provisioned.path("resources"), "dbInstanceIdentifier"));
         }
 
         PgEndpoint admin(String sslmode) {
@@ -43,6 +47,17 @@ final class RunbookCommands {
 
     RunbookCommands(RunbookSettings settings) {
         this.s = settings;
+    }
+
+    /** The first safety step: the replicator takes (or its hook finds) a backup of the source server. */
+    BackUpSource backup() {
+        return new BackUpSource(id(), s.migrationId(), now(), source(MAINTENANCE));
+    }
+
+    /** The last safety step: the provisioner's first snapshot of the new target (aws: the RDS instance it created). */
+    SnapshotTarget snapshot(Target target) {
+        String identifier = s.dbInstanceIdentifier() != null ? s.dbInstanceIdentifier() : target.dbInstanceIdentifier();
+        return new SnapshotTarget(id(), s.migrationId(), now(), s.provider(), s.region(), identifier, s.localTarget());
     }
 
     StartPrune prune() {

@@ -44,6 +44,12 @@ final class RunbookReport {
             String how = took.containsKey(step) ? Render.duration(took.get(step)) : unfinished.get(step);
             if (how != null) out.println(String.format(Locale.ROOT, "  %-10s %s", step, how));
         }
+        JsonNode backup = outcomes.get(RunbookStep.BACKUP);
+        if (backup != null) {
+            line(out, "Backup of the source", Event.text(backup, "location") + " (" + Event.text(backup, "method")
+                    + (backup.path("bytes").asLong() > 0 ? ", " + RunbookText.bytes(backup.path("bytes").asLong()) : "")
+                    + (backup.path("verified").asBoolean(false) ? ", verified" : ", not verified by the replicator") + ")");
+        }
         JsonNode prune = outcomes.get(RunbookStep.PRUNE);
         if (prune != null) line(out, "Rows pruned", count(prune.path("rowsDeleted").asLong()));
         JsonNode scan = outcomes.get(RunbookStep.SCAN);
@@ -78,6 +84,11 @@ final class RunbookReport {
                     + count(lineage.path("edges").asLong()) + " edges");
         }
         if (cutover != null) line(out, "Write downtime", millis(cutover.path("writeDowntimeMillis").asLong()));
+        JsonNode snapshot = outcomes.get(RunbookStep.SNAPSHOT);
+        if (snapshot != null) {
+            String where = Event.text(snapshot, "location") != null ? Event.text(snapshot, "location") : Event.text(snapshot, "snapshotArn");
+            line(out, "First target snapshot", Event.text(snapshot, "snapshotIdentifier") + (where == null ? "" : " (" + where + ")"));
+        }
         line(out, "Wall time", Render.duration(wall));
         out.flush();
     }

@@ -7,6 +7,7 @@ import java.util.List;
 
 /** The runbook's steps, in order. The names are what {@code --skip} and {@code --from} take. */
 enum RunbookStep {
+    BACKUP("backup", "SourceBackedUp"),
     PRUNE("prune", "PruneCompleted"),
     SCAN("scan", "ScanCompleted"),
     LINEAGE("lineage", "LineageMigrated"),
@@ -15,7 +16,8 @@ enum RunbookStep {
     REPLICATE("replicate", "ReplicationStarted"),
     CATCH_UP("catch-up", "ReplicationStatusReported"),
     PREFLIGHT("preflight", "PreflightPassed"),
-    CUTOVER("cutover", "CutoverCompleted");
+    CUTOVER("cutover", "CutoverCompleted"),
+    SNAPSHOT("snapshot", "TargetSnapshotTaken");
 
     final String label;
     /** The outcome type that lets the runbook go on. */
@@ -26,9 +28,9 @@ enum RunbookStep {
         this.completed = completed;
     }
 
-    /** Only the steps the later ones do not depend on can be left out. */
+    /** Only the steps the later ones do not depend on can be left out (the safety steps only knowingly). */
     boolean skippable() {
-        return this == PRUNE || this == SCAN || this == LINEAGE;
+        return this == BACKUP || this == PRUNE || this == SCAN || this == LINEAGE || this == SNAPSHOT;
     }
 
     static List<String> labels() {

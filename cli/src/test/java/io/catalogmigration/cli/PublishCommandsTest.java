@@ -1,5 +1,6 @@
 package io.catalogmigration.cli;
 
+import io.catalogmigration.common.contract.BackUpSource;
 import io.catalogmigration.common.contract.CheckReplication;
 import io.catalogmigration.common.contract.CutoverCommand;
 import io.catalogmigration.common.contract.DeprovisionTarget;
@@ -21,6 +22,7 @@ import io.catalogmigration.common.contract.RunPreflight;
 import io.catalogmigration.common.contract.ScanCommand;
 import io.catalogmigration.common.contract.ScanMethod;
 import io.catalogmigration.common.contract.ScanMode;
+import io.catalogmigration.common.contract.SnapshotTarget;
 import io.catalogmigration.common.contract.StartCutover;
 import io.catalogmigration.common.contract.StartLineageMigration;
 import io.catalogmigration.common.contract.StartPrune;
@@ -123,7 +125,7 @@ class PublishCommandsTest {
     }
 
     @Test
-    void provisionPlanCreateDelete() {
+    void provisionPlanCreateDeleteSnapshot() {
         String m = newMigration();
         ProvisionCommand plan = published(Topics.PROVISION_COMMAND, ProvisionCommand.class, m, "provision", "plan",
                 "--migration-id", m, "--source-host", "src", "--source-user", "admin", "--source-password-ref", "env:SRC",
@@ -145,6 +147,12 @@ class PublishCommandsTest {
                 "--confirm", "--skip-final-snapshot");
         assertThat(delete).isEqualTo(new DeprovisionTarget(delete.commandId(), m3, delete.issuedAt(), "aws", "us-east-1",
                 "catalog-x", null, true, true));
+
+        String m4 = newMigration();
+        ProvisionCommand snapshot = published(Topics.PROVISION_COMMAND, ProvisionCommand.class, m4, "provision", "snapshot",
+                "--migration-id", m4, "--provider", "aws", "--region", "us-east-1", "--db-instance-identifier", "catalog-x");
+        assertThat(snapshot).isEqualTo(new SnapshotTarget(snapshot.commandId(), m4, snapshot.issuedAt(), "aws", "us-east-1",
+                "catalog-x", null));
     }
 
     @Test
@@ -170,13 +178,19 @@ class PublishCommandsTest {
     }
 
     @Test
-    void replicatePrepareStartCheckReset() {
+    void replicateBackupPrepareStartCheckReset() {
         String[] source = {"--source-host", "src", "--source-port", "6432", "--source-user", "postgres",
                 "--source-sslmode", "verify-full", "--source-password-ref", "env:SRC"};
         String[] target = {"--target-host", "tgt", "--target-user", "rdsadmin", "--target-password-ref",
                 "aws-secretsmanager:arn:aws:secretsmanager:us-east-1:123456789012:secret:rds#password"};
         PgEndpoint targetAdmin = new PgEndpoint("tgt", 5432, "postgres", "rdsadmin", null,
                 "aws-secretsmanager:arn:aws:secretsmanager:us-east-1:123456789012:secret:rds#password");
+
+        String m0 = newMigration();
+        ReplicateCommand backup = published(Topics.REPLICATE_COMMAND, ReplicateCommand.class, m0, concat(new String[]{
+                "replicate", "backup", "--migration-id", m0}, source));
+        assertThat(backup).isEqualTo(new BackUpSource(backup.commandId(), m0, backup.issuedAt(),
+                new PgEndpoint("src", 6432, "postgres", "postgres", "verify-full", "env:SRC")));
 
         String m = newMigration();
         ReplicateCommand prepare = published(Topics.REPLICATE_COMMAND, ReplicateCommand.class, m, concat(new String[]{
@@ -205,9 +219,10 @@ class PublishCommandsTest {
 
         String m4 = newMigration();
         ReplicateCommand reset = published(Topics.REPLICATE_COMMAND, ReplicateCommand.class, m4,
-                concat(concat(new String[]{"replicate", "reset", "--migration-id", m4, "--database", "rosemeta"}, source), target));
+                concat(concat(new String[]{"replicate", "reset", "--migration-id", m4, "--database", "rosemeta", "--confirm", m4},
+                        source), target));
         assertThat(reset).isEqualTo(new ResetReplication(reset.commandId(), m4, reset.issuedAt(),
-                new PgEndpoint("src", 6432, "rosemeta", "postgres", "verify-full", "env:SRC"), targetAdmin));
+                new PgEndpoint("src", 6432, "rosemeta", "postgres", "verify-full", "env:SRC"), targetAdmin, m4));
     }
 
     @Test

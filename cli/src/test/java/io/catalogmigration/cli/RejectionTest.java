@@ -66,14 +66,14 @@ class RejectionTest {
     }
 
     @Test
-    void cutoverCommandsThatStopWritesOrDropDatabasesNeedTheMigrationIdAgain() {
+    void commandsThatStopWritesOrDropDatabasesNeedTheMigrationIdAgain() {
         String m = "cli-confirm-" + UUID.randomUUID();
         String[] ends = {"--migration-id", m, "--source-host", "s", "--source-user", "u", "--source-password-ref", "env:S",
                 "--target-host", "t", "--target-user", "u", "--target-password-ref", "env:T"};
         String[] app = {"--application-user", "app", "--application-password-ref", "env:APP"};
         try (var log = EventLog.follow(Cli.bootstrap(), Topics.CUTOVER_COMMAND, Topics.REPLICATE_COMMAND)) {
             for (String[] command : new String[][]{PublishCommandsTest.concat(new String[]{"cutover", "run"}, app),
-                    {"cutover", "rollback"}, {"cutover", "reset"}}) {
+                    {"cutover", "rollback"}, {"cutover", "reset"}, {"replicate", "reset", "--database", "rosemeta"}}) {
                 String name = command[0] + " " + command[1];
                 var missing = Cli.run(PublishCommandsTest.concat(command, ends));
                 assertThat(missing.exitCode()).as(name).isEqualTo(MigrateCli.USAGE);

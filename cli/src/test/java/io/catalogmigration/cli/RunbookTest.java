@@ -1,5 +1,6 @@
 package io.catalogmigration.cli;
 
+import io.catalogmigration.common.contract.BackUpSource;
 import io.catalogmigration.common.contract.CheckReplication;
 import io.catalogmigration.common.contract.LineageMigrationFailed;
 import io.catalogmigration.common.contract.MigrationCommand;
@@ -10,6 +11,7 @@ import io.catalogmigration.common.contract.PruneMode;
 import io.catalogmigration.common.contract.RunPreflight;
 import io.catalogmigration.common.contract.ScanFailed;
 import io.catalogmigration.common.contract.ScanMode;
+import io.catalogmigration.common.contract.SnapshotTarget;
 import io.catalogmigration.common.contract.SourceCheck;
 import io.catalogmigration.common.contract.SourcePrepared;
 import io.catalogmigration.common.contract.StartCutover;
@@ -77,17 +79,22 @@ class RunbookTest {
 
         List<MigrationCommand> sent = published(m);
         List<String> types = types(sent);
-        assertThat(types.subList(0, 2)).containsExactly("StartPrune", "StartScan");
-        assertThat(types.subList(2, 4)).containsExactlyInAnyOrder("StartLineageMigration", "ProvisionTarget");
-        assertThat(types.subList(4, types.size())).containsExactly("PrepareSource", "StartReplication", "StartReplication",
-                "CheckReplication", "CheckReplication", "CheckReplication", "CheckReplication", "RunPreflight", "StartCutover");
+        assertThat(types.subList(0, 3)).containsExactly("BackUpSource", "StartPrune", "StartScan");
+        assertThat(types.subList(3, 5)).containsExactlyInAnyOrder("StartLineageMigration", "ProvisionTarget");
+        assertThat(types.subList(5, types.size())).containsExactly("PrepareSource", "StartReplication", "StartReplication",
+                "CheckReplication", "CheckReplication", "CheckReplication", "CheckReplication", "RunPreflight", "StartCutover",
+                "SnapshotTarget");
         for (MigrationCommand c : sent) assertThat(c.migrationId()).isEqualTo(m);
 
-        var prune = (StartPrune) sent.get(0);
+        assertThat(((BackUpSource) sent.get(0)).source()).isEqualTo(SOURCE);
+        var snapshot = (SnapshotTarget) of(sent, SnapshotTarget.class);
+        assertThat(snapshot.provider()).isEqualTo("local");
+        assertThat(snapshot.target()).isEqualTo(new PgEndpoint("localhost", 5433, "postgres", "postgres", "prefer", "env:LOCAL_TARGET_PW"));
+        var prune = (StartPrune) sent.get(1);
         assertThat(prune.mode()).isEqualTo(PruneMode.PURGE);
         assertThat(prune.groups()).isEmpty();
         assertThat(prune.database()).isEqualTo(SOURCE.withDatabase("rosemeta"));
-        var scan = (StartScan) sent.get(1);
+        var scan = (StartScan) sent.get(2);
         assertThat(scan.mode()).isEqualTo(ScanMode.REPAIR);
         assertThat(scan.databases()).containsExactly(SOURCE.withDatabase("rosemeta"), SOURCE.withDatabase("lineage"));
         var lineage = (StartLineageMigration) of(sent, StartLineageMigration.class);
@@ -126,6 +133,8 @@ class RunbookTest {
                 .contains("WARNING hooks: no stop hook configured")
                 .contains("note: adopted the databases of an earlier attempt")
                 .contains("Runbook " + m + " completed in")
+                .containsPattern("Backup of the source: +/var/backups/catalog/" + m + " \\(pg_basebackup, 3.0 GB, verified\\)")
+                .containsPattern("First target snapshot: +" + m + "-cutover-1a2b3c4d \\(/var/backups/catalog/snapshots/")
                 .containsPattern("Rows pruned: +4,000")
                 .containsPattern("Corrupted rows: +3 found, 3 removed")
                 .containsPattern("Target: +target.internal:5433, 200 GB, db.r6g.xlarge")
@@ -153,7 +162,7 @@ class RunbookTest {
         assertThat(result.out()).contains("Step scan failed: amcheck is not installed on rosemeta. What to do: install the"
                 + " amcheck extension or send StartScan with method READ_ROWS. Then resume with the same flags and --from scan.")
                 .contains("Runbook " + m + " stopped at step scan").containsPattern("Rows pruned: +4,000");
-        assertThat(types(published(m))).containsExactly("StartPrune", "StartScan");
+        assertThat(types(published(m))).containsExactly("BackUpSource", "StartPrune", "StartScan");
     }
 
     @Test
@@ -197,7 +206,7 @@ class RunbookTest {
                 .contains("Step prepare failed: the source postgres@source.internal:5432/postgres is not ready for logical"
                         + " replication")
                 .contains("What to do: restart the source PostgreSQL server");
-        assertThat(types(published(m))).containsExactly("ProvisionTarget", "PrepareSource");
+        assertThat(types(published(m))).containsExactly("BackUpSource", "ProvisionTarget", "PrepareSource");
     }
 
     @Test
@@ -233,7 +242,7 @@ class RunbookTest {
         assertThat(result.out()).contains("Type the migration id").doesNotContain("nothing was stopped")
                 .containsPattern("Write downtime: +2.3 s");
         var sent = published(m);
-        assertThat(types(sent)).endsWith("RunPreflight", "StartCutover");
+        assertThat(types(sent)).endsWith("RunPreflight", "StartCutover", "SnapshotTarget");
         var cutover = (StartCutover) of(sent, StartCutover.class);
         assertThat(cutover.applicationUser()).isEqualTo("app_override");
         assertThat(cutover.applicationPasswordRef()).isEqualTo("file:/run/secrets/app");
@@ -247,9 +256,10 @@ class RunbookTest {
         var result = Cli.run(flags(m, "--unattended", "--from", "preflight").toArray(String[]::new));
 
         assertThat(result.exitCode()).as(result.out()).isZero();
-        assertThat(types(published(m))).containsExactly("ProvisionTarget", "RunPreflight", "StartCutover");
-        assertThat(result.out()).contains("runbook " + m + ": provision, preflight, cutover (skipped: prune, scan, lineage,"
-                + " prepare, replicate, catch-up)");
+        assertThat(types(published(m))).containsExactly("ProvisionTarget", "RunPreflight", "StartCutover", "SnapshotTarget");
+        assertThat(result.out()).contains("runbook " + m + ": provision, preflight, cutover, snapshot (skipped: backup, prune,"
+                + " scan, lineage, prepare, replicate, catch-up)")
+                .contains("[backup] skipped: no backup of the source was checked or taken by this run");
     }
 
     @Test
@@ -259,9 +269,9 @@ class RunbookTest {
         var result = Cli.run(flags(m, "--unattended", "--step-timeout", "2s").toArray(String[]::new));
 
         assertThat(result.exitCode()).as(result.out()).isEqualTo(MigrateCli.TIMED_OUT);
-        assertThat(result.out()).contains("Step prune timed out after 2s (--step-timeout): no outcome of StartPrune run")
-                .contains("Still running in its service: StartPrune (step prune)");
-        assertThat(types(published(m))).containsExactly("StartPrune");
+        assertThat(result.out()).contains("Step backup timed out after 2s (--step-timeout): no outcome of BackUpSource run")
+                .contains("Still running in its service: BackUpSource (step backup)");
+        assertThat(types(published(m))).containsExactly("BackUpSource");
     }
 
     @Test

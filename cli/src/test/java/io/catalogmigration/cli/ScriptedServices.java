@@ -1,5 +1,6 @@
 package io.catalogmigration.cli;
 
+import io.catalogmigration.common.contract.BackUpSource;
 import io.catalogmigration.common.contract.CheckReplication;
 import io.catalogmigration.common.contract.CutoverCheck;
 import io.catalogmigration.common.contract.CutoverCommand;
@@ -25,6 +26,8 @@ import io.catalogmigration.common.contract.RunPreflight;
 import io.catalogmigration.common.contract.ScanCommand;
 import io.catalogmigration.common.contract.ScanCompleted;
 import io.catalogmigration.common.contract.ScanMode;
+import io.catalogmigration.common.contract.SnapshotTarget;
+import io.catalogmigration.common.contract.SourceBackedUp;
 import io.catalogmigration.common.contract.SourceCheck;
 import io.catalogmigration.common.contract.SourcePrepared;
 import io.catalogmigration.common.contract.StartCutover;
@@ -35,6 +38,7 @@ import io.catalogmigration.common.contract.StartScan;
 import io.catalogmigration.common.contract.TableSync;
 import io.catalogmigration.common.contract.TargetPlan;
 import io.catalogmigration.common.contract.TargetProvisioned;
+import io.catalogmigration.common.contract.TargetSnapshotTaken;
 import io.catalogmigration.common.contract.Topics;
 import io.catalogmigration.common.contract.VerifiedTable;
 import io.catalogmigration.common.contract.VerificationReport;
@@ -152,6 +156,15 @@ final class ScriptedServices implements AutoCloseable {
         return c -> {
             String m = c.migrationId();
             UUID run = c.commandId();
+            if (c instanceof BackUpSource) {
+                return List.of(new SourceBackedUp(id(), m, now(), run, "postgres@source.internal:5432/postgres",
+                        SourceBackedUp.PG_BASEBACKUP, "/var/backups/catalog/" + m, 3L << 30, true,
+                        "pg_verifybackup: backup successfully verified", List.of()));
+            }
+            if (c instanceof SnapshotTarget) {
+                return List.of(new TargetSnapshotTaken(id(), m, now(), run, "local", m + "-cutover-1a2b3c4d", null,
+                        "/var/backups/catalog/snapshots/" + m + "-cutover-1a2b3c4d", List.of()));
+            }
             if (c instanceof StartPrune) {
                 return List.of(progress(m, "prune", run, "deleting", 2500, 4000),
                         new PruneCompleted(id(), m, now(), run, "rosemeta", PruneMode.PURGE, 4000, 1200, List.of(), List.of()));

@@ -1,6 +1,10 @@
 package io.catalogmigration.common;
 
+import io.catalogmigration.common.active.ActiveInstance;
+import io.catalogmigration.common.active.ActiveInstances;
+import io.catalogmigration.common.command.CommandAge;
 import io.catalogmigration.common.contract.Topics;
+import io.catalogmigration.common.health.ActiveInstanceHealthIndicator;
 import io.catalogmigration.common.health.BrokerHealthIndicator;
 import io.catalogmigration.common.health.ThrottleHealthIndicator;
 import io.catalogmigration.common.kafka.ErrorHandling;
@@ -21,6 +25,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
@@ -30,6 +35,7 @@ import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.PropertySource;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
@@ -39,6 +45,7 @@ import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import javax.sql.DataSource;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -154,6 +161,26 @@ public class MigrationRuntimeAutoConfiguration {
     @Bean
     RunLedger runLedger(JdbcTemplate jdbcTemplate, TransactionTemplate transactionTemplate) {
         return new RunLedger(jdbcTemplate, transactionTemplate);
+    }
+
+    /** Commands older than this (by their issuedAt) are refused: a replayed topic starts nothing. */
+    @Bean
+    CommandAge commandAge(@Value("${migration.commands.max-age:1h}") Duration maxAge) {
+        return new CommandAge(maxAge, Clock.systemUTC());
+    }
+
+    /** For the services whose commands one instance at a time carries out (cutover, replicator, provisioner). */
+    @Bean
+    ActiveInstances activeInstances(DataSource dataSource, KafkaListenerEndpointRegistry registry,
+                                    @Value("${spring.application.name:migration}") String service,
+                                    @Value("${migration.active-instance.poll-interval:5s}") Duration pollInterval) {
+        return new ActiveInstances(dataSource, registry, service, pollInterval);
+    }
+
+    @Bean
+    @ConditionalOnBean(ActiveInstance.class)
+    ActiveInstanceHealthIndicator activeInstanceHealthIndicator(ActiveInstance instance) {
+        return new ActiveInstanceHealthIndicator(instance);
     }
 
     @Bean

@@ -1,6 +1,7 @@
 package io.catalogmigration.local;
 
 import io.catalogmigration.cli.MigrateCli;
+import io.catalogmigration.common.pg.ClientTools;
 import io.catalogmigration.cutover.CutoverApplication;
 import io.catalogmigration.lineage.LineageApplication;
 import io.catalogmigration.provisioner.ProvisionerApplication;
@@ -103,9 +104,10 @@ public final class LocalRun {
 
             stack.startService(PruneApplication.class, Map.of());
             stack.startService(ScanApplication.class, Map.of());
-            stack.startService(ProvisionerApplication.class, Map.of("provisioner.local.secret-directory", work.toString()));
+            stack.startService(ProvisionerApplication.class, Map.of("provisioner.local.secret-directory", work.toString(),
+                    "provisioner.local.snapshot-directory", work.resolve("snapshots").toString()));
             stack.startService(LineageApplication.class, Map.of());
-            stack.startService(ReplicatorApplication.class, Map.of());
+            stack.startService(ReplicatorApplication.class, Map.of("replicator.backup.directory", work.resolve("backups").toString()));
             stack.startService(CutoverApplication.class, Map.of("cutover.switcher.file", settings.toString()));
             say("Started the six services; the application writes to the source and reads its settings from %s", settings);
             say("The console shows the run live at %s", stack.startConsole());
@@ -155,6 +157,13 @@ public final class LocalRun {
             if (!role.equals(SampleCatalog.APPLICATION_ROLE)) {
                 args.addAll(List.of("--role-password-ref", role + "=" + SampleCatalog.roleSecretRef(stack.source, role)));
             }
+        }
+        // The local provider's snapshot is a pg_dump, which reads servers up to its own major only.
+        int pgDump = ClientTools.major(stack.target.binDirectory(), "pg_dump");
+        if (pgDump < stack.target.majorVersion()) {
+            say("The runbook's last step (the target's first snapshot) is left out: the installed pg_dump %d cannot dump the "
+                    + "PostgreSQL %d target", pgDump, stack.target.majorVersion());
+            args.addAll(List.of("--skip", "snapshot"));
         }
         return args.toArray(String[]::new);
     }

@@ -236,7 +236,7 @@ public final class ReplicateBenchmark {
 
     private static void reset(LocalStack stack, String migration) {
         var outcome = send(stack, new ResetReplication(UUID.randomUUID(), migration, Instant.now(),
-                stack.source.endpoint(DATABASE), stack.target.endpoint("postgres")));
+                stack.source.endpoint(DATABASE), stack.target.endpoint("postgres"), migration));
         if (!(outcome instanceof ReplicationReset)) {
             throw new IllegalStateException("ResetReplication failed: " + outcome);
         }

@@ -6,6 +6,7 @@ import io.catalogmigration.common.contract.OutcomeEvent;
 import io.catalogmigration.common.contract.PruneCompleted;
 import io.catalogmigration.common.contract.ReplicationStarted;
 import io.catalogmigration.common.contract.ScanCompleted;
+import io.catalogmigration.common.contract.SourceBackedUp;
 import io.catalogmigration.common.kafka.MessageJson;
 import io.catalogmigration.testkit.PostgresCluster;
 import io.catalogmigration.testkit.SampleCatalog;
@@ -159,6 +160,22 @@ class RunbookEndToEndTest {
             assertThat(result.output().contains(secret)).as("a password appears in the CLI's output").isFalse();
         }
         assertThat(result.output()).contains("Write downtime:", "Rows pruned:", "Corrupted rows:", "Lineage links migrated:");
+
+        // The runbook's first safety step: a base backup of the 13 source, checked against its manifest, taken before
+        // prune deleted anything; the last (a pg_dump of the 17 target) needs client tools of 17 and is left out here.
+        var backup = only(outcomes, SourceBackedUp.class);
+        assertThat(backup.verified()).isTrue();
+        assertThat(java.nio.file.Path.of(backup.location()).resolve("backup_manifest")).isRegularFile();
+        assertThat(backup.occurredAt()).isBefore(only(outcomes, PruneCompleted.class).occurredAt());
+        assertThat(result.output()).containsPattern("Backup of the source: +" + java.util.regex.Pattern.quote(backup.location()));
+        int pgDump = io.catalogmigration.common.pg.ClientTools.major(stack.target.binDirectory(), "pg_dump");
+        if (pgDump < stack.target.majorVersion()) {
+            assertThat(allLogs).contains("the installed pg_dump " + pgDump + " cannot dump the PostgreSQL "
+                    + stack.target.majorVersion() + " target");
+            assertThat(result.output()).doesNotContain("First target snapshot:");
+        } else {
+            assertThat(result.output()).contains("First target snapshot:");
+        }
     }
 
     /** The console's view of the migration once it has read the cutover's outcome (it reads on its own). */

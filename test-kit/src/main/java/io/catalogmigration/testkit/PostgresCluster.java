@@ -264,6 +264,48 @@ public final class PostgresCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts a new server of this one's major on a copy of a plain-format base backup of this server (pg_basebackup
+     * -Fp, WAL included): the proof that the backup is usable. It replays the backup's WAL to a consistent state and
+     * has this server's roles and passwords. The backup itself is left as it was.
+     */
+    public PostgresCluster startFromBackup(String name, Path backup) {
+        Path base;
+        try {
+            base = ClusterSetup.createBaseDirectory(Path.of(System.getProperty("java.io.tmpdir")), name, tools);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not create a directory for PostgreSQL cluster '" + name + "'", e);
+        }
+        try {
+            Path data = base.resolve(DATA_DIRECTORY);
+            try (var files = Files.walk(backup)) {
+                for (Path from : files.toList()) {
+                    Path to = data.resolve(backup.relativize(from).toString());
+                    if (Files.isDirectory(from)) {
+                        Files.createDirectories(to);
+                    } else {
+                        Files.copy(from, to);
+                    }
+                    if (tools.runsAsOsUser()) {
+                        Directories.chown(to, PgTools.OS_USER);
+                    }
+                }
+            }
+            Files.setPosixFilePermissions(data, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            // the backup's own settings name this server's socket directory: the copy gets its own
+            ClusterSetup.configure(base, Map.of());
+            int port = ClusterSetup.start(tools, base, null);
+            log.info("PostgreSQL cluster '{}' started from the backup {} on port {}", name, backup, port);
+            return new PostgresCluster(name, tools, base, superuser, password, passwordFile, port, major, rdsAdmin);
+        } catch (IOException | RuntimeException e) {
+            discard(tools, base, "immediate");
+            if (e instanceof IOException io) {
+                throw new UncheckedIOException("could not start PostgreSQL cluster '" + name + "' from " + backup, io);
+            }
+            throw (RuntimeException) e;
+        }
+    }
+
     public Path baseDirectory() {
         return baseDirectory;
     }

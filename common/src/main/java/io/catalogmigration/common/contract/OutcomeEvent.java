@@ -18,8 +18,10 @@ import java.util.UUID;
         @JsonSubTypes.Type(value = TargetProvisioned.class, name = "TargetProvisioned"),
         @JsonSubTypes.Type(value = ProvisionFailed.class, name = "ProvisionFailed"),
         @JsonSubTypes.Type(value = TargetDeprovisioned.class, name = "TargetDeprovisioned"),
+        @JsonSubTypes.Type(value = TargetSnapshotTaken.class, name = "TargetSnapshotTaken"),
         @JsonSubTypes.Type(value = ScanCompleted.class, name = "ScanCompleted"),
         @JsonSubTypes.Type(value = ScanFailed.class, name = "ScanFailed"),
+        @JsonSubTypes.Type(value = SourceBackedUp.class, name = "SourceBackedUp"),
         @JsonSubTypes.Type(value = SourcePrepared.class, name = "SourcePrepared"),
         @JsonSubTypes.Type(value = ReplicationStarted.class, name = "ReplicationStarted"),
         @JsonSubTypes.Type(value = ReplicationStatusReported.class, name = "ReplicationStatusReported"),
@@ -32,8 +34,8 @@ import java.util.UUID;
         @JsonSubTypes.Type(value = CutoverReset.class, name = "CutoverReset")})
 public sealed interface OutcomeEvent extends MigrationEvent permits PruneCompleted, PruneFailed,
         LineageMigrated, LineageMigrationFailed, LineagePointerReset, LineageValidated,
-        TargetPlanned, TargetProvisioned, ProvisionFailed, TargetDeprovisioned, ScanCompleted, ScanFailed,
-        SourcePrepared, ReplicationStarted, ReplicationStatusReported, ReplicationReset, ReplicationFailed,
+        TargetPlanned, TargetProvisioned, ProvisionFailed, TargetDeprovisioned, TargetSnapshotTaken, ScanCompleted, ScanFailed,
+        SourceBackedUp, SourcePrepared, ReplicationStarted, ReplicationStatusReported, ReplicationReset, ReplicationFailed,
         PreflightPassed, CutoverCompleted, CutoverFailed, CutoverRolledBack, CutoverReset {
 
     /** The run this outcome closes (the id of the command that started it). */

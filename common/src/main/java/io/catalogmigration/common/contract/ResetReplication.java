@@ -8,9 +8,10 @@ import java.util.UUID;
  * and drop it. The source keeps its data and settings; the publication and replica identities set by the
  * replicator are removed.
  *
- * @param source an administrator of the source server, on the replicated database
- * @param target an administrator of the target server, on its maintenance database
+ * @param source  an administrator of the source server, on the replicated database
+ * @param target  an administrator of the target server, on its maintenance database
+ * @param confirm must repeat the migrationId: the target database is dropped
  */
-public record ResetReplication(UUID commandId, String migrationId, Instant issuedAt, PgEndpoint source, PgEndpoint target)
-        implements ReplicateCommand {
+public record ResetReplication(UUID commandId, String migrationId, Instant issuedAt, PgEndpoint source, PgEndpoint target,
+                               String confirm) implements ReplicateCommand {
 }

@@ -1,5 +1,8 @@
 package io.catalogmigration.cutover;
 
+import io.catalogmigration.common.active.ActiveInstance;
+import io.catalogmigration.common.active.ActiveInstances;
+import io.catalogmigration.common.command.CommandAge;
 import io.catalogmigration.common.contract.CutoverCommand;
 import io.catalogmigration.common.contract.Topics;
 import io.catalogmigration.common.kafka.ListenerFactories;
@@ -87,17 +90,35 @@ class CutoverConfiguration {
     CutoverHandler cutoverHandler(CutoverProperties settings, PgConnector connector, CutoverStore store, RunLedger ledger,
                                   WriteFence fence, WindowVerification verification, PreflightChecks preflight,
                                   SettingsSwitcher switcher, HookRunner hooks, ProgressReporter progress,
-                                  MessagePublisher publisher, Outcomes outcomes, ExecutorService cutoverThread) {
+                                  MessagePublisher publisher, Outcomes outcomes, ExecutorService cutoverThread,
+                                  CommandAge age) {
         var parts = new CutoverRun.Parts(connector, store, ledger, fence, new CatchUp(connector), new SequenceCopy(connector),
                 verification, preflight, switcher, hooks, progress, new UnreplicatedCopy(connector, settings));
         return new CutoverHandler(ledger, outcomes, preflight, new CutoverRun(settings, parts),
-                new SwitchBack(settings, store, fence, switcher, hooks, publisher), store, cutoverThread);
+                new SwitchBack(settings, store, fence, switcher, hooks, publisher), store, connector, age, cutoverThread);
     }
 
     @Bean
     CutoverRecovery cutoverRecovery(RunLedger ledger, CutoverHandler handler, CutoverStore store, WriteFence fence,
                                     Outcomes outcomes, SettingsSwitcher switcher) {
         return new CutoverRecovery(ledger, handler, store, fence, outcomes, switcher);
+    }
+
+    /**
+     * One instance at a time takes cutover commands and settles what an earlier one left: a second instance started
+     * during a window waits, and never settles the running cutover. On a stop the run in progress stops (and, inside a
+     * window, releases the source) before the lock goes.
+     */
+    @Bean
+    ActiveInstance cutoverActiveInstance(ActiveInstances instances, CutoverRecovery recovery, ExecutorService cutoverThread) {
+        return instances.create(java.util.List.of(CutoverListeners.COMMANDS), recovery::settleUnfinishedRuns, () -> {
+            cutoverThread.shutdownNow();
+            try {
+                cutoverThread.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
     }
 
     @Bean

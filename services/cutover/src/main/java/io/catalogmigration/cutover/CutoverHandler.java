@@ -1,5 +1,6 @@
 package io.catalogmigration.cutover;
 
+import io.catalogmigration.common.command.CommandAge;
 import io.catalogmigration.common.contract.CutoverCheck;
 import io.catalogmigration.common.contract.CutoverCommand;
 import io.catalogmigration.common.contract.CutoverFailed;
@@ -12,6 +13,8 @@ import io.catalogmigration.common.contract.StartCutover;
 import io.catalogmigration.common.kafka.MessageJson;
 import io.catalogmigration.common.ledger.RunLedger;
 import io.catalogmigration.common.logging.RunContext;
+import io.catalogmigration.common.pg.PgConnector;
+import io.catalogmigration.common.pg.TargetGuard;
 import io.catalogmigration.common.secret.SecretUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,11 +42,15 @@ class CutoverHandler {
     private final CutoverRun cutover;
     private final SwitchBack switchBack;
     private final CutoverStore store;
+    private final PgConnector connector;
+    private final CommandAge age;
     private final ExecutorService thread;
     private final Set<UUID> inFlight = ConcurrentHashMap.newKeySet();
 
     CutoverHandler(RunLedger ledger, Outcomes outcomes, PreflightChecks preflight, CutoverRun cutover, SwitchBack switchBack,
-                   CutoverStore store, ExecutorService thread) {
+                   CutoverStore store, PgConnector connector, CommandAge age, ExecutorService thread) {
+        this.connector = connector;
+        this.age = age;
         this.ledger = ledger;
         this.outcomes = outcomes;
         this.preflight = preflight;
@@ -60,8 +67,15 @@ class CutoverHandler {
                     + "changed)", command.getClass().getSimpleName());
             case DUPLICATE -> log.info("{} {} was handled before: ignoring the redelivery", command.getClass().getSimpleName(),
                     command.commandId());
+            case NEW -> age.refusal(command).ifPresentOrElse(refusal -> outcomes.finish(failed(command, "VALIDATE",
+                    refusal.reason(), refusal.action()), "refused: too old"), () -> submit(command));
             default -> submit(command);
         }
+    }
+
+    /** True while the run is queued or carried out here: recovery leaves it alone. */
+    boolean running(UUID runId) {
+        return inFlight.contains(runId);
     }
 
     void submit(CutoverCommand command) {
@@ -90,6 +104,8 @@ class CutoverHandler {
         try {
             OutcomeEvent outcome = carryOut(command);
             outcomes.finish(outcome, summary(outcome));
+        } catch (TargetGuard.TargetIsSource e) {
+            outcomes.finish(failed(command, "VALIDATE", e.reason(), e.action()), "target is the source");
         } catch (SecretUnavailableException e) {
             outcomes.finish(failed(command, "CONNECT", e.getMessage(), "make the secret available to the cutover service, then "
                     + "send the command again with a new commandId"), "secret unavailable");
@@ -121,6 +137,9 @@ class CutoverHandler {
             }
             return cutover.run(start);
         }
+        // Both fence the "target", and a reset has its databases dropped: never on the source.
+        TargetGuard.requireNotSource(connector, command.source(), command.target(), command.databases(),
+                command instanceof RollBackCutover ? "fence and roll back from" : "reset (fence, then drop the databases of)");
         if (command instanceof RollBackCutover rollBack) {
             return switchBack.rollBack(rollBack);
         }

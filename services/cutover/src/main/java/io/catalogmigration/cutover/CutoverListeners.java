@@ -7,14 +7,17 @@ import org.springframework.kafka.annotation.KafkaListener;
 /** Adapter only: unwrap the message, call the application. */
 class CutoverListeners {
 
+    /** Started by the active instance only (see ActiveInstance): one instance at a time takes commands. */
+    static final String COMMANDS = "cutover";
+
     private final CutoverHandler handler;
 
     CutoverListeners(CutoverHandler handler) {
         this.handler = handler;
     }
 
-    @KafkaListener(id = "cutover", groupId = "cutover", topics = Topics.CUTOVER_COMMAND,
-            containerFactory = "cutoverCommandListenerFactory")
+    @KafkaListener(id = COMMANDS, groupId = "cutover", topics = Topics.CUTOVER_COMMAND,
+            containerFactory = "cutoverCommandListenerFactory", autoStartup = "false")
     void onCommand(CutoverCommand command) {
         handler.handle(command);
     }

@@ -9,8 +9,6 @@ import io.catalogmigration.common.ledger.RunLedger;
 import io.catalogmigration.cutover.switching.SettingsSwitcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
-import org.springframework.context.event.EventListener;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,7 +16,8 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * On start, settles what an earlier instance left unfinished. A cutover stopped inside its downtime window is never
+ * When this instance becomes the active one (see ActiveInstance: one at a time), settles what an earlier instance left
+ * unfinished. A cutover stopped inside its downtime window is never
  * resumed blindly: before the switch the source is released and the run failed; after the switch the run is failed
  * with the switch named, for the operator to start the application or roll back. Other runs are carried out again
  * (each step is idempotent).
@@ -44,9 +43,11 @@ class CutoverRecovery {
         this.outcomes = outcomes;
     }
 
-    @EventListener(ApplicationReadyEvent.class)
     void settleUnfinishedRuns() {
         for (Run run : ledger.unfinished(CutoverHandler.KIND)) {
+            if (handler.running(run.runId())) {
+                continue; // this instance's own run, still going on (the lock's session was lost and taken again)
+            }
             try {
                 var command = MessageJson.mapper().readValue(run.command(), CutoverCommand.class);
                 var state = store.find(run.migrationId()).filter(s -> s.runId().equals(run.runId()));

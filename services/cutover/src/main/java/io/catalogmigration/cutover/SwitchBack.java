@@ -77,7 +77,7 @@ class SwitchBack {
             // Derived from this command's id, so a redelivered reset asks for the same replicator runs.
             UUID id = UUID.nameUUIDFromBytes((command.commandId() + "/" + database).getBytes(StandardCharsets.UTF_8));
             publisher.command(Topics.REPLICATE_COMMAND, new ResetReplication(id, command.migrationId(), Instant.now(),
-                    command.source().withDatabase(database), command.target()));
+                    command.source().withDatabase(database), command.target(), command.migrationId()));
             resets.add(id);
         }
         store.forget(command.migrationId());

@@ -1,5 +1,6 @@
 package io.catalogmigration.lineage;
 
+import io.catalogmigration.common.command.CommandAge;
 import io.catalogmigration.common.contract.LineagePointerReset;
 import io.catalogmigration.common.contract.LineageValidated;
 import io.catalogmigration.common.contract.ResetLineagePointer;
@@ -29,9 +30,11 @@ class LineageCommands {
     private final LinkLedger links;
     private final PgConnector connector;
     private final LineageOutcomes outcomes;
+    private final CommandAge age;
 
     LineageCommands(LineageProperties settings, RunLedger ledger, LinkLedger links, PgConnector connector,
-                    LineageOutcomes outcomes) {
+                    LineageOutcomes outcomes, CommandAge age) {
+        this.age = age;
         this.settings = settings;
         this.ledger = ledger;
         this.links = links;
@@ -40,7 +43,8 @@ class LineageCommands {
     }
 
     void reset(ResetLineagePointer command) {
-        if (!open(command.commandId(), command.migrationId(), "lineage-reset", MessageJson.mapper().writeValueAsString(command))) {
+        if (!open(command.commandId(), command.migrationId(), "lineage-reset", MessageJson.mapper().writeValueAsString(command))
+                || tooOld(command)) {
             return;
         }
         var running = ledger.unfinished(Jobs.RUN_KIND);
@@ -57,7 +61,8 @@ class LineageCommands {
     }
 
     void validate(ValidateLineage command) {
-        if (!open(command.commandId(), command.migrationId(), "lineage-validate", MessageJson.mapper().writeValueAsString(command))) {
+        if (!open(command.commandId(), command.migrationId(), "lineage-validate", MessageJson.mapper().writeValueAsString(command))
+                || tooOld(command)) {
             return;
         }
         List<String> problems = new ArrayList<>();
@@ -93,6 +98,13 @@ class LineageCommands {
             outcomes.failed(command.commandId(), command.migrationId(), "cannot count: " + e.getMessage(),
                     "check that both databases are reachable and the graph tables exist (a START creates them)", null, null);
         }
+    }
+
+    /** A command older than migration.commands.max-age is refused with its outcome (see CommandAge). */
+    private boolean tooOld(io.catalogmigration.common.contract.MigrationCommand command) {
+        var refusal = age.refusal(command);
+        refusal.ifPresent(r -> outcomes.failed(command.commandId(), command.migrationId(), r.reason(), r.action(), null, null));
+        return refusal.isPresent();
     }
 
     private boolean open(UUID commandId, String migrationId, String kind, String json) {

@@ -1,5 +1,6 @@
 package io.catalogmigration.lineage;
 
+import io.catalogmigration.common.command.CommandAge;
 import io.catalogmigration.common.contract.LineageCommand;
 import io.catalogmigration.common.contract.Topics;
 import io.catalogmigration.common.kafka.ServiceTopics;
@@ -80,14 +81,14 @@ class LineageConfiguration {
     @Bean
     LineageStarter lineageStarter(LineageProperties settings, RunLedger ledger, LinkLedger links, PgConnector connector,
                                   GraphSchema schema, BrokerProbe probe, LinkPublisher publisher, LineageOutcomes outcomes,
-                                  ProgressReporter progress) {
-        return new LineageStarter(settings, ledger, links, connector, schema, probe, publisher, outcomes, progress);
+                                  ProgressReporter progress, CommandAge age) {
+        return new LineageStarter(settings, ledger, links, connector, schema, probe, publisher, outcomes, progress, age);
     }
 
     @Bean
     LineageCommands lineageCommands(LineageProperties settings, RunLedger ledger, LinkLedger links, PgConnector connector,
-                                    LineageOutcomes outcomes) {
-        return new LineageCommands(settings, ledger, links, connector, outcomes);
+                                    LineageOutcomes outcomes, CommandAge age) {
+        return new LineageCommands(settings, ledger, links, connector, outcomes, age);
     }
 
     @Bean

@@ -1,5 +1,6 @@
 package io.catalogmigration.lineage;
 
+import io.catalogmigration.common.command.CommandAge;
 import io.catalogmigration.common.contract.StartLineageMigration;
 import io.catalogmigration.common.kafka.MessageJson;
 import io.catalogmigration.common.ledger.Run;
@@ -40,9 +41,12 @@ class LineageStarter {
     private final LinkPublisher publisher;
     private final LineageOutcomes outcomes;
     private final ProgressReporter progress;
+    private final CommandAge age;
 
     LineageStarter(LineageProperties settings, RunLedger ledger, LinkLedger links, PgConnector connector, GraphSchema schema,
-                   BrokerProbe probe, LinkPublisher publisher, LineageOutcomes outcomes, ProgressReporter progress) {
+                   BrokerProbe probe, LinkPublisher publisher, LineageOutcomes outcomes, ProgressReporter progress,
+                   CommandAge age) {
+        this.age = age;
         this.settings = settings;
         this.ledger = ledger;
         this.links = links;
@@ -63,7 +67,11 @@ class LineageStarter {
             // An earlier delivery failed before anything was published: the error handler's retry prepares again.
             case AGAIN -> prepare(command);
             case NEW -> {
-                if (running.isPresent()) {
+                var refusal = age.refusal(command);
+                if (refusal.isPresent()) {
+                    outcomes.failed(command.commandId(), command.migrationId(), refusal.get().reason(), refusal.get().action(),
+                            null, null);
+                } else if (running.isPresent()) {
                     Run other = running.get();
                     outcomes.failed(command.commandId(), command.migrationId(), "a lineage migration is already running: run "
                                     + other.runId() + " of migration " + other.migrationId() + ", started " + other.startedAt(),

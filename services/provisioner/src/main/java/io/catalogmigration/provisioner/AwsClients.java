@@ -11,6 +11,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.DescribeDbInstancesResponse;
+import software.amazon.awssdk.services.rds.model.DescribeDbSnapshotsResponse;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 import java.util.Locale;
@@ -27,6 +28,10 @@ class AwsClients implements AutoCloseable {
     /** Lets a waiter's caller see every DescribeDBInstances answer, to report the instance's status as progress. */
     static final ExecutionAttribute<Consumer<DescribeDbInstancesResponse>> WAIT_OBSERVER =
             new ExecutionAttribute<>("catalog-migration.wait-observer");
+
+    /** The same for DescribeDBSnapshots answers, while a snapshot is taken. */
+    static final ExecutionAttribute<Consumer<DescribeDbSnapshotsResponse>> SNAPSHOT_WAIT_OBSERVER =
+            new ExecutionAttribute<>("catalog-migration.snapshot-wait-observer");
 
     record Regional(Ec2Client ec2, RdsClient rds, SecretsManagerClient secrets) {
     }
@@ -78,6 +83,10 @@ class AwsClients implements AutoCloseable {
             var observer = attributes.getAttribute(WAIT_OBSERVER);
             if (observer != null && context.response() instanceof DescribeDbInstancesResponse response) {
                 observer.accept(response);
+            }
+            var snapshots = attributes.getAttribute(SNAPSHOT_WAIT_OBSERVER);
+            if (snapshots != null && context.response() instanceof DescribeDbSnapshotsResponse response) {
+                snapshots.accept(response);
             }
         }
     }

@@ -5,6 +5,7 @@ import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.contract.PlanTarget;
 import io.catalogmigration.common.contract.ProvisionCommand;
 import io.catalogmigration.common.contract.ProvisionTarget;
+import io.catalogmigration.common.contract.SnapshotTarget;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -44,6 +45,8 @@ final class CommandCheck {
                         + "explicitly with \"confirm\": true");
             }
             target(problems, provider, deprovision.region(), deprovision.dbInstanceIdentifier(), deprovision.target(), true);
+        } else if (command instanceof SnapshotTarget snapshot) {
+            target(problems, provider, snapshot.region(), snapshot.dbInstanceIdentifier(), snapshot.target(), true);
         }
         return problems;
     }
@@ -73,7 +76,7 @@ final class CommandCheck {
                 problems.add("region " + describe(region) + " is not an AWS region such as us-east-1");
             }
             if (identifierRequired && identifier == null) {
-                problems.add("dbInstanceIdentifier is missing: name the RDS instance to delete explicitly");
+                problems.add("dbInstanceIdentifier is missing: name the RDS instance explicitly");
             } else if (identifier != null && !ResourceNames.validInstanceIdentifier(identifier)) {
                 problems.add("dbInstanceIdentifier '" + identifier + "' is not a valid RDS identifier (1-63 letters, digits "
                         + "or hyphens, a letter first, no trailing or double hyphen)");

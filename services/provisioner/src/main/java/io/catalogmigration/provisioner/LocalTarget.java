@@ -11,8 +11,14 @@ import io.catalogmigration.common.contract.TargetProvisioned;
 import io.catalogmigration.common.pg.AdministratorRoles;
 import io.catalogmigration.common.pg.MigrationMarker;
 import io.catalogmigration.common.pg.PgConnector;
+import io.catalogmigration.common.contract.SnapshotTarget;
+import io.catalogmigration.common.contract.TargetSnapshotTaken;
+import io.catalogmigration.common.hook.HookRunner;
+import io.catalogmigration.common.pg.ClientTools;
 import io.catalogmigration.common.pg.Sql;
 import io.catalogmigration.common.pg.SqlIdentifier;
+import io.catalogmigration.common.pg.TargetGuard;
+import io.catalogmigration.common.secret.SecretResolver;
 import org.postgresql.PGConnection;
 
 import java.io.IOException;
@@ -22,9 +28,12 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
  * The {@code local} provider: a PostgreSQL server stands in for RDS. The application role and the databases are
@@ -35,13 +44,16 @@ class LocalTarget {
 
     static final int PROVISION_STEPS = 2;
     static final int DEPROVISION_STEPS = 3;
+    static final int SNAPSHOT_STEPS = 2;
 
     private final PgConnector connector;
     private final ProvisionerProperties settings;
+    private final SecretResolver secrets;
 
-    LocalTarget(PgConnector connector, ProvisionerProperties settings) {
+    LocalTarget(PgConnector connector, ProvisionerProperties settings, SecretResolver secrets) {
         this.connector = connector;
         this.settings = settings;
+        this.secrets = secrets;
     }
 
     TargetProvisioned provision(ProvisionTarget command, TargetPlan plan, RunSteps run) {
@@ -49,6 +61,7 @@ class LocalTarget {
         String user = settings.appUser();
         String marker = Ownership.localMarker(command.migrationId());
         Path secret = secretFile(command.migrationId());
+        guard(command.source(), target, "create the target's role and databases");
         try (Connection connection = connector.connect(target)) {
             ensureRole(connection, user, marker, secret, run);
             // a non-superuser administrator (RDS's master user) may give the databases to the role only once it can
@@ -150,6 +163,8 @@ class LocalTarget {
         List<String> deleted = new ArrayList<>();
         List<String> gone = new ArrayList<>();
         List<String> kept = new ArrayList<>();
+        // No source endpoint here: the migration's publications tell the source's databases apart.
+        guard(null, target, "drop databases " + settings.databases());
         try (Connection connection = connector.connect(target)) {
             for (String database : settings.databases()) {
                 var found = databaseMarking(connection, database);
@@ -188,6 +203,100 @@ class LocalTarget {
         kept.forEach(k -> run.note("left alone, not marked for migration " + command.migrationId() + ": " + k));
         return new TargetDeprovisioned(UUID.randomUUID(), command.migrationId(), Instant.now(), run.runId(),
                 ProvisionCommand.LOCAL, List.copyOf(deleted), List.copyOf(gone), List.copyOf(kept), null);
+    }
+
+    /**
+     * SnapshotTarget on a local server: one {@code pg_dump -Fc} per database of this migration into a new directory,
+     * written as {@code <name>.partial} and renamed when every dump is complete, so a directory without the suffix is
+     * always a whole snapshot (and a restarted run finds it). pg_dump reads servers up to its own major only.
+     */
+    TargetSnapshotTaken snapshot(SnapshotTarget command, RunSteps run) {
+        PgEndpoint target = command.target();
+        String marker = Ownership.localMarker(command.migrationId());
+        // migration ids are plain already (CommandCheck): letters, digits, ".", "_", "-"
+        String name = command.migrationId() + "-cutover-" + command.commandId().toString().substring(0, 8);
+        Path directory = settings.local().snapshotDirectory().toAbsolutePath().resolve(name);
+        Path bin = ClientTools.locate(settings.local().binDirectory());
+        try (Connection connection = connector.connect(target)) {
+            int server = Integer.parseInt(Sql.one(connection, "show server_version_num")) / 10_000;
+            int client = ClientTools.major(bin, "pg_dump");
+            if (client < server) {
+                throw new ProvisionProblem("pg_dump " + (client == 0 ? "(not found in " + bin + ")" : client)
+                        + " cannot dump the PostgreSQL " + server + " server " + target.describe()
+                        + ": pg_dump reads servers up to its own major only",
+                        "install the PostgreSQL " + server + " client tools (or newer) and set provisioner.local.bin-directory "
+                                + "to their bin directory, then send SnapshotTarget again with a new commandId", null);
+            }
+            for (String database : settings.databases()) {
+                var found = databaseMarking(connection, database);
+                if (found.isEmpty() || !marker.equals(found.get().comment())) {
+                    throw new ProvisionProblem("database " + database + " on " + target.describe() + " is "
+                            + (found.isEmpty() ? "missing" : "not marked as migration " + command.migrationId() + "'s"),
+                            "check the target endpoint and the migration id, then send SnapshotTarget again with a new "
+                                    + "commandId", null);
+                }
+            }
+        } catch (SQLException e) {
+            throw failure("read the databases of", target, e);
+        }
+        run.step("checked", "databases " + settings.databases() + " on " + target.describe() + " are this migration's");
+        if (Files.isDirectory(directory)) {
+            run.resource("snapshot " + directory, true);
+        } else {
+            dump(command, target, bin, directory, run);
+            run.resource("snapshot " + directory, false);
+        }
+        run.step("dumped", "snapshot " + name + " of " + settings.databases() + " in " + directory);
+        return new TargetSnapshotTaken(UUID.randomUUID(), command.migrationId(), Instant.now(), run.runId(),
+                ProvisionCommand.LOCAL, name, null, directory.toString(), run.notes());
+    }
+
+    private void dump(SnapshotTarget command, PgEndpoint target, Path bin, Path directory, RunSteps run) {
+        Path partial = directory.resolveSibling(directory.getFileName() + ".partial");
+        var runner = new HookRunner(settings.local().dumpTimeout(), "provisioner.local.dump-timeout", "program");
+        try {
+            deleteTree(partial);
+            Files.createDirectories(partial);
+            for (String database : settings.databases()) {
+                Path file = partial.resolve(database + ".dump");
+                runner.run("pg_dump of " + database, List.of(bin.resolve("pg_dump").toString(), "--format=custom",
+                        "--no-password", "--file=" + file, "--host=" + target.host(), "--port=" + target.port(),
+                        "--username=" + target.user(), "--dbname=" + database), Map.of(
+                        "PGPASSWORD", secrets.resolve(target.passwordRef()), "PGSSLMODE", target.sslmode(),
+                        "PGAPPNAME", "catalog-migration-provisioner"));
+                run.note("pg_dump of " + database + ": " + Files.size(file) + " bytes in " + file.getFileName());
+            }
+            Files.move(partial, directory, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (HookRunner.HookFailed e) {
+            throw new ProvisionProblem(e.getMessage(), "fix what pg_dump says (the administrator must be able to read "
+                    + "every table), then send SnapshotTarget again with a new commandId", null);
+        } catch (IOException e) {
+            throw new ProvisionProblem("cannot write the snapshot into " + partial + ": " + e.getMessage(),
+                    "make provisioner.local.snapshot-directory writable by the provisioner, with room for the dumps, then "
+                            + "send SnapshotTarget again with a new commandId", null);
+        }
+    }
+
+    private static void deleteTree(Path directory) throws IOException {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(directory)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
+        }
+    }
+
+    /** The one look before the target is changed: it must not be the source (see TargetGuard). */
+    private void guard(PgEndpoint source, PgEndpoint target, String doing) {
+        try {
+            TargetGuard.requireNotSource(connector, source, target, settings.databases(), doing);
+        } catch (TargetGuard.TargetIsSource e) {
+            throw new ProvisionProblem(e.reason(), e.action(), null);
+        } catch (SQLException e) {
+            throw failure("check the identity of", target, e);
+        }
     }
 
     /** As the runbook's reset: end the sessions that would block the drop, then drop. */

@@ -7,14 +7,17 @@ import org.springframework.kafka.annotation.KafkaListener;
 /** Adapters only: unwrap the message, call the application. */
 class ProvisionListeners {
 
+    /** Started by the active instance only (see ActiveInstance): one instance at a time takes commands. */
+    static final String COMMANDS = "provisioner";
+
     private final ProvisionRuns runs;
 
     ProvisionListeners(ProvisionRuns runs) {
         this.runs = runs;
     }
 
-    @KafkaListener(id = "provisioner", groupId = "provisioner", topics = Topics.PROVISION_COMMAND,
-            containerFactory = "provisionCommandListenerFactory")
+    @KafkaListener(id = COMMANDS, groupId = "provisioner", topics = Topics.PROVISION_COMMAND,
+            containerFactory = "provisionCommandListenerFactory", autoStartup = "false")
     void onCommand(ProvisionCommand command) {
         runs.start(command);
     }

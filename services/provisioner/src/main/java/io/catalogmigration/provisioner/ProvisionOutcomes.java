@@ -5,6 +5,7 @@ import io.catalogmigration.common.contract.ProvisionFailed;
 import io.catalogmigration.common.contract.TargetDeprovisioned;
 import io.catalogmigration.common.contract.TargetPlanned;
 import io.catalogmigration.common.contract.TargetProvisioned;
+import io.catalogmigration.common.contract.TargetSnapshotTaken;
 import io.catalogmigration.common.kafka.MessageJson;
 import io.catalogmigration.common.kafka.MessagePublisher;
 import io.catalogmigration.common.ledger.RunLedger;
@@ -56,6 +57,14 @@ class ProvisionOutcomes {
     void deprovisioned(TargetDeprovisioned event) {
         String summary = "Removed %s; already gone: %s; left alone (not this migration's): %s".formatted(
                 event.deleted(), event.alreadyGone(), event.kept());
+        log.info("Provisioner run {} of migration {}: {}", event.runId(), event.migrationId(), summary);
+        finish(event, RunStatus.SUCCEEDED, summary);
+    }
+
+    void snapshotTaken(TargetSnapshotTaken event) {
+        String summary = "Snapshot " + event.snapshotIdentifier() + " of the target (" + event.provider() + ") is complete"
+                + (event.location() == null ? "" : " in " + event.location())
+                + (event.snapshotArn() == null ? "" : " (" + event.snapshotArn() + ")");
         log.info("Provisioner run {} of migration {}: {}", event.runId(), event.migrationId(), summary);
         finish(event, RunStatus.SUCCEEDED, summary);
     }

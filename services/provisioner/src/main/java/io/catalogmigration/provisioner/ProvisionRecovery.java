@@ -6,11 +6,10 @@ import io.catalogmigration.common.ledger.Run;
 import io.catalogmigration.common.ledger.RunLedger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
-import org.springframework.context.event.EventListener;
 
 /**
- * On start, runs again every run an earlier instance left unfinished. Nothing is replayed step by step: every step
+ * When this instance becomes the active one (see ActiveInstance: one at a time), runs again every run an earlier
+ * instance left unfinished. Nothing is replayed step by step: every step
  * looks for what exists and adopts it, so running the whole command again continues where it stopped.
  */
 class ProvisionRecovery {
@@ -25,9 +24,11 @@ class ProvisionRecovery {
         this.runs = runs;
     }
 
-    @EventListener(ApplicationReadyEvent.class)
     void resumeUnfinishedRuns() {
         for (Run run : ledger.unfinished(ProvisionRuns.KIND)) {
+            if (runs.running(run.runId())) {
+                continue;
+            }
             log.info("Resuming provisioner run {} of migration {} ({} / {})", run.runId(), run.migrationId(), run.state(),
                     run.stage());
             try {

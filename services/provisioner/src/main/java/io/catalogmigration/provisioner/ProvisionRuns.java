@@ -1,11 +1,13 @@
 package io.catalogmigration.provisioner;
 
+import io.catalogmigration.common.command.CommandAge;
 import io.catalogmigration.common.contract.DeprovisionTarget;
 import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.contract.PlanTarget;
 import io.catalogmigration.common.contract.ProvisionCommand;
 import io.catalogmigration.common.contract.ProvisionTarget;
 import io.catalogmigration.common.contract.SizingInputs;
+import io.catalogmigration.common.contract.SnapshotTarget;
 import io.catalogmigration.common.contract.TargetPlan;
 import io.catalogmigration.common.contract.TargetPlanned;
 import io.catalogmigration.common.kafka.MessageJson;
@@ -19,8 +21,10 @@ import org.springframework.core.task.TaskExecutor;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.StringJoiner;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Opens a run per command (idempotent on commandId) and carries it out on the provisioning thread, away from the
@@ -40,13 +44,19 @@ class ProvisionRuns {
     private final SourceSurvey survey;
     private final AwsProvisioner aws;
     private final AwsDeprovisioner awsRemoval;
+    private final RdsSnapshot awsSnapshot;
     private final LocalTarget local;
     private final ProvisionOutcomes outcomes;
+    private final CommandAge age;
     private final TaskExecutor executor;
+    /** Runs queued or running here: recovery leaves them alone. */
+    private final Set<UUID> inFlight = ConcurrentHashMap.newKeySet();
 
     ProvisionRuns(ProvisionerProperties settings, RunLedger ledger, ProgressReporter progress, SourceSurvey survey,
-                  AwsProvisioner aws, AwsDeprovisioner awsRemoval, LocalTarget local, ProvisionOutcomes outcomes,
-                  TaskExecutor executor) {
+                  AwsProvisioner aws, AwsDeprovisioner awsRemoval, RdsSnapshot awsSnapshot, LocalTarget local,
+                  ProvisionOutcomes outcomes, CommandAge age, TaskExecutor executor) {
+        this.awsSnapshot = awsSnapshot;
+        this.age = age;
         this.settings = settings;
         this.ledger = ledger;
         this.progress = progress;
@@ -69,11 +79,37 @@ class ProvisionRuns {
                     command.migrationId());
             return;
         }
+        var refusal = age.refusal(command);
+        if (refusal.isPresent()) {
+            outcomes.failed(command.commandId(), command.migrationId(), type, provider(command),
+                    new ProvisionProblem(refusal.get().reason(), refusal.get().action(), null), List.of());
+            return;
+        }
         submit(command);
     }
 
     void submit(ProvisionCommand command) {
-        executor.execute(RunContext.wrap(command.migrationId(), command.commandId(), () -> run(command)));
+        if (!inFlight.add(command.commandId())) {
+            log.info("{} {} is already queued or running here", type(command), command.commandId());
+            return;
+        }
+        try {
+            executor.execute(RunContext.wrap(command.migrationId(), command.commandId(), () -> {
+                try {
+                    run(command);
+                } finally {
+                    inFlight.remove(command.commandId());
+                }
+            }));
+        } catch (RuntimeException e) {
+            inFlight.remove(command.commandId());
+            throw e;
+        }
+    }
+
+    /** True while the run is queued or carried out here: recovery leaves it alone. */
+    boolean running(UUID runId) {
+        return inFlight.contains(runId);
     }
 
     /** Runs a command to its one outcome. Called again for an unfinished run on restart. */
@@ -119,6 +155,12 @@ class ProvisionRuns {
                         ? aws.provision(provision, target.plan(), target.sourceMajor(), steps)
                         : local.provision(provision, target.plan(), steps);
                 return () -> outcomes.provisioned(event);
+            }
+            if (command instanceof SnapshotTarget snapshot) {
+                ledger.start(runId, "SNAPSHOT", steps.total(), null, List.of());
+                var event = ProvisionCommand.AWS.equals(provider)
+                        ? awsSnapshot.take(snapshot, steps) : local.snapshot(snapshot, steps);
+                return () -> outcomes.snapshotTaken(event);
             }
             var deprovision = (DeprovisionTarget) command;
             ledger.start(runId, "DEPROVISIONING", steps.total(), null, List.of());
@@ -170,7 +212,8 @@ class ProvisionRuns {
         if (command instanceof PlanTarget) {
             return null;
         }
-        String named = command instanceof ProvisionTarget p ? p.provider() : ((DeprovisionTarget) command).provider();
+        String named = command instanceof ProvisionTarget p ? p.provider()
+                : command instanceof SnapshotTarget s ? s.provider() : ((DeprovisionTarget) command).provider();
         return named == null ? settings.provider() : named;
     }
 
@@ -181,6 +224,9 @@ class ProvisionRuns {
         }
         if (command instanceof DeprovisionTarget) {
             return aws ? AwsDeprovisioner.STEPS : LocalTarget.DEPROVISION_STEPS;
+        }
+        if (command instanceof SnapshotTarget) {
+            return aws ? RdsSnapshot.STEPS : LocalTarget.SNAPSHOT_STEPS;
         }
         return 2;
     }

@@ -1,5 +1,8 @@
 package io.catalogmigration.provisioner;
 
+import io.catalogmigration.common.active.ActiveInstance;
+import io.catalogmigration.common.active.ActiveInstances;
+import io.catalogmigration.common.command.CommandAge;
 import io.catalogmigration.common.contract.ProvisionCommand;
 import io.catalogmigration.common.contract.Topics;
 import io.catalogmigration.common.kafka.ServiceTopics;
@@ -8,6 +11,7 @@ import io.catalogmigration.common.kafka.MessagePublisher;
 import io.catalogmigration.common.ledger.RunLedger;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.progress.ProgressReporter;
+import io.catalogmigration.common.secret.SecretResolver;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -47,15 +51,27 @@ class ProvisionerConfiguration {
     @Bean
     ProvisionRuns provisionRuns(ProvisionerProperties settings, RunLedger ledger, ProgressReporter progress,
                                 PgConnector connector, AwsClients awsClients, ProvisionOutcomes outcomes,
-                                ProvisioningThread provisioningThread) {
+                                ProvisioningThread provisioningThread, SecretResolver secrets, CommandAge age) {
         return new ProvisionRuns(settings, ledger, progress, new SourceSurvey(connector),
                 new AwsProvisioner(awsClients, settings), new AwsDeprovisioner(awsClients, settings),
-                new LocalTarget(connector, settings), outcomes, provisioningThread);
+                new RdsSnapshot(awsClients, settings), new LocalTarget(connector, settings, secrets), outcomes, age,
+                provisioningThread);
     }
 
     @Bean
     ProvisionRecovery provisionRecovery(RunLedger ledger, ProvisionRuns runs) {
         return new ProvisionRecovery(ledger, runs);
+    }
+
+    /**
+     * One instance at a time takes provisioner commands and resumes the unfinished ones, so two instances never create
+     * (or wait for) the same RDS instance; on a stop the run in progress stops before the lock goes.
+     */
+    @Bean
+    ActiveInstance provisionerActiveInstance(ActiveInstances instances, ProvisionRecovery recovery,
+                                             ProvisioningThread provisioningThread) {
+        return instances.create(java.util.List.of(ProvisionListeners.COMMANDS), recovery::resumeUnfinishedRuns,
+                provisioningThread::close);
     }
 
     @Bean

@@ -136,12 +136,24 @@ public record ProvisionerProperties(
         }
     }
 
-    /** @param secretDirectory where the local provider keeps generated passwords, one 0600 file each */
-    public record Local(Path secretDirectory) {
+    /**
+     * @param secretDirectory   where the local provider keeps generated passwords, one 0600 file each
+     * @param snapshotDirectory where SnapshotTarget's dumps go, one directory per snapshot
+     * @param binDirectory      where pg_dump is (of the target's major or newer); empty: found automatically
+     * @param dumpTimeout       longest one database's dump may take
+     */
+    public record Local(Path secretDirectory, Path snapshotDirectory, String binDirectory,
+                        @DefaultValue("12h") Duration dumpTimeout) {
 
         public Local {
             if (secretDirectory == null) {
                 secretDirectory = Path.of(System.getProperty("user.home"), ".catalog-migration", "secrets");
+            }
+            if (snapshotDirectory == null) {
+                snapshotDirectory = Path.of(System.getProperty("user.home"), ".catalog-migration", "snapshots");
+            }
+            if (dumpTimeout == null) {
+                dumpTimeout = Duration.ofHours(12);
             }
         }
     }

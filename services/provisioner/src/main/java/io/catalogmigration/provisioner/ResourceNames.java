@@ -45,6 +45,14 @@ record ResourceNames(String instance, String subnetGroup, String securityGroup, 
         return instance + "-postgres" + major;
     }
 
+    /**
+     * The first snapshot after the cutover, named after the command that asks for it: a restarted run finds (and waits
+     * for) the snapshot it asked for instead of taking a second one.
+     */
+    String cutoverSnapshot(java.util.UUID commandId) {
+        return instance + "-cutover-" + commandId.toString().substring(0, 8);
+    }
+
     String finalSnapshot(Instant at) {
         return instance + "-final-" + SNAPSHOT_TIME.format(at);
     }

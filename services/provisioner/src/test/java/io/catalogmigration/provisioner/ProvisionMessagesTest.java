@@ -9,15 +9,18 @@ import io.catalogmigration.common.contract.ProvisionFailed;
 import io.catalogmigration.common.contract.ProvisionTarget;
 import io.catalogmigration.common.contract.ProvisionedResources;
 import io.catalogmigration.common.contract.SizingInputs;
+import io.catalogmigration.common.contract.SnapshotTarget;
 import io.catalogmigration.common.contract.TargetDeprovisioned;
 import io.catalogmigration.common.contract.TargetPlan;
 import io.catalogmigration.common.contract.TargetPlanned;
 import io.catalogmigration.common.contract.TargetProvisioned;
+import io.catalogmigration.common.contract.TargetSnapshotTaken;
 import io.catalogmigration.common.kafka.MessageJson;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.exc.InvalidTypeIdException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
@@ -25,6 +28,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -98,13 +103,23 @@ class ProvisionMessagesTest {
                         UUID.fromString("3f4a5b6c-7d8e-4f9a-8b1c-2d3e4f5a6b7c"), MIGRATION, AT, RUN, "aws",
                         List.of("DB instance catalog-rds-2026-11 (final snapshot catalog-rds-2026-11-final-20261121-030000)"),
                         List.of("secret catalog-migration/catalog-rds-2026-11/alation"), List.of(),
-                        "catalog-rds-2026-11-final-20261121-030000")));
+                        "catalog-rds-2026-11-final-20261121-030000")),
+                Arguments.of("SnapshotTarget", ProvisionCommand.class,
+                        new SnapshotTarget(RUN, MIGRATION, AT, "aws", "us-east-1", "catalog-rds-2026-11", null)),
+                Arguments.of("TargetSnapshotTaken", OutcomeEvent.class, new TargetSnapshotTaken(
+                        UUID.fromString("4a5b6c7d-8e9f-4a0b-9c1d-3e4f5a6b7c8d"), MIGRATION, Instant.parse("2026-11-21T06:41:12Z"),
+                        RUN, "aws", "catalog-rds-2026-11-cutover-5b7e1c2a",
+                        "arn:aws:rds:us-east-1:123456789012:snapshot:catalog-rds-2026-11-cutover-5b7e1c2a", null, List.of())));
     }
 
     @ParameterizedTest(name = "{0} is written exactly as golden/{0}.json and reads back equal")
     @MethodSource("messages")
-    void aMessageMatchesItsGoldenFileBothWays(String name, Class<?> family, Object message) {
+    void aMessageMatchesItsGoldenFileBothWays(String name, Class<?> family, Object message) throws IOException {
         var mapper = MessageJson.mapper();
+        if (Boolean.getBoolean("golden.write")) {
+            Files.writeString(Path.of("src/test/resources/golden/" + name + ".json"), mapper.rebuild()
+                    .enable(SerializationFeature.INDENT_OUTPUT).build().writerFor(family).writeValueAsString(message) + "\n");
+        }
 
         assertThat(mapper.readTree(mapper.writerFor(family).writeValueAsString(message))).isEqualTo(mapper.readTree(golden(name)));
         assertThat(mapper.readTree(mapper.writeValueAsString(message)).get("type").asString()).isEqualTo(name);

@@ -1,7 +1,9 @@
 package io.catalogmigration.provisioner;
 
 import io.catalogmigration.common.contract.TargetDeprovisioned;
+import io.catalogmigration.common.contract.SnapshotTarget;
 import io.catalogmigration.common.contract.TargetProvisioned;
+import io.catalogmigration.common.contract.TargetSnapshotTaken;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -19,13 +21,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ProvisionerIamPolicyTest extends ProvisionerTestBase {
 
     @Test
-    void everyAwsCallOfAProvisionAnAdoptionAndADeprovisionIsAllowedByTheDocumentedPolicy() throws IOException {
+    void everyAwsCallOfAProvisionAnAdoptionASnapshotAndADeprovisionIsAllowedByTheDocumentedPolicy() throws IOException {
         Set<String> allowed = allowedActions(policy());
         String migration = newMigration();
         int mark = parts.aws.calls().size();
 
         send(awsTarget(migration, CATALOG_INSTANCE));
         TargetProvisioned target = send(awsTarget(migration, CATALOG_INSTANCE));
+        TargetSnapshotTaken snapshot = send(new SnapshotTarget(java.util.UUID.randomUUID(), migration, java.time.Instant.now(),
+                "aws", "us-east-1", target.resources().dbInstanceIdentifier(), null));
+        assertThat(snapshot.snapshotIdentifier()).contains("-cutover-");
         TargetDeprovisioned removed = send(deprovisionAws(migration, target.resources().dbInstanceIdentifier(), true));
 
         assertThat(removed.deleted()).hasSize(5);

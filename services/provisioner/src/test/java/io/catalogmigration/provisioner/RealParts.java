@@ -94,7 +94,9 @@ final class RealParts implements AutoCloseable {
                 "provisioner.aws.endpoint-override", aws.endpoint(),
                 "provisioner.aws.wait-poll-interval", "50ms",
                 "provisioner.aws.wait-max", "30s",
-                "provisioner.local.secret-directory", secretDirectory));
+                "provisioner.local.secret-directory", secretDirectory,
+                "provisioner.local.snapshot-directory", secretDirectory.resolve("snapshots"),
+                "migration.active-instance.poll-interval", "300ms"));
         properties.putAll(overrides);
         service = ServiceRunner.start(ProvisionerApplication.class, source, kafka.bootstrapServers(), properties);
         return service;

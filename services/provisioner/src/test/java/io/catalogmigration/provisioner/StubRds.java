@@ -45,11 +45,34 @@ final class StubRds {
     record Group(String name, String arn, String detail, Map<String, String> tags, Map<String, String> parameters) {
     }
 
+    /** A manual DB snapshot: "creating" at 0 %, 50 %, then "available", one step per look. */
+    static final class Snapshot {
+        final String id;
+        final String instance;
+        final Map<String, String> tags = new LinkedHashMap<>();
+        final List<String[]> upcoming = new ArrayList<>(List.of(new String[]{"creating", "0"}, new String[]{"creating", "50"},
+                new String[]{"available", "100"}));
+        String[] status = {"creating", "0"};
+
+        Snapshot(String id, String instance) {
+            this.id = id;
+            this.instance = instance;
+        }
+
+        synchronized String[] look() {
+            if (!upcoming.isEmpty()) {
+                status = upcoming.remove(0);
+            }
+            return status;
+        }
+    }
+
     static final String GONE = "(gone)";
 
     final Map<String, Instance> instances = new ConcurrentHashMap<>();
     final Map<String, Group> subnetGroups = new ConcurrentHashMap<>();
     final Map<String, Group> parameterGroups = new ConcurrentHashMap<>();
+    final Map<String, Snapshot> snapshots = new ConcurrentHashMap<>();
     private Function<String, String> vpcOfSubnet = s -> "vpc-unknown";
 
     void vpcLookup(Function<String, String> lookup) {
@@ -110,6 +133,27 @@ final class StubRds {
             case "DeleteDBParameterGroup" -> {
                 parameterGroups.remove(call.param("DBParameterGroupName"));
                 yield ok(xml("DeleteDBParameterGroup", RDS_NS, ""));
+            }
+            case "CreateDBSnapshot" -> {
+                var instance = instances.get(call.param("DBInstanceIdentifier"));
+                if (instance == null) {
+                    yield AwsStub.error("rds", "DBInstanceNotFound", "DBInstance " + call.param("DBInstanceIdentifier") + " not found.");
+                }
+                if (!"available".equals(instance.status)) {
+                    yield AwsStub.error("rds", "InvalidDBInstanceState", "DB instance is not in available state.");
+                }
+                var snapshot = new Snapshot(call.param("DBSnapshotIdentifier"), instance.id);
+                snapshot.tags.putAll(call.tags());
+                snapshots.put(snapshot.id, snapshot);
+                yield ok(xml("CreateDBSnapshot", RDS_NS, "<DBSnapshot>" + snapshotXml(snapshot, snapshot.status) + "</DBSnapshot>"));
+            }
+            case "DescribeDBSnapshots" -> {
+                var snapshot = snapshots.get(call.param("DBSnapshotIdentifier"));
+                if (snapshot == null) {
+                    yield AwsStub.error("rds", "DBSnapshotNotFound", "DBSnapshot " + call.param("DBSnapshotIdentifier") + " not found.");
+                }
+                yield ok(xml("DescribeDBSnapshots", RDS_NS, "<DBSnapshots><DBSnapshot>" + snapshotXml(snapshot, snapshot.look())
+                        + "</DBSnapshot></DBSnapshots>"));
             }
             case "ListTagsForResource" -> ok(xml("ListTagsForResource", RDS_NS, "<TagList>" + tagsXml(tagsOf(call.param("ResourceName")),
                     "Tag") + "</TagList>"));
@@ -183,6 +227,15 @@ final class StubRds {
     private static String parameterGroupXml(Group g) {
         return "<DBParameterGroupName>" + g.name() + "</DBParameterGroupName><DBParameterGroupFamily>" + g.detail()
                 + "</DBParameterGroupFamily><Description>stub</Description><DBParameterGroupArn>" + g.arn() + "</DBParameterGroupArn>";
+    }
+
+    private static String snapshotXml(Snapshot snapshot, String[] status) {
+        return "<DBSnapshotIdentifier>" + snapshot.id + "</DBSnapshotIdentifier><DBInstanceIdentifier>" + snapshot.instance
+                + "</DBInstanceIdentifier><SnapshotType>manual</SnapshotType><Engine>postgres</Engine>"
+                + "<Status>" + status[0] + "</Status><PercentProgress>" + status[1] + "</PercentProgress>"
+                + "<AllocatedStorage>20</AllocatedStorage><SnapshotCreateTime>2026-11-21T06:40:00Z</SnapshotCreateTime>"
+                + "<DBSnapshotArn>" + arn("snapshot", snapshot.id) + "</DBSnapshotArn>"
+                + "<TagList>" + tagsXml(snapshot.tags, "Tag") + "</TagList>";
     }
 
     private static String instanceXml(Instance instance, String status) {

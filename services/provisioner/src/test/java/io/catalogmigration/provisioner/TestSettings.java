@@ -12,7 +12,7 @@ final class TestSettings {
                 new ProvisionerProperties.Sizing(4, 150, 64, null),
                 new ProvisionerProperties.Aws(null, "standard", null, Duration.ofMinutes(60), Duration.ofSeconds(30), 7,
                         "postgres", 5432, 14, 7),
-                new ProvisionerProperties.Local(Path.of("/tmp/secrets")));
+                new ProvisionerProperties.Local(Path.of("/tmp/secrets"), Path.of("/tmp/snapshots"), null, null));
     }
 
     private TestSettings() {

@@ -1,5 +1,6 @@
 package io.catalogmigration.prune;
 
+import io.catalogmigration.common.command.CommandAge;
 import io.catalogmigration.common.contract.PruneCommand;
 import io.catalogmigration.common.contract.Topics;
 import io.catalogmigration.common.kafka.ServiceTopics;
@@ -52,8 +53,8 @@ class PruneConfiguration {
 
     @Bean
     PrunePlanner prunePlanner(PruneProperties settings, RunLedger ledger, PgConnector connector, PruneDispatcher dispatcher,
-                              PruneOutcomes outcomes, ProgressReporter progress) {
-        return new PrunePlanner(settings, ledger, connector, dispatcher, outcomes, progress);
+                              PruneOutcomes outcomes, ProgressReporter progress, CommandAge age) {
+        return new PrunePlanner(settings, ledger, connector, dispatcher, outcomes, progress, age);
     }
 
     @Bean

@@ -1,5 +1,6 @@
 package io.catalogmigration.prune;
 
+import io.catalogmigration.common.command.CommandAge;
 import io.catalogmigration.common.contract.PruneCompleted;
 import io.catalogmigration.common.contract.PruneMode;
 import io.catalogmigration.common.contract.PrunedTable;
@@ -40,9 +41,11 @@ class PrunePlanner {
     private final PruneDispatcher dispatcher;
     private final PruneOutcomes outcomes;
     private final ProgressReporter progress;
+    private final CommandAge age;
 
     PrunePlanner(PruneProperties settings, RunLedger ledger, PgConnector connector, PruneDispatcher dispatcher,
-                 PruneOutcomes outcomes, ProgressReporter progress) {
+                 PruneOutcomes outcomes, ProgressReporter progress, CommandAge age) {
+        this.age = age;
         this.settings = settings;
         this.ledger = ledger;
         this.connector = connector;
@@ -57,7 +60,10 @@ class PrunePlanner {
             case DUPLICATE -> log.info("StartPrune {} of migration {} was handled before: ignoring the redelivery",
                     command.commandId(), command.migrationId());
             // AGAIN: an earlier delivery failed before a plan was recorded, so nothing was done yet: plan again.
-            case NEW, AGAIN -> plan(command, Instant.now());
+            case AGAIN -> plan(command, Instant.now());
+            case NEW -> age.refusal(command).ifPresentOrElse(r -> outcomes.failed(command.commandId(), command.migrationId(),
+                    command.database() == null ? "(no database)" : command.database().describe(), r.reason(), r.action(),
+                    List.of()), () -> plan(command, Instant.now()));
         }
     }
 

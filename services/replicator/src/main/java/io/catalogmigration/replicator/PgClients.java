@@ -1,6 +1,7 @@
 package io.catalogmigration.replicator;
 
 import io.catalogmigration.common.contract.PgEndpoint;
+import io.catalogmigration.common.pg.ClientTools;
 import io.catalogmigration.common.secret.SecretResolver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,10 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Runs pg_dump and psql. The password reaches the child only through PGPASSWORD in its own environment: never on
@@ -28,7 +27,7 @@ class PgClients {
     private final SecretResolver secrets;
 
     PgClients(String binDirectory, SecretResolver secrets) {
-        this.bin = binDirectory == null || binDirectory.isBlank() ? locate() : Path.of(binDirectory);
+        this.bin = ClientTools.locate(binDirectory);
         this.secrets = secrets;
     }
 
@@ -127,22 +126,5 @@ class PgClients {
         } catch (IOException e) {
             log.warn("could not delete {}: {}", file, e.getMessage());
         }
-    }
-
-    private static Path locate() {
-        Path root = Path.of("/usr/lib/postgresql");
-        if (Files.isDirectory(root)) {
-            try (Stream<Path> versions = Files.list(root)) {
-                var best = versions.filter(v -> v.getFileName().toString().matches("\\d+(\\.\\d+)?"))
-                        .filter(v -> Files.isExecutable(v.resolve("bin/pg_dump")))
-                        .max(Comparator.comparingDouble(v -> Double.parseDouble(v.getFileName().toString())));
-                if (best.isPresent()) {
-                    return best.get().resolve("bin");
-                }
-            } catch (IOException e) {
-                log.warn("could not list {}: {}", root, e.getMessage());
-            }
-        }
-        return Path.of(""); // pg_dump and psql from PATH
     }
 }

@@ -1,5 +1,7 @@
 package io.catalogmigration.replicator;
 
+import io.catalogmigration.common.command.CommandAge;
+import io.catalogmigration.common.contract.BackUpSource;
 import io.catalogmigration.common.contract.CheckReplication;
 import io.catalogmigration.common.contract.OutcomeEvent;
 import io.catalogmigration.common.contract.PrepareSource;
@@ -10,6 +12,7 @@ import io.catalogmigration.common.kafka.MessageJson;
 import io.catalogmigration.common.ledger.RunLedger;
 import io.catalogmigration.common.logging.RunContext;
 import io.catalogmigration.common.pg.SqlIdentifier;
+import io.catalogmigration.common.pg.TargetGuard;
 import io.catalogmigration.common.secret.SecretUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,13 +39,18 @@ class ReplicateHandler {
     private final ReplicationStarter starter;
     private final StatusChecker checker;
     private final ReplicationResetter resetter;
+    private final SourceBackup backup;
+    private final CommandAge age;
     private final DatabaseThreads threads;
     /** Runs queued or running here: a redelivery of one of them is not carried out a second time. */
     private final Set<UUID> inFlight = ConcurrentHashMap.newKeySet();
 
     ReplicateHandler(RunLedger ledger, ReplicateOutcomes outcomes, SourcePreparer preparer, ReplicationStarter starter,
-                     StatusChecker checker, ReplicationResetter resetter, DatabaseThreads threads) {
+                     StatusChecker checker, ReplicationResetter resetter, SourceBackup backup, CommandAge age,
+                     DatabaseThreads threads) {
         this.threads = threads;
+        this.backup = backup;
+        this.age = age;
         this.ledger = ledger;
         this.outcomes = outcomes;
         this.preparer = preparer;
@@ -58,9 +66,14 @@ class ReplicateHandler {
             return;
         }
         String json = MessageJson.mapper().writerFor(ReplicateCommand.class).writeValueAsString(command);
-        if (!ledger.open(command.commandId(), command.migrationId(), KIND, json)
-                && ledger.find(command.commandId()).map(r -> r.finished()).orElse(true)) {
+        boolean opened = ledger.open(command.commandId(), command.migrationId(), KIND, json);
+        if (!opened && ledger.find(command.commandId()).map(r -> r.finished()).orElse(true)) {
             log.info("{} {} was handled before: ignoring the redelivery", command.getClass().getSimpleName(), command.commandId());
+            return;
+        }
+        var refusal = opened ? age.refusal(command) : java.util.Optional.<CommandAge.Refusal>empty();
+        if (refusal.isPresent()) {
+            outcomes.failed(command, refusal.get().reason(), refusal.get().action());
             return;
         }
         submit(command);
@@ -103,7 +116,12 @@ class ReplicateHandler {
         try {
             OutcomeEvent outcome;
             String summary;
-            if (command instanceof PrepareSource prepare) {
+            if (command instanceof BackUpSource backUp) {
+                var backedUp = backup.backUp(backUp);
+                outcome = backedUp;
+                summary = "backup of " + backedUp.source() + " at " + backedUp.location() + " (" + backedUp.method()
+                        + ", " + SourceBackup.mib(backedUp.bytes()) + "; " + backedUp.verification() + ")";
+            } else if (command instanceof PrepareSource prepare) {
                 var prepared = preparer.prepare(prepare);
                 outcome = prepared;
                 summary = "source " + prepared.source() + (prepared.ready() ? " is ready" : " is not ready")
@@ -128,6 +146,8 @@ class ReplicateHandler {
             outcomes.succeeded(outcome, summary);
         } catch (ReplicationProblem e) {
             failed(command, e.getMessage(), e.action());
+        } catch (TargetGuard.TargetIsSource e) {
+            failed(command, e.reason(), e.action());
         } catch (SecretUnavailableException e) {
             failed(command, e.getMessage(), "make the secret available to the replicator, then send the command "
                     + "again with a new commandId; finished steps are kept");
@@ -166,7 +186,11 @@ class ReplicateHandler {
         }
         var target = command instanceof StartReplication s ? s.target() : command instanceof CheckReplication c ? c.target()
                 : command instanceof ResetReplication r ? r.target() : null;
-        if (!(command instanceof PrepareSource)) {
+        if (command instanceof ResetReplication reset && !command.migrationId().equals(reset.confirm())) {
+            problems.add("confirm must repeat the migrationId (" + command.migrationId() + "): ResetReplication drops the "
+                    + "target database" + (reset.confirm() == null ? "" : ", and '" + reset.confirm() + "' does not"));
+        }
+        if (!(command instanceof PrepareSource) && !(command instanceof BackUpSource)) {
             if (target == null) {
                 problems.add("target is missing");
             } else {

@@ -7,6 +7,9 @@ import org.springframework.kafka.annotation.KafkaListener;
 /** Adapters only: unwrap the message, call the application. */
 class ReplicateListeners {
 
+    /** Started by the active instance only (see ActiveInstance): one instance at a time takes commands. */
+    static final String COMMANDS = "replicator";
+
     private final ReplicateHandler handler;
     private final VerifyWorker worker;
 
@@ -21,8 +24,8 @@ class ReplicateListeners {
         worker.handle(work);
     }
 
-    @KafkaListener(id = "replicator", groupId = "replicator", topics = Topics.REPLICATE_COMMAND,
-            containerFactory = "replicateCommandListenerFactory")
+    @KafkaListener(id = COMMANDS, groupId = "replicator", topics = Topics.REPLICATE_COMMAND,
+            containerFactory = "replicateCommandListenerFactory", autoStartup = "false")
     void onCommand(ReplicateCommand command) {
         handler.handle(command);
     }

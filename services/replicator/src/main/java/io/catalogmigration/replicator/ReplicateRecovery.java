@@ -6,10 +6,11 @@ import io.catalogmigration.common.ledger.Run;
 import io.catalogmigration.common.ledger.RunLedger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
-import org.springframework.context.event.EventListener;
 
-/** On start, carries out again the commands an earlier instance left unfinished (every step is idempotent). */
+/**
+ * When this instance becomes the active one (see ActiveInstance), carries out again the commands an earlier instance
+ * left unfinished (every step is idempotent).
+ */
 class ReplicateRecovery {
 
     private static final Logger log = LoggerFactory.getLogger(ReplicateRecovery.class);
@@ -22,7 +23,6 @@ class ReplicateRecovery {
         this.handler = handler;
     }
 
-    @EventListener(ApplicationReadyEvent.class)
     void resumeUnfinishedRuns() {
         for (Run run : ledger.unfinished(ReplicateHandler.KIND)) {
             log.info("Resuming replicate run {} of migration {}", run.runId(), run.migrationId());

@@ -8,6 +8,7 @@ import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.ReplicationNames;
 import io.catalogmigration.common.pg.SqlIdentifier;
 import io.catalogmigration.common.pg.Subscriptions;
+import io.catalogmigration.common.pg.TargetGuard;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +40,8 @@ class ReplicationResetter {
     ReplicationReset reset(ResetReplication command) throws SQLException {
         String database = command.source().database();
         var names = ReplicationNames.of(database);
+        TargetGuard.requireNotSource(connector, command.source(), command.target(), List.of(database),
+                "drop database " + database);
         List<String> notes = new ArrayList<>();
         boolean subscriptionDropped = false;
         String subscriptionOid = null;

@@ -8,6 +8,7 @@ import io.catalogmigration.common.contract.StartReplication;
 import io.catalogmigration.common.pg.MigrationMarker;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.SqlIdentifier;
+import io.catalogmigration.common.pg.TargetGuard;
 import io.catalogmigration.common.progress.ProgressReporter;
 import io.catalogmigration.common.secret.SecretResolver;
 import org.postgresql.PGConnection;
@@ -70,6 +71,9 @@ class ReplicationStarter {
         }
         String database = command.source().database();
         var names = ReplicationNames.of(database);
+        // Before anything is created on the target, and again once the publication exists (below).
+        TargetGuard.requireNotSource(connector, command.source(), command.target(), List.of(database),
+                "replicate " + database + " into it");
         store.remember(command.migrationId(), database, names, command.commandId());
         // Everything that can be looked at is, before the first change on either server.
         var checked = checks.check(command, names);
@@ -96,6 +100,10 @@ class ReplicationStarter {
             replicaIdentity(source, command, checked.keyless(), notes);
             grantReads(source, command, tables);
             ensurePublication(source, names.publication(), tables);
+            // Now the source's database holds the publication: where the system identifiers could not tell, a "target"
+            // database that holds it too is the source's. Nothing is emptied or subscribed to before this.
+            TargetGuard.requireNotSource(connector, command.source(), command.target(), List.of(database),
+                    "empty and fill the tables of " + database);
             if (!snapshot && !Sql.exists(source, "select 1 from pg_replication_slots where slot_name = ?", names.slot())) {
                 Sql.one(source, "select lsn::text from pg_create_logical_replication_slot(?, 'pgoutput')", names.slot());
                 log.info("Replication slot {} created on the source", names.slot());

@@ -1,5 +1,8 @@
 package io.catalogmigration.replicator;
 
+import io.catalogmigration.common.active.ActiveInstance;
+import io.catalogmigration.common.active.ActiveInstances;
+import io.catalogmigration.common.command.CommandAge;
 import io.catalogmigration.common.contract.ReplicateCommand;
 import io.catalogmigration.common.contract.Topics;
 import io.catalogmigration.common.kafka.ServiceTopics;
@@ -78,17 +81,27 @@ class ReplicatorConfiguration {
     ReplicateHandler replicateHandler(ReplicatorProperties settings, RunLedger ledger, ReplicateOutcomes outcomes,
                                       PgConnector connector, PgClients clients, SecretResolver secrets,
                                       ReplicationStore store, PostDataApplier applier, ProgressReporter progress,
-                                      DatabaseThreads threads, OnlineVerification verification) {
+                                      DatabaseThreads threads, OnlineVerification verification, CommandAge age) {
         var unreplicated = new UnreplicatedObjects(connector);
         return new ReplicateHandler(ledger, outcomes, new SourcePreparer(settings, connector, secrets),
                 new ReplicationStarter(settings, connector, clients, secrets, store, progress, unreplicated),
                 new StatusChecker(settings, connector, store, applier, verification, progress, unreplicated),
-                new ReplicationResetter(connector, store), threads);
+                new ReplicationResetter(connector, store),
+                new SourceBackup(settings.backup(), connector, clients, secrets, progress, ledger), age, threads);
     }
 
     @Bean
     ReplicateRecovery replicateRecovery(RunLedger ledger, ReplicateHandler handler) {
         return new ReplicateRecovery(ledger, handler);
+    }
+
+    /**
+     * One instance at a time takes replicate commands and resumes the unfinished ones (verification work is shared by
+     * every instance); on a stop the runs in progress stop before the lock goes.
+     */
+    @Bean
+    ActiveInstance replicatorActiveInstance(ActiveInstances instances, ReplicateRecovery recovery, DatabaseThreads threads) {
+        return instances.create(java.util.List.of(ReplicateListeners.COMMANDS), recovery::resumeUnfinishedRuns, threads::close);
     }
 
     @Bean

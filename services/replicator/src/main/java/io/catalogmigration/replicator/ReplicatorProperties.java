@@ -26,6 +26,7 @@ import java.util.stream.Collectors;
  * @param copyChunk         the snapshot copy splits tables larger than this into block ranges of this size
  * @param parallelDatabases databases whose commands run at the same time, each on its own thread off the listener
  * @param verify            the online verification of every row (see {@link Verify})
+ * @param backup            BackUpSource: how the source's backup is taken or found (see {@link Backup})
  */
 @ConfigurationProperties("replicator")
 public record ReplicatorProperties(
@@ -40,7 +41,43 @@ public record ReplicatorProperties(
         @DefaultValue("2") int copyWorkers,
         @DefaultValue("256MB") DataSize copyChunk,
         @DefaultValue("2") int parallelDatabases,
-        @DefaultValue Verify verify) {
+        @DefaultValue Verify verify,
+        @DefaultValue Backup backup) {
+
+    /**
+     * The runbook's first safety step.
+     *
+     * @param method    PG_BASEBACKUP: the replicator takes a plain-format base backup of the source server (WAL streamed,
+     *                  fast checkpoint, with a manifest) into a new directory under {@code directory}; COMMAND: the
+     *                  operator's hook takes one or finds the latest, and prints where as a line
+     *                  {@code BACKUP_LOCATION=<where>}
+     * @param directory PG_BASEBACKUP: where backups go, one directory per backup
+     * @param command   COMMAND: the hook and its arguments; it gets MIGRATION_ID, SOURCE_HOST, SOURCE_PORT, SOURCE_USER
+     *                  and SOURCE_PASSWORD_REF (the reference, never the password)
+     * @param timeout   longest the backup (or the hook) may take
+     * @param verify    PG_BASEBACKUP: check the backup against its manifest with pg_verifybackup once taken
+     */
+    public record Backup(@DefaultValue("PG_BASEBACKUP") String method, java.nio.file.Path directory, List<String> command,
+                         @DefaultValue("12h") java.time.Duration timeout, @DefaultValue("true") boolean verify) {
+
+        public Backup {
+            method = method == null ? "PG_BASEBACKUP" : method.toUpperCase(Locale.ROOT).replace('-', '_');
+            if (!Set.of("PG_BASEBACKUP", "COMMAND").contains(method)) {
+                throw new IllegalArgumentException("replicator.backup.method must be pg_basebackup or command, got " + method);
+            }
+            command = command == null ? List.of() : List.copyOf(command);
+            if (method.equals("COMMAND") && command.isEmpty()) {
+                throw new IllegalArgumentException("replicator.backup.method is command but replicator.backup.command is empty");
+            }
+            if (directory == null) {
+                directory = java.nio.file.Path.of(System.getProperty("user.home"), ".catalog-migration", "backups");
+            }
+        }
+
+        boolean hook() {
+            return method.equals("COMMAND");
+        }
+    }
 
     /**
      * @param chunk          a keyed table is compared in key ranges of about this much of its size on the source

@@ -1,5 +1,6 @@
 package io.catalogmigration.replicator;
 
+import io.catalogmigration.common.contract.BackUpSource;
 import io.catalogmigration.common.contract.CheckReplication;
 import io.catalogmigration.common.contract.CopiedObject;
 import io.catalogmigration.common.contract.OutcomeEvent;
@@ -11,6 +12,7 @@ import io.catalogmigration.common.contract.ReplicationReset;
 import io.catalogmigration.common.contract.ReplicationStarted;
 import io.catalogmigration.common.contract.ReplicationStatusReported;
 import io.catalogmigration.common.contract.ResetReplication;
+import io.catalogmigration.common.contract.SourceBackedUp;
 import io.catalogmigration.common.contract.SourceCheck;
 import io.catalogmigration.common.contract.SourcePrepared;
 import io.catalogmigration.common.contract.StartReplication;
@@ -53,12 +55,18 @@ class ReplicateMessagesTest {
 
     static Stream<Arguments> messages() {
         return Stream.of(
+                Arguments.of("BackUpSource", ReplicateCommand.class, new BackUpSource(RUN, MIGRATION, AT, SOURCE.withDatabase("postgres"))),
+                Arguments.of("SourceBackedUp", OutcomeEvent.class, new SourceBackedUp(EVENT, MIGRATION, AT, RUN,
+                        SOURCE.withDatabase("postgres").describe(), SourceBackedUp.PG_BASEBACKUP,
+                        "/var/backups/catalog-migration/rds-2026-11-20261121T020000Z", 196_106_780_672L, true,
+                        "pg_verifybackup: backup successfully verified",
+                        List.of("412,300 MB free in /var/backups/catalog-migration before the backup; the databases take 187,020 MB"))),
                 Arguments.of("PrepareSource", ReplicateCommand.class, new PrepareSource(RUN, MIGRATION, AT, SOURCE.withDatabase("postgres"),
                         List.of("rosemeta", "lineage"), "10.0.2.40", "replicator", "env:REPLICATION_PASSWORD", 8)),
                 Arguments.of("StartReplication", ReplicateCommand.class, new StartReplication(RUN, MIGRATION, AT, SOURCE, TARGET,
                         REPLICATION, Map.of("alation", "env:ALATION_PASSWORD"))),
                 Arguments.of("CheckReplication", ReplicateCommand.class, new CheckReplication(RUN, MIGRATION, AT, SOURCE, TARGET)),
-                Arguments.of("ResetReplication", ReplicateCommand.class, new ResetReplication(RUN, MIGRATION, AT, SOURCE, TARGET)),
+                Arguments.of("ResetReplication", ReplicateCommand.class, new ResetReplication(RUN, MIGRATION, AT, SOURCE, TARGET, MIGRATION)),
                 Arguments.of("SourcePrepared", OutcomeEvent.class, new SourcePrepared(EVENT, MIGRATION, AT, RUN,
                         SOURCE.withDatabase("postgres").describe(), "13.11", false, true, List.of(
                         new SourceCheck("wal_level", "replica", "logical", SourceCheck.RESTART_REQUIRED,

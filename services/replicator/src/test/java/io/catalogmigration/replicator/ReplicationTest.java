@@ -292,7 +292,7 @@ class ReplicationTest {
     @Order(6)
     void resetLeavesNoSubscriptionNoSlotAndNoTargetDatabase() {
         var outcome = send(new ResetReplication(UUID.randomUUID(), MIGRATION, Instant.now(), source.endpoint(DB),
-                target.endpoint("postgres")));
+                target.endpoint("postgres"), MIGRATION));
 
         assertThat(outcome).as(outcome.toString()).isInstanceOf(ReplicationReset.class);
         var reset = (ReplicationReset) outcome;

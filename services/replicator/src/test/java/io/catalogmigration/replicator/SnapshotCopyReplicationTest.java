@@ -252,7 +252,7 @@ class SnapshotCopyReplicationTest {
     @Order(4)
     void resetLeavesNoSubscriptionNoSlotAndNoTargetDatabase() {
         var outcome = send(new ResetReplication(UUID.randomUUID(), MIGRATION, Instant.now(), source.endpoint(DB),
-                target.endpoint("postgres")));
+                target.endpoint("postgres"), MIGRATION));
 
         assertThat(outcome).as(outcome.toString()).isInstanceOf(ReplicationReset.class);
         var reset = (ReplicationReset) outcome;
@@ -312,7 +312,7 @@ class SnapshotCopyReplicationTest {
 
         for (String database : List.of(DB, SampleCatalog.LINEAGE)) {
             assertThat(send(new ResetReplication(UUID.randomUUID(), MIGRATION, Instant.now(), source.endpoint(database),
-                    target.endpoint("postgres")))).isInstanceOf(ReplicationReset.class);
+                    target.endpoint("postgres"), MIGRATION))).isInstanceOf(ReplicationReset.class);
         }
         assertThat(source.queryForLong("postgres", "select count(*) from pg_replication_slots")).isZero();
     }

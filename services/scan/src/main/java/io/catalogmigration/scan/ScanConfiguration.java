@@ -1,5 +1,6 @@
 package io.catalogmigration.scan;
 
+import io.catalogmigration.common.command.CommandAge;
 import io.catalogmigration.common.contract.ScanCommand;
 import io.catalogmigration.common.contract.Topics;
 import io.catalogmigration.common.kafka.ServiceTopics;
@@ -59,8 +60,8 @@ class ScanConfiguration {
 
     @Bean
     ScanPlanner scanPlanner(ScanProperties settings, RunLedger ledger, PgConnector connector, ScanDispatcher dispatcher,
-                            ScanOutcomes outcomes, ProgressReporter progress) {
-        return new ScanPlanner(settings, ledger, connector, dispatcher, outcomes, progress);
+                            ScanOutcomes outcomes, ProgressReporter progress, CommandAge age) {
+        return new ScanPlanner(settings, ledger, connector, dispatcher, outcomes, progress, age);
     }
 
     @Bean

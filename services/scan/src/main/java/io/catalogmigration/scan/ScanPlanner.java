@@ -1,5 +1,6 @@
 package io.catalogmigration.scan;
 
+import io.catalogmigration.common.command.CommandAge;
 import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.contract.ScanMode;
 import io.catalogmigration.common.contract.StartScan;
@@ -43,9 +44,11 @@ class ScanPlanner {
     private final ScanDispatcher dispatcher;
     private final ScanOutcomes outcomes;
     private final ProgressReporter progress;
+    private final CommandAge age;
 
     ScanPlanner(ScanProperties settings, RunLedger ledger, PgConnector connector, ScanDispatcher dispatcher,
-                ScanOutcomes outcomes, ProgressReporter progress) {
+                ScanOutcomes outcomes, ProgressReporter progress, CommandAge age) {
+        this.age = age;
         this.settings = settings;
         this.ledger = ledger;
         this.connector = connector;
@@ -60,7 +63,9 @@ class ScanPlanner {
             case DUPLICATE -> log.info("StartScan {} of migration {} was handled before: ignoring the redelivery",
                     command.commandId(), command.migrationId());
             // AGAIN: an earlier delivery failed before a plan was recorded, so nothing was done yet: plan again.
-            case NEW, AGAIN -> plan(command, Instant.now());
+            case AGAIN -> plan(command, Instant.now());
+            case NEW -> age.refusal(command).ifPresentOrElse(r -> outcomes.failed(command.commandId(), command, r.reason(),
+                    r.action()), () -> plan(command, Instant.now()));
         }
     }
 
