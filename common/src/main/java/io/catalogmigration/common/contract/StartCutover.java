@@ -17,21 +17,41 @@ import java.util.UUID;
  * @param maxWriteDowntimeSeconds the hard limit on the window for this cutover (null: the service's
  *                               cutover.max-write-downtime, 30 s by default): reached before the switch, the cutover
  *                               aborts by itself and releases the source
+ * @param fallback               how the source server reaches the target to replicate the application's writes back
+ *                               after the switch: host, port, the replication login on the target (created there if
+ *                               missing, allowed to replicate: rds_replication on RDS), sslmode and the secret
+ *                               reference of its password; the database is each replicated one. Null: the
+ *                               {@code target} endpoint, i.e. its administrator (on RDS the master user, a member of
+ *                               rds_replication)
  */
 public record StartCutover(UUID commandId, String migrationId, Instant issuedAt, PgEndpoint source, PgEndpoint target,
                            List<String> databases, String applicationUser, String applicationPasswordRef,
-                           String applicationSslmode, String confirm, Integer maxWriteDowntimeSeconds)
+                           String applicationSslmode, String confirm, Integer maxWriteDowntimeSeconds,
+                           PgEndpoint fallback)
         implements CutoverCommand {
 
     public StartCutover {
         databases = databases == null ? List.of() : List.copyOf(databases);
     }
 
-    /** With the service's limit on the window. */
+    /** With the service's limit on the window, replicating back as the target's administrator. */
     public StartCutover(UUID commandId, String migrationId, Instant issuedAt, PgEndpoint source, PgEndpoint target,
                         List<String> databases, String applicationUser, String applicationPasswordRef,
                         String applicationSslmode, String confirm) {
         this(commandId, migrationId, issuedAt, source, target, databases, applicationUser, applicationPasswordRef,
-                applicationSslmode, confirm, null);
+                applicationSslmode, confirm, null, null);
+    }
+
+    /** Replicating back as the target's administrator. */
+    public StartCutover(UUID commandId, String migrationId, Instant issuedAt, PgEndpoint source, PgEndpoint target,
+                        List<String> databases, String applicationUser, String applicationPasswordRef,
+                        String applicationSslmode, String confirm, Integer maxWriteDowntimeSeconds) {
+        this(commandId, migrationId, issuedAt, source, target, databases, applicationUser, applicationPasswordRef,
+                applicationSslmode, confirm, maxWriteDowntimeSeconds, null);
+    }
+
+    /** The login the source replicates back with: {@link #fallback()}, else the target's administrator. */
+    public PgEndpoint fallbackLogin() {
+        return fallback != null ? fallback : target;
     }
 }

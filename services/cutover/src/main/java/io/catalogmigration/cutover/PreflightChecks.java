@@ -3,11 +3,14 @@ package io.catalogmigration.cutover;
 import io.catalogmigration.common.contract.CutoverCheck;
 import io.catalogmigration.common.contract.CutoverCommand;
 import io.catalogmigration.common.contract.PgEndpoint;
+import io.catalogmigration.common.contract.RunPreflight;
+import io.catalogmigration.common.contract.StartCutover;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.PgErrors;
 import io.catalogmigration.common.pg.ReplicationNames;
 import io.catalogmigration.common.pg.Sql;
 import io.catalogmigration.common.pg.Subscriptions;
+import io.catalogmigration.common.secret.SecretUnavailableException;
 import io.catalogmigration.cutover.switching.HookRunner;
 import io.catalogmigration.cutover.switching.SettingsSwitcher;
 
@@ -23,8 +26,9 @@ import java.util.Set;
  * What must hold before writes may stop, checked without changing anything: for each database the subscription is
  * streaming with every table ready and little lag (the runbook's STOP_WAITING), every index and constraint of the
  * source exists and is valid on the target (the deferred post-data was built), each sequence exists, the online
- * verification has compared every row without a difference (and one more delta pass brings it up to date); and the
- * switcher and hooks are usable.
+ * verification has compared every row without a difference (and one more delta pass brings it up to date); the target
+ * can replicate the application's writes back (the fallback) and the application can log in there; and the switcher
+ * and hooks are usable.
  */
 class PreflightChecks {
 
@@ -32,8 +36,11 @@ class PreflightChecks {
     private final PgConnector connector;
     private final WindowVerification verification;
     private final SettingsSwitcher switcher;
+    private final FallbackLogin fallback;
 
-    PreflightChecks(CutoverProperties settings, PgConnector connector, WindowVerification verification, SettingsSwitcher switcher) {
+    PreflightChecks(CutoverProperties settings, PgConnector connector, WindowVerification verification, SettingsSwitcher switcher,
+                    FallbackLogin fallback) {
+        this.fallback = fallback;
         this.settings = settings;
         this.connector = connector;
         this.verification = verification;
@@ -49,11 +56,18 @@ class PreflightChecks {
                 checks.add(failed(database, "reachable", "a query failed: " + PgErrors.serverMessage(e)));
             }
         }
+        PgEndpoint login = command instanceof StartCutover start ? start.fallbackLogin()
+                : command instanceof RunPreflight preflight ? preflight.fallbackLogin() : command.target();
+        checks.add(fallback.check(command.source(), command.target(), login, command.databases()));
+        if (command instanceof StartCutover start) {
+            checks.add(application(start));
+        }
         List<String> problems = switcher.problems(new HashSet<>(command.databases()));
         checks.add(problems.isEmpty() ? ok(null, "switcher", switcher.describe() + " can be written")
                 : failed(null, "switcher", String.join("; ", problems)));
         List<String> hooks = new ArrayList<>(HookRunner.problems("stop-writes", settings.stopWritesCommand()));
         hooks.addAll(HookRunner.problems("start-application", settings.startApplicationCommand()));
+        hooks.addAll(HookRunner.problems("finish", settings.finishCommand()));
         checks.add(hooks.isEmpty() ? ok(null, "hooks", describeHooks()) : failed(null, "hooks", String.join("; ", hooks)));
         return checks;
     }
@@ -110,6 +124,32 @@ class PreflightChecks {
                     where schemaname not in ('pg_catalog', 'information_schema')""", checks);
         }
         checks.add(verification.online(source, target));
+    }
+
+    /**
+     * The application's login works on the target, on every database: a role created NOLOGIN or with another password
+     * is found before writes stop, not by the application after the switch.
+     */
+    private CutoverCheck application(StartCutover command) {
+        PgEndpoint target = command.target();
+        String sslmode = command.applicationSslmode() == null || command.applicationSslmode().isBlank() ? target.sslmode()
+                : command.applicationSslmode();
+        List<String> failures = new ArrayList<>();
+        for (String database : command.databases()) {
+            var endpoint = new PgEndpoint(target.host(), target.port(), database, command.applicationUser(), sslmode,
+                    command.applicationPasswordRef());
+            try (Connection ignored = connector.connect(endpoint)) {
+                // logging in is the check
+            } catch (SecretUnavailableException e) {
+                return new CutoverCheck(null, "application", CutoverCheck.WARNING, "the application's login could not be "
+                        + "tried: " + e.getMessage());
+            } catch (SQLException e) {
+                failures.add(database + ": " + PgErrors.serverMessage(e));
+            }
+        }
+        return failures.isEmpty() ? ok(null, "application", command.applicationUser() + " logs in on the target's "
+                + command.databases()) : failed(null, "application", command.applicationUser() + " cannot log in on the "
+                + "target: " + String.join("; ", failures) + " (the role's LOGIN, its password, pg_hba.conf)");
     }
 
     /**
