@@ -24,7 +24,8 @@ import java.util.concurrent.Callable;
                 "Steps: prune (PURGE), scan (rosemeta and lineage), lineage and provision at once, prepare (the source), "
                         + "replicate (rosemeta and lineage at once), catch-up (CheckReplication every --check-interval until "
                         + "STOP_WAITING with every index and constraint built), preflight, a typed confirmation unless "
-                        + "--unattended, cutover; then a report.",
+                        + "--unattended, cutover (which leaves the replication back to the source running: 'migrate cutover "
+                        + "fallback' shows it, 'migrate cutover finish' ends it); then a report.",
                 "",
                 "--from resumes at a step. Earlier steps are skipped except provision, which is always sent again first: "
                         + "the later steps need the target it reports, and ProvisionTarget sent again adopts what exists "
@@ -91,6 +92,17 @@ final class RunbookCli implements Callable<Integer> {
     @Option(names = "--app-password-ref", paramLabel = "REF", converter = SecretRef.Converter.class,
             description = "its password reference (default: TargetProvisioned's appUserSecretRef)")
     String appPasswordRef;
+
+    @Option(names = "--fallback-user", paramLabel = "ROLE",
+            description = "the login on the target the source replicates back with after the switch, created if missing "
+                    + "(default: the target's administrator)")
+    String fallbackUser;
+    @Option(names = "--fallback-password-ref", paramLabel = "REF", converter = SecretRef.Converter.class,
+            description = "its password (required with --fallback-user)")
+    String fallbackPasswordRef;
+    @Option(names = "--fallback-host", paramLabel = "HOST",
+            description = "the target's host as the source server reaches it (default: the provisioned host)")
+    String fallbackHost;
 
     @Option(names = "--check-interval", paramLabel = "DURATION", defaultValue = "5s", converter = DurationConverter.class,
             description = "catch-up: time between two CheckReplication (default: ${DEFAULT-VALUE})")
@@ -172,6 +184,10 @@ final class RunbookCli implements Callable<Integer> {
             throw usage("Missing required option: --target-address (with --provider aws: the address the RDS instance"
                     + " connects to the source from, for pg_hba.conf)");
         }
+        if (fallbackUser != null && fallbackPasswordRef == null) throw usage("--fallback-user needs --fallback-password-ref");
+        if (fallbackUser == null && (fallbackPasswordRef != null || fallbackHost != null)) {
+            throw usage("--fallback-password-ref and --fallback-host need --fallback-user");
+        }
         if (checkInterval.isZero() || checkInterval.isNegative()) throw usage("--check-interval must be positive");
         if (stepTimeout != null && (stepTimeout.isZero() || stepTimeout.isNegative())) throw usage("--step-timeout must be positive");
         if (objectCount != null && objectCount < 0) throw usage("--object-count must not be negative");
@@ -180,8 +196,8 @@ final class RunbookCli implements Callable<Integer> {
         return new RunbookSettings(migrationId, sourceAdmin, provider, localTarget, region, sourceInstanceId,
                 dbInstanceIdentifier, engineVersion, objectCount, concurrentUsers, sourceCpuCount, scanMode, sslmode,
                 address, replicationHost, replicationUser, replicationPasswordRef,
-                RolePasswordRef.toMap(spec, rolePasswordRefs), appUser, appPasswordRef, checkInterval, stepTimeout,
-                skipped, unattended);
+                RolePasswordRef.toMap(spec, rolePasswordRefs), appUser, appPasswordRef, fallbackUser, fallbackPasswordRef,
+                fallbackHost, checkInterval, stepTimeout, skipped, unattended);
     }
 
     private CommandLine.ParameterException usage(String message) {

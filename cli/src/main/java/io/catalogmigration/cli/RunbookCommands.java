@@ -84,12 +84,19 @@ final class RunbookCommands {
     }
 
     RunPreflight preflight(Target target) {
-        return new RunPreflight(id(), s.migrationId(), now(), source(MAINTENANCE), target.admin(s.targetSslmode()), DATABASES);
+        return new RunPreflight(id(), s.migrationId(), now(), source(MAINTENANCE), target.admin(s.targetSslmode()), DATABASES,
+                fallback(target));
     }
 
     StartCutover cutover(Target target) {
         return new StartCutover(id(), s.migrationId(), now(), source(MAINTENANCE), target.admin(s.targetSslmode()),
-                DATABASES, appUser(target), appPasswordRef(target), s.targetSslmode(), s.migrationId());
+                DATABASES, appUser(target), appPasswordRef(target), s.targetSslmode(), s.migrationId(), null, fallback(target));
+    }
+
+    /** The login the source replicates back with, on the provisioned target; null: its administrator. */
+    PgEndpoint fallback(Target target) {
+        return s.fallbackUser() == null ? null : new PgEndpoint(s.fallbackHost() != null ? s.fallbackHost() : target.host(),
+                target.port(), MAINTENANCE, s.fallbackUser(), s.targetSslmode(), s.fallbackPasswordRef());
     }
 
     String appUser(Target target) {

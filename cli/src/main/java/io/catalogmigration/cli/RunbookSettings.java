@@ -15,6 +15,8 @@ import java.util.Set;
  * @param localTarget    local provider: the server standing in for RDS, on {@code postgres}; null for aws
  * @param targetSslmode  sslmode towards the provisioned target, for every later step and the application
  * @param appUser        overrides TargetProvisioned's appUser when not null (likewise appPasswordRef)
+ * @param fallbackUser   the login the source replicates back with after the switch (null: the target's administrator);
+ *                       fallbackHost: the target's host as the source reaches it (null: the provisioned host)
  * @param skipped        steps not run: {@code --skip} and those before {@code --from} (never provision)
  * @param stepTimeout    null: wait as long as a step takes
  */
@@ -23,8 +25,8 @@ record RunbookSettings(String migrationId, PgEndpoint source, String provider, P
                        Integer concurrentUsers, Integer sourceCpuCount, ScanMode scanMode, String targetSslmode,
                        String targetAddress, String replicationHost, String replicationUser,
                        String replicationPasswordRef, Map<String, String> rolePasswordRefs, String appUser,
-                       String appPasswordRef, Duration checkInterval, Duration stepTimeout, Set<RunbookStep> skipped,
-                       boolean unattended) {
+                       String appPasswordRef, String fallbackUser, String fallbackPasswordRef, String fallbackHost,
+                       Duration checkInterval, Duration stepTimeout, Set<RunbookStep> skipped, boolean unattended) {
 
     boolean runs(RunbookStep step) {
         return !skipped.contains(step);
