@@ -1,6 +1,7 @@
 package io.catalogmigration.replicator;
 
 import io.catalogmigration.common.pg.Sql;
+import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.contract.PrepareSource;
 import io.catalogmigration.common.contract.SourceCheck;
 import io.catalogmigration.common.contract.SourcePrepared;
@@ -88,8 +89,10 @@ class SourcePreparer {
         String name = "replication login " + database;
         String required = "IDENTIFY_SYSTEM as " + user + " over replication=database";
         try {
-            String system = ReplicationLogin.identifySystem(command.source().withDatabase(database),
-                    secrets.resolve(command.replicationPasswordRef()), "catalog-migration-replicator-prepare");
+            var source = command.source();
+            String system = ReplicationLogin.identifySystem(new PgEndpoint(source.host(), source.port(), database, user,
+                    source.sslmode(), command.replicationPasswordRef()), secrets.resolve(command.replicationPasswordRef()),
+                    "catalog-migration-replicator-prepare");
             return new SourceCheck(name, system, required, SourceCheck.OK, null);
         } catch (SQLException e) {
             String hba = "host " + database + " " + user + " " + (self.equals("local") ? "127.0.0.1/32" : self
