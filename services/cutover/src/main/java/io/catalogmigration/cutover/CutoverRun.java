@@ -41,6 +41,8 @@ class CutoverRun {
             "FALLBACK", "DROP_SUBSCRIPTIONS", "SWITCH", "START_APPLICATION", "CONFIRM_APPLICATION");
 
     private static final Logger log = LoggerFactory.getLogger(CutoverRun.class);
+    /** How long the outcome waits for the fallback's apply workers to start, after the downtime. */
+    private static final java.time.Duration FALLBACK_START = java.time.Duration.ofSeconds(15);
 
     private final CutoverProperties settings;
     private final Parts parts;
@@ -100,6 +102,10 @@ class CutoverRun {
                     command.databases().stream().map(d -> ReplicationNames.of(d).slot()).toList(), List.of());
             parts.ledger().say(command.commandId(), "Writes stopped: " + command.databases() + " read-only on the source, "
                     + "roles " + fenced.roles() + " may not log in, " + fenced.sessionsEnded() + " session(s) ended");
+            if (!fenced.skipped().isEmpty()) {
+                notes.add("login roles the source's administrator may not alter were not fenced: " + fenced.skipped()
+                        + " (name the application's roles in cutover.fence-roles)");
+            }
 
             deadline.check("WAIT_FOR_TARGET");
             timer.begin("WAIT_FOR_TARGET");
@@ -212,7 +218,8 @@ class CutoverRun {
                 + " session(s) on the target, " + application.onSource() + " on the source"
                 + (application.confirmed() ? "" : " (not confirmed within cutover.confirm-timeout)"));
         timer.end();
-        var fallback = parts.fallback().status(command.source(), command.target(), command.databases());
+        var fallback = parts.fallback().awaitStreaming(command.source(), command.target(), command.databases(),
+                FALLBACK_START);
         notes.add("the source stays fenced (read-only, roles " + fenced.roles() + " may not log in) and applies the "
                 + "application's writes on the target: RollBackCutover goes back without losing one; FinishCutover ends "
                 + "the fallback");

@@ -158,6 +158,22 @@ class Fallback {
         }
     }
 
+    /**
+     * The status once every database streams, or when the wait runs out: the source's launcher starts one apply
+     * worker at a time, every wal_retrieve_retry_interval (5 s by default).
+     */
+    List<FallbackReplication> awaitStreaming(PgEndpoint source, PgEndpoint target, List<String> databases, Duration timeout)
+            throws SQLException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            var status = status(source, target, databases);
+            if (status.stream().allMatch(FallbackReplication::streaming) || System.nanoTime() > deadline) {
+                return status;
+            }
+            Thread.sleep(200);
+        }
+    }
+
     /** Per database: whether the source streams from the target, and how far behind it is. */
     List<FallbackReplication> status(PgEndpoint source, PgEndpoint target, List<String> databases) throws SQLException {
         List<FallbackReplication> status = new ArrayList<>();
@@ -185,7 +201,8 @@ class Fallback {
             String detail = lag == null ? "the target has no slot " + names.slot()
                     : enabled == null ? "the source has no subscription " + names.subscription()
                     : !"true".equals(enabled) ? "the source's subscription " + names.subscription() + " is disabled"
-                    : !worker ? "the source's subscription has no running apply worker (see the source's log)"
+                    : !worker ? "the source's subscription has no running apply worker (yet: the launcher starts one every "
+                    + "wal_retrieve_retry_interval; else see the source's log)"
                     : !"true".equals(active) ? "the target's slot is not in use yet"
                     : "the source applies the target's writes";
             status.add(new FallbackReplication(database, names.publication(), names.slot(), names.subscription(), streaming,

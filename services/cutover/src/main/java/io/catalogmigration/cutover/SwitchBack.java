@@ -158,6 +158,10 @@ class SwitchBack {
             parts.store().targetFenced(migration, true);
             parts.ledger().say(command.commandId(), "Writes stopped on the target: roles " + fenced.roles()
                     + " may not log in, " + fenced.sessionsEnded() + " session(s) ended");
+            if (!fenced.skipped().isEmpty()) {
+                notes.add("login roles the target's administrator may not alter were not fenced: " + fenced.skipped()
+                        + " (name the application's roles in cutover.fence-roles)");
+            }
             if (state.fallbackRunning()) {
                 timer.begin("WAIT_FOR_SOURCE");
                 lsn = parts.fallback().awaitApplied(command.target(), databases, settings.catchUpTimeout());

@@ -27,8 +27,13 @@ import java.util.TreeSet;
  */
 class WriteFence {
 
-    /** The roles kept from logging in and the sessions ended. */
-    record Fenced(List<String> roles, int sessionsEnded) {
+    /**
+     * The roles kept from logging in and the sessions ended.
+     *
+     * @param skipped login roles the administrator may not alter (on 16+, roles it has no ADMIN OPTION on, e.g. a
+     *                provider's own): not fenced, named so that an operator can look at them
+     */
+    record Fenced(List<String> roles, int sessionsEnded, List<String> skipped) {
     }
 
     private static final Logger log = LoggerFactory.getLogger(WriteFence.class);
@@ -58,7 +63,8 @@ class WriteFence {
     Fenced fence(String migrationId, String side, PgEndpoint server, List<String> databases, Collection<String> slots,
                  Collection<String> own) throws SQLException {
         try (Connection admin = admin(server)) {
-            Set<String> roles = new TreeSet<>(roles(admin, slots, own));
+            List<String> skipped = new ArrayList<>();
+            Set<String> roles = new TreeSet<>(roles(admin, slots, own, skipped));
             // A fence set up before (a rollback sent again) recorded its roles; they are NOLOGIN now, so not found above.
             store.fenceChanges(migrationId, side).stream().filter(c -> c.kind().equals(CutoverStore.FenceChange.LOGIN))
                     .forEach(c -> roles.add(c.name()));
@@ -81,7 +87,11 @@ class WriteFence {
             int ended = endSessions(admin, databases, roles);
             log.info("Writes stopped on {}: {} read-only, roles {} may not log in, {} session(s) ended",
                     server.host() + ":" + server.port(), databases, roles, ended);
-            return new Fenced(List.copyOf(roles), ended);
+            if (!skipped.isEmpty()) {
+                log.warn("Login roles {} on {} were not fenced: the administrator may not alter them", skipped,
+                        server.host() + ":" + server.port());
+            }
+            return new Fenced(List.copyOf(roles), ended, List.copyOf(skipped));
         }
     }
 
@@ -121,7 +131,8 @@ class WriteFence {
     }
 
     /** The configured roles, or every login role but superusers, replication logins and the migration's own. */
-    private List<String> roles(Connection admin, Collection<String> slots, Collection<String> own) throws SQLException {
+    private List<String> roles(Connection admin, Collection<String> slots, Collection<String> own, List<String> skipped)
+            throws SQLException {
         Set<String> mine = new LinkedHashSet<>(own);
         mine.addAll(serviceRoles);
         mine.addAll(Sql.strings(admin, """
@@ -132,10 +143,24 @@ class WriteFence {
             return Sql.strings(admin, "select rolname::text from pg_roles where rolname = any(?) and rolname <> current_user "
                     + "and rolname <> all(?) order by 1", configuredRoles.toArray(String[]::new), excluded);
         }
-        return Sql.strings(admin, """
-                select rolname::text from pg_roles
-                where rolcanlogin and not rolsuper and not rolreplication and rolname <> current_user
-                and rolname <> all(?) and rolname !~ '^pg_' order by 1""", (Object) excluded);
+        // Since 16 a CREATEROLE administrator may alter only the roles it holds ADMIN OPTION on (those it created).
+        String alterable = """
+                (select rolsuper from pg_roles where rolname = current_user)
+                or current_setting('server_version_num')::int < 160000
+                or exists (select 1 from pg_auth_members m where m.roleid = r.oid and m.admin_option
+                           and m.member = (select oid from pg_roles where rolname = current_user))""";
+        List<String> roles = new ArrayList<>();
+        try (var statement = admin.prepareStatement("select rolname::text, " + alterable + " from pg_roles r "
+                + "where rolcanlogin and not rolsuper and not rolreplication and rolname <> current_user "
+                + "and rolname <> all(?) and rolname !~ '^pg_' order by 1")) {
+            statement.setObject(1, excluded);
+            try (var rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    (rs.getBoolean(2) ? roles : skipped).add(rs.getString(1));
+                }
+            }
+        }
+        return roles;
     }
 
     /**

@@ -379,7 +379,10 @@ class CutoverTest {
         assertThat(done.application().onTarget()).isPositive();
         assertThat(done.application().onSource()).isZero();
         assertThat(done.fallback()).extracting(f -> f.database()).containsExactlyElementsOf(DATABASES);
-        assertThat(done.fallback()).allSatisfy(f -> assertThat(f.lagBytes()).isNotNull());
+        assertThat(done.fallback()).allSatisfy(f -> {
+            assertThat(f.streaming()).as(f.detail()).isTrue();
+            assertThat(f.lagBytes()).isNotNull();
+        });
 
         awaitWritesOn(target);
         assertThat(writer.longestGap()).isLessThan(Duration.ofSeconds(10));
