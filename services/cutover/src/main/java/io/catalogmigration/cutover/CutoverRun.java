@@ -72,6 +72,18 @@ class CutoverRun {
         String captured = parts.switcher().capture(databases);
         ConnectionSettings next = settingsFor(command);
         List<String> notes = new ArrayList<>();
+        Fallback.Prepared prepared;
+        try {
+            prepared = parts.fallback().prepare(command);
+        } catch (Exception e) {
+            List<String> left = new ArrayList<>();
+            undoReplication(command, false, left);
+            return failure(command, "PREFLIGHT", "the replication back to the source could not be prepared: " + reason(e),
+                    "nothing was stopped; fix what the reason names (the fallback login's privileges, the target "
+                            + "administrator's rights on the tables), then send StartCutover again", false, false,
+                    checks, left);
+        }
+        notes.addAll(prepared.notes());
         checks.stream().filter(c -> c.status().equals(CutoverCheck.WARNING))
                 .forEach(c -> notes.add("preflight warning: " + c.database() + " " + c.check() + ": " + c.detail()));
 
@@ -80,7 +92,6 @@ class CutoverRun {
         var deadline = new Deadline(downtimeStarted, command.maxWriteDowntimeSeconds() == null ? settings.maxWriteDowntime()
                 : java.time.Duration.ofSeconds(command.maxWriteDowntimeSeconds()));
         boolean stopHookRan = false;
-        boolean fallbackStarted = false;
         boolean subscriptionsDropped = false;
         List<VerifiedTable> verified;
         int sequences = 0;
@@ -89,6 +100,7 @@ class CutoverRun {
         try {
             timer.begin("STOP_WRITES");
             parts.store().fencing(command.migrationId(), command.commandId(), command.databases(), writesStopped);
+            parts.fallback().record(command.migrationId(), prepared);
             if (!settings.stopWritesCommand().isEmpty()) {
                 stopHookRan = true;
                 try {
@@ -140,8 +152,7 @@ class CutoverRun {
 
             deadline.check("FALLBACK");
             timer.begin("FALLBACK");
-            fallbackStarted = true;
-            notes.addAll(parts.fallback().setUp(command, deadline.remaining()));
+            parts.fallback().subscribe(command, deadline.remaining());
             parts.ledger().say(command.commandId(), "The source replicates the target's writes back from now on (fallback)");
 
             deadline.check("DROP_SUBSCRIPTIONS");
@@ -178,7 +189,7 @@ class CutoverRun {
                             + parts.switcher().describe() + " by hand");
                 }
             }
-            undoReplication(command, fallbackStarted, subscriptionsDropped, abortNotes);
+            undoReplication(command, subscriptionsDropped, abortNotes);
             boolean released = release(command, stopHookRan, abortNotes);
             if (subscriptionsDropped) {
                 abortNotes.add("the subscriptions were dropped: the target no longer follows the source; send ResetCutover "
@@ -229,18 +240,16 @@ class CutoverRun {
     }
 
     /**
-     * An abort takes down what the window set up: the replication back (if begun) and, while the replicator's
-     * subscriptions still exist, they are enabled again so the target keeps following the source.
+     * An abort takes down what was set up for the fallback (the publications made before the window, the slots and
+     * subscriptions made in it) and, while the replicator's subscriptions still exist, enables them again so the target
+     * keeps following the source.
      */
-    private void undoReplication(StartCutover command, boolean fallbackStarted, boolean subscriptionsDropped,
-                                 List<String> notes) {
-        if (fallbackStarted) {
-            try {
-                parts.fallback().drop(command.migrationId(), command.source(), command.target(), command.databases());
-            } catch (Exception e) {
-                notes.add("the fallback replication could not be dropped (" + reason(e) + "): drop the subscriptions "
-                        + "fallback_<db> on the source and the slots and publications fallback_<db> on the target");
-            }
+    private void undoReplication(StartCutover command, boolean subscriptionsDropped, List<String> notes) {
+        try {
+            parts.fallback().drop(command.migrationId(), command.source(), command.target(), command.databases());
+        } catch (Exception e) {
+            notes.add("the fallback replication could not be dropped (" + reason(e) + "): drop the subscriptions "
+                    + "fallback_<db> on the source and the slots and publications fallback_<db> on the target");
         }
         if (!subscriptionsDropped) {
             try {

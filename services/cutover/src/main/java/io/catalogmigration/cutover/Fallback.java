@@ -43,39 +43,63 @@ class Fallback {
         this.login = login;
     }
 
+    /** What was made ready before the window: the login and whether the cutover created it, notes for the outcome. */
+    record Prepared(String login, boolean loginCreated, List<String> notes) {
+    }
+
     /**
-     * @param limit what is left of the window: no statement here runs longer (CREATE SUBSCRIPTION waits for its
-     *              connection to the target)
-     * @return notes for the outcome (tables given a replica identity, the login created)
+     * Before the window, while the application still writes: the login, and per database the target's publication
+     * (with a full replica identity for tables without a key). Neither changes what the application sees, and a
+     * publication sends nothing until a slot exists; a later attempt finds and uses both. So only the slots and
+     * subscriptions are left for the window, and a login or a publication that cannot be made stops the cutover before
+     * writes stop.
      */
-    List<String> setUp(StartCutover command, Duration limit) throws SQLException {
+    Prepared prepare(StartCutover command) throws SQLException {
         List<String> notes = new ArrayList<>();
         PgEndpoint publisher = command.fallbackLogin();
-        store.fallbackStarting(command.migrationId(), publisher.user());
-        if (login.ensure(command.target(), publisher, notes)) {
-            store.fallbackLoginCreated(command.migrationId());
+        boolean created = login.ensure(command.target(), publisher, notes);
+        if (created) {
             notes.add("login " + publisher.user() + " was created on the target to replicate back; FinishCutover drops it");
         }
-        setForward(command.target(), command.databases(), false);
         for (String database : command.databases()) {
-            var names = ReplicationNames.fallback(database);
             List<String> tables;
             try (Connection source = connector.connect(command.source().withDatabase(database))) {
                 tables = Sql.strings(source, "select quote_ident(schemaname) || '.' || quote_ident(tablename) "
                         + "from pg_publication_tables where pubname = ? order by 1", ReplicationNames.of(database).publication());
             }
             try (Connection target = writable(command.target().withDatabase(database))) {
-                timeout(target, limit);
-                publish(target, names, tables, database, notes);
+                publish(target, ReplicationNames.fallback(database), tables, database, notes);
             }
+        }
+        return new Prepared(publisher.user(), created, notes);
+    }
+
+    /** Recorded as the window begins, so that an abort or a restart takes the fallback down, the login too if created. */
+    void record(String migrationId, Prepared prepared) {
+        store.fallbackStarting(migrationId, prepared.login());
+        if (prepared.loginCreated()) {
+            store.fallbackLoginCreated(migrationId);
+        }
+    }
+
+    /**
+     * In the window, once the target holds everything: the replicator's subscriptions are disabled (nothing applied
+     * on the target can travel back), then the source subscribes to each database's publication, creating its slot.
+     *
+     * @param limit what is left of the window: no statement here runs longer (CREATE SUBSCRIPTION waits for its
+     *              connection to the target and for the slot's consistent point)
+     */
+    void subscribe(StartCutover command, Duration limit) throws SQLException {
+        PgEndpoint publisher = command.fallbackLogin();
+        setForward(command.target(), command.databases(), false);
+        for (String database : command.databases()) {
+            var names = ReplicationNames.fallback(database);
             try (Connection source = writable(command.source().withDatabase(database))) {
                 timeout(source, limit);
                 subscribe(source, command.target().withDatabase(database), publisher.withDatabase(database), names);
             }
-            log.info("Fallback replication of {} set up: {} tables published on the target, subscription {} on the source",
-                    database, tables.size(), names.subscription());
+            log.info("Fallback replication of {} set up: subscription {} on the source", database, names.subscription());
         }
-        return notes;
     }
 
     /**

@@ -272,7 +272,12 @@ class CutoverTest {
             for (String database : DATABASES) {
                 assertThat(target.queryForLong(database, "select count(*) from pg_subscription where subenabled and subdbid = "
                         + "(select oid from pg_database where datname = current_database())")).isEqualTo(1);
+                // The fallback prepared before the window is gone again.
+                assertThat(target.queryForLong(database, "select count(*) from pg_publication")).isZero();
+                assertThat(source.queryForLong(database, "select count(*) from pg_subscription")).isZero();
             }
+            assertThat(target.queryForLong("postgres", "select count(*) from pg_roles where rolname = '" + FALLBACK_LOGIN
+                    + "'")).as("the login the cutover created").isZero();
             awaitWritesOn(source);
         } finally {
             Files.delete(tamper);
