@@ -1,6 +1,8 @@
 package io.catalogmigration.cli;
 
+import io.catalogmigration.common.contract.CheckFallback;
 import io.catalogmigration.common.contract.CutoverCommand;
+import io.catalogmigration.common.contract.FinishCutover;
 import io.catalogmigration.common.contract.MigrationCommand;
 import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.contract.ResetCutover;
@@ -19,8 +21,10 @@ import java.util.List;
 import java.util.UUID;
 
 @Command(name = "cutover", mixinStandardHelpOptions = true,
-        description = "Switch the application to the target: preflight checks, the cutover, a rollback, or a reset.",
-        subcommands = {CutoverCli.Preflight.class, CutoverCli.Run.class, CutoverCli.Rollback.class, CutoverCli.Reset.class})
+        description = "Switch the application to the target: preflight checks, the cutover, the replication back to the "
+                + "source (fallback) and its end (finish), a rollback, or a reset.",
+        subcommands = {CutoverCli.Preflight.class, CutoverCli.Run.class, CutoverCli.Fallback.class, CutoverCli.Finish.class,
+                CutoverCli.Rollback.class, CutoverCli.Reset.class})
 final class CutoverCli implements Runnable {
 
     @CommandLine.Spec
@@ -28,7 +32,8 @@ final class CutoverCli implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: preflight, run, rollback or reset");
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "Missing subcommand: preflight, run, fallback, finish, rollback or reset");
     }
 
     /** Every cutover command: both servers' administrators on their maintenance databases, and the replicated databases. */
@@ -63,6 +68,14 @@ final class CutoverCli implements Runnable {
 
         List<String> databaseNames() {
             return databases.isEmpty() ? ReplicateCli.DATABASES : databases;
+        }
+
+        PgEndpoint fallbackEndpoint(FallbackOptions fallback) {
+            try {
+                return fallback.endpoint(targetEndpoint());
+            } catch (IllegalArgumentException e) {
+                throw usage(e.getMessage());
+            }
         }
     }
 
@@ -106,20 +119,27 @@ final class CutoverCli implements Runnable {
         @Mixin
         AcceptedLosses losses;
 
+        @Mixin
+        FallbackOptions fallback;
+
         @Override
         MigrationCommand build(UUID commandId, String migrationId, Instant issuedAt) {
             if ((applicationUser == null) != (applicationPasswordRef == null)) {
                 throw usage("--application-user and --application-password-ref go together; nothing was sent");
             }
             return new RunPreflight(commandId, migrationId, issuedAt, sourceEndpoint(), targetEndpoint(), databaseNames(),
-                    applicationUser, applicationPasswordRef, losses.acceptedLosses);
+                    applicationUser, applicationPasswordRef, losses.acceptedLosses, fallbackEndpoint(fallback));
         }
     }
 
     @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
-            description = "Publish StartCutover: stop writes, wait for the target, copy sequences, verify every table, switch "
-                    + "the application to the target and start it. Requires --confirm <migration id>.")
+            description = "Publish StartCutover: fence every writer of the source, wait for the target, copy sequences, verify "
+                    + "every table, set up the replication back to the source, switch the application to the target, start "
+                    + "it and confirm it works there. Requires --confirm <migration id>.")
     static final class Run extends Confirmed {
+        @Mixin
+        FallbackOptions fallback;
+
         @Option(names = "--application-user", required = true, paramLabel = "ROLE",
                 description = "the role the application logs in as on the target")
         String applicationUser;
@@ -150,13 +170,42 @@ final class CutoverCli implements Runnable {
             String confirmed = confirmed(migrationId);
             return new StartCutover(commandId, migrationId, issuedAt, sourceEndpoint(), targetEndpoint(), databaseNames(),
                     applicationUser, applicationPasswordRef, applicationSslmode, confirmed, maxWriteDowntimeSeconds,
-                    losses.acceptedLosses);
+                    fallbackEndpoint(fallback), losses.acceptedLosses);
+        }
+    }
+
+    @Command(name = "fallback", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Publish CheckFallback: after the switch, whether the source applies the application's writes on "
+                    + "the target, per database, and how far behind it is. Answered by FallbackReported. Changes nothing.")
+    static final class Fallback extends CutoverPublish {
+        @Override
+        MigrationCommand build(UUID commandId, String migrationId, Instant issuedAt) {
+            return new CheckFallback(commandId, migrationId, issuedAt, sourceEndpoint(), targetEndpoint(), databaseNames());
+        }
+    }
+
+    @Command(name = "finish", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Publish FinishCutover: once the application works on the target, drop the replication back to "
+                    + "the source and leave the source fenced (or run the service's finish hook). No rollback is possible "
+                    + "afterwards. Requires --confirm.")
+    static final class Finish extends Confirmed {
+        @Override
+        String consequence() {
+            return "ends the fallback: no rollback is possible afterwards";
+        }
+
+        @Override
+        MigrationCommand build(UUID commandId, String migrationId, Instant issuedAt) {
+            String confirmed = confirmed(migrationId);
+            return new FinishCutover(commandId, migrationId, issuedAt, sourceEndpoint(), targetEndpoint(), databaseNames(),
+                    confirmed);
         }
     }
 
     @Command(name = "rollback", mixinStandardHelpOptions = true, sortOptions = false,
-            description = "Publish RollBackCutover: fence the target, restore the application's previous settings and make the "
-                    + "source writable; rows written on the target since the switch stay there only. Requires --confirm.")
+            description = "Publish RollBackCutover: fence the target, wait until the source has applied every write made "
+                    + "there since the switch, copy the sequences back, restore the application's previous settings and make "
+                    + "the source writable. Requires --confirm.")
     static final class Rollback extends Confirmed {
         @Override
         String consequence() {

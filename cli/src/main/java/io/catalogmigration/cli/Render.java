@@ -51,6 +51,17 @@ final class Render {
             lines.add("  reason: " + nz(o.reason()));
             lines.add("  action: " + nz(o.action()));
         }
+        JsonNode app = o.json().path("application");
+        if (app.isObject()) {
+            lines.add("  application " + nz(Event.text(app, "user")) + ": " + app.path("onTarget").asInt()
+                    + " session(s) on the target, " + app.path("onSource").asInt() + " on the source"
+                    + (app.path("confirmed").asBoolean() ? "" : " (NOT CONFIRMED)"));
+        }
+        for (JsonNode f : o.json().path("fallback")) {
+            lines.add("  fallback " + nz(Event.text(f, "database")) + ": " + (f.path("streaming").asBoolean() ? "streaming"
+                    : "NOT streaming") + ", lag " + (f.path("lagBytes").isNull() ? "-" : RunbookText.bytes(f.path("lagBytes").asLong()))
+                    + " (" + nz(Event.text(f, "detail")) + ")");
+        }
         return lines;
     }
 

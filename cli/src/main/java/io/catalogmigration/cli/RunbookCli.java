@@ -24,8 +24,9 @@ import java.util.concurrent.Callable;
                 "Steps: backup (of the source, before anything changes), prune (PURGE), scan (rosemeta and lineage), "
                         + "lineage and provision at once, prepare (the source), replicate (rosemeta and lineage at once), "
                         + "catch-up (CheckReplication every --check-interval until STOP_WAITING with every index and constraint "
-                        + "built), preflight, a typed confirmation unless --unattended, cutover, snapshot (the first of the "
-                        + "new target); then a report.",
+                        + "built), preflight, a typed confirmation unless --unattended, cutover (which leaves the replication "
+                        + "back to the source running: 'migrate cutover fallback' shows it, 'migrate cutover finish' ends it), "
+                        + "snapshot (the first of the new target); then a report.",
                 "",
                 "--from resumes at a step. Earlier steps are skipped except provision, which is always sent again first: "
                         + "the later steps need the target it reports, and ProvisionTarget sent again adopts what exists "
@@ -96,6 +97,17 @@ final class RunbookCli implements Callable<Integer> {
             description = "an object of the source to leave behind, as the preflight's inventory names it, e.g. "
                     + "'foreign table public.import_log'; repeat for several (anything else missing on the target fails)")
     List<String> acceptedLosses = new ArrayList<>();
+
+    @Option(names = "--fallback-user", paramLabel = "ROLE",
+            description = "the login on the target the source replicates back with after the switch, created if missing "
+                    + "(default: the target's administrator)")
+    String fallbackUser;
+    @Option(names = "--fallback-password-ref", paramLabel = "REF", converter = SecretRef.Converter.class,
+            description = "its password (required with --fallback-user)")
+    String fallbackPasswordRef;
+    @Option(names = "--fallback-host", paramLabel = "HOST",
+            description = "the target's host as the source server reaches it (default: the provisioned host)")
+    String fallbackHost;
 
     @Option(names = "--check-interval", paramLabel = "DURATION", defaultValue = "5s", converter = DurationConverter.class,
             description = "catch-up: time between two CheckReplication (default: ${DEFAULT-VALUE})")
@@ -177,6 +189,10 @@ final class RunbookCli implements Callable<Integer> {
             throw usage("Missing required option: --target-address (with --provider aws: the address the RDS instance"
                     + " connects to the source from, for pg_hba.conf)");
         }
+        if (fallbackUser != null && fallbackPasswordRef == null) throw usage("--fallback-user needs --fallback-password-ref");
+        if (fallbackUser == null && (fallbackPasswordRef != null || fallbackHost != null)) {
+            throw usage("--fallback-password-ref and --fallback-host need --fallback-user");
+        }
         if (checkInterval.isZero() || checkInterval.isNegative()) throw usage("--check-interval must be positive");
         if (stepTimeout != null && (stepTimeout.isZero() || stepTimeout.isNegative())) throw usage("--step-timeout must be positive");
         if (objectCount != null && objectCount < 0) throw usage("--object-count must not be negative");
@@ -185,8 +201,8 @@ final class RunbookCli implements Callable<Integer> {
         return new RunbookSettings(migrationId, sourceAdmin, provider, localTarget, region, sourceInstanceId,
                 dbInstanceIdentifier, engineVersion, objectCount, concurrentUsers, sourceCpuCount, scanMode, sslmode,
                 address, replicationHost, replicationUser, replicationPasswordRef,
-                RolePasswordRef.toMap(spec, rolePasswordRefs), appUser, appPasswordRef, checkInterval, stepTimeout,
-                skipped, unattended, acceptedLosses);
+                RolePasswordRef.toMap(spec, rolePasswordRefs), appUser, appPasswordRef, fallbackUser, fallbackPasswordRef,
+                fallbackHost, checkInterval, stepTimeout, skipped, unattended, acceptedLosses);
     }
 
     private CommandLine.ParameterException usage(String message) {

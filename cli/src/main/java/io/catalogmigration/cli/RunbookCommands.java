@@ -100,13 +100,19 @@ final class RunbookCommands {
 
     RunPreflight preflight(Target target) {
         return new RunPreflight(id(), s.migrationId(), now(), source(MAINTENANCE), target.admin(s.targetSslmode()), DATABASES,
-                appUser(target), appPasswordRef(target), s.acceptedLosses());
+                appUser(target), appPasswordRef(target), s.acceptedLosses(), fallback(target));
     }
 
     StartCutover cutover(Target target) {
         return new StartCutover(id(), s.migrationId(), now(), source(MAINTENANCE), target.admin(s.targetSslmode()),
-                DATABASES, appUser(target), appPasswordRef(target), s.targetSslmode(), s.migrationId(), null,
+                DATABASES, appUser(target), appPasswordRef(target), s.targetSslmode(), s.migrationId(), null, fallback(target),
                 s.acceptedLosses());
+    }
+
+    /** The login the source replicates back with, on the provisioned target; null: its administrator. */
+    PgEndpoint fallback(Target target) {
+        return s.fallbackUser() == null ? null : new PgEndpoint(s.fallbackHost() != null ? s.fallbackHost() : target.host(),
+                target.port(), MAINTENANCE, s.fallbackUser(), s.targetSslmode(), s.fallbackPasswordRef());
     }
 
     String appUser(Target target) {

@@ -83,7 +83,21 @@ final class RunbookReport {
             line(out, "Lineage links migrated", count(lineage.path("sourceLinks").asLong()) + " links, "
                     + count(lineage.path("edges").asLong()) + " edges");
         }
-        if (cutover != null) line(out, "Write downtime", millis(cutover.path("writeDowntimeMillis").asLong()));
+        if (cutover != null) {
+            line(out, "Write downtime", millis(cutover.path("writeDowntimeMillis").asLong()));
+            JsonNode app = cutover.path("application");
+            if (app.isObject()) {
+                line(out, "Application on the target", (app.path("confirmed").asBoolean() ? "confirmed: " : "NOT CONFIRMED: ")
+                        + app.path("onTarget").asInt() + " session(s) there, " + app.path("onSource").asInt() + " on the source");
+            }
+            StringBuilder fallback = new StringBuilder();
+            for (JsonNode f : cutover.path("fallback")) {
+                fallback.append(fallback.isEmpty() ? "" : ", ").append(Event.text(f, "database")).append(' ')
+                        .append(f.path("streaming").asBoolean() ? "streaming" : "NOT streaming").append(", lag ")
+                        .append(f.path("lagBytes").isNull() ? "-" : RunbookText.bytes(f.path("lagBytes").asLong()));
+            }
+            if (!fallback.isEmpty()) line(out, "Replication back (fallback)", fallback.toString());
+        }
         JsonNode snapshot = outcomes.get(RunbookStep.SNAPSHOT);
         if (snapshot != null) {
             String where = Event.text(snapshot, "location") != null ? Event.text(snapshot, "location") : Event.text(snapshot, "snapshotArn");

@@ -2,7 +2,9 @@ package io.catalogmigration.cli;
 
 import io.catalogmigration.common.contract.BackUpSource;
 import io.catalogmigration.common.contract.CheckReplication;
+import io.catalogmigration.common.contract.CheckFallback;
 import io.catalogmigration.common.contract.CutoverCommand;
+import io.catalogmigration.common.contract.FinishCutover;
 import io.catalogmigration.common.contract.DeprovisionTarget;
 import io.catalogmigration.common.contract.LineageCommand;
 import io.catalogmigration.common.contract.MigrationCommand;
@@ -226,7 +228,7 @@ class PublishCommandsTest {
     }
 
     @Test
-    void cutoverPreflightRunRollbackReset() {
+    void cutoverPreflightRunFallbackFinishRollbackReset() {
         String[] ends = {"--source-host", "src", "--source-user", "postgres", "--source-password-ref", "env:SRC",
                 "--target-host", "tgt", "--target-user", "rdsadmin", "--target-password-ref", "env:TGT",
                 "--target-sslmode", "verify-full"};
@@ -245,6 +247,26 @@ class PublishCommandsTest {
                 "--application-password-ref", "env:APP_PW", "--application-sslmode", "require", "--confirm", m2}, ends));
         assertThat(run).isEqualTo(new StartCutover(run.commandId(), m2, run.issuedAt(), source, target, List.of("rosemeta"),
                 "catalog_app", "env:APP_PW", "require", m2));
+
+        String m5 = newMigration();
+        CutoverCommand replicatingBack = published(Topics.CUTOVER_COMMAND, CutoverCommand.class, m5, concat(new String[]{
+                "cutover", "run", "--migration-id", m5, "--application-user", "catalog_app", "--application-password-ref",
+                "env:APP_PW", "--fallback-user", "catalog_fallback", "--fallback-password-ref", "env:FALLBACK_PW",
+                "--fallback-host", "tgt.internal", "--confirm", m5}, ends));
+        assertThat(((StartCutover) replicatingBack).fallback()).isEqualTo(new PgEndpoint("tgt.internal", 5432, "postgres",
+                "catalog_fallback", "verify-full", "env:FALLBACK_PW"));
+
+        String m6 = newMigration();
+        CutoverCommand fallback = published(Topics.CUTOVER_COMMAND, CutoverCommand.class, m6,
+                concat(new String[]{"cutover", "fallback", "--migration-id", m6}, ends));
+        assertThat(fallback).isEqualTo(new CheckFallback(fallback.commandId(), m6, fallback.issuedAt(), source, target,
+                List.of("rosemeta", "lineage")));
+
+        String m7 = newMigration();
+        CutoverCommand finish = published(Topics.CUTOVER_COMMAND, CutoverCommand.class, m7,
+                concat(new String[]{"cutover", "finish", "--migration-id", m7, "--confirm", m7}, ends));
+        assertThat(finish).isEqualTo(new FinishCutover(finish.commandId(), m7, finish.issuedAt(), source, target,
+                List.of("rosemeta", "lineage"), m7));
 
         String m3 = newMigration();
         CutoverCommand rollback = published(Topics.CUTOVER_COMMAND, CutoverCommand.class, m3,

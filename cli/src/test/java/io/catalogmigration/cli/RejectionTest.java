@@ -73,7 +73,8 @@ class RejectionTest {
         String[] app = {"--application-user", "app", "--application-password-ref", "env:APP"};
         try (var log = EventLog.follow(Cli.bootstrap(), Topics.CUTOVER_COMMAND, Topics.REPLICATE_COMMAND)) {
             for (String[] command : new String[][]{PublishCommandsTest.concat(new String[]{"cutover", "run"}, app),
-                    {"cutover", "rollback"}, {"cutover", "reset"}, {"replicate", "reset", "--database", "rosemeta"}}) {
+                    {"cutover", "rollback"}, {"cutover", "reset"}, {"cutover", "finish"},
+                    {"replicate", "reset", "--database", "rosemeta"}}) {
                 String name = command[0] + " " + command[1];
                 var missing = Cli.run(PublishCommandsTest.concat(command, ends));
                 assertThat(missing.exitCode()).as(name).isEqualTo(MigrateCli.USAGE);
@@ -87,6 +88,11 @@ class RejectionTest {
                         .contains("'another-migration' is not '" + m + "'");
                 assertThat(other.out()).isEmpty();
             }
+
+            var halfFallback = Cli.run(PublishCommandsTest.concat(PublishCommandsTest.concat(new String[]{"cutover", "run",
+                    "--confirm", m, "--fallback-user", "catalog_fallback"}, app), ends));
+            assertThat(halfFallback.exitCode()).isEqualTo(MigrateCli.USAGE);
+            assertThat(halfFallback.err()).contains("--fallback-user needs --fallback-password-ref");
 
             var role = Cli.run("replicate", "start", "--migration-id", m, "--database", "rosemeta", "--source-host", "s",
                     "--source-user", "u", "--source-password-ref", "env:S", "--target-host", "t", "--target-user", "u",

@@ -235,18 +235,23 @@ class RunbookTest {
     void theTypedMigrationIdGoesOnToTheCutover() {
         String m = newMigration();
         services.script(m, ScriptedServices.plausible(1));
-        var result = Cli.runTyping("  " + m + "\n", flags(m, "--from", "catch-up", "--app-user", "app_override")
-                .toArray(String[]::new));
+        var result = Cli.runTyping("  " + m + "\n", flags(m, "--from", "catch-up", "--app-user", "app_override",
+                "--fallback-user", "catalog_fallback", "--fallback-password-ref", "env:FALLBACK_PW").toArray(String[]::new));
 
         assertThat(result.exitCode()).as(result.out()).isZero();
         assertThat(result.out()).contains("Type the migration id").doesNotContain("nothing was stopped")
-                .containsPattern("Write downtime: +2.3 s");
+                .containsPattern("Write downtime: +2.3 s")
+                .containsPattern("Application on the target: +confirmed: 4 session\\(s\\) there, 0 on the source")
+                .containsPattern("Replication back \\(fallback\\): +rosemeta streaming, lag 0 B");
         var sent = published(m);
         assertThat(types(sent)).endsWith("RunPreflight", "StartCutover", "SnapshotTarget");
         var cutover = (StartCutover) of(sent, StartCutover.class);
         assertThat(cutover.applicationUser()).isEqualTo("app_override");
         assertThat(cutover.applicationPasswordRef()).isEqualTo("file:/run/secrets/app");
         assertThat(cutover.confirm()).isEqualTo(m);
+        assertThat(cutover.fallback().user()).isEqualTo("catalog_fallback");
+        assertThat(cutover.fallback().passwordRef()).isEqualTo("env:FALLBACK_PW");
+        assertThat(((RunPreflight) of(sent, RunPreflight.class)).fallback()).isEqualTo(cutover.fallback());
     }
 
     @Test

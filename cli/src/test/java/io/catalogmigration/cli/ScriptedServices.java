@@ -4,7 +4,9 @@ import io.catalogmigration.common.contract.BackUpSource;
 import io.catalogmigration.common.contract.CheckReplication;
 import io.catalogmigration.common.contract.CutoverCheck;
 import io.catalogmigration.common.contract.CutoverCommand;
+import io.catalogmigration.common.contract.ApplicationSessions;
 import io.catalogmigration.common.contract.CutoverCompleted;
+import io.catalogmigration.common.contract.FallbackReplication;
 import io.catalogmigration.common.contract.CutoverPhase;
 import io.catalogmigration.common.contract.LineageCommand;
 import io.catalogmigration.common.contract.LineageMigrated;
@@ -213,7 +215,10 @@ final class ScriptedServices implements AutoCloseable {
                         List.of(new CutoverPhase("STOP_WRITES", 300), new CutoverPhase("VERIFY", 1500)),
                         List.of(new VerifiedTable("rosemeta", "public.a", "key ranges", 100, 3, true),
                                 new VerifiedTable("lineage", "public.b", "whole table (no key)", 50, 0, true)),
-                        7, "file:/etc/catalog/db.conf", List.of()));
+                        7, "file:/etc/catalog/db.conf", "0/3000060", List.of("alation"),
+                        List.of(new FallbackReplication("rosemeta", "fallback_rosemeta", "fallback_rosemeta",
+                                "fallback_rosemeta", true, 0L, "the source applies the target's writes")),
+                        new ApplicationSessions("alation", 4, 0, true, 900), List.of()));
             }
             return List.of();
         };

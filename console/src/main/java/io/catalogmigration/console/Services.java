@@ -12,7 +12,7 @@ final class Services {
         if (type.startsWith("Lineage")) return "lineage-migrator";
         if (type.startsWith("Target") || type.startsWith("Provision")) return "provisioner";
         if (type.startsWith("Source") || type.startsWith("Replication")) return "replicator";
-        if (type.startsWith("Cutover") || type.startsWith("Preflight")) return "cutover";
+        if (type.startsWith("Cutover") || type.startsWith("Preflight") || type.startsWith("Fallback")) return "cutover";
         return "unknown";
     }
 

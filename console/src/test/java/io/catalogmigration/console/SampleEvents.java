@@ -1,7 +1,9 @@
 package io.catalogmigration.console;
 
 import io.catalogmigration.common.contract.CutoverCheck;
+import io.catalogmigration.common.contract.ApplicationSessions;
 import io.catalogmigration.common.contract.CutoverCompleted;
+import io.catalogmigration.common.contract.FallbackReplication;
 import io.catalogmigration.common.contract.CutoverFailed;
 import io.catalogmigration.common.contract.LineageMigrated;
 import io.catalogmigration.common.contract.PreflightPassed;
@@ -86,6 +88,9 @@ record SampleEvents(String migrationId) {
     CutoverCompleted cutoverCompleted(UUID runId, long downtimeMillis, Instant at) {
         return new CutoverCompleted(UUID.randomUUID(), migrationId, at, runId, List.of("rosemeta", "lineage"),
                 downtimeMillis, List.of(new CutoverPhase("FENCE", 120), new CutoverPhase("SWITCH", 300)),
-                List.of(new VerifiedTable("rosemeta", "public.t", "key ranges", 5, 1, true)), 12, "file:/etc/app/db.properties", List.of());
+                List.of(new VerifiedTable("rosemeta", "public.t", "key ranges", 5, 1, true)), 12, "file:/etc/app/db.properties",
+                "0/3000060", List.of("alation"), List.of(new FallbackReplication("rosemeta", "fallback_rosemeta",
+                        "fallback_rosemeta", "fallback_rosemeta", true, 0L, "the source applies the target's writes")),
+                new ApplicationSessions("alation", 2, 0, true, 400), List.of());
     }
 }

@@ -97,7 +97,8 @@ public final class CutoverBenchmark {
                     stack.source.superuser(), stack.source.secretRef());
             stack.startService(ReplicatorApplication.class, Map.of("replicator.copy-workers", WORKERS,
                     "replicator.index-workers", WORKERS, "replicator.verify.workers", WORKERS));
-            stack.startService(CutoverApplication.class, Map.of("cutover.switcher.file", settings.toString()));
+            stack.startService(CutoverApplication.class, Map.of("cutover.switcher.file", settings.toString(),
+                    "cutover.confirm-timeout", "10s"));
             try (var writer = new SwitchingWriter(settings, DATABASE, WRITES_PER_SECOND)) {
                 String migration = "bench-cutover-" + UUID.randomUUID().toString().substring(0, 8);
                 long t0 = System.nanoTime();

@@ -8,6 +8,7 @@ import io.catalogmigration.provisioner.ProvisionerApplication;
 import io.catalogmigration.prune.PruneApplication;
 import io.catalogmigration.replicator.ReplicatorApplication;
 import io.catalogmigration.scan.ScanApplication;
+import io.catalogmigration.testkit.ApplicationRole;
 import io.catalogmigration.testkit.SampleCatalog;
 import io.catalogmigration.testkit.SampleCorruption;
 import io.catalogmigration.testkit.SampleSize;
@@ -32,16 +33,23 @@ import java.util.UUID;
 /**
  * The main job on an embedded default: an in-process broker, a source and a target PostgreSQL, a generated sample
  * catalog with old rows, a few corrupted rows and lineage links, all six services, and an application writing to the
- * source throughout (it follows the settings file the cutover switches). The whole migration is run by the operators'
- * CLI, {@code migrate runbook --unattended}, exactly as an operator would run it; a short report ends it.
+ * source throughout as its own role (it follows the settings file the cutover switches). The whole migration is run by
+ * the operators' CLI, {@code migrate runbook --unattended}, exactly as an operator would run it; a short report and the
+ * replication back to the source, still running after the switch, with its lag ({@code migrate cutover fallback}) end
+ * it.
  * Usage: {@code LocalRun [approximate prunable rows, default 250000] [--source-version 13] [--target-version 17]}:
  * by default the runbook's servers, a PostgreSQL 13 source and an RDS-shaped 17 target.
  */
 public final class LocalRun {
 
+    static final String APPLICATION_ROLE = "catalog_app";
+    /** The login the source replicates the application's writes back with after the switch; created on the target. */
+    static final String FALLBACK_LOGIN = "catalog_fallback";
+
     /** What a run did, for the report and for tests that look at the servers before the stack stops. */
     record Result(int exitCode, String output, String migrationId, Set<Long> corruptedIds, Duration writerLongestGap,
-                  long writesOnSource, long writesOnTarget, long writerFailures, List<String> secrets, double seconds) {
+                  long writesOnSource, long writesOnTarget, long writerFailures, List<String> secrets, double seconds,
+                  ApplicationRole application) {
     }
 
     /** Looks at the stack after the runbook, before it stops. */
@@ -97,10 +105,14 @@ public final class LocalRun {
 
             Path work = Files.createTempDirectory("local-run");
             Path settings = work.resolve("application-db.properties");
+            // The application logs in as its own role, as the catalog's does: the cutover fences it out of the source
+            // and confirms it works on the target, where the replicator creates it with the same password.
+            var application = ApplicationRole.create(stack.source, APPLICATION_ROLE, SampleCatalog.ROSEMETA, SampleCatalog.LINEAGE);
             SwitchingWriter.writeSettings(settings, SampleCatalog.ROSEMETA, stack.source.host(), stack.source.port(),
-                    SampleCatalog.APPLICATION_ROLE, SampleCatalog.roleSecretRef(stack.source, SampleCatalog.APPLICATION_ROLE));
+                    application.name(), application.secretRef());
             String replicationPassword = "Repl-" + UUID.randomUUID();
             String replicationRef = secretFile(work, "replication.password", replicationPassword);
+            String fallbackRef = secretFile(work, "fallback.password", "Fallback-" + UUID.randomUUID());
 
             stack.startService(PruneApplication.class, Map.of());
             stack.startService(ScanApplication.class, Map.of());
@@ -117,14 +129,23 @@ public final class LocalRun {
             StringBuilder output = new StringBuilder();
             try (var writer = new SwitchingWriter(settings, SampleCatalog.ROSEMETA)) {
                 var out = new PrintWriter(new Tee(output), true);
-                code = MigrateCli.run(runbookArguments(stack, migrationId, replicationRef),
+                code = MigrateCli.run(runbookArguments(stack, migrationId, replicationRef, application, fallbackRef),
                         new BufferedReader(new StringReader("")), out, out);
+                if (code == 0) {
+                    // The application goes on writing on the target; the source applies it all (the fallback).
+                    Thread.sleep(2_000);
+                    say("The cutover leaves the replication back to the source running: 'migrate cutover fallback' shows it");
+                    MigrateCli.run(cutoverArguments(stack, migrationId, "fallback", "--wait", "--timeout", "60s"),
+                            new BufferedReader(new StringReader("")), out, out);
+                }
                 out.flush();
                 writer.close();
+                List<String> secrets = secrets(stack, work, replicationPassword);
+                secrets.add(application.password());
                 var result = new Result(code, output.toString(), migrationId, corrupted, writer.longestGap(),
                         writer.writesOn(stack.source.host() + ":" + stack.source.port()),
                         writer.writesOn(stack.target.host() + ":" + stack.target.port()), writer.failures(),
-                        secrets(stack, work, replicationPassword), (System.nanoTime() - started) / 1e9);
+                        secrets, (System.nanoTime() - started) / 1e9, application);
                 System.out.printf(Locale.ROOT, "%nThe application wrote %,d times to the source and %,d times to the target; "
                         + "its longest wait between two writes was %.2f s (the write downtime it saw).%n",
                         result.writesOnSource(), result.writesOnTarget(), result.writerLongestGap().toMillis() / 1000.0);
@@ -136,7 +157,8 @@ public final class LocalRun {
     }
 
     /** What an operator would type, with the stack's servers; secrets as references only. */
-    private static String[] runbookArguments(LocalStack stack, String migrationId, String replicationRef) {
+    private static String[] runbookArguments(LocalStack stack, String migrationId, String replicationRef,
+                                             ApplicationRole application, String fallbackRef) {
         List<String> args = new ArrayList<>(List.of("runbook",
                 "--bootstrap-servers", stack.kafka.bootstrapServers(),
                 "--migration-id", migrationId,
@@ -147,8 +169,9 @@ public final class LocalRun {
                 "--target-user", stack.target.adminUser(), "--target-password-ref", stack.target.adminSecretRef(),
                 "--target-address", "127.0.0.1",
                 "--replication-password-ref", replicationRef,
-                // The application logs in as its own role, alation, on both sides: on the target with the password the
-                // provisioner gave it (TargetProvisioned); its other login roles get theirs from the source's files.
+                "--role-password-ref", application.name() + "=" + application.secretRef(),
+                "--app-user", application.name(), "--app-password-ref", application.secretRef(),
+                "--fallback-user", FALLBACK_LOGIN, "--fallback-password-ref", fallbackRef,
                 "--check-interval", "1s",
                 "--unattended"));
         // What RDS cannot have (file_fdw, its server, its foreign table), accepted as the runbook drops it.
@@ -165,6 +188,18 @@ public final class LocalRun {
                     + "PostgreSQL %d target", pgDump, stack.target.majorVersion());
             args.addAll(List.of("--skip", "snapshot"));
         }
+        return args.toArray(String[]::new);
+    }
+
+    /** {@code migrate cutover <subcommand>} for this stack's servers, e.g. fallback, rollback or finish. */
+    static String[] cutoverArguments(LocalStack stack, String migrationId, String subcommand, String... more) {
+        List<String> args = new ArrayList<>(List.of("cutover", subcommand,
+                "--bootstrap-servers", stack.kafka.bootstrapServers(), "--migration-id", migrationId,
+                "--source-host", stack.source.host(), "--source-port", Integer.toString(stack.source.port()),
+                "--source-user", stack.source.superuser(), "--source-password-ref", stack.source.secretRef(),
+                "--target-host", stack.target.host(), "--target-port", Integer.toString(stack.target.port()),
+                "--target-user", stack.target.adminUser(), "--target-password-ref", stack.target.adminSecretRef()));
+        args.addAll(List.of(more));
         return args.toArray(String[]::new);
     }
 

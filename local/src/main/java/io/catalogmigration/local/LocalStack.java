@@ -19,7 +19,8 @@ import java.util.Optional;
 
 /**
  * Everything the services need, started in this process with no Docker: an in-process KRaft broker, a source
- * PostgreSQL (wal_level=logical) and a target PostgreSQL standing in for RDS, which also holds the control database.
+ * PostgreSQL and a target PostgreSQL standing in for RDS (both wal_level=logical: the target replicates back to the
+ * source after the switch), which also holds the control database.
  * {@link Servers} picks their majors; a target of 16 or later is RDS-shaped (the services' administrator is not a
  * superuser), an older one keeps the superuser, since only RDS's own code lets a non-superuser subscribe before 16.
  */
@@ -51,7 +52,8 @@ final class LocalStack implements AutoCloseable {
 
     private LocalStack(boolean fast, Servers servers) {
         source = builder("local-source", fast, servers.sourceMajor()).logical().start();
-        var targetBuilder = builder("local-target", fast, servers.targetMajor());
+        // logical: after the switch the target publishes the application's writes back to the source (the fallback)
+        var targetBuilder = builder("local-target", fast, servers.targetMajor()).logical();
         target = (servers.rdsShapedTarget() ? targetBuilder.rdsShaped() : targetBuilder).start();
         kafka = KafkaBroker.start(6);
         for (String topic : List.of(Topics.PROGRESS, Topics.OUTCOME)) {

@@ -1,6 +1,7 @@
 package io.catalogmigration.local;
 
 import io.catalogmigration.common.contract.CutoverCompleted;
+import io.catalogmigration.common.contract.CutoverRolledBack;
 import io.catalogmigration.common.contract.LineageMigrated;
 import io.catalogmigration.common.contract.OutcomeEvent;
 import io.catalogmigration.common.contract.PruneCompleted;
@@ -36,11 +37,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The README's first command, end to end, on the runbook's servers: a PostgreSQL 13 source and a 17 target whose
  * administrator, used by every service, is not a superuser (RDS-shaped). Six services, real Kafka and PostgreSQL, an
- * application writing throughout, and the CLI's runbook from prune to cutover. Then the servers are looked at directly.
+ * application writing throughout as its own role, and the CLI's runbook from prune to cutover. Then the servers are
+ * looked at directly, and a rollback after more writes on the target, through the CLI, loses none of them.
  */
 class RunbookEndToEndTest {
 
-    /** Tables the application keeps writing to on the target after the switch. */
+    /** Tables the application writes to on the target after the switch: the fallback brings them back to the source. */
     static final Set<String> WRITTEN_AFTER_SWITCH = Set.of("public.metrics_event", "public.metrics_metric");
 
     @Test
@@ -103,20 +105,20 @@ class RunbookEndToEndTest {
         assertThat(result.writesOnSource()).isPositive();
         assertThat(result.writesOnTarget()).isPositive();
 
-        // Target equal to source table by table, after the cutover (the application's later writes accounted for).
+        // The switch took: the application works on the target as its own role, none of its sessions left on the source.
+        assertThat(cutover.application().confirmed()).as(cutover.notes().toString()).isTrue();
+        assertThat(cutover.fencedRoles()).contains(LocalRun.APPLICATION_ROLE);
+
+        // The replication back: the application's writes on the target reach the source, so once it caught up every
+        // table is equal on both sides, those written after the switch included.
+        assertThat(cutover.fallback()).hasSize(2);
+        assertThat(result.output()).contains("FallbackReported").contains("fallback rosemeta: streaming")
+                .contains("fallback lineage: streaming");
+        for (String table : WRITTEN_AFTER_SWITCH) {
+            awaitEqual(source, target, rosemeta, table);
+        }
+        assertEveryTableEqual(source, target);
         for (String database : List.of(rosemeta, SampleCatalog.LINEAGE)) {
-            for (String table : tables(source, database)) {
-                long onSource = source.queryForLong(database, "select count(*) from " + table);
-                long onTarget = target.queryForLong(database, "select count(*) from " + table);
-                if (database.equals(rosemeta) && table.equals("public.metrics_event")) {
-                    assertThat(onTarget).as(table).isEqualTo(onSource + result.writesOnTarget());
-                } else {
-                    assertThat(onTarget).as(database + " " + table).isEqualTo(onSource);
-                }
-                if (!(database.equals(rosemeta) && WRITTEN_AFTER_SWITCH.contains(table))) {
-                    assertThat(hash(target, database, table)).as(database + " " + table).isEqualTo(hash(source, database, table));
-                }
-            }
             // Every sequence on the target is ahead of the highest value used on the source.
             for (String[] column : serialColumns(source, database)) {
                 long highest = source.queryForLong(database, "select coalesce(max(" + column[1] + "), 0) from " + column[0]);
@@ -140,14 +142,37 @@ class RunbookEndToEndTest {
                 .map(o -> (ReplicationStarted) o).findFirst().orElseThrow().notes())
                 .anyMatch(n -> n.contains("FOREIGN TABLE " + SampleCatalog.FOREIGN_TABLE));
 
-        // The console started with the run shows it whole: every step done, none failed, the cutover last.
+        // The console started with the run shows it whole: every step done, none failed, the cutover and then the
+        // report of the replication back.
         JsonNode shown = consoleView(stack, result.migrationId());
         assertThat(shown.at("/summary/state").asString()).as(shown.toString()).isEqualTo("succeeded");
         assertThat(shown.at("/summary/failed").asInt()).isZero();
-        assertThat(shown.at("/steps/" + (shown.get("steps").size() - 1) + "/facts/writeDowntimeMillis").asLong())
+        List<String> titles = new ArrayList<>();
+        shown.get("steps").forEach(step -> titles.add(step.path("title").asString()));
+        assertThat(titles).endsWith("CutoverCompleted", "FallbackReported");
+        assertThat(shown.at("/steps/" + titles.indexOf("CutoverCompleted") + "/facts/writeDowntimeMillis").asLong())
                 .isEqualTo(cutover.writeDowntimeMillis());
         assertThat(shown.toString()).contains("PruneCompleted", "ScanCompleted", "LineageMigrated", "TargetProvisioned",
                 "SourcePrepared", "ReplicationStarted", "catch-up rosemeta", "catch-up lineage", "PreflightPassed");
+
+        // A rollback after 500 more writes on the target loses none of them, and measures its own write downtime.
+        var app = result.application();
+        try (var c = java.sql.DriverManager.getConnection(target.jdbcUrl(rosemeta), app.name(), app.password())) {
+            c.createStatement().execute("insert into metrics_event (\"timestamp\", name, value) "
+                    + "select now(), 'after the switch', g from generate_series(1, 500) g");
+        }
+        var cli = new java.io.StringWriter();
+        var printer = new java.io.PrintWriter(cli, true);
+        int rolledBack = io.catalogmigration.cli.MigrateCli.run(LocalRun.cutoverArguments(stack, result.migrationId(), "rollback",
+                "--confirm", result.migrationId(), "--wait", "--timeout", "120s"), new java.io.BufferedReader(
+                new java.io.StringReader("")), printer, printer);
+        assertThat(rolledBack).as(cli.toString()).isZero();
+        var back = only(outcomes(stack, result.migrationId()), CutoverRolledBack.class);
+        assertThat(back.writeDowntimeMillis()).isPositive().isLessThan(10_000);
+        assertThat(back.targetLsn()).isNotBlank();
+        assertThat(source.queryForLong(rosemeta, "select count(*) from metrics_event where name = 'after the switch'"))
+                .isEqualTo(500);
+        assertEveryTableEqual(source, target);
 
         // No password in any topic or log.
         String allLogs;
@@ -175,6 +200,28 @@ class RunbookEndToEndTest {
             assertThat(result.output()).doesNotContain("First target snapshot:");
         } else {
             assertThat(result.output()).contains("First target snapshot:");
+        }
+    }
+
+    /** Waits until a table has the same rows on both servers (the fallback applies the target's writes on the source). */
+    private static void awaitEqual(PostgresCluster source, PostgresCluster target, String database, String table) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!hash(source, database, table).equals(hash(target, database, table))) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(database + " " + table + " differs between source and target after 60 s");
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** Every table of both databases: the same rows on both servers. */
+    private static void assertEveryTableEqual(PostgresCluster source, PostgresCluster target) throws SQLException {
+        for (String database : List.of(SampleCatalog.ROSEMETA, SampleCatalog.LINEAGE)) {
+            for (String table : tables(source, database)) {
+                assertThat(target.queryForLong(database, "select count(*) from " + table)).as(database + " " + table)
+                        .isEqualTo(source.queryForLong(database, "select count(*) from " + table));
+                assertThat(hash(target, database, table)).as(database + " " + table).isEqualTo(hash(source, database, table));
+            }
         }
     }
 

@@ -12,8 +12,9 @@ import org.postgresql.PGConnection;
 
 /**
  * A stand-in for the master user of an RDS instance: not a superuser, but CREATEDB and CREATEROLE, a member of
- * {@code rds_superuser} and {@code rds_replication} (plain roles here: RDS's own code gives them their powers), of
- * pg_signal_backend and pg_monitor, and on 16+ of pg_create_subscription. What rds_replication confers on RDS
+ * {@code rds_superuser} and {@code rds_replication} (plain roles here: RDS's own code gives them their powers; like
+ * RDS's master user it may grant rds_replication to the roles it creates), of pg_signal_backend and pg_monitor, and on
+ * 16+ of pg_create_subscription. What rds_replication confers on RDS
  * (creating logical slots, replication connections) a plain role cannot give, so the stand-in has the REPLICATION
  * attribute instead. Since PostgreSQL 16 such an administrator is not a member of the roles it creates, as on RDS.
  */
@@ -45,6 +46,7 @@ final class RdsAdministrator {
             // RDS's rds_superuser hands out the monitoring roles (GRANT pg_monitor TO datadog works as the master user)
             statement.execute("GRANT pg_monitor, pg_read_all_stats, pg_read_all_settings, pg_stat_scan_tables, "
                     + "pg_signal_backend TO rds_superuser WITH ADMIN OPTION");
+            statement.execute("GRANT rds_replication TO " + user + " WITH ADMIN OPTION");
         }
         // The SCRAM verifier is computed here: the password itself never reaches the server or its log.
         superuser.unwrap(PGConnection.class).alterUserPassword(USER, password.toCharArray(), "scram-sha-256");

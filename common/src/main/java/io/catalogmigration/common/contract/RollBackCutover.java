@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * After a switch: fence the target, restore the application's previous connection settings and make the source
- * writable again. Rows written on the target since the switch stay there only.
+ * After a switch: fence the target, wait until the source has applied every write made on the target (the replication
+ * back set up at the switch), copy the sequences back, restore the application's previous connection settings and
+ * make the source writable again.
  *
  * @param confirm must repeat the migrationId
  */

@@ -41,7 +41,14 @@ public final class SchemaDrift {
      */
     public static List<String> between(Connection source, Connection target, String publication, String subscription)
             throws SQLException {
+        return between(source, target, publication, subscription, List.of());
+    }
+
+    /** As above, leaving out the tables the operator accepted to leave behind ({@code table schema.name}). */
+    public static List<String> between(Connection source, Connection target, String publication, String subscription,
+                                       java.util.Collection<String> acceptedLosses) throws SQLException {
         var onSource = columns(source);
+        onSource.keySet().removeIf(table -> acceptedLosses.contains("table " + table));
         var onTarget = columns(target);
         List<String> differences = new ArrayList<>();
         onSource.forEach((table, columns) -> {

@@ -13,12 +13,25 @@ import java.util.Locale;
 public record ReplicationNames(String publication, String slot, String subscription) {
 
     public static ReplicationNames of(String database) {
+        String name = "migration_" + safe(database);
+        return new ReplicationNames(name, name, name);
+    }
+
+    /**
+     * The replication the other way after a switch, {@code fallback_<database>}: publication and slot on the target, the
+     * subscription on the source.
+     */
+    public static ReplicationNames fallback(String database) {
+        String name = "fallback_" + safe(database);
+        return new ReplicationNames(name, name, name);
+    }
+
+    private static String safe(String database) {
         String safe = database.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
         if (!safe.equals(database) || safe.length() > 40) {
             safe = safe.substring(0, Math.min(40, safe.length())) + "_" + hash(database);
         }
-        String name = "migration_" + safe;
-        return new ReplicationNames(name, name, name);
+        return safe;
     }
 
     private static String hash(String text) {

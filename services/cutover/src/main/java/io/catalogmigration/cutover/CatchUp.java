@@ -11,10 +11,26 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Waits until each database's subscription has confirmed (applied and flushed on the target) the source's WAL position
- * taken after writes stopped: from then on the target holds every committed write.
+ * Waits until each database's subscription has confirmed (applied and flushed on the subscriber) the publisher's WAL
+ * position taken after writes stopped: from then on the subscriber holds every committed write. Forwards at the
+ * cutover (the source's slots, the target applying), backwards at a rollback (the target's fallback slots, the source
+ * applying).
  */
 class CatchUp {
+
+    /** Slots still behind the position when the wait ran out, or missing, each described with how far it is. */
+    static final class Behind extends Exception {
+        final String lsn;
+        final List<String> slots;
+        final boolean missing;
+
+        Behind(String lsn, List<String> slots, boolean missing) {
+            super(slots.toString());
+            this.lsn = lsn;
+            this.slots = slots;
+            this.missing = missing;
+        }
+    }
 
     private final PgConnector connector;
 
@@ -25,33 +41,49 @@ class CatchUp {
     /** @return the source's WAL position the target reached */
     String await(PgEndpoint source, List<String> databases, Duration timeout) throws SQLException, CutoverProblem {
         String[] slots = databases.stream().map(d -> ReplicationNames.of(d).slot()).toArray(String[]::new);
-        long deadline = System.nanoTime() + timeout.toNanos();
         try (Connection admin = connector.connect(source)) {
-            String lsn = Sql.one(admin, "select pg_current_wal_lsn()::text");
-            while (true) {
-                var behind = Sql.strings(admin, """
-                        select s.name || ' (' || coalesce(pg_size_pretty(pg_wal_lsn_diff(?::pg_lsn, r.confirmed_flush_lsn)),
-                               'no slot') || ' behind)'
-                        from unnest(?::text[]) s(name) left join pg_replication_slots r on r.slot_name = s.name
-                        where r.confirmed_flush_lsn is null or r.confirmed_flush_lsn < ?::pg_lsn""", lsn, slots, lsn);
-                if (behind.isEmpty()) {
-                    return lsn;
-                }
-                if (behind.stream().anyMatch(b -> b.endsWith("(no slot behind)"))) {
-                    throw new CutoverProblem("WAIT_FOR_TARGET", "the source has no replication slot for " + behind,
-                            "the replication of that database was reset or never started: send StartReplication, wait for "
-                                    + "STOP_WAITING, then RunPreflight and StartCutover again");
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new CutoverProblem("WAIT_FOR_TARGET", "the target did not apply the source's last writes (WAL " + lsn
-                            + ") within " + timeout.toSeconds() + " s: " + behind,
-                            "check the subscription workers on the target (pg_stat_subscription, the target's log); the "
-                                    + "source was released and the application keeps running on it; send StartCutover "
-                                    + "again once CheckReplication reports a small lag, or raise cutover.catch-up-timeout");
-                }
-                // The poll's pause is taken on the server, next to the slots it watches.
-                Sql.strings(admin, "select pg_sleep(0.01)::text");
+            return awaitConfirmed(admin, slots, timeout);
+        } catch (Behind behind) {
+            if (behind.missing) {
+                throw new CutoverProblem("WAIT_FOR_TARGET", "the source has no replication slot for " + behind.slots,
+                        "the replication of that database was reset or never started: send StartReplication, wait for "
+                                + "STOP_WAITING, then RunPreflight and StartCutover again");
             }
+            throw new CutoverProblem("WAIT_FOR_TARGET", "the target did not apply the source's last writes (WAL " + behind.lsn
+                    + ") within " + timeout.toSeconds() + " s: " + behind.slots,
+                    "check the subscription workers on the target (pg_stat_subscription, the target's log); the "
+                            + "source was released and the application keeps running on it; send StartCutover "
+                            + "again once CheckReplication reports a small lag, or raise cutover.catch-up-timeout");
+        }
+    }
+
+    /**
+     * Reads the server's WAL position, then polls (every 10 ms, server-side) until every slot's confirmed_flush_lsn
+     * has reached it.
+     *
+     * @return that position
+     */
+    static String awaitConfirmed(Connection admin, String[] slots, Duration timeout) throws SQLException, Behind {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String lsn = Sql.one(admin, "select pg_current_wal_lsn()::text");
+        while (true) {
+            var behind = Sql.strings(admin, """
+                    select s.name || ' (' || coalesce(pg_size_pretty(pg_wal_lsn_diff(?::pg_lsn, r.confirmed_flush_lsn)),
+                           'no slot') || ' behind)'
+                    from unnest(?::text[]) s(name) left join pg_replication_slots r on r.slot_name = s.name
+                    where r.confirmed_flush_lsn is null or r.confirmed_flush_lsn < ?::pg_lsn""", lsn, slots, lsn);
+            if (behind.isEmpty()) {
+                return lsn;
+            }
+            var missing = behind.stream().filter(b -> b.endsWith("(no slot behind)")).toList();
+            if (!missing.isEmpty()) {
+                throw new Behind(lsn, missing, true);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new Behind(lsn, behind, false);
+            }
+            // The poll's pause is taken on the server, next to the slots it watches.
+            Sql.strings(admin, "select pg_sleep(0.01)::text");
         }
     }
 }

@@ -1,8 +1,11 @@
 package io.catalogmigration.cutover;
 
 import io.catalogmigration.common.contract.CutoverCommand;
+import io.catalogmigration.common.contract.FinishCutover;
+import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.contract.ResetCutover;
 import io.catalogmigration.common.contract.RollBackCutover;
+import io.catalogmigration.common.contract.RunPreflight;
 import io.catalogmigration.common.contract.StartCutover;
 import io.catalogmigration.common.pg.SqlIdentifier;
 import io.catalogmigration.common.secret.SecretRef;
@@ -41,11 +44,20 @@ final class CommandCheck {
             }
         }
         String confirm = command instanceof StartCutover s ? s.confirm() : command instanceof RollBackCutover r ? r.confirm()
-                : command instanceof ResetCutover x ? x.confirm() : command.migrationId();
+                : command instanceof ResetCutover x ? x.confirm() : command instanceof FinishCutover f ? f.confirm()
+                : command.migrationId();
         if (confirm == null || !confirm.equals(command.migrationId())) {
             problems.add("confirm must repeat the migrationId (" + command.migrationId() + "): this command "
                     + (command instanceof StartCutover ? "stops the application's writes"
-                    : command instanceof RollBackCutover ? "switches the application back" : "drops the target databases"));
+                    : command instanceof RollBackCutover ? "switches the application back"
+                    : command instanceof FinishCutover ? "ends the fallback: no rollback is possible afterwards"
+                    : "drops the target databases"));
+        }
+        PgEndpoint fallback = command instanceof StartCutover s ? s.fallback() : command instanceof RunPreflight p
+                ? p.fallback() : null;
+        if (fallback != null) {
+            // Its database is each replicated one: only the login and where the source reaches the target matter.
+            fallback.withDatabase("postgres").problems().forEach(p -> problems.add("fallback: " + p));
         }
         if (command instanceof StartCutover start) {
             if (start.applicationUser() == null || start.applicationUser().isBlank()) {

@@ -11,6 +11,7 @@ import io.catalogmigration.common.kafka.ServiceTopics;
 import io.catalogmigration.common.ledger.RunLedger;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.progress.ProgressReporter;
+import io.catalogmigration.common.secret.SecretResolver;
 import io.catalogmigration.cutover.switching.CommandSwitcher;
 import io.catalogmigration.cutover.switching.FileSwitcher;
 import io.catalogmigration.cutover.switching.HookRunner;
@@ -19,10 +20,12 @@ import io.catalogmigration.cutover.switching.SsmSwitcher;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -60,9 +63,24 @@ class CutoverConfiguration {
         return new CutoverStore(jdbc);
     }
 
+    /**
+     * The fence keeps every login role but the migration's own from the fenced servers: the control database's user
+     * is one (the control database may live on the source's server).
+     */
     @Bean
-    WriteFence writeFence(PgConnector connector) {
-        return new WriteFence(connector);
+    WriteFence writeFence(CutoverProperties settings, PgConnector connector, CutoverStore store, Environment environment) {
+        String controlUser = environment.getProperty("spring.datasource.username", "");
+        return new WriteFence(connector, store, settings.fenceRoles(), controlUser.isBlank() ? Set.of() : Set.of(controlUser));
+    }
+
+    @Bean
+    FallbackLogin fallbackLogin(PgConnector connector, SecretResolver secrets) {
+        return new FallbackLogin(connector, secrets);
+    }
+
+    @Bean
+    Fallback fallback(PgConnector connector, SecretResolver secrets, CutoverStore store, FallbackLogin login) {
+        return new Fallback(connector, secrets, store, login);
     }
 
     @Bean
@@ -72,8 +90,9 @@ class CutoverConfiguration {
 
     @Bean
     PreflightChecks preflightChecks(CutoverProperties settings, PgConnector connector, WindowVerification verification,
-                                    SettingsSwitcher switcher) {
-        return new PreflightChecks(settings, connector, verification, switcher, new UnreplicatedChecks(connector, settings));
+                                    SettingsSwitcher switcher, FallbackLogin fallbackLogin) {
+        return new PreflightChecks(settings, connector, verification, switcher, new UnreplicatedChecks(connector, settings),
+                fallbackLogin);
     }
 
     @Bean
@@ -89,19 +108,22 @@ class CutoverConfiguration {
     @Bean
     CutoverHandler cutoverHandler(CutoverProperties settings, PgConnector connector, CutoverStore store, RunLedger ledger,
                                   WriteFence fence, WindowVerification verification, PreflightChecks preflight,
-                                  SettingsSwitcher switcher, HookRunner hooks, ProgressReporter progress,
+                                  Fallback fallback, SettingsSwitcher switcher, HookRunner hooks, ProgressReporter progress,
                                   MessagePublisher publisher, Outcomes outcomes, ExecutorService cutoverThread,
                                   CommandAge age) {
-        var parts = new CutoverRun.Parts(connector, store, ledger, fence, new CatchUp(connector), new SequenceCopy(connector),
-                verification, preflight, switcher, hooks, progress, new UnreplicatedCopy(connector, settings));
-        return new CutoverHandler(ledger, outcomes, preflight, new CutoverRun(settings, parts),
-                new SwitchBack(settings, store, fence, switcher, hooks, publisher), store, connector, age, cutoverThread);
+        var sequences = new SequenceCopy(connector);
+        var parts = new CutoverRun.Parts(connector, store, ledger, fence, new CatchUp(connector), sequences, verification,
+                preflight, fallback, new SwitchConfirmation(connector), switcher, hooks, progress,
+                new UnreplicatedCopy(connector, settings));
+        var back = new SwitchBack.Parts(store, fence, fallback, sequences, switcher, hooks, publisher, ledger, progress);
+        return new CutoverHandler(ledger, outcomes, preflight, new CutoverRun(settings, parts), new SwitchBack(settings, back),
+                new FallbackCommands(settings, store, fallback, hooks), store, connector, age, cutoverThread);
     }
 
     @Bean
     CutoverRecovery cutoverRecovery(RunLedger ledger, CutoverHandler handler, CutoverStore store, WriteFence fence,
-                                    Outcomes outcomes, SettingsSwitcher switcher) {
-        return new CutoverRecovery(ledger, handler, store, fence, outcomes, switcher);
+                                    Outcomes outcomes, SettingsSwitcher switcher, Fallback fallback) {
+        return new CutoverRecovery(ledger, handler, store, fence, outcomes, switcher, fallback);
     }
 
     /**

@@ -1,9 +1,11 @@
 package io.catalogmigration.cutover;
 
 import io.catalogmigration.common.command.CommandAge;
+import io.catalogmigration.common.contract.CheckFallback;
 import io.catalogmigration.common.contract.CutoverCheck;
 import io.catalogmigration.common.contract.CutoverCommand;
 import io.catalogmigration.common.contract.CutoverFailed;
+import io.catalogmigration.common.contract.FinishCutover;
 import io.catalogmigration.common.contract.OutcomeEvent;
 import io.catalogmigration.common.contract.PreflightPassed;
 import io.catalogmigration.common.contract.ResetCutover;
@@ -41,6 +43,7 @@ class CutoverHandler {
     private final PreflightChecks preflight;
     private final CutoverRun cutover;
     private final SwitchBack switchBack;
+    private final FallbackCommands fallback;
     private final CutoverStore store;
     private final PgConnector connector;
     private final CommandAge age;
@@ -48,7 +51,9 @@ class CutoverHandler {
     private final Set<UUID> inFlight = ConcurrentHashMap.newKeySet();
 
     CutoverHandler(RunLedger ledger, Outcomes outcomes, PreflightChecks preflight, CutoverRun cutover, SwitchBack switchBack,
-                   CutoverStore store, PgConnector connector, CommandAge age, ExecutorService thread) {
+                   FallbackCommands fallback, CutoverStore store, PgConnector connector, CommandAge age,
+                   ExecutorService thread) {
+        this.fallback = fallback;
         this.connector = connector;
         this.age = age;
         this.ledger = ledger;
@@ -143,6 +148,12 @@ class CutoverHandler {
         if (command instanceof RollBackCutover rollBack) {
             return switchBack.rollBack(rollBack);
         }
+        if (command instanceof FinishCutover finish) {
+            return fallback.finish(finish);
+        }
+        if (command instanceof CheckFallback check) {
+            return fallback.check(check);
+        }
         return switchBack.reset((ResetCutover) command);
     }
 
@@ -155,7 +166,13 @@ class CutoverHandler {
         if (outcome instanceof io.catalogmigration.common.contract.CutoverCompleted done) {
             return "switched " + done.databases() + " to the target with " + done.writeDowntimeMillis() + " ms of write "
                     + "downtime; " + done.tables().size() + " tables verified, " + done.sequencesCopied() + " sequences copied; "
-                    + "phases " + done.phases();
+                    + "application " + (done.application().confirmed() ? "confirmed" : "NOT confirmed") + " on the target; "
+                    + "fallback " + done.fallback().stream().map(f -> f.database() + (f.streaming() ? " streaming, lag "
+                    + f.lagBytes() + " bytes" : " not streaming")).toList() + "; phases " + done.phases();
+        }
+        if (outcome instanceof io.catalogmigration.common.contract.CutoverRolledBack back) {
+            return "rolled " + back.databases() + " back to the source with " + back.writeDowntimeMillis() + " ms of write "
+                    + "downtime, the target's writes applied up to " + back.targetLsn() + "; phases " + back.phases();
         }
         return outcome.getClass().getSimpleName();
     }

@@ -22,6 +22,11 @@ import java.util.Set;
  * @param maxWriteDowntime        the hard limit on the downtime window: reached before the switch, the cutover aborts by
  *                                itself and releases the source (StartCutover's maxWriteDowntimeSeconds overrides it)
  * @param maxLag                  preflight: a subscription lagging more than this is not ready
+ * @param fenceRoles              the application's roles, kept from logging in while writes are stopped; empty: every
+ *                                login role that is not a superuser, a replication login or the migration's own
+ * @param confirmTimeout          after the application was started on the target: longest wait for it to have sessions
+ *                                there and none on the source; when it runs out the cutover completes with a warning
+ * @param finishCommand           run by FinishCutover once the fallback is dropped, e.g. to stop the old server
  * @param switcher                where the application's connection settings live
  * @param unloggedTables          COPY (default): unlogged tables' rows, which replication cannot carry, are copied in
  *                                the window; LEAVE-EMPTY: they stay empty on the target (the preflight warns)
@@ -34,12 +39,17 @@ public record CutoverProperties(
         @DefaultValue("60s") Duration catchUpTimeout,
         @DefaultValue("30s") Duration maxWriteDowntime,
         @DefaultValue("16MB") DataSize maxLag,
+        List<String> fenceRoles,
+        @DefaultValue("120s") Duration confirmTimeout,
+        List<String> finishCommand,
         @DefaultValue Switcher switcher,
         @DefaultValue("copy") String unloggedTables) {
 
     public CutoverProperties {
         stopWritesCommand = stopWritesCommand == null ? List.of() : List.copyOf(stopWritesCommand);
         startApplicationCommand = startApplicationCommand == null ? List.of() : List.copyOf(startApplicationCommand);
+        fenceRoles = fenceRoles == null ? List.of() : fenceRoles.stream().filter(r -> !r.isBlank()).toList();
+        finishCommand = finishCommand == null ? List.of() : List.copyOf(finishCommand);
         if (maxWriteDowntime.compareTo(Duration.ofSeconds(1)) < 0 || maxWriteDowntime.compareTo(Duration.ofHours(1)) > 0) {
             throw new IllegalArgumentException("cutover.max-write-downtime must be 1s-1h, got " + maxWriteDowntime);
         }

@@ -17,10 +17,10 @@ import java.util.UUID;
 
 /**
  * When this instance becomes the active one (see ActiveInstance: one at a time), settles what an earlier instance left
- * unfinished. A cutover stopped inside its downtime window is never
- * resumed blindly: before the switch the source is released and the run failed; after the switch the run is failed
- * with the switch named, for the operator to start the application or roll back. Other runs are carried out again
- * (each step is idempotent).
+ * unfinished. A cutover stopped inside its downtime window is never resumed blindly: before the switch the fallback is
+ * taken down, the replicator's subscriptions enabled again and the source released exactly as the fence recorded it,
+ * and the run failed; after the switch the run is failed with the switch named, for the operator to start the
+ * application or roll back. Other runs are carried out again (each step can be repeated).
  */
 class CutoverRecovery {
 
@@ -32,10 +32,12 @@ class CutoverRecovery {
     private final WriteFence fence;
     private final Outcomes outcomes;
     private final SettingsSwitcher switcher;
+    private final Fallback fallback;
 
     CutoverRecovery(RunLedger ledger, CutoverHandler handler, CutoverStore store, WriteFence fence, Outcomes outcomes,
-                    SettingsSwitcher switcher) {
+                    SettingsSwitcher switcher, Fallback fallback) {
         this.switcher = switcher;
+        this.fallback = fallback;
         this.ledger = ledger;
         this.handler = handler;
         this.store = store;
@@ -82,7 +84,15 @@ class CutoverRecovery {
                 switcher.restore(state.captured(), new java.util.HashSet<>(state.databases()));
                 notes.add("the previous settings were put back (" + switcher.describe() + ")");
             }
-            fence.release(command.source(), state.databases());
+            if (state.fallbackRunning()) {
+                notes.add("the replication back to the source was dropped: " + fallback.drop(command.migrationId(),
+                        command.source(), command.target(), state.databases()));
+            }
+            if (state.stage().equals(CutoverStore.FENCED)) {
+                // The window disables the replicator's subscriptions before it sets up the fallback.
+                fallback.setForward(command.target(), state.databases(), true);
+            }
+            fence.release(command.migrationId(), CutoverStore.SOURCE, command.source());
             store.sourceReleased(command.migrationId(), CutoverStore.RELEASED);
             released = true;
         }

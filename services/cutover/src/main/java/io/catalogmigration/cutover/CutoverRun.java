@@ -3,7 +3,6 @@ package io.catalogmigration.cutover;
 import io.catalogmigration.common.contract.CutoverCheck;
 import io.catalogmigration.common.contract.CutoverCompleted;
 import io.catalogmigration.common.contract.CutoverFailed;
-import io.catalogmigration.common.contract.CutoverPhase;
 import io.catalogmigration.common.contract.OutcomeEvent;
 import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.contract.StartCutover;
@@ -13,7 +12,6 @@ import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.PgErrors;
 import io.catalogmigration.common.pg.ReplicationNames;
 import io.catalogmigration.common.pg.Subscriptions;
-import io.catalogmigration.common.progress.Progress;
 import io.catalogmigration.common.progress.ProgressReporter;
 import io.catalogmigration.cutover.switching.ConnectionSettings;
 import io.catalogmigration.cutover.switching.HookRunner;
@@ -32,24 +30,29 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * StartCutover: preflight, then the downtime window (stop writes, wait for the target, copy sequences, verify, drop
- * the subscriptions, switch, start the application), timed phase by phase. Until the switch, any failure releases the
- * source and leaves the application's settings as they were.
+ * StartCutover: preflight, then the downtime window (fence every writer, wait for the target, copy sequences, verify,
+ * set up the replication back to the source, drop the subscriptions, switch, start the application), timed phase by
+ * phase, then the confirmation that the application works on the target. Until the switch, any failure releases the
+ * source, takes the fallback down and leaves the application's settings and the replication as they were.
  */
 class CutoverRun {
 
-    static final List<String> PHASES = List.of("PREFLIGHT", "STOP_WRITES", "WAIT_FOR_TARGET", "COPY_SEQUENCES", UnreplicatedCopy.PHASE, "VERIFY",
-            "DROP_SUBSCRIPTIONS", "SWITCH", "START_APPLICATION");
+    static final List<String> PHASES = List.of("PREFLIGHT", "STOP_WRITES", "WAIT_FOR_TARGET", "COPY_SEQUENCES",
+            UnreplicatedCopy.PHASE, "VERIFY", "FALLBACK", "DROP_SUBSCRIPTIONS", "SWITCH", "START_APPLICATION",
+            "CONFIRM_APPLICATION");
 
     private static final Logger log = LoggerFactory.getLogger(CutoverRun.class);
+    /** How long the outcome waits for the fallback's apply workers to start, after the downtime. */
+    private static final java.time.Duration FALLBACK_START = java.time.Duration.ofSeconds(15);
 
     private final CutoverProperties settings;
     private final Parts parts;
 
     /** The steps' tools, wired once. */
     record Parts(PgConnector connector, CutoverStore store, RunLedger ledger, WriteFence fence, CatchUp catchUp,
-                 SequenceCopy sequences, WindowVerification verification, PreflightChecks preflight,
-                 SettingsSwitcher switcher, HookRunner hooks, ProgressReporter progress, UnreplicatedCopy unreplicated) {
+                 SequenceCopy sequences, WindowVerification verification, PreflightChecks preflight, Fallback fallback,
+                 SwitchConfirmation confirmation, SettingsSwitcher switcher, HookRunner hooks, ProgressReporter progress,
+                 UnreplicatedCopy unreplicated) {
     }
 
     CutoverRun(CutoverProperties settings, Parts parts) {
@@ -58,7 +61,7 @@ class CutoverRun {
     }
 
     OutcomeEvent run(StartCutover command) throws Exception {
-        var timer = new PhaseTimer(command);
+        var timer = new PhaseTimer(parts.ledger(), parts.progress(), command, "cutover", PHASES);
         timer.begin("PREFLIGHT");
         List<CutoverCheck> checks = parts.preflight().run(command);
         List<CutoverCheck> failed = checks.stream().filter(CutoverCheck::failed).toList();
@@ -71,6 +74,18 @@ class CutoverRun {
         String captured = parts.switcher().capture(databases);
         ConnectionSettings next = settingsFor(command);
         List<String> notes = new ArrayList<>();
+        Fallback.Prepared prepared;
+        try {
+            prepared = parts.fallback().prepare(command);
+        } catch (Exception e) {
+            List<String> left = new ArrayList<>();
+            undoReplication(command, false, left);
+            return failure(command, "PREFLIGHT", "the replication back to the source could not be prepared: " + reason(e),
+                    "nothing was stopped; fix what the reason names (the fallback login's privileges, the target "
+                            + "administrator's rights on the tables), then send StartCutover again", false, false,
+                    checks, left);
+        }
+        notes.addAll(prepared.notes());
         checks.stream().filter(c -> c.status().equals(CutoverCheck.WARNING))
                 .forEach(c -> notes.add("preflight warning: " + c.database() + " " + c.check() + ": " + c.detail()));
 
@@ -83,9 +98,12 @@ class CutoverRun {
         List<VerifiedTable> verified;
         UnreplicatedCopy.Result copied;
         int sequences = 0;
+        WriteFence.Fenced fenced;
+        String lsn;
         try {
             timer.begin("STOP_WRITES");
             parts.store().fencing(command.migrationId(), command.commandId(), command.databases(), writesStopped);
+            parts.fallback().record(command.migrationId(), prepared);
             if (!settings.stopWritesCommand().isEmpty()) {
                 stopHookRan = true;
                 try {
@@ -95,14 +113,19 @@ class CutoverRun {
                     throw deadline.expired() ? deadline.ranOut("STOP_WRITES", e.getMessage()) : e;
                 }
             }
-            int ended = parts.fence().fence(command.source(), command.databases());
+            fenced = parts.fence().fence(command.migrationId(), CutoverStore.SOURCE, command.source(), command.databases(),
+                    command.databases().stream().map(d -> ReplicationNames.of(d).slot()).toList(), List.of());
             parts.ledger().say(command.commandId(), "Writes stopped: " + command.databases() + " read-only on the source, "
-                    + ended + " session(s) ended");
+                    + "roles " + fenced.roles() + " may not log in, " + fenced.sessionsEnded() + " session(s) ended");
+            if (!fenced.skipped().isEmpty()) {
+                notes.add("login roles the source's administrator may not alter were not fenced: " + fenced.skipped()
+                        + " (name the application's roles in cutover.fence-roles)");
+            }
 
             deadline.check("WAIT_FOR_TARGET");
             timer.begin("WAIT_FOR_TARGET");
             var remaining = deadline.remaining();
-            String lsn = parts.catchUp().await(command.source(), command.databases(),
+            lsn = parts.catchUp().await(command.source(), command.databases(),
                     remaining.compareTo(settings.catchUpTimeout()) < 0 ? remaining : settings.catchUpTimeout());
             parts.ledger().say(command.commandId(), "The target applied everything up to the source's WAL " + lsn);
 
@@ -141,6 +164,11 @@ class CutoverRun {
                     + String.format("%,d", inWindow) + " changed rows re-checked in the window; " + sequences
                     + " sequences copied");
 
+            deadline.check("FALLBACK");
+            timer.begin("FALLBACK");
+            parts.fallback().subscribe(command, deadline.remaining());
+            parts.ledger().say(command.commandId(), "The source replicates the target's writes back from now on (fallback)");
+
             deadline.check("DROP_SUBSCRIPTIONS");
             timer.begin("DROP_SUBSCRIPTIONS");
             subscriptionsDropped = true;
@@ -175,6 +203,7 @@ class CutoverRun {
                             + parts.switcher().describe() + " by hand");
                 }
             }
+            undoReplication(command, subscriptionsDropped, abortNotes);
             boolean released = release(command, stopHookRan, abortNotes);
             if (subscriptionsDropped) {
                 abortNotes.add("the subscriptions were dropped: the target no longer follows the source; send ResetCutover "
@@ -199,12 +228,51 @@ class CutoverRun {
             }
         }
         long downtime = (System.nanoTime() - downtimeStarted) / 1_000_000;
-        timer.end();
         parts.store().stage(command.migrationId(), CutoverStore.COMPLETED);
-        notes.add("the source databases stay read-only as a fallback; RollBackCutover makes them writable again");
+
+        timer.begin("CONFIRM_APPLICATION");
+        var application = parts.confirmation().await(command.source(), command.target(), command.databases(),
+                command.applicationUser(), fenced.roles(), settings.confirmTimeout());
+        if (!application.confirmed()) {
+            notes.add(0, "WARNING: the switch is not confirmed: after " + application.waitedMillis() + " ms the application ("
+                    + application.user() + ") has " + application.onTarget() + " session(s) on the target and "
+                    + application.onSource() + " on the source; check that it started and can log in on the target (the "
+                    + "role, its password, pg_hba.conf), or send RollBackCutover to go back without losing a write");
+        }
+        parts.ledger().say(command.commandId(), "Application " + application.user() + ": " + application.onTarget()
+                + " session(s) on the target, " + application.onSource() + " on the source"
+                + (application.confirmed() ? "" : " (not confirmed within cutover.confirm-timeout)"));
+        timer.end();
+        var fallback = parts.fallback().awaitStreaming(command.source(), command.target(), command.databases(),
+                FALLBACK_START);
+        notes.add("the source stays fenced (read-only, roles " + fenced.roles() + " may not log in) and applies the "
+                + "application's writes on the target: RollBackCutover goes back without losing one; FinishCutover ends "
+                + "the fallback");
         return new CutoverCompleted(UUID.randomUUID(), command.migrationId(), Instant.now(), command.commandId(),
-                command.databases(), downtime, timer.phases(), verified, sequences, parts.switcher().describe(), notes,
-                copied.objects());
+                command.databases(), downtime, timer.phases(), verified, sequences, parts.switcher().describe(), lsn,
+                fenced.roles(), fallback, application, notes, copied.objects());
+    }
+
+    /**
+     * An abort takes down what was set up for the fallback (the publications made before the window, the slots and
+     * subscriptions made in it) and, while the replicator's subscriptions still exist, enables them again so the target
+     * keeps following the source.
+     */
+    private void undoReplication(StartCutover command, boolean subscriptionsDropped, List<String> notes) {
+        try {
+            parts.fallback().drop(command.migrationId(), command.source(), command.target(), command.databases());
+        } catch (Exception e) {
+            notes.add("the fallback replication could not be dropped (" + reason(e) + "): drop the subscriptions "
+                    + "fallback_<db> on the source and the slots and publications fallback_<db> on the target");
+        }
+        if (!subscriptionsDropped) {
+            try {
+                parts.fallback().setForward(command.target(), command.databases(), true);
+            } catch (Exception e) {
+                notes.add("the subscriptions on the target could not be enabled again (" + reason(e) + "): ALTER "
+                        + "SUBSCRIPTION migration_<db> ENABLE on the target");
+            }
+        }
     }
 
     private void dropSubscriptions(StartCutover command) throws SQLException {
@@ -224,12 +292,12 @@ class CutoverRun {
     private boolean release(StartCutover command, boolean stopHookRan, List<String> notes) {
         boolean released = false;
         try {
-            parts.fence().release(command.source(), command.databases());
+            parts.fence().release(command.migrationId(), CutoverStore.SOURCE, command.source());
             parts.store().sourceReleased(command.migrationId(), CutoverStore.RELEASED);
             released = true;
         } catch (Exception e) {
-            notes.add("the source could not be made writable again: " + reason(e) + "; run ALTER DATABASE <db> RESET "
-                    + "default_transaction_read_only as an administrator of the source, or send ResetCutover");
+            notes.add("the source could not be made writable again: " + reason(e) + "; send ResetCutover, which releases "
+                    + "it (cutover.fence_change lists what the fence changed)");
         }
         if (stopHookRan && !settings.startApplicationCommand().isEmpty()) {
             try {
@@ -272,45 +340,5 @@ class CutoverRun {
             return "interrupted: the service is stopping";
         }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    }
-
-    /** Times each phase, says it in the ledger and the log, and reports it as progress (phase n of 8). */
-    private final class PhaseTimer {
-        private final StartCutover command;
-        private final Instant started = Instant.now();
-        private final List<CutoverPhase> phases = new ArrayList<>();
-        private String current;
-        private long since;
-
-        PhaseTimer(StartCutover command) {
-            this.command = command;
-        }
-
-        void begin(String phase) {
-            end();
-            current = phase;
-            since = System.nanoTime();
-            parts.ledger().say(command.commandId(), "Phase " + phase);
-            log.info("Cutover of migration {}: {} ({}/{})", command.migrationId(), phase, PHASES.indexOf(phase) + 1, PHASES.size());
-            parts.progress().announce(new Progress(command.migrationId(), command.commandId(), "cutover",
-                    PHASES.indexOf(phase), PHASES.size(), "steps", started, phase));
-        }
-
-        void end() {
-            if (current != null) {
-                phases.add(new CutoverPhase(current, (System.nanoTime() - since) / 1_000_000));
-                current = null;
-            }
-        }
-
-        String current() {
-            return current;
-        }
-
-        List<CutoverPhase> phases() {
-            parts.progress().announce(new Progress(command.migrationId(), command.commandId(), "cutover", PHASES.size(),
-                    PHASES.size(), "steps", started, "completed"));
-            return phases;
-        }
     }
 }

@@ -3,6 +3,7 @@ package io.catalogmigration.cutover;
 import io.catalogmigration.common.contract.CutoverCheck;
 import io.catalogmigration.common.contract.CutoverCommand;
 import io.catalogmigration.common.contract.PgEndpoint;
+import io.catalogmigration.common.contract.RunPreflight;
 import io.catalogmigration.common.contract.StartCutover;
 import io.catalogmigration.common.inventory.SchemaDrift;
 import io.catalogmigration.common.pg.PgConnector;
@@ -26,9 +27,10 @@ import java.util.Set;
  * What must hold before writes may stop, checked without changing anything: for each database the subscription is
  * streaming with every table ready and little lag (the runbook's STOP_WAITING), every index and constraint of the
  * source exists and is valid on the target (the deferred post-data was built), each sequence exists, the online
- * verification has compared every row without a difference (and one more delta pass brings it up to date); and the
- * switcher and hooks are usable; every other object of the source is on the target or accepted to be left behind,
- * and the application logs in there and reads its tables ({@link TargetReadiness}).
+ * verification has compared every row without a difference (and one more delta pass brings it up to date); every
+ * other object of the source is on the target or accepted to be left behind, and the application logs in there and
+ * reads its tables ({@link TargetReadiness}); the target can replicate the application's writes back (the fallback);
+ * and the switcher and hooks are usable.
  */
 class PreflightChecks {
 
@@ -38,10 +40,12 @@ class PreflightChecks {
     private final SettingsSwitcher switcher;
     private final TargetReadiness readiness;
     private final UnreplicatedChecks unreplicated;
+    private final FallbackLogin fallback;
 
     PreflightChecks(CutoverProperties settings, PgConnector connector, WindowVerification verification, SettingsSwitcher switcher,
-                    UnreplicatedChecks unreplicated) {
+                    UnreplicatedChecks unreplicated, FallbackLogin fallback) {
         this.unreplicated = unreplicated;
+        this.fallback = fallback;
         this.settings = settings;
         this.connector = connector;
         this.verification = verification;
@@ -66,7 +70,8 @@ class PreflightChecks {
             try {
                 database(command.source().withDatabase(database), command.target().withDatabase(database), checks,
                         command instanceof StartCutover start && start.maxWriteDowntimeSeconds() != null
-                                ? Duration.ofSeconds(start.maxWriteDowntimeSeconds()) : settings.maxWriteDowntime());
+                                ? Duration.ofSeconds(start.maxWriteDowntimeSeconds()) : settings.maxWriteDowntime(),
+                        expected.acceptedLosses());
                 checks.add(readiness.inventory(command.source().withDatabase(database), command.target().withDatabase(database),
                         expected));
                 checks.add(readiness.applicationLogin(command.source().withDatabase(database),
@@ -75,17 +80,21 @@ class PreflightChecks {
                 checks.add(failed(database, "reachable", "a query failed: " + PgErrors.serverMessage(e)));
             }
         }
+        PgEndpoint login = command instanceof StartCutover start ? start.fallbackLogin()
+                : command instanceof RunPreflight preflight ? preflight.fallbackLogin() : command.target();
+        checks.add(fallback.check(command.source(), command.target(), login, command.databases()));
         List<String> problems = switcher.problems(new HashSet<>(command.databases()));
         checks.add(problems.isEmpty() ? ok(null, "switcher", switcher.describe() + " can be written")
                 : failed(null, "switcher", String.join("; ", problems)));
         List<String> hooks = new ArrayList<>(HookRunner.problems("stop-writes", settings.stopWritesCommand()));
         hooks.addAll(HookRunner.problems("start-application", settings.startApplicationCommand()));
+        hooks.addAll(HookRunner.problems("finish", settings.finishCommand()));
         checks.add(hooks.isEmpty() ? ok(null, "hooks", describeHooks()) : failed(null, "hooks", String.join("; ", hooks)));
         return checks;
     }
 
-    private void database(PgEndpoint source, PgEndpoint target, List<CutoverCheck> checks, Duration window)
-            throws SQLException, InterruptedException {
+    private void database(PgEndpoint source, PgEndpoint target, List<CutoverCheck> checks, Duration window,
+                          List<String> accepted) throws SQLException, InterruptedException {
         String database = source.database();
         var names = ReplicationNames.of(database);
         try (Connection admin = connector.connect(target.withDatabase("postgres"))) {
@@ -123,7 +132,7 @@ class PreflightChecks {
                 checks.add(bytes <= settings.maxLag().toBytes() ? ok(database, "lag", bytes + " bytes behind")
                         : failed(database, "lag", bytes + " bytes behind, more than cutover.max-lag " + settings.maxLag()));
             }
-            var drift = SchemaDrift.between(s, t, names.publication(), names.subscription());
+            var drift = SchemaDrift.between(s, t, names.publication(), names.subscription(), accepted);
             checks.add(drift.isEmpty() ? ok(database, "schema", "the tables' columns agree on both sides")
                     : failed(database, "schema", drift.size() + " change(s) on the source since replication started: "
                     + drift.stream().limit(5).toList()));
@@ -143,6 +152,10 @@ class PreflightChecks {
         checks.addAll(unreplicated.run(source, target, window));
     }
 
+    /**
+     * The application's login works on the target, on every database: a role created NOLOGIN or with another password
+     * is found before writes stop, not by the application after the switch.
+     */
     /**
      * The launcher starts one subscription's worker at a time, waiting wal_retrieve_retry_interval (5 s by default)
      * between starts, so a worker that is not running yet gets that long and a little more.

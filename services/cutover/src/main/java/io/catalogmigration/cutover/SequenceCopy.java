@@ -13,7 +13,8 @@ import java.util.List;
  * Logical replication does not carry sequences: each one's value, read on the source after writes stopped, is set on
  * the target, so the application's next id there follows the last one used on the source. A sequence that is behind
  * the highest value of the column it feeds (rows inserted with explicit ids) is raised to that value, so the first
- * insert on the target cannot collide.
+ * insert on the target cannot collide. A sequence is never lowered. A rollback copies them the other way, into a source
+ * that is still fenced (read-only by default).
  */
 class SequenceCopy {
 
@@ -44,8 +45,12 @@ class SequenceCopy {
                 throw new CutoverProblem("COPY_SEQUENCES", "the target database " + target.database() + " lacks sequences "
                         + "the source has: " + missing, "the target's schema is incomplete: send ResetCutover and replicate again");
             }
+            Sql.execute(connection, "SET default_transaction_read_only = off");
             connection.setAutoCommit(false);
-            Sql.strings(connection, "select setval(s::regclass, v::bigint, true)::text from unnest(?::text[], ?::text[]) u(s, v)",
+            Sql.strings(connection, """
+                    select setval(s::regclass, greatest(v::bigint, coalesce(p.last_value, v::bigint)), true)::text
+                    from unnest(?::text[], ?::text[]) u(s, v)
+                    left join pg_sequences p on format('%I.%I', p.schemaname, p.sequencename)::regclass = s::regclass""",
                     names, lastValues);
             raiseBelowColumns(connection);
             connection.commit();

@@ -7,6 +7,7 @@ import io.catalogmigration.common.contract.ReplicationStarted;
 import io.catalogmigration.common.contract.StartReplication;
 import io.catalogmigration.common.pg.MigrationMarker;
 import io.catalogmigration.common.pg.PgConnector;
+import io.catalogmigration.common.pg.ReplicationLogin;
 import io.catalogmigration.common.pg.SqlIdentifier;
 import io.catalogmigration.common.pg.TargetGuard;
 import io.catalogmigration.common.progress.ProgressReporter;
@@ -429,11 +430,9 @@ class ReplicationStarter {
             if (subscriptionExists(connection, names)) {
                 return;
             }
-            quietLogging(connection);
-            String conninfo = "host=" + conninfoValue(publisher.host()) + " port=" + publisher.port()
-                    + " dbname=" + conninfoValue(publisher.database()) + " user=" + conninfoValue(publisher.user())
-                    + " password=" + conninfoValue(secrets.resolve(publisher.passwordRef()))
-                    + " sslmode=" + conninfoValue(publisher.sslmode()) + " application_name=" + conninfoValue(names.subscription());
+            ReplicationLogin.quietLogging(connection);
+            String conninfo = ReplicationLogin.conninfo(publisher, secrets.resolve(publisher.passwordRef()),
+                    names.subscription());
             try {
                 Sql.execute(connection, "CREATE SUBSCRIPTION " + SqlIdentifier.quote(names.subscription()) + " CONNECTION "
                         + Sql.literal(conninfo) + " PUBLICATION " + SqlIdentifier.quote(names.publication())
@@ -457,20 +456,5 @@ class ReplicationStarter {
             log.info("Subscription {} created on {} (slot {}, copy_data = {})", names.subscription(), target.describe(), names.slot(),
                     copyData);
         }
-    }
-
-    /** Keeps the statement carrying the connection string out of the target's server log, where allowed. */
-    private static void quietLogging(Connection connection) {
-        for (String setting : List.of("SET log_statement = 'none'", "SET log_min_error_statement = 'panic'")) {
-            try {
-                Sql.execute(connection, setting);
-            } catch (SQLException e) {
-                log.debug("cannot {} on the target: {}", setting, SqlErrors.message(e));
-            }
-        }
-    }
-
-    private static String conninfoValue(String value) {
-        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
 }

@@ -1,24 +1,23 @@
 package io.catalogmigration.replicator;
 
 import io.catalogmigration.common.pg.Sql;
+import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.contract.PrepareSource;
 import io.catalogmigration.common.contract.SourceCheck;
 import io.catalogmigration.common.contract.SourcePrepared;
 import io.catalogmigration.common.pg.PgConnector;
+import io.catalogmigration.common.pg.ReplicationLogin;
 import io.catalogmigration.common.pg.SqlIdentifier;
 import io.catalogmigration.common.secret.SecretResolver;
 import org.postgresql.PGConnection;
-import org.postgresql.PGProperty;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.UUID;
 
 /**
@@ -89,21 +88,12 @@ class SourcePreparer {
         String user = command.replicationUser();
         String name = "replication login " + database;
         String required = "IDENTIFY_SYSTEM as " + user + " over replication=database";
-        var props = new Properties();
-        PGProperty.USER.set(props, user);
-        PGProperty.PASSWORD.set(props, secrets.resolve(command.replicationPasswordRef()));
-        PGProperty.SSL_MODE.set(props, command.source().sslmode());
-        PGProperty.REPLICATION.set(props, "database");
-        PGProperty.ASSUME_MIN_SERVER_VERSION.set(props, "9.4");
-        PGProperty.PREFER_QUERY_MODE.set(props, "simple");
-        PGProperty.APPLICATION_NAME.set(props, "catalog-migration-replicator-prepare");
-        PGProperty.CONNECT_TIMEOUT.set(props, 10);
-        try (Connection replication = DriverManager.getConnection(PgConnector.url(command.source().withDatabase(database)), props);
-             var statement = replication.createStatement();
-             var rs = statement.executeQuery("IDENTIFY_SYSTEM")) {
-            rs.next();
-            return new SourceCheck(name, "system " + rs.getString(1) + ", timeline " + rs.getString(2), required,
-                    SourceCheck.OK, null);
+        try {
+            var source = command.source();
+            String system = ReplicationLogin.identifySystem(new PgEndpoint(source.host(), source.port(), database, user,
+                    source.sslmode(), command.replicationPasswordRef()), secrets.resolve(command.replicationPasswordRef()),
+                    "catalog-migration-replicator-prepare");
+            return new SourceCheck(name, system, required, SourceCheck.OK, null);
         } catch (SQLException e) {
             String hba = "host " + database + " " + user + " " + (self.equals("local") ? "127.0.0.1/32" : self
                     + (self.contains(":") ? "/128" : "/32")) + " scram-sha-256";

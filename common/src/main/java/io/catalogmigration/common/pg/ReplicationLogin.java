@@ -1,0 +1,71 @@
+package io.catalogmigration.common.pg;
+
+import io.catalogmigration.common.contract.PgEndpoint;
+import org.postgresql.PGProperty;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * A subscription's login to its publisher: the connection string it stores, the proof that the login may replicate,
+ * and keeping the statement that carries the password out of the server's log. Used for the replication to the target
+ * (the replicator) and back to the source after a switch (the cutover).
+ */
+public final class ReplicationLogin {
+
+    private static final Logger log = LoggerFactory.getLogger(ReplicationLogin.class);
+
+    /** The CONNECTION of a CREATE SUBSCRIPTION to {@code publisher} (its database is the one published). */
+    public static String conninfo(PgEndpoint publisher, String password, String applicationName) {
+        return "host=" + value(publisher.host()) + " port=" + publisher.port() + " dbname=" + value(publisher.database())
+                + " user=" + value(publisher.user()) + " password=" + value(password) + " sslmode=" + value(publisher.sslmode())
+                + " application_name=" + value(applicationName);
+    }
+
+    /**
+     * Logs in over a replication connection ({@code replication=database}) and runs IDENTIFY_SYSTEM: proves that the
+     * login, its password and pg_hba.conf let this host in for logical replication of the endpoint's database.
+     *
+     * @return "system &lt;id&gt;, timeline &lt;n&gt;"
+     */
+    public static String identifySystem(PgEndpoint endpoint, String password, String applicationName) throws SQLException {
+        var props = new Properties();
+        PGProperty.USER.set(props, endpoint.user());
+        PGProperty.PASSWORD.set(props, password);
+        PGProperty.SSL_MODE.set(props, endpoint.sslmode());
+        PGProperty.REPLICATION.set(props, "database");
+        PGProperty.ASSUME_MIN_SERVER_VERSION.set(props, "9.4");
+        PGProperty.PREFER_QUERY_MODE.set(props, "simple");
+        PGProperty.APPLICATION_NAME.set(props, applicationName);
+        PGProperty.CONNECT_TIMEOUT.set(props, 10);
+        try (Connection replication = DriverManager.getConnection(PgConnector.url(endpoint), props);
+             var statement = replication.createStatement();
+             var rs = statement.executeQuery("IDENTIFY_SYSTEM")) {
+            rs.next();
+            return "system " + rs.getString(1) + ", timeline " + rs.getString(2);
+        }
+    }
+
+    /** Keeps the statement carrying the connection string out of the server's log, where the session may. */
+    public static void quietLogging(Connection connection) {
+        for (String setting : List.of("SET log_statement = 'none'", "SET log_min_error_statement = 'panic'")) {
+            try {
+                Sql.execute(connection, setting);
+            } catch (SQLException e) {
+                log.debug("cannot {}: {}", setting, PgErrors.serverMessage(e));
+            }
+        }
+    }
+
+    private static String value(String value) {
+        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    }
+
+    private ReplicationLogin() {
+    }
+}
