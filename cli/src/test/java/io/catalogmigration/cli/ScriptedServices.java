@@ -203,7 +203,7 @@ final class ScriptedServices implements AutoCloseable {
                         List.of(new TableSync("public.a", "r"), new TableSync("public.b", ready ? "r" : "d")),
                         ready ? 0 : 5 << 20, ready ? 6 : 0, 6, ready ? 10 : 0, 10, List.of(),
                         new VerificationReport(ready ? VerificationReport.VERIFIED : VerificationReport.VERIFYING,
-                                ready ? 4 : 1, 4, ready ? 150 : 40, 8192, List.of(), ready ? 1 : 0, 0, "online pass"), List.of()));
+                                ready ? 4 : 1, 4, ready ? 150 : 40, 8192, List.of(), ready ? 1 : 0, 0, "online pass")));
             }
             if (c instanceof RunPreflight) {
                 return List.of(new PreflightPassed(id(), m, now(), run, List.of(

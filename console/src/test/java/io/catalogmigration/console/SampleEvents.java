@@ -53,7 +53,7 @@ record SampleEvents(String migrationId) {
     ReplicationStatusReported status(UUID runId, String database, String answer, long lagBytes,
                                      VerificationReport verification, Instant at) {
         return new ReplicationStatusReported(UUID.randomUUID(), migrationId, at, runId, database, answer,
-                List.of(new TableSync("public.t", "r")), lagBytes, 3, 4, 5, 6, List.of(), verification, List.of());
+                List.of(new TableSync("public.t", "r")), lagBytes, 3, 4, 5, 6, List.of(), verification);
     }
 
     static VerificationReport verification(String state, int chunksDone, int chunksTotal, List<String> differences) {

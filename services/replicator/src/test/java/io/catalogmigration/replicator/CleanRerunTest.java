@@ -240,7 +240,7 @@ class CleanRerunTest {
     }
 
     ResetReplication reset() {
-        return new ResetReplication(UUID.randomUUID(), MIGRATION, Instant.now(), source.endpoint(DB), target.endpoint("postgres"));
+        return new ResetReplication(UUID.randomUUID(), MIGRATION, Instant.now(), source.endpoint(DB), target.endpoint("postgres"), MIGRATION);
     }
 
     OutcomeEvent send(ReplicateCommand command) {
