@@ -169,12 +169,17 @@ public class MigrationRuntimeAutoConfiguration {
         return new CommandAge(maxAge, Clock.systemUTC());
     }
 
-    /** For the services whose commands one instance at a time carries out (cutover, replicator, provisioner). */
+    /**
+     * For the services whose commands one instance at a time carries out (cutover, replicator, provisioner); the lock
+     * is held on the control database.
+     */
     @Bean
-    ActiveInstances activeInstances(DataSource dataSource, KafkaListenerEndpointRegistry registry,
+    ActiveInstances activeInstances(org.springframework.beans.factory.ObjectProvider<DataSource> dataSource,
+                                    KafkaListenerEndpointRegistry registry,
                                     @Value("${spring.application.name:migration}") String service,
                                     @Value("${migration.active-instance.poll-interval:5s}") Duration pollInterval) {
-        return new ActiveInstances(dataSource, registry, service, pollInterval);
+        // a service without a control database (a test of the Kafka wiring alone) never asks for an active instance
+        return new ActiveInstances(dataSource.getIfAvailable(), registry, service, pollInterval);
     }
 
     @Bean
