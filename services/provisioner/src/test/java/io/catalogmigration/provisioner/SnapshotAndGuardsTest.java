@@ -116,11 +116,16 @@ class SnapshotAndGuardsTest extends ProvisionerTestBase {
 
     @Test
     void aLocalTargetThatIsTheSourceIsRefusedAndNothingIsCreatedOnIt() {
+        // The source already holds the runbook's roles, so "nothing created" means its roles and databases are unchanged.
+        String rolesAndDatabases = "select hashtext((select string_agg(rolname, ',' order by rolname) from pg_roles) || '|'"
+                + " || (select string_agg(datname, ',' order by datname) from pg_database))";
+        long before = parts.source.queryForLong("postgres", rolesAndDatabases);
+
         ProvisionFailed outcome = send(new ProvisionTarget(UUID.randomUUID(), newMigration(), Instant.now(), source(), "local",
                 null, null, null, null, null, null, null, parts.source.endpoint("postgres")));
 
         assertThat(outcome.reason()).contains("refused to create the target's role and databases", "is the source server itself");
-        assertThat(parts.source.queryForLong("postgres", "select count(*) from pg_roles where rolname = 'alation'")).isZero();
+        assertThat(parts.source.queryForLong("postgres", rolesAndDatabases)).isEqualTo(before);
     }
 
     @Test
