@@ -68,9 +68,9 @@ class ReplicationStarter {
         }
         String database = command.source().database();
         var names = ReplicationNames.of(database);
-        store.remember(command.migrationId(), database, names, command.commandId());
-        // Everything that can be looked at is, before the first change on either server.
+        // Everything that can be looked at is, before the first change on either server (and in the ledger).
         var checked = checks.check(command, names);
+        store.remember(command.migrationId(), database, names, command.commandId());
         List<String> notes = new ArrayList<>(checked.notes());
         var tables = checked.tables();
         var roleSet = checked.roleSet();
