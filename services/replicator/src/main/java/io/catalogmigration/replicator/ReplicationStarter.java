@@ -75,9 +75,9 @@ class ReplicationStarter {
         // Before anything is created on the target, and again once the publication exists (below).
         TargetGuard.requireNotSource(connector, command.source(), command.target(), List.of(database),
                 "replicate " + database + " into it");
-        store.remember(command.migrationId(), database, names, command.commandId());
-        // Everything that can be looked at is, before the first change on either server.
+        // Everything that can be looked at is, before the first change on either server (and in the ledger).
         var checked = checks.check(command, names);
+        store.remember(command.migrationId(), database, names, command.commandId());
         List<String> notes = new ArrayList<>(checked.notes());
         var tables = checked.tables();
         var roleSet = checked.roleSet();

@@ -23,8 +23,9 @@ import java.util.Set;
  * Everything a START can look at before it changes anything: every secret reference, the source (wal_level, the
  * tables and their keys, its administrator's privileges, the replication user, its password, a free slot), the target
  * (its administrator's privileges, the roles it must act as, a database half made by someone else) and the schema to
- * apply (pg_dump only reads). A start that fails here has changed nothing on either server: no role, no database, no
- * replica identity, no grant, no publication, no slot.
+ * apply (pg_dump only reads, once every other check passed). Everything found wrong is reported at once. A start that
+ * fails here has changed nothing on either server: no role, no database, no replica identity, no grant, no
+ * publication, no slot.
  */
 final class StartChecks {
 
@@ -55,6 +56,7 @@ final class StartChecks {
 
     Checked check(StartReplication command, ReplicationNames names) throws SQLException {
         references(command);
+        var found = new Findings();
         String database = command.source().database();
         String replicationUser = command.replication().user();
         List<String> notes = new ArrayList<>();
@@ -66,11 +68,11 @@ final class StartChecks {
         try (Connection source = connector.connect(command.source())) {
             String walLevel = Sql.one(source, "select setting from pg_settings where name = 'wal_level'");
             if (!"logical".equals(walLevel)) {
-                throw problem("the source's wal_level is " + walLevel + ", not logical",
-                        "send PrepareSource, restart the source server as it says, then send StartReplication again");
+                found.add("the source's wal_level is " + walLevel + ", not logical",
+                        "send PrepareSource, restart the source server as it says");
             }
             tables = new ArrayList<>(SourceTables.list(source));
-            keyless = keyless(tables);
+            keyless = keyless(tables, found);
             tables.stream().filter(t -> !t.logged()).forEach(t -> notes.add("unlogged table " + t.label()
                     + " cannot be replicated: it is created empty on the target"));
             tables.removeIf(t -> !t.logged());
@@ -87,12 +89,14 @@ final class StartChecks {
             Sql.strings(source, "select extname from pg_extension order by 1").stream().filter(denied::contains)
                     .forEach(e -> notes.add("extension " + e + " is not available on the target: left out of the schema "
                             + "(replicator.denied-extensions); objects that depend on it are left out too"));
-            sourceAdministrator(source, command, tables);
-            replicationUser(source, replicationUser);
-            freeSlot(source, names.slot());
+            sourceAdministrator(source, command, tables, found);
+            if (replicationUser(source, replicationUser, found)) {
+                replicationLogin(command, found);
+            }
+            freeSlot(source, names.slot(), found);
         }
-        replicationLogin(command);
-        new TargetChecks(connector).check(command, names.subscription(), roleSet.roles(), owners, tables);
+        new TargetChecks(connector).check(command, names.subscription(), roleSet.roles(), owners, tables, found);
+        found.failIfAny();
         var pre = DumpEntries.parse(clients.dumpSchemaSection(command.source(), "pre-data"));
         var post = DumpEntries.parse(clients.dumpSchemaSection(command.source(), "post-data"));
         if (!replicationUserCarried) {
@@ -125,13 +129,12 @@ final class StartChecks {
         }
     }
 
-    private List<SourceTables.Table> keyless(List<SourceTables.Table> tables) {
+    private List<SourceTables.Table> keyless(List<SourceTables.Table> tables, Findings found) {
         var keyless = tables.stream().filter(t -> t.logged() && t.needsIdentity()).toList();
         if (!keyless.isEmpty() && !settings.setIdentityFull()) {
-            throw problem("tables without a primary key or replica identity: " + keyless.stream().map(SourceTables.Table::label)
+            found.add("tables without a primary key or replica identity: " + keyless.stream().map(SourceTables.Table::label)
                             .toList() + "; their updates and deletes could not be replicated",
-                    "add a primary key, or ALTER TABLE ... REPLICA IDENTITY FULL (or set replicator.tables-without-key=FULL), "
-                            + "then send StartReplication again");
+                    "add a primary key, or ALTER TABLE ... REPLICA IDENTITY FULL (or set replicator.tables-without-key=FULL)");
         }
         return keyless;
     }
@@ -141,8 +144,8 @@ final class StartChecks {
      * CREATE on the database (the publication), the tables' ownership (publication, replica identity, grants) and
      * SELECT on them (the schema dump and the copy).
      */
-    private static void sourceAdministrator(Connection source, StartReplication command, List<SourceTables.Table> tables)
-            throws SQLException {
+    private static void sourceAdministrator(Connection source, StartReplication command, List<SourceTables.Table> tables,
+                                            Findings found) throws SQLException {
         if (Sql.exists(source, "select 1 from pg_roles where rolname = current_user and rolsuper")) {
             return;
         }
@@ -171,23 +174,23 @@ final class StartChecks {
             }
         }
         if (!missing.isEmpty()) {
-            throw problem("the source administrator " + command.source().user() + " is not a superuser and lacks "
-                            + String.join("; ", missing),
-                    "give source a superuser (the runbook's postgres), or grant what is missing, then send StartReplication "
-                            + "again");
+            found.add("the source administrator " + command.source().user() + " is not a superuser and lacks "
+                    + String.join("; ", missing), "give source a superuser (the runbook's postgres), or grant what is missing");
         }
     }
 
-    private static void replicationUser(Connection source, String user) throws SQLException {
+    /** @return whether the user is there to log in with */
+    private static boolean replicationUser(Connection source, String user, Findings found) throws SQLException {
         if (!Sql.exists(source, "select 1 from pg_roles where rolname = ? and rolcanlogin and (rolreplication or rolsuper)",
                 user)) {
-            throw problem("the replication user " + user + " does not exist on the source, or lacks LOGIN or REPLICATION",
-                    "send PrepareSource (it creates the user LOGIN REPLICATION with the password of its passwordRef), then "
-                            + "StartReplication again");
+            found.add("the replication user " + user + " does not exist on the source, or lacks LOGIN or REPLICATION",
+                    "send PrepareSource (it creates the user LOGIN REPLICATION with the password of its passwordRef)");
+            return false;
         }
+        return true;
     }
 
-    private static void freeSlot(Connection source, String slot) throws SQLException {
+    private static void freeSlot(Connection source, String slot, Findings found) throws SQLException {
         if (Sql.exists(source, "select 1 from pg_replication_slots where slot_name = ?", slot)) {
             return;
         }
@@ -195,9 +198,9 @@ final class StartChecks {
                 select count(*) || ' of ' || current_setting('max_replication_slots') from pg_replication_slots
                 having count(*) >= current_setting('max_replication_slots')::int""");
         if (full != null) {
-            throw problem("every replication slot of the source is in use (" + full + ")",
+            found.add("every replication slot of the source is in use (" + full + ")",
                     "drop a slot nobody uses (pg_replication_slots shows the inactive ones) or raise max_replication_slots "
-                            + "(PrepareSource, then a restart of the source), then send StartReplication again");
+                            + "(PrepareSource, then a restart of the source)");
         }
     }
 
@@ -206,17 +209,16 @@ final class StartChecks {
      * fail the subscription, so it fails the start now. Not reaching that address from here proves nothing (the
      * replicator may sit elsewhere than the target, and pg_hba.conf may admit only the target): the subscription tries.
      */
-    private void replicationLogin(StartReplication command) {
+    private void replicationLogin(StartReplication command, Findings found) {
         var replication = command.replication().withDatabase(command.source().database());
         try (Connection ignored = connector.connect(replication)) {
             log.info("The replication user {} logs in at {}", replication.user(), replication.host() + ":" + replication.port());
         } catch (SQLException e) {
             if ("28P01".equals(e.getSQLState())) {
-                throw problem("the source refuses the password of the replication user " + replication.user() + " (from "
+                found.add("the source refuses the password of the replication user " + replication.user() + " (from "
                                 + command.replication().passwordRef() + "): " + SqlErrors.message(e),
                         "put the replication user's password in " + command.replication().passwordRef() + " (PrepareSource "
-                                + "sets the user's password from its passwordRef), then send StartReplication again with a new "
-                                + "commandId");
+                                + "sets the user's password from its passwordRef)");
             }
             log.info("The replication login could not be tried from here ({}); the subscription tries it from the target",
                     SqlErrors.message(e));
@@ -227,11 +229,30 @@ final class StartChecks {
         return new ReplicationProblem(reason, action + "; " + NOTHING_CHANGED);
     }
 
+    /** What the checks found wrong, all of it: the operator mends everything at once, then sends the command again. */
+    static final class Findings {
+
+        private final List<String> reasons = new ArrayList<>();
+        private final List<String> actions = new ArrayList<>();
+
+        void add(String reason, String action) {
+            reasons.add(reason);
+            actions.add(action);
+        }
+
+        void failIfAny() {
+            if (!reasons.isEmpty()) {
+                throw problem(String.join("; ", reasons), String.join("; ", actions)
+                        + "; then send StartReplication again with a new commandId");
+            }
+        }
+    }
+
     /** The target's side: its administrator's privileges, the roles it must act as, what is there already. */
     private record TargetChecks(PgConnector connector) {
 
         void check(StartReplication command, String subscription, List<String> roles, List<String> owners,
-                   List<SourceTables.Table> tables) throws SQLException {
+                   List<SourceTables.Table> tables, Findings found) throws SQLException {
             String database = command.source().database();
             String admin = command.target().user();
             boolean databaseThere;
@@ -245,22 +266,21 @@ final class StartChecks {
                 }
                 if (!missing.isEmpty() && !superuser
                         && !Sql.exists(target, "select 1 from pg_roles where rolname = current_user and rolcreaterole")) {
-                    throw problem("the target administrator " + admin + " may not create roles (CREATEROLE), and the target "
+                    found.add("the target administrator " + admin + " may not create roles (CREATEROLE), and the target "
                                     + "lacks " + missing,
-                            "ALTER ROLE " + admin + " CREATEROLE as a role that may (RDS's master user has it), then send "
-                                    + "StartReplication again");
+                            "ALTER ROLE " + admin + " CREATEROLE as a role that may (RDS's master user has it)");
                 }
                 databaseThere = Sql.exists(target, "select 1 from pg_database where datname = ?", database);
                 if (!databaseThere && !superuser
                         && !Sql.exists(target, "select 1 from pg_roles where rolname = current_user and rolcreatedb")) {
-                    throw problem("the target administrator " + admin + " may not create the database " + database
-                            + " (CREATEDB)", "ALTER ROLE " + admin + " CREATEDB as a role that may, then send StartReplication again");
+                    found.add("the target administrator " + admin + " may not create the database " + database
+                            + " (CREATEDB)", "ALTER ROLE " + admin + " CREATEDB as a role that may");
                 }
                 var refusal = AdministratorRoles.refusal(target, owners);
                 if (refusal.isPresent()) {
-                    throw problem(refusal.get().getMessage() + " (the role owns or is granted objects of the source)",
+                    found.add(refusal.get().getMessage() + " (the role owns or is granted objects of the source)",
                             "as a role holding ADMIN OPTION on it (on RDS the master user, for roles it created), run on the "
-                                    + "target: " + refusal.get().grant() + "; then send StartReplication again");
+                                    + "target: " + refusal.get().grant());
                 }
             }
             boolean subscribed = false;
@@ -273,9 +293,9 @@ final class StartChecks {
                         }
                     }
                     if (present > 0 && present < tables.size()) {
-                        throw problem("the target database " + database + " has " + present + " of the " + tables.size()
+                        found.add("the target database " + database + " has " + present + " of the " + tables.size()
                                         + " tables: it was not made by this replicator's schema step",
-                                "send ResetReplication for this database, then StartReplication again");
+                                "send ResetReplication for this database");
                     }
                     subscribed = Sql.exists(target, """
                             select 1 from pg_subscription where subname = ?
@@ -285,10 +305,9 @@ final class StartChecks {
             if (!subscribed) {
                 try (Connection target = connector.connect(command.target())) {
                     if (!canSubscribe(target)) {
-                        throw problem("the target administrator " + admin + " may not create the subscription " + subscription,
+                        found.add("the target administrator " + admin + " may not create the subscription " + subscription,
                                 "on the target, as the master user, GRANT pg_create_subscription TO " + admin + " (16+; "
-                                        + "before 16 only a superuser, or on RDS a member of rds_superuser, may subscribe), "
-                                        + "then send StartReplication again");
+                                        + "before 16 only a superuser, or on RDS a member of rds_superuser, may subscribe)");
                     }
                 }
             }
