@@ -147,7 +147,9 @@ public final class CutoverBenchmark {
                 writer.takeLongestGap();
                 var done = send(stack, Topics.CUTOVER_COMMAND, CutoverCommand.class, new StartCutover(UUID.randomUUID(),
                         migration, Instant.now(), stack.source.endpoint("postgres"), stack.target.endpoint("postgres"),
-                        List.of(DATABASE), stack.target.superuser(), stack.target.secretRef(), "disable", migration));
+                        List.of(DATABASE), stack.target.superuser(), stack.target.secretRef(), "disable", migration, null, null,
+                        // the sample catalog's file_fdw, which the replicator leaves out of the schema by default
+                        SampleCatalog.LEFT_BEHIND_ON_RDS));
                 if (!(done instanceof CutoverCompleted completed)) {
                     throw new IllegalStateException("StartCutover failed: " + done);
                 }

@@ -195,6 +195,24 @@ public record Inventory(Map<String, Item> items) {
     }
 
     /**
+     * This inventory without the grants to {@code roles}: the migration's own logins (the replication user's SELECT,
+     * which the replicator grants on the source and deliberately does not copy), which go with the migration.
+     */
+    public Inventory withoutGrantsTo(Collection<String> roles) {
+        if (roles.isEmpty()) {
+            return this;
+        }
+        Map<String, Item> kept = new LinkedHashMap<>();
+        items.forEach((key, item) -> {
+            boolean toRole = item.kind().equals("grant") && roles.stream().anyMatch(r -> item.name().endsWith(" to " + r));
+            if (!toRole) {
+                kept.put(key, item);
+            }
+        });
+        return new Inventory(kept);
+    }
+
+    /**
      * The losses not named in {@code accepted} (each entry a {@link Item#key()}). What belongs to an accepted object
      * goes with it: the grants on it, and a table's triggers and policies.
      */

@@ -51,10 +51,21 @@ class TargetReadiness {
         Inventory onSource;
         Inventory onTarget;
         try (Connection s = connector.connect(source); Connection t = connector.connect(target)) {
-            onSource = Inventory.take(s);
+            onSource = Inventory.take(s).withoutGrantsTo(replicationUsers(s));
             onTarget = Inventory.take(t);
         }
         return Inventory.unaccepted(onSource.lostOn(onTarget), accepted);
+    }
+
+    /**
+     * The logins the migration's subscriptions stream with (read from the walsenders of its slots): the SELECT the
+     * replicator granted them on the source is the migration's, not the application's, and is not copied.
+     */
+    private static List<String> replicationUsers(Connection source) throws SQLException {
+        return Sql.strings(source, """
+                select distinct a.usename::text from pg_replication_slots r join pg_stat_activity a on a.pid = r.active_pid
+                where r.slot_name like 'migration\\_%' and r.database = current_database() and a.usename is not null
+                order by 1""");
     }
 
     CutoverCheck inventory(PgEndpoint source, PgEndpoint target, Expectations expected) throws SQLException {
@@ -62,7 +73,7 @@ class TargetReadiness {
         Inventory onSource;
         Inventory onTarget;
         try (Connection s = connector.connect(source); Connection t = connector.connect(target)) {
-            onSource = Inventory.take(s);
+            onSource = Inventory.take(s).withoutGrantsTo(replicationUsers(s));
             onTarget = Inventory.take(t);
         }
         var losses = onSource.lostOn(onTarget);
