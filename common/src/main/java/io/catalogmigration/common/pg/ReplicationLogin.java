@@ -1,6 +1,7 @@
 package io.catalogmigration.common.pg;
 
 import io.catalogmigration.common.contract.PgEndpoint;
+import io.catalogmigration.common.secret.SecretResolver;
 import org.postgresql.PGProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,17 +34,13 @@ public final class ReplicationLogin {
      *
      * @return "system &lt;id&gt;, timeline &lt;n&gt;"
      */
-    public static String identifySystem(PgEndpoint endpoint, String password, String applicationName) throws SQLException {
-        var props = new Properties();
-        PGProperty.USER.set(props, endpoint.user());
-        PGProperty.PASSWORD.set(props, password);
-        PGProperty.SSL_MODE.set(props, endpoint.sslmode());
+    public static String identifySystem(PgEndpoint endpoint, SecretResolver secrets, String applicationName) throws SQLException {
+        Properties props = PgConnector.properties(endpoint, secrets, applicationName);
+        PGProperty.REWRITE_BATCHED_INSERTS.set(props, false);
         PGProperty.REPLICATION.set(props, "database");
         PGProperty.ASSUME_MIN_SERVER_VERSION.set(props, "9.4");
         PGProperty.PREFER_QUERY_MODE.set(props, "simple");
-        PGProperty.APPLICATION_NAME.set(props, applicationName);
-        PGProperty.CONNECT_TIMEOUT.set(props, 10);
-        try (Connection replication = DriverManager.getConnection(PgConnector.url(endpoint), props);
+        try (Connection replication = DriverManager.getConnection(PgConnector.URL, props);
              var statement = replication.createStatement();
              var rs = statement.executeQuery("IDENTIFY_SYSTEM")) {
             rs.next();
