@@ -21,7 +21,7 @@ public class PgConnector {
     /** The whole URL: everything else is a property. */
     public static final String URL = "jdbc:postgresql://";
     /** pgjdbc's {@code requireAuth}: refuse the methods that hand the password (or its md5) to whoever asks. */
-    static final String NO_CLEAR_TEXT = "!password,!md5";
+    public static final String NO_CLEAR_TEXT = "!password,!md5";
 
     private final SecretResolver secrets;
     private final String applicationName;

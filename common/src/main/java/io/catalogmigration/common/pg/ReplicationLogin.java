@@ -21,11 +21,22 @@ public final class ReplicationLogin {
 
     private static final Logger log = LoggerFactory.getLogger(ReplicationLogin.class);
 
-    /** The CONNECTION of a CREATE SUBSCRIPTION to {@code publisher} (its database is the one published). */
-    public static String conninfo(PgEndpoint publisher, String password, String applicationName) {
+    /**
+     * The CONNECTION of a CREATE SUBSCRIPTION to {@code publisher} (its database is the one published), run on
+     * {@code subscriber}: the password must be bound to both hosts (it is stored on the one and sent to the other), and
+     * unless the operator allowed clear text for the publisher a subscriber of 16 or later refuses clear-text and md5
+     * authentication (require_auth; older servers do not know the option).
+     */
+    public static String conninfo(PgEndpoint publisher, SecretResolver secrets, PgEndpoint subscriberEndpoint,
+                                  Connection subscriber, String applicationName) throws SQLException {
+        PgConnector.location(publisher);
+        secrets.permit(publisher.passwordRef(), subscriberEndpoint.host());
+        boolean clearText = secrets.clearTextAllowed(publisher.passwordRef(), publisher.host());
+        boolean requireAuth = !clearText && subscriber.getMetaData().getDatabaseMajorVersion() >= 16;
         return "host=" + value(publisher.host()) + " port=" + publisher.port() + " dbname=" + value(publisher.database())
-                + " user=" + value(publisher.user()) + " password=" + value(password) + " sslmode=" + value(publisher.sslmode())
-                + " application_name=" + value(applicationName);
+                + " user=" + value(publisher.user()) + " password=" + value(secrets.resolve(publisher.passwordRef(), publisher.host()))
+                + " sslmode=" + value(publisher.sslmode()) + " application_name=" + value(applicationName)
+                + (requireAuth ? " require_auth=" + value(PgConnector.NO_CLEAR_TEXT) : "");
     }
 
     /**

@@ -44,6 +44,14 @@ public class SecretResolver {
         return read(ref);
     }
 
+    /**
+     * Refuses, as {@link #resolve} would, a reference that may not be sent to {@code host}: for a secret that travels
+     * through a second server (a subscription's password is stored on the subscriber and sent to the publisher).
+     */
+    public void permit(String reference, String host) {
+        policy.permit(SecretRef.parse(reference), host);
+    }
+
     /** Whether the operator allowed clear-text or md5 password authentication for this secret on this host. */
     public boolean clearTextAllowed(String reference, String host) {
         return policy.permit(SecretRef.parse(reference), host).clearTextPassword();
