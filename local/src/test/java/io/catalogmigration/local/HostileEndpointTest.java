@@ -156,6 +156,28 @@ class HostileEndpointTest {
         stack.events.assertNoRecordContains(clearTextSecret);
     }
 
+    @Test
+    void aPasswordPastedWhereTheReferenceBelongsIsRefusedAndNeitherEchoedNorStoredInTheLedger() {
+        for (String pasted : List.of("hunter2-" + UUID.randomUUID(), "env:Pasted-" + UUID.randomUUID() + "-Secret")) {
+            String value = pasted.substring(pasted.indexOf('-') + 1);
+            int before = hostile.logins().size();
+            UUID prune = ATTACKS.get("prune").apply(pasted);
+            UUID scan = ATTACKS.get("scan").apply(pasted);
+
+            for (UUID run : List.of(prune, scan)) {
+                assertThat(awaitOutcome(run).value()).contains("Failed").contains("value not shown").doesNotContain(value);
+            }
+            assertThat(hostile.logins()).hasSize(before);
+            assertThat(stack.target.queryForLong(ServiceRunner.CONTROL_DATABASE, "select count(*) from prune.run where run_id = '"
+                    + prune + "' and command::text like '%not a secret reference: not stored%'"))
+                    .as("the run is recorded with the value replaced").isEqualTo(1);
+            for (String schema : List.of("prune", "scan")) {
+                assertThat(stack.target.queryForLong(ServiceRunner.CONTROL_DATABASE, "select count(*) from " + schema
+                        + ".run where command::text like '%" + value + "%'")).as(schema + "'s ledger").isZero();
+            }
+        }
+    }
+
     private static EventLog.Recorded awaitOutcome(UUID run) {
         return stack.events.awaitRecord(Topics.OUTCOME, r -> r.value().contains(run.toString()), OUTCOME_TIMEOUT);
     }
