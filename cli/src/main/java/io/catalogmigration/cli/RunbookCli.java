@@ -30,7 +30,7 @@ import java.util.concurrent.Callable;
                 "",
                 "--from resumes at a step. Earlier steps are skipped except provision, which is always sent again first: "
                         + "the later steps need the target it reports, and ProvisionTarget sent again adopts what exists "
-                        + "instead of creating it twice. --target-sslmode defaults to prefer for local, verify-full for aws.",
+                        + "instead of creating it twice. --target-sslmode defaults to verify-full, as every sslmode does.",
                 "",
                 "Exit 0 all completed, 1 a step failed or the cutover was not confirmed, 2 invalid flags, 3 Kafka "
                         + "unreachable, 4 --step-timeout passed."})
@@ -178,7 +178,7 @@ final class RunbookCli implements Callable<Integer> {
         } else {
             localTarget = target.endpointOn(spec, "postgres");
         }
-        String sslmode = target.sslmode() != null ? target.sslmode() : aws ? "verify-full" : "prefer";
+        String sslmode = target.sslmode() != null ? target.sslmode() : PgEndpoint.DEFAULT_SSLMODE;
         boolean prepares = !skipped.contains(RunbookStep.PREPARE);
         boolean replicates = !skipped.contains(RunbookStep.REPLICATE);
         if ((prepares || replicates) && replicationPasswordRef == null) {

@@ -2,8 +2,6 @@ package io.catalogmigration.cli;
 
 import picocli.CommandLine;
 
-import java.util.regex.Pattern;
-
 /**
  * A secret reference as the services resolve it: {@code env:NAME}, {@code file:/absolute/path} or
  * {@code aws-secretsmanager:<arn or name>[#key]}. Anything else is refused, and the refused value is never echoed
@@ -11,15 +9,11 @@ import java.util.regex.Pattern;
  */
 final class SecretRef {
 
-    static final String FORMS = "env:NAME, file:/absolute/path or aws-secretsmanager:<secret ARN or name>[#key]";
+    static final String FORMS = io.catalogmigration.common.secret.SecretRef.FORMS;
 
-    private static final Pattern ENV = Pattern.compile("env:[A-Za-z_][A-Za-z0-9_]*");
-    private static final Pattern FILE = Pattern.compile("file:/\\S*");
-    private static final Pattern AWS = Pattern.compile("aws-secretsmanager:[A-Za-z0-9:/_+=.@!-]+(#[A-Za-z0-9_.-]+)?");
-
+    /** The services' own rule (common's {@code SecretRef}): one definition of what a reference is. */
     static boolean isReference(String value) {
-        return value != null && (ENV.matcher(value).matches() || FILE.matcher(value).matches()
-                || AWS.matcher(value).matches());
+        return io.catalogmigration.common.secret.SecretRef.isValid(value);
     }
 
     /** picocli converter: turns a non-reference into a usage error that does not quote the value. */

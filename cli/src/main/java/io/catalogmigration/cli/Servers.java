@@ -66,7 +66,7 @@ final class Servers {
         int port;
         @Option(names = "--user", paramLabel = "ROLE", description = "role to log in as")
         String user;
-        @Option(names = "--sslmode", paramLabel = "MODE", description = "disable|allow|prefer|require|verify-ca|verify-full (default: prefer)")
+        @Option(names = "--sslmode", paramLabel = "MODE", description = "disable|allow|prefer|require|verify-ca|verify-full (default: verify-full)")
         String sslmode;
         @Option(names = "--password-ref", paramLabel = "REF", converter = SecretRef.Converter.class,
                 description = "where the service finds the password: " + SecretRef.FORMS)
@@ -92,7 +92,7 @@ final class Servers {
         int port;
         @Option(names = "--source-user", paramLabel = "ROLE", description = "source role to log in as")
         String user;
-        @Option(names = "--source-sslmode", paramLabel = "MODE", description = "source sslmode (default: prefer)")
+        @Option(names = "--source-sslmode", paramLabel = "MODE", description = "source sslmode (default: verify-full)")
         String sslmode;
         @Option(names = "--source-password-ref", paramLabel = "REF", converter = SecretRef.Converter.class,
                 description = "source password reference: " + SecretRef.FORMS)
@@ -123,7 +123,7 @@ final class Servers {
         int port;
         @Option(names = "--target-user", paramLabel = "ROLE", description = "target role to log in as")
         String user;
-        @Option(names = "--target-sslmode", paramLabel = "MODE", description = "target sslmode (default: prefer)")
+        @Option(names = "--target-sslmode", paramLabel = "MODE", description = "target sslmode (default: verify-full)")
         String sslmode;
         @Option(names = "--target-password-ref", paramLabel = "REF", converter = SecretRef.Converter.class,
                 description = "target password reference: " + SecretRef.FORMS)

@@ -108,7 +108,7 @@ class PublishCommandsTest {
     void pruneDefaultsToDryRunOnEveryGroup() {
         String m = newMigration();
         PruneCommand command = published(Topics.PRUNE_COMMAND, PruneCommand.class, m, "prune", "--migration-id", m,
-                "--host", "h", "--user", "u", "--password-ref", "file:/run/secrets/pg");
+                "--host", "h", "--user", "u", "--password-ref", "file:/run/secrets/pg", "--sslmode", "prefer");
         assertThat(command).isEqualTo(new StartPrune(command.commandId(), m, command.issuedAt(),
                 new PgEndpoint("h", 5432, "rosemeta", "u", "prefer", "file:/run/secrets/pg"), List.of(), PruneMode.DRY_RUN, null));
     }

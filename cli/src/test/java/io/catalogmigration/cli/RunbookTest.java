@@ -60,7 +60,9 @@ class RunbookTest {
                 "--source-host", "source.internal", "--source-user", "postgres", "--source-password-ref", "env:SOURCE_PW",
                 "--provider", "local", "--target-host", "localhost", "--target-port", "5433", "--target-user", "postgres",
                 "--target-password-ref", "env:LOCAL_TARGET_PW", "--replication-password-ref", "env:REPL_PW",
-                "--check-interval", "100ms"));
+                "--check-interval", "100ms",
+                // both servers on a private network without TLS certificates: said explicitly, as an operator must
+                "--source-sslmode", "prefer", "--target-sslmode", "prefer"));
         args.addAll(List.of(more));
         return args;
     }

@@ -15,6 +15,7 @@ import io.catalogmigration.common.ledger.RunLedger;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.PgPools;
 import io.catalogmigration.common.progress.ProgressReporter;
+import io.catalogmigration.common.secret.SecretPolicy;
 import io.catalogmigration.common.secret.SecretResolver;
 import io.catalogmigration.common.throttle.ConsumerThrottle;
 import io.catalogmigration.common.throttle.ConsumerThrottlingProperties;
@@ -51,7 +52,7 @@ import java.time.Duration;
 
 /** What every service wires the same way: messaging, error handling, throttling, progress, ledger, secrets. */
 @AutoConfiguration(before = KafkaAutoConfiguration.class)
-@EnableConfigurationProperties({ConsumerThrottlingProperties.class, KafkaProperties.class})
+@EnableConfigurationProperties({ConsumerThrottlingProperties.class, KafkaProperties.class, SecretPolicy.class})
 // The management port's defaults, below every service's own settings (a @PropertySource comes after config files).
 @PropertySource("classpath:io/catalogmigration/common/management-defaults.properties")
 public class MigrationRuntimeAutoConfiguration {
@@ -143,8 +144,8 @@ public class MigrationRuntimeAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    SecretResolver secretResolver() {
-        return SecretResolver.fromEnvironment();
+    SecretResolver secretResolver(SecretPolicy policy) {
+        return SecretResolver.fromEnvironment(policy);
     }
 
     @Bean

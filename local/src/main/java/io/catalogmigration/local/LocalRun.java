@@ -164,6 +164,8 @@ public final class LocalRun {
                 "--migration-id", migrationId,
                 "--source-host", stack.source.host(), "--source-port", Integer.toString(stack.source.port()),
                 "--source-user", stack.source.superuser(), "--source-password-ref", stack.source.secretRef(),
+                // the local servers have no TLS certificates: said explicitly, the default being verify-full
+                "--source-sslmode", "disable", "--target-sslmode", "disable",
                 "--provider", "local",
                 "--target-host", stack.target.host(), "--target-port", Integer.toString(stack.target.port()),
                 "--target-user", stack.target.adminUser(), "--target-password-ref", stack.target.adminSecretRef(),
@@ -198,7 +200,8 @@ public final class LocalRun {
                 "--source-host", stack.source.host(), "--source-port", Integer.toString(stack.source.port()),
                 "--source-user", stack.source.superuser(), "--source-password-ref", stack.source.secretRef(),
                 "--target-host", stack.target.host(), "--target-port", Integer.toString(stack.target.port()),
-                "--target-user", stack.target.adminUser(), "--target-password-ref", stack.target.adminSecretRef()));
+                "--target-user", stack.target.adminUser(), "--target-password-ref", stack.target.adminSecretRef(),
+                "--source-sslmode", "disable", "--target-sslmode", "disable"));
         args.addAll(List.of(more));
         return args.toArray(String[]::new);
     }

@@ -1,10 +1,12 @@
 package io.catalogmigration.testkit;
 
+import io.catalogmigration.common.secret.SecretPolicy;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,6 +16,14 @@ import java.util.Map;
 public final class ServiceRunner {
 
     public static final String CONTROL_DATABASE = "migration_control";
+
+    /**
+     * The kit's secrets: files (the clusters' password files and the tests' own, all under temporary directories)
+     * and environment variables, for servers on this machine only. The services' own secrets stay reserved.
+     */
+    public static final List<String> KIT_REFERENCES = List.of("file:/*", "env:*");
+    public static final List<String> KIT_HOSTS = List.of("127.0.0.1", "localhost", "::1");
+    public static final SecretPolicy KIT_SECRETS = SecretPolicy.allowing(KIT_REFERENCES, KIT_HOSTS, false);
 
     /** Creates the control database on the cluster unless it exists. */
     public static void ensureControlDatabase(PostgresCluster control) {
@@ -33,6 +43,8 @@ public final class ServiceRunner {
         properties.put("spring.main.web-application-type", "none");
         properties.put("migration.retry.initial-interval-ms", "100");
         properties.put("migration.progress.min-interval", "200ms");
+        properties.put("migration.secrets.rules[0].references", String.join(",", KIT_REFERENCES));
+        properties.put("migration.secrets.rules[0].hosts", String.join(",", KIT_HOSTS));
         return properties;
     }
 

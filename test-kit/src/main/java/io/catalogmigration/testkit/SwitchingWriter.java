@@ -25,7 +25,7 @@ public final class SwitchingWriter implements AutoCloseable {
 
     private final Path settingsFile;
     private final String database;
-    private final SecretResolver secrets = SecretResolver.fromEnvironment();
+    private final SecretResolver secrets = SecretResolver.fromEnvironment(ServiceRunner.KIT_SECRETS);
     private final Thread thread;
     private final AtomicLong writes = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
@@ -107,7 +107,8 @@ public final class SwitchingWriter implements AutoCloseable {
     private Connection connect(Properties settings) throws SQLException {
         Properties login = new Properties();
         login.setProperty("user", settings.getProperty(database + ".user"));
-        login.setProperty("password", secrets.resolve(settings.getProperty(database + ".password-ref")));
+        login.setProperty("password", secrets.resolve(settings.getProperty(database + ".password-ref"),
+                settings.getProperty(database + ".host")));
         login.setProperty("sslmode", settings.getProperty(database + ".sslmode", "prefer"));
         login.setProperty("connectTimeout", "5");
         return DriverManager.getConnection("jdbc:postgresql://" + settings.getProperty(database + ".host") + ":"

@@ -1,5 +1,6 @@
 package io.catalogmigration.common.active;
 
+import io.catalogmigration.common.secret.Credentials;
 import com.zaxxer.hikari.HikariDataSource;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 
@@ -58,7 +59,12 @@ public class ActiveInstances {
             props.setProperty("ApplicationName", applicationName());
             props.setProperty("connectTimeout", "10");
             props.setProperty("tcpKeepAlive", "true");
-            return DriverManager.getConnection(hikari.getJdbcUrl(), props);
+            try {
+                return DriverManager.getConnection(hikari.getJdbcUrl(), props);
+            } catch (SQLException e) {
+                // DriverManager quotes the URL it could not use, credentials and all: its message reaches the logs
+                throw new SQLException(Credentials.removedFrom(e.getMessage()), e.getSQLState(), e.getErrorCode());
+            }
         }
         return controlDatabase.getConnection();
     }

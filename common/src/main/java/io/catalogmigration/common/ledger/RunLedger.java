@@ -1,6 +1,7 @@
 package io.catalogmigration.common.ledger;
 
 import io.catalogmigration.common.contract.MigrationCommand;
+import io.catalogmigration.common.secret.StoredReferences;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -59,8 +60,13 @@ public class RunLedger {
                 ? Admission.AGAIN : Admission.DUPLICATE;
     }
 
-    /** Opens a QUEUED run; false when a run with this id exists already (a redelivered command). */
+    /**
+     * Opens a QUEUED run; false when a run with this id exists already (a redelivered command). A value given where a
+     * secret reference belongs that is not one (a pasted password) is not stored: the ledger holds only references,
+     * and the command's check refuses it before anything runs.
+     */
     public boolean open(UUID runId, String migrationId, String kind, String commandJson) {
+        commandJson = StoredReferences.withoutInvalid(commandJson);
         return jdbc.update("""
                 insert into run (run_id, migration_id, kind, state, status, stage, command)
                 values (?, ?, ?, 'QUEUED', 'NA', 'PLANNING', ?::jsonb) on conflict (run_id) do nothing""",

@@ -1,5 +1,6 @@
 package io.catalogmigration.common.pg;
 
+import io.catalogmigration.common.secret.Credentials;
 import org.postgresql.util.PSQLException;
 
 import java.sql.SQLException;
@@ -12,7 +13,8 @@ public final class PgErrors {
         if (e instanceof PSQLException p && p.getServerErrorMessage() != null && p.getServerErrorMessage().getMessage() != null) {
             return p.getServerErrorMessage().getMessage();
         }
-        return e.getMessage();
+        // a driver's own message may quote the URL or connection string it was given
+        return Credentials.removedFrom(e.getMessage());
     }
 
     /**

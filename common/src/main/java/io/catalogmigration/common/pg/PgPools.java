@@ -27,17 +27,16 @@ public class PgPools implements AutoCloseable {
         this.maximumSize = maximumSize;
     }
 
+    /** Throws SecretUnavailableException, before any connection, when the endpoint's secret is not for its host. */
     public Connection connect(PgEndpoint endpoint) throws SQLException {
         return pools.computeIfAbsent(endpoint, this::pool).getConnection();
     }
 
     private HikariDataSource pool(PgEndpoint endpoint) {
         var config = new HikariConfig();
-        config.setJdbcUrl(PgConnector.url(endpoint));
-        config.setUsername(endpoint.user());
-        config.setPassword(secrets.resolve(endpoint.passwordRef()));
-        config.addDataSourceProperty("sslmode", endpoint.sslmode());
-        config.addDataSourceProperty("ApplicationName", applicationName);
+        // Names, sslmode, allowed authentication and the password as driver properties, never in the URL.
+        config.setJdbcUrl(PgConnector.URL);
+        config.setDataSourceProperties(PgConnector.properties(endpoint, secrets, applicationName));
         config.setMaximumPoolSize(maximumSize);
         config.setMinimumIdle(0);
         config.setPoolName("pg-" + endpoint.describe());

@@ -1,6 +1,7 @@
 package io.catalogmigration.common.pg;
 
 import io.catalogmigration.common.contract.PgEndpoint;
+import io.catalogmigration.common.secret.SecretResolver;
 import org.postgresql.PGProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,11 +21,22 @@ public final class ReplicationLogin {
 
     private static final Logger log = LoggerFactory.getLogger(ReplicationLogin.class);
 
-    /** The CONNECTION of a CREATE SUBSCRIPTION to {@code publisher} (its database is the one published). */
-    public static String conninfo(PgEndpoint publisher, String password, String applicationName) {
+    /**
+     * The CONNECTION of a CREATE SUBSCRIPTION to {@code publisher} (its database is the one published), run on
+     * {@code subscriber}: the password must be bound to both hosts (it is stored on the one and sent to the other), and
+     * unless the operator allowed clear text for the publisher a subscriber of 16 or later refuses clear-text and md5
+     * authentication (require_auth; older servers do not know the option).
+     */
+    public static String conninfo(PgEndpoint publisher, SecretResolver secrets, PgEndpoint subscriberEndpoint,
+                                  Connection subscriber, String applicationName) throws SQLException {
+        PgConnector.location(publisher);
+        secrets.permit(publisher.passwordRef(), subscriberEndpoint.host());
+        boolean clearText = secrets.clearTextAllowed(publisher.passwordRef(), publisher.host());
+        boolean requireAuth = !clearText && subscriber.getMetaData().getDatabaseMajorVersion() >= 16;
         return "host=" + value(publisher.host()) + " port=" + publisher.port() + " dbname=" + value(publisher.database())
-                + " user=" + value(publisher.user()) + " password=" + value(password) + " sslmode=" + value(publisher.sslmode())
-                + " application_name=" + value(applicationName);
+                + " user=" + value(publisher.user()) + " password=" + value(secrets.resolve(publisher.passwordRef(), publisher.host()))
+                + " sslmode=" + value(publisher.sslmode()) + " application_name=" + value(applicationName)
+                + (requireAuth ? " require_auth=" + value(PgConnector.NO_CLEAR_TEXT) : "");
     }
 
     /**
@@ -33,17 +45,13 @@ public final class ReplicationLogin {
      *
      * @return "system &lt;id&gt;, timeline &lt;n&gt;"
      */
-    public static String identifySystem(PgEndpoint endpoint, String password, String applicationName) throws SQLException {
-        var props = new Properties();
-        PGProperty.USER.set(props, endpoint.user());
-        PGProperty.PASSWORD.set(props, password);
-        PGProperty.SSL_MODE.set(props, endpoint.sslmode());
+    public static String identifySystem(PgEndpoint endpoint, SecretResolver secrets, String applicationName) throws SQLException {
+        Properties props = PgConnector.properties(endpoint, secrets, applicationName);
+        PGProperty.REWRITE_BATCHED_INSERTS.set(props, false);
         PGProperty.REPLICATION.set(props, "database");
         PGProperty.ASSUME_MIN_SERVER_VERSION.set(props, "9.4");
         PGProperty.PREFER_QUERY_MODE.set(props, "simple");
-        PGProperty.APPLICATION_NAME.set(props, applicationName);
-        PGProperty.CONNECT_TIMEOUT.set(props, 10);
-        try (Connection replication = DriverManager.getConnection(PgConnector.url(endpoint), props);
+        try (Connection replication = DriverManager.getConnection(PgConnector.URL, props);
              var statement = replication.createStatement();
              var rs = statement.executeQuery("IDENTIFY_SYSTEM")) {
             rs.next();

@@ -185,7 +185,8 @@ class MessageContractTest {
         assertThat(command.mode()).isEqualTo(PruneMode.DRY_RUN);
         assertThat(command.groups()).isEmpty();
         assertThat(command.batchSize()).isNull();
-        assertThat(command.database().sslmode()).isEqualTo("prefer");
+        assertThat(command.database().sslmode()).as("TLS with the server verified unless the command says otherwise")
+                .isEqualTo("verify-full");
     }
 
     private static void assertJsonEquals(String actual, String expected, String name) {

@@ -36,10 +36,10 @@ class PgEndpointTest {
     }
 
     @Test
-    void anEndpointWithoutSslmodePrefersTlsAndIsUsable() {
+    void anEndpointWithoutSslmodeVerifiesTheServerAndIsUsable() {
         var endpoint = new PgEndpoint("h", 5432, "d", "u", null, "env:PGPASSWORD");
 
-        assertThat(endpoint.sslmode()).isEqualTo("prefer");
+        assertThat(endpoint.sslmode()).as("a command cannot downgrade TLS by leaving sslmode out").isEqualTo("verify-full");
         assertThat(endpoint.problems()).isEmpty();
     }
 
@@ -77,5 +77,36 @@ class PgEndpointTest {
 
         assertThat(other).isEqualTo(new PgEndpoint("catalog-eu.db.internal", 5432, "catalog_us", "migrator",
                 "verify-full", SECRET_REF));
+    }
+
+    @Test
+    void namesThatCarryConnectionParametersAreProblemsAndAreNotEchoed() {
+        var endpoint = new PgEndpoint("db.internal/x?sslmode=disable", 5432, "rosemeta?sslmode=disable",
+                "alation options=-c", "verify-full", "env:PGPASSWORD");
+
+        assertThat(endpoint.problems()).satisfiesExactlyInAnyOrder(
+                p -> assertThat(p).contains("endpoint.host").doesNotContain("sslmode=disable"),
+                p -> assertThat(p).contains("endpoint.database").contains("63 bytes").doesNotContain("sslmode=disable"),
+                p -> assertThat(p).contains("endpoint.user").doesNotContain("options"));
+    }
+
+    @Test
+    void aNameLongerThanPostgresKeepsIsAProblem() {
+        assertThat(new PgEndpoint("h", 5432, "d".repeat(64), "u", null, "env:P").problems())
+                .singleElement().asString().contains("endpoint.database");
+        assertThat(new PgEndpoint("h", 5432, "d".repeat(63), "u", null, "env:P").problems()).isEmpty();
+    }
+
+    @Test
+    void ipAddressesAndContainerNamesAreHosts() {
+        for (String host : java.util.List.of("10.0.1.15", "::1", "fe80::1", "catalog_db", "catalog-rds.c1.eu-west-1.rds.amazonaws.com")) {
+            assertThat(new PgEndpoint(host, 5432, "d", "u", null, "env:P").problems()).as(host).isEmpty();
+        }
+    }
+
+    @Test
+    void aPasswordWhereTheReferenceBelongsIsAProblemThatDoesNotQuoteIt() {
+        assertThat(new PgEndpoint("h", 5432, "d", "u", null, "hunter2").problems())
+                .singleElement().asString().contains("passwordRef").contains("value not shown").doesNotContain("hunter2");
     }
 }

@@ -35,23 +35,28 @@ class SecretResolverTest {
     private static final List<String> SECRET_VALUES = List.of("pr0d-pa55", "st4ging-pa55", "s3cret", "u", "hunter2",
             "file-pa55", "plain-pa55");
 
+    /** The server every reference here is for: these tests are about reading secrets, SecretPolicyTest about binding them. */
+    static final String HOST = "db.internal";
+    static final SecretPolicy EVERY_REFERENCE_FOR_HOST =
+            SecretPolicy.allowing(List.of("env:*", "file:/*", "aws-secretsmanager:*"), List.of(HOST), false);
+
     private static final Map<String, String> ENVIRONMENT = Map.of(
             "PGPASSWORD_PROD", "pr0d-pa55",
             "PGPASSWORD_STAGING", "st4ging-pa55",
             "PGPASSWORD_EMPTY", "");
 
     private final SecretResolver withoutAws = new SecretResolver(ENVIRONMENT::get,
-            () -> { throw new AssertionError("no AWS in this test"); });
+            () -> { throw new AssertionError("no AWS in this test"); }, EVERY_REFERENCE_FOR_HOST);
 
     @Test
     void anEnvironmentReferenceReadsThatVariable() {
-        assertThat(withoutAws.resolve("env:PGPASSWORD_PROD")).isEqualTo("pr0d-pa55");
-        assertThat(withoutAws.resolve("env:PGPASSWORD_STAGING")).isEqualTo("st4ging-pa55");
+        assertThat(withoutAws.resolve("env:PGPASSWORD_PROD", HOST)).isEqualTo("pr0d-pa55");
+        assertThat(withoutAws.resolve("env:PGPASSWORD_STAGING", HOST)).isEqualTo("st4ging-pa55");
     }
 
     @Test
     void aMissingEnvironmentVariableNamesTheReferenceAndTheRemedyButNoSecret() {
-        assertThatThrownBy(() -> withoutAws.resolve("env:PGPASSWORD_DR"))
+        assertThatThrownBy(() -> withoutAws.resolve("env:PGPASSWORD_DR", HOST))
                 .isInstanceOf(SecretUnavailableException.class)
                 .hasMessageContaining("env:PGPASSWORD_DR")
                 .hasMessageContaining("export PGPASSWORD_DR")
@@ -60,7 +65,7 @@ class SecretResolverTest {
 
     @Test
     void anEmptyEnvironmentVariableCountsAsMissing() {
-        assertThatThrownBy(() -> withoutAws.resolve("env:PGPASSWORD_EMPTY"))
+        assertThatThrownBy(() -> withoutAws.resolve("env:PGPASSWORD_EMPTY", HOST))
                 .isInstanceOf(SecretUnavailableException.class)
                 .hasMessageContaining("env:PGPASSWORD_EMPTY");
     }
@@ -70,22 +75,22 @@ class SecretResolverTest {
         Path unix = Files.writeString(dir.resolve("pg-password"), "file-pa55\n");
         Path windows = Files.writeString(dir.resolve("pg-password-crlf"), "file-pa55\r\n");
 
-        assertThat(withoutAws.resolve("file:" + unix)).isEqualTo("file-pa55");
-        assertThat(withoutAws.resolve("file:" + windows)).isEqualTo("file-pa55");
+        assertThat(withoutAws.resolve("file:" + unix, HOST)).isEqualTo("file-pa55");
+        assertThat(withoutAws.resolve("file:" + windows, HOST)).isEqualTo("file-pa55");
     }
 
     @Test
     void spacesInsideASecretFileAreKeptBecauseTheyMayBePartOfThePassword(@TempDir Path dir) throws IOException {
         Path file = Files.writeString(dir.resolve("pg-password"), " pa55 word \n");
 
-        assertThat(withoutAws.resolve("file:" + file)).isEqualTo(" pa55 word ");
+        assertThat(withoutAws.resolve("file:" + file, HOST)).isEqualTo(" pa55 word ");
     }
 
     @Test
     void aMissingFileNamesTheReferenceAndTheRemedy(@TempDir Path dir) {
         Path missing = dir.resolve("no-such-secret");
 
-        assertThatThrownBy(() -> withoutAws.resolve("file:" + missing))
+        assertThatThrownBy(() -> withoutAws.resolve("file:" + missing, HOST))
                 .isInstanceOf(SecretUnavailableException.class)
                 .hasMessageContaining("file:" + missing)
                 .hasMessageContaining("check that the file exists and is readable")
@@ -94,7 +99,7 @@ class SecretResolverTest {
 
     @Test
     void aPastedPasswordInsteadOfAReferenceIsNeverEchoedBack() {
-        assertThatThrownBy(() -> withoutAws.resolve("hunter2"))
+        assertThatThrownBy(() -> withoutAws.resolve("hunter2", HOST))
                 .isInstanceOf(SecretUnavailableException.class)
                 .hasMessageContaining("env:NAME")
                 .satisfies(SecretResolverTest::containsNoSecretValue);
@@ -102,7 +107,7 @@ class SecretResolverTest {
 
     @Test
     void aPasswordWithAMadeUpSchemeIsNeverEchoedBack() {
-        assertThatThrownBy(() -> withoutAws.resolve("password:hunter2"))
+        assertThatThrownBy(() -> withoutAws.resolve("password:hunter2", HOST))
                 .isInstanceOf(SecretUnavailableException.class)
                 .hasMessageContaining("never passwords")
                 .satisfies(SecretResolverTest::containsNoSecretValue);
@@ -110,7 +115,7 @@ class SecretResolverTest {
 
     @Test
     void noPartOfAPastedPasswordIsEchoedEvenBeforeAColon() {
-        assertThatThrownBy(() -> withoutAws.resolve("correcthorse:battery"))
+        assertThatThrownBy(() -> withoutAws.resolve("correcthorse:battery", HOST))
                 .isInstanceOf(SecretUnavailableException.class)
                 .hasMessageNotContaining("correcthorse")
                 .hasMessageNotContaining("battery");
@@ -118,10 +123,10 @@ class SecretResolverTest {
 
     @Test
     void anEmptyReferenceSaysWhatAReferenceLooksLike() {
-        assertThatThrownBy(() -> withoutAws.resolve(" "))
+        assertThatThrownBy(() -> withoutAws.resolve(" ", HOST))
                 .isInstanceOf(SecretUnavailableException.class)
                 .hasMessageContaining("env:NAME, file:/path or aws-secretsmanager:arn");
-        assertThatThrownBy(() -> withoutAws.resolve("env:"))
+        assertThatThrownBy(() -> withoutAws.resolve("env:", HOST))
                 .isInstanceOf(SecretUnavailableException.class);
     }
 
@@ -140,6 +145,9 @@ class SecretResolverTest {
 
         private static final String JSON_SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:catalog/pg-AbCdEf";
         private static final String PLAIN_SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:catalog/plain-XyZ";
+        /** Starts like JSON, is not: Jackson's own message would quote the unquoted token, which is the password. */
+        private static final String MALFORMED_SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:catalog/broken-QwE";
+        private static final String MALFORMED_PASSWORD = "tr0ub4dor-and-3";
 
         private static HttpServer secretsManager;
         private static final List<String> targets = new CopyOnWriteArrayList<>();
@@ -173,6 +181,10 @@ class SecretResolverTest {
                 status = 200;
                 response = mapper.writeValueAsString(Map.of("ARN", JSON_SECRET, "Name", "catalog/pg",
                         "SecretString", "{\"username\":\"u\",\"password\":\"s3cret\"}"));
+            } else if (secretId.equals(MALFORMED_SECRET)) {
+                status = 200;
+                response = mapper.writeValueAsString(Map.of("ARN", MALFORMED_SECRET, "Name", "catalog/broken",
+                        "SecretString", "{\"username\": \"u\", \"password\": " + MALFORMED_PASSWORD + "}"));
             } else if (secretId.equals(PLAIN_SECRET)) {
                 status = 200;
                 response = mapper.writeValueAsString(Map.of("ARN", PLAIN_SECRET, "Name", "catalog/plain",
@@ -202,7 +214,7 @@ class SecretResolverTest {
                                 AwsBasicCredentials.create("AKIDEXAMPLE", "not-a-real-secret-key")))
                         .build();
                 return client;
-            });
+            }, EVERY_REFERENCE_FOR_HOST);
         }
 
         @AfterEach
@@ -214,7 +226,7 @@ class SecretResolverTest {
 
         @Test
         void aJsonSecretIsReadAtItsPasswordFieldByDefault() {
-            assertThat(resolver.resolve("aws-secretsmanager:" + JSON_SECRET)).isEqualTo("s3cret");
+            assertThat(resolver.resolve("aws-secretsmanager:" + JSON_SECRET, HOST)).isEqualTo("s3cret");
 
             assertThat(targets).containsExactly("secretsmanager.GetSecretValue");
             assertThat(requestedSecretIds).containsExactly(JSON_SECRET);
@@ -222,7 +234,7 @@ class SecretResolverTest {
 
         @Test
         void aFragmentPicksAnotherFieldOfTheJsonSecret() {
-            assertThat(resolver.resolve("aws-secretsmanager:" + JSON_SECRET + "#username")).isEqualTo("u");
+            assertThat(resolver.resolve("aws-secretsmanager:" + JSON_SECRET + "#username", HOST)).isEqualTo("u");
 
             assertThat(requestedSecretIds).as("the #fragment is ours, not part of the SecretId")
                     .containsExactly(JSON_SECRET);
@@ -230,15 +242,15 @@ class SecretResolverTest {
 
         @Test
         void aPlainStringSecretIsTheSecretItself() {
-            assertThat(resolver.resolve("aws-secretsmanager:" + PLAIN_SECRET)).isEqualTo("plain-pa55");
+            assertThat(resolver.resolve("aws-secretsmanager:" + PLAIN_SECRET, HOST)).isEqualTo("plain-pa55");
         }
 
         @Test
         void theClientIsBuiltOnceAndOnlyWhenFirstNeeded() {
             assertThat(clientsBuilt).hasValue(0);
 
-            resolver.resolve("aws-secretsmanager:" + JSON_SECRET);
-            resolver.resolve("aws-secretsmanager:" + JSON_SECRET + "#username");
+            resolver.resolve("aws-secretsmanager:" + JSON_SECRET, HOST);
+            resolver.resolve("aws-secretsmanager:" + JSON_SECRET + "#username", HOST);
 
             assertThat(clientsBuilt).hasValue(1);
             assertThat(requestedSecretIds).hasSize(2);
@@ -246,7 +258,7 @@ class SecretResolverTest {
 
         @Test
         void aJsonSecretWithoutTheRequestedFieldNamesTheFieldButShowsNoneOfTheSecret() {
-            assertThatThrownBy(() -> resolver.resolve("aws-secretsmanager:" + JSON_SECRET + "#pass"))
+            assertThatThrownBy(() -> resolver.resolve("aws-secretsmanager:" + JSON_SECRET + "#pass", HOST))
                     .isInstanceOf(SecretUnavailableException.class)
                     .hasMessageContaining("'pass'")
                     .hasMessageContaining(JSON_SECRET)
@@ -254,10 +266,21 @@ class SecretResolverTest {
         }
 
         @Test
+        void aMalformedJsonSecretIsRefusedWithoutQuotingAnyOfIt() {
+            assertThatThrownBy(() -> resolver.resolve("aws-secretsmanager:" + MALFORMED_SECRET, HOST))
+                    .isInstanceOf(SecretUnavailableException.class)
+                    .hasMessageContaining("aws-secretsmanager:" + MALFORMED_SECRET)
+                    .hasMessageContaining("not valid JSON")
+                    .hasMessageNotContaining("tr0ub4dor")
+                    .satisfies(e -> assertThat(e.getCause()).as("Jackson's exception quotes the token").isNull())
+                    .satisfies(e -> assertThat(e.getStackTrace()).noneMatch(frame -> frame.toString().contains("tr0ub4dor")));
+        }
+
+        @Test
         void anUnknownSecretNamesTheReferenceAndWhatToCheck() {
             String missing = "arn:aws:secretsmanager:us-east-1:123456789012:secret:catalog/gone-000000";
 
-            assertThatThrownBy(() -> resolver.resolve("aws-secretsmanager:" + missing))
+            assertThatThrownBy(() -> resolver.resolve("aws-secretsmanager:" + missing, HOST))
                     .isInstanceOf(SecretUnavailableException.class)
                     .hasMessageContaining("aws-secretsmanager:" + missing)
                     .hasMessageContaining("ResourceNotFoundException")

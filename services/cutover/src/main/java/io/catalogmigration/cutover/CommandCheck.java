@@ -37,6 +37,11 @@ final class CommandCheck {
             problems.add("databases names one database twice: " + command.databases());
         }
         for (String database : command.databases()) {
+            String name = PgEndpoint.nameProblem("databases: a name", database);
+            if (name != null) {
+                problems.add(name);
+                continue;
+            }
             try {
                 SqlIdentifier.quote(database);
             } catch (IllegalArgumentException e) {
@@ -62,6 +67,13 @@ final class CommandCheck {
         if (command instanceof StartCutover start) {
             if (start.applicationUser() == null || start.applicationUser().isBlank()) {
                 problems.add("applicationUser is missing: the role the application logs in as on the target");
+            } else if (PgEndpoint.nameProblem("applicationUser", start.applicationUser()) != null) {
+                problems.add(PgEndpoint.nameProblem("applicationUser", start.applicationUser()));
+            }
+            // written into the application's settings: only libpq's modes (blank: the target endpoint's)
+            String sslmode = PgEndpoint.sslmodeProblem("applicationSslmode", start.applicationSslmode());
+            if (sslmode != null) {
+                problems.add(sslmode);
             }
             if (start.applicationPasswordRef() == null || start.applicationPasswordRef().isBlank()) {
                 problems.add("applicationPasswordRef is missing: a secret reference such as file:/run/secrets/app");

@@ -96,7 +96,8 @@ class Fallback {
             var names = ReplicationNames.fallback(database);
             try (Connection source = writable(command.source().withDatabase(database))) {
                 timeout(source, limit);
-                subscribe(source, command.target().withDatabase(database), publisher.withDatabase(database), names);
+                subscribe(source, command.source().withDatabase(database), command.target().withDatabase(database),
+                        publisher.withDatabase(database), names);
             }
             log.info("Fallback replication of {} set up: subscription {} on the source", database, names.subscription());
         }
@@ -257,7 +258,8 @@ class Fallback {
                 + (tables.isEmpty() ? "" : " FOR TABLE " + String.join(", ", tables)));
     }
 
-    private void subscribe(Connection source, PgEndpoint targetAdmin, PgEndpoint publisher, ReplicationNames names)
+    private void subscribe(Connection source, PgEndpoint sourceEndpoint, PgEndpoint targetAdmin, PgEndpoint publisher,
+                           ReplicationNames names)
             throws SQLException {
         if (Sql.exists(source, "select 1 from pg_subscription where subname = ? and subdbid = "
                 + "(select oid from pg_database where datname = current_database())", names.subscription())) {
@@ -269,7 +271,7 @@ class Fallback {
         }
         boolean sixteen = source.getMetaData().getDatabaseMajorVersion() >= 16;
         ReplicationLogin.quietLogging(source);
-        String conninfo = ReplicationLogin.conninfo(publisher, secrets.resolve(publisher.passwordRef()), names.subscription());
+        String conninfo = ReplicationLogin.conninfo(publisher, secrets, sourceEndpoint, source, names.subscription());
         Sql.execute(source, "CREATE SUBSCRIPTION " + SqlIdentifier.quote(names.subscription()) + " CONNECTION "
                 + Sql.literal(conninfo) + " PUBLICATION " + SqlIdentifier.quote(names.publication())
                 + " WITH (create_slot = true, slot_name = " + Sql.literal(names.slot()) + ", copy_data = false, enabled = true"

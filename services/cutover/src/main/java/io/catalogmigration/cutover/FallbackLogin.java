@@ -54,7 +54,7 @@ class FallbackLogin {
         try (Connection admin = connector.connect(targetAdmin)) {
             if (!Sql.exists(admin, "select 1 from pg_roles where rolname = ?", login.user())) {
                 Sql.execute(admin, "CREATE ROLE " + role + " LOGIN");
-                admin.unwrap(PGConnection.class).alterUserPassword(login.user(), secrets.resolve(login.passwordRef()).toCharArray(),
+                admin.unwrap(PGConnection.class).alterUserPassword(login.user(), secrets.resolve(login.passwordRef(), login.host()).toCharArray(),
                         "scram-sha-256");
                 created = true;
                 log.info("Role {} created on the target to replicate back to the source", login.user());
@@ -115,14 +115,13 @@ class FallbackLogin {
                 if (!Sql.exists(target, CAN_REPLICATE, login.user())) {
                     facts.add("login " + login.user() + " will be given rds_replication or REPLICATION at the switch");
                 }
-                String password = secrets.resolve(login.passwordRef());
                 for (String database : databases) {
                     if (!Sql.exists(target, "select 1 from pg_database where datname = ?", database)) {
                         continue;
                     }
                     try {
                         facts.add(database + ": " + login.user() + " logs in for replication ("
-                                + ReplicationLogin.identifySystem(login.withDatabase(database), password, "catalog-migration-cutover-preflight") + ")");
+                                + ReplicationLogin.identifySystem(login.withDatabase(database), secrets, "catalog-migration-cutover-preflight") + ")");
                     } catch (SQLException e) {
                         problems.add(database + ": " + login.user() + " cannot log in for replication: " + PgErrors.serverMessage(e)
                                 + " (its password, pg_hba.conf for the source's address, rds_replication or REPLICATION)");

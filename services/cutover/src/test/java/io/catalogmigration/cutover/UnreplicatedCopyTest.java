@@ -6,6 +6,7 @@ import io.catalogmigration.common.contract.StartCutover;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.secret.SecretResolver;
 import io.catalogmigration.testkit.PostgresCluster;
+import io.catalogmigration.testkit.ServiceRunner;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -47,7 +48,7 @@ class UnreplicatedCopyTest {
         target = PostgresCluster.builder("unrepl-copy-target").fast().start();
         connector = new PgConnector(new SecretResolver(System::getenv, () -> {
             throw new IllegalStateException("no AWS here");
-        }), "unreplicated-copy-test");
+        }, ServiceRunner.KIT_SECRETS), "unreplicated-copy-test");
         for (var cluster : List.of(source, target)) {
             cluster.execute("postgres", "create database " + DB);
             cluster.execute(DB,

@@ -61,7 +61,7 @@ class WriteFenceTest {
         Flyway.configure().dataSource(control).schemas("cutover").defaultSchema("cutover")
                 .locations("classpath:db/ledger", "classpath:db/cutover").load().migrate();
         store = new CutoverStore(new JdbcTemplate(control));
-        fence = new WriteFence(new PgConnector(SecretResolver.fromEnvironment(), "fence-test"), store, List.of(),
+        fence = new WriteFence(new PgConnector(SecretResolver.fromEnvironment(ServiceRunner.KIT_SECRETS), "fence-test"), store, List.of(),
                 Set.of("migration"));
     }
 

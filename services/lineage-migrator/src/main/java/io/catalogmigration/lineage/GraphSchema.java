@@ -2,6 +2,8 @@ package io.catalogmigration.lineage;
 
 import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.pg.PgConnector;
+import org.postgresql.Driver;
+import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 import io.catalogmigration.common.secret.SecretResolver;
 import org.flywaydb.core.Flyway;
 
@@ -38,8 +40,9 @@ class GraphSchema {
 
     void ensure(PgEndpoint target) {
         Flyway.configure()
-                .dataSource(PgConnector.url(target) + "?sslmode=" + target.sslmode(), target.user(),
-                        secrets.resolve(target.passwordRef()))
+                // Names, sslmode and password as driver properties: nothing in the command reaches a URL.
+                .dataSource(new SimpleDriverDataSource(new Driver(), PgConnector.URL,
+                        PgConnector.properties(target, secrets, "catalog-migration-lineage-schema")))
                 .locations("classpath:db/lineage-graph")
                 .table(HISTORY)
                 // The lineage database may already hold V3 tables of the application: adopt them.

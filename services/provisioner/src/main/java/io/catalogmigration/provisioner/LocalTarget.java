@@ -10,6 +10,7 @@ import io.catalogmigration.common.contract.TargetPlan;
 import io.catalogmigration.common.contract.TargetProvisioned;
 import io.catalogmigration.common.pg.AdministratorRoles;
 import io.catalogmigration.common.pg.MigrationMarker;
+import io.catalogmigration.common.pg.LibpqEnvironment;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.contract.SnapshotTarget;
 import io.catalogmigration.common.contract.TargetSnapshotTaken;
@@ -259,11 +260,11 @@ class LocalTarget {
             Files.createDirectories(partial);
             for (String database : settings.databases()) {
                 Path file = partial.resolve(database + ".dump");
+                // the login as PG* variables only: no name on the command line
+                Map<String, String> login = new java.util.HashMap<>();
+                LibpqEnvironment.apply(login, target.withDatabase(database), secrets, "catalog-migration-provisioner");
                 runner.run("pg_dump of " + database, List.of(bin.resolve("pg_dump").toString(), "--format=custom",
-                        "--no-password", "--file=" + file, "--host=" + target.host(), "--port=" + target.port(),
-                        "--username=" + target.user(), "--dbname=" + database), Map.of(
-                        "PGPASSWORD", secrets.resolve(target.passwordRef()), "PGSSLMODE", target.sslmode(),
-                        "PGAPPNAME", "catalog-migration-provisioner"));
+                        "--no-password", "--file=" + file), login);
                 run.note("pg_dump of " + database + ": " + Files.size(file) + " bytes in " + file.getFileName());
             }
             Files.move(partial, directory, java.nio.file.StandardCopyOption.ATOMIC_MOVE);

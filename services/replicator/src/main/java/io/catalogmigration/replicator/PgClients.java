@@ -2,6 +2,7 @@ package io.catalogmigration.replicator;
 
 import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.pg.ClientTools;
+import io.catalogmigration.common.pg.LibpqEnvironment;
 import io.catalogmigration.common.secret.SecretResolver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,12 +11,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs pg_dump and psql. The password reaches the child only through PGPASSWORD in its own environment: never on
+ * Runs pg_dump and psql. The login reaches the child only through PG* variables in its own environment: never on
  * a command line, in a log line or in an exception message.
  */
 class PgClients {
@@ -66,14 +66,9 @@ class PgClients {
     }
 
     private void run(PgEndpoint endpoint, List<String> command, String what) {
-        List<String> full = new ArrayList<>(command);
-        full.addAll(List.of("--host=" + endpoint.host(), "--port=" + endpoint.port(), "--username=" + endpoint.user(),
-                "--dbname=" + endpoint.database()));
-        var builder = new ProcessBuilder(full).redirectErrorStream(true);
-        builder.environment().put("PGPASSWORD", secrets.resolve(endpoint.passwordRef()));
-        builder.environment().put("PGSSLMODE", endpoint.sslmode());
-        builder.environment().put("PGAPPNAME", "catalog-migration-replicator");
-        builder.environment().remove("PGPASSFILE");
+        // Host, port, database, user, sslmode and password as PG* variables: no name on the command line.
+        var builder = new ProcessBuilder(command).redirectErrorStream(true);
+        LibpqEnvironment.apply(builder.environment(), endpoint, secrets, "catalog-migration-replicator");
         Path output = tempFile("output");
         builder.redirectOutput(output.toFile());
         long started = System.nanoTime();

@@ -1,5 +1,7 @@
 package io.catalogmigration.replicator;
 
+import io.catalogmigration.common.contract.PgEndpoint;
+import io.catalogmigration.common.secret.SecretRef;
 import io.catalogmigration.common.command.CommandAge;
 import io.catalogmigration.common.contract.BackUpSource;
 import io.catalogmigration.common.contract.CheckReplication;
@@ -196,6 +198,22 @@ class ReplicateHandler {
             } else {
                 target.problems().forEach(p -> problems.add("target: " + p));
             }
+        }
+        // References that are not references (a pasted password) are refused here, before anything uses them, and
+        // never quoted: SecretRef.problem says why without the value.
+        if (command instanceof PrepareSource prepare) {
+            if (prepare.replicationPasswordRef() != null) {
+                SecretRef.problem(prepare.replicationPasswordRef()).ifPresent(p -> problems.add("replicationPasswordRef is " + p));
+            }
+            if (prepare.replicationUser() != null && PgEndpoint.nameProblem("replicationUser", prepare.replicationUser()) != null) {
+                problems.add(PgEndpoint.nameProblem("replicationUser", prepare.replicationUser()));
+            }
+            prepare.databases().stream().map(d -> PgEndpoint.nameProblem("databases: a name", d)).filter(p -> p != null)
+                    .distinct().forEach(problems::add);
+        }
+        if (command instanceof StartReplication start) {
+            start.rolePasswordRefs().forEach((role, ref) -> SecretRef.problem(ref)
+                    .ifPresent(p -> problems.add("rolePasswordRefs of a role is " + p)));
         }
         return problems;
     }

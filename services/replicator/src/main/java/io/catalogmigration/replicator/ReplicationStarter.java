@@ -176,13 +176,13 @@ class ReplicationStarter {
             if (comment.isPresent()) {
                 if (ref != null && ours.contains(role) && MigrationMarker.marks(comment.get(), command.migrationId())) {
                     Sql.execute(target, "ALTER ROLE " + SqlIdentifier.quote(role) + " LOGIN");
-                    setPassword(target, role, secrets.resolve(ref));
+                    setPassword(target, role, secrets.resolve(ref, command.target().host()));
                     notes.add("role " + role + ", created by an earlier start of this migration, adopted: it logs in with "
                             + "the password of its reference");
                 }
                 continue;
             }
-            String password = ref == null ? null : secrets.resolve(ref);
+            String password = ref == null ? null : secrets.resolve(ref, command.target().host());
             store.roleCreated(command.migrationId(), role, command.source().database());
             target.setAutoCommit(false);
             try {
@@ -431,8 +431,7 @@ class ReplicationStarter {
                 return;
             }
             ReplicationLogin.quietLogging(connection);
-            String conninfo = ReplicationLogin.conninfo(publisher, secrets.resolve(publisher.passwordRef()),
-                    names.subscription());
+            String conninfo = ReplicationLogin.conninfo(publisher, secrets, target, connection, names.subscription());
             try {
                 Sql.execute(connection, "CREATE SUBSCRIPTION " + SqlIdentifier.quote(names.subscription()) + " CONNECTION "
                         + Sql.literal(conninfo) + " PUBLICATION " + SqlIdentifier.quote(names.publication())

@@ -104,17 +104,13 @@ class SnapshotCopier {
     }
 
     private Connection replicationConnection(PgEndpoint source) throws SQLException {
-        var props = new Properties();
-        PGProperty.USER.set(props, source.user());
-        PGProperty.PASSWORD.set(props, secrets.resolve(source.passwordRef()));
-        PGProperty.SSL_MODE.set(props, source.sslmode());
+        Properties props = PgConnector.properties(source, secrets, "catalog-migration-replicator-snapshot");
+        PGProperty.REWRITE_BATCHED_INSERTS.set(props, false);
         PGProperty.REPLICATION.set(props, "database");
         PGProperty.ASSUME_MIN_SERVER_VERSION.set(props, "9.4");
         PGProperty.PREFER_QUERY_MODE.set(props, "simple");
-        PGProperty.APPLICATION_NAME.set(props, "catalog-migration-replicator-snapshot");
-        PGProperty.CONNECT_TIMEOUT.set(props, 10);
         try {
-            return DriverManager.getConnection(PgConnector.url(source), props);
+            return DriverManager.getConnection(PgConnector.URL, props);
         } catch (SQLException e) {
             throw new ReplicationProblem("cannot open a replication connection to " + source.describe() + ": "
                     + SqlErrors.message(e), "give the source administrator the REPLICATION attribute (or use "

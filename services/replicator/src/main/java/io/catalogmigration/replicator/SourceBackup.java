@@ -6,6 +6,7 @@ import io.catalogmigration.common.contract.SourceBackedUp;
 import io.catalogmigration.common.hook.HookRunner;
 import io.catalogmigration.common.ledger.RunLedger;
 import io.catalogmigration.common.pg.ClientTools;
+import io.catalogmigration.common.pg.LibpqEnvironment;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.Sql;
 import io.catalogmigration.common.progress.Progress;
@@ -124,8 +125,7 @@ class SourceBackup {
         long started = System.nanoTime();
         List<String> output = run(command, List.of(tool("pg_basebackup"), "--pgdata=" + directory, "--format=plain",
                 "--wal-method=stream", "--checkpoint=fast", "--progress", "--no-password",
-                "--label=catalog-migration " + command.migrationId(), "--host=" + source.host(), "--port=" + source.port(),
-                "--username=" + source.user()), source, "pg_basebackup of " + source.describe(), databases);
+                "--label=catalog-migration " + command.migrationId()), source, "pg_basebackup of " + source.describe(), databases);
         long bytes = size(directory);
         log.info("Backup of {} taken in {} s: {} in {}", source.describe(), (System.nanoTime() - started) / 1_000_000_000,
                 mib(bytes), directory);
@@ -163,9 +163,8 @@ class SourceBackup {
         var builder = new ProcessBuilder(arguments).redirectErrorStream(true);
         builder.environment().remove("PGPASSFILE");
         if (endpoint != null) {
-            builder.environment().put("PGPASSWORD", secrets.resolve(endpoint.passwordRef()));
-            builder.environment().put("PGSSLMODE", endpoint.sslmode());
-            builder.environment().put("PGAPPNAME", "catalog-migration-replicator");
+            // host, port, user, sslmode and password as PG* variables only: nothing of the login on the command line
+            LibpqEnvironment.apply(builder.environment(), endpoint, secrets, "catalog-migration-replicator");
         }
         Deque<String> lines = new ArrayDeque<>();
         Process process;

@@ -91,8 +91,7 @@ class SourcePreparer {
         try {
             var source = command.source();
             String system = ReplicationLogin.identifySystem(new PgEndpoint(source.host(), source.port(), database, user,
-                    source.sslmode(), command.replicationPasswordRef()), secrets.resolve(command.replicationPasswordRef()),
-                    "catalog-migration-replicator-prepare");
+                    source.sslmode(), command.replicationPasswordRef()), secrets, "catalog-migration-replicator-prepare");
             return new SourceCheck(name, system, required, SourceCheck.OK, null);
         } catch (SQLException e) {
             String hba = "host " + database + " " + user + " " + (self.equals("local") ? "127.0.0.1/32" : self
@@ -143,7 +142,7 @@ class SourcePreparer {
             Sql.execute(source, "CREATE ROLE " + SqlIdentifier.quote(user) + " LOGIN REPLICATION");
             // The SCRAM verifier is computed here: the password never reaches the server or its log.
             source.unwrap(PGConnection.class).alterUserPassword(user,
-                    secrets.resolve(command.replicationPasswordRef()).toCharArray(), "scram-sha-256");
+                    secrets.resolve(command.replicationPasswordRef(), command.source().host()).toCharArray(), "scram-sha-256");
             return new SourceCheck(name, "missing", "LOGIN REPLICATION", SourceCheck.CHANGED, null);
         }
         if (!Sql.exists(source, "select 1 from pg_roles where rolname = ? and rolcanlogin and (rolreplication or rolsuper)", user)) {

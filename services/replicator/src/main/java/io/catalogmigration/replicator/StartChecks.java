@@ -109,15 +109,19 @@ final class StartChecks {
 
     /** Every secret the start will use, resolved now: a missing one fails it before anything is made. */
     private void references(StartReplication command) {
-        Map<String, String> refs = new LinkedHashMap<>();
-        refs.put("source.passwordRef", command.source().passwordRef());
-        refs.put("target.passwordRef", command.target().passwordRef());
-        refs.put("replication.passwordRef", command.replication().passwordRef());
-        command.rolePasswordRefs().forEach((role, ref) -> refs.put("rolePasswordRefs." + role, ref));
+        // each with the host it is sent to: a role's password is set on the target, the replication one on both
+        Map<String, List<String>> refs = new LinkedHashMap<>();
+        String target = command.target().host();
+        refs.put("source.passwordRef", List.of(command.source().passwordRef(), command.source().host()));
+        refs.put("target.passwordRef", List.of(command.target().passwordRef(), target));
+        refs.put("replication.passwordRef", List.of(command.replication().passwordRef(), command.replication().host(), target));
+        command.rolePasswordRefs().forEach((role, ref) -> refs.put("rolePasswordRefs." + role, List.of(ref, target)));
         List<String> unusable = new ArrayList<>();
-        refs.forEach((field, ref) -> {
+        refs.forEach((field, refAndHosts) -> {
             try {
-                secrets.resolve(ref);
+                String ref = refAndHosts.get(0);
+                refAndHosts.subList(1, refAndHosts.size()).forEach(host -> secrets.permit(ref, host));
+                secrets.resolve(ref, refAndHosts.get(1));
             } catch (SecretUnavailableException e) {
                 unusable.add(field + ": " + e.getMessage());
             }

@@ -1,0 +1,31 @@
+package io.catalogmigration.common.secret;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class StoredReferencesTest {
+
+    @Test
+    void aPastedPasswordWhereAReferenceBelongsIsNotKeptButValidReferencesAre() {
+        String command = """
+                {"type":"StartReplication","source":{"host":"db","passwordRef":"hunter2"},
+                 "target":{"host":"rds","passwordRef":"env:TARGET_PASSWORD"},
+                 "replicationPasswordRef":"env:Pasted-Pr0d-Secret",
+                 "rolePasswordRefs":{"alation":"file:/run/secrets/alation","reader":"correct horse"},
+                 "databases":["rosemeta"]}""";
+
+        String stored = StoredReferences.withoutInvalid(command);
+
+        assertThat(stored).doesNotContain("hunter2").doesNotContain("Pr0d").doesNotContain("correct horse")
+                .contains("env:TARGET_PASSWORD").contains("file:/run/secrets/alation").contains("rosemeta")
+                .contains(StoredReferences.NOT_STORED);
+    }
+
+    @Test
+    void aCommandWithOnlyValidReferencesIsStoredAsItCame() {
+        String command = "{\"database\":{\"host\":\"db\",\"passwordRef\":\"env:SOURCE_PASSWORD\"},\"batchSize\":100}";
+
+        assertThat(StoredReferences.withoutInvalid(command)).isEqualTo(command);
+    }
+}
