@@ -112,7 +112,7 @@ final class GraphReconciler {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
             try (var ps = connection.prepareStatement("select a, b, c" + (columns == 4 ? ", d" : "") + " from ("
-                    + rows.hashed() + ") x where (h >> 48) & 65535 = any(?)")) {
+                    + rows.hashed() + ") x where ((h >> 48) & 65535)::int in (select unnest(?::int[]))")) {
                 ps.setFetchSize(10_000);
                 ps.setArray(1, connection.createArrayOf("int4", buckets));
                 try (var rs = ps.executeQuery()) {

@@ -84,7 +84,7 @@ class LineageRecovery implements AutoCloseable {
     }
 
     private void takeOverPublishing(Run run) {
-        if (publisher.publishing(run.runId())) {
+        if (!publisher.isRunning() || publisher.publishing(run.runId())) {
             return;
         }
         var taken = lease.acquire(run.runId());

@@ -47,7 +47,8 @@ class LinkLedger {
         return jdbc.queryForObject("""
                 select pointer, last_source, last_source_otype, last_target, last_target_otype
                 from message_queue_pointer where job_name = ?""", (rs, i) -> new Pointer(rs.getLong(1),
-                rs.getString(3) == null ? null : new LinkKey(rs.getLong(2), rs.getString(3), rs.getLong(4), rs.getString(5))), jobName);
+                // Position 0 is the start, whatever key an older row may hold.
+                rs.getLong(1) == 0 || rs.getString(3) == null ? null : new LinkKey(rs.getLong(2), rs.getString(3), rs.getLong(4), rs.getString(5))), jobName);
     }
 
     /** Sets the pointer to 0 (and forgets its key) and returns the value read back. */

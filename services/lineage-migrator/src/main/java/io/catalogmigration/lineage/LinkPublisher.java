@@ -72,16 +72,20 @@ class LinkPublisher implements SmartLifecycle {
 
     /** Publishes the run on the publisher thread; the caller holds the run's lease. */
     void publishInBackground(UUID runId) {
-        if (!publishing.add(runId)) {
+        if (!running || !publishing.add(runId)) {
             return;
         }
-        executor.submit(RunContext.wrap(null, runId, () -> {
-            try {
-                publishWithRetries(runId);
-            } finally {
-                publishing.remove(runId);
-            }
-        }));
+        try {
+            executor.submit(RunContext.wrap(null, runId, () -> {
+                try {
+                    publishWithRetries(runId);
+                } finally {
+                    publishing.remove(runId);
+                }
+            }));
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            publishing.remove(runId);
+        }
     }
 
     private void publishWithRetries(UUID runId) {
@@ -160,6 +164,10 @@ class LinkPublisher implements SmartLifecycle {
             LinkSource.workMem(source, settings.workMem());
             LinkSource.find(source, TableName.parse(settings.sourceTable())).stream(source, pointer.key(), batcher::add);
         }
+        if (!running || Thread.currentThread().isInterrupted()) {
+            // A stream cut short by a shutdown must never count as every link published.
+            throw new InterruptedException("publishing stopped by shutdown");
+        }
         batcher.finish();
         ledger.say(Jobs.links(runId), "Published " + batcher.published + " links");
         ledger.advanceStage(runId, "PUBLISHING", "PERSISTING");
@@ -195,6 +203,9 @@ class LinkPublisher implements SmartLifecycle {
         }
 
         void add(Link link) {
+            if (!running) {
+                throw new IllegalStateException("publishing stopped by shutdown");
+            }
             if (current.size() == plan.linksPerMessage()) {
                 release(false);
             }

@@ -97,7 +97,7 @@ class LineageFaultsTest extends LineageTestBase {
 
     /** Waits for the run's first messages on the work topic, then locks the ledger's message table against writes. */
     private static Connection lockMessagesOnceSomeAreOut(UUID runId) throws Exception {
-        await().atMost(Duration.ofSeconds(60)).until(() -> events.records(Topics.LINEAGE_WORK).stream()
+        await().atMost(OUTCOME_TIMEOUT).until(() -> events.records(Topics.LINEAGE_WORK).stream()
                 .anyMatch(r -> MessageJson.mapper().readValue(r.value(), LinkBatch.class).runId().equals(runId)));
         Connection lock = pg.connect(ServiceRunner.CONTROL_DATABASE);
         lock.setAutoCommit(false);

@@ -70,7 +70,8 @@ abstract class LineageTestBase {
         var target = pg.createDatabase("lineage_" + targets.incrementAndGet());
         ServiceRunner.ensureControlDatabase(pg);
         if (pg.queryForLong(ServiceRunner.CONTROL_DATABASE, "select count(*) from pg_namespace where nspname = 'lineage'") > 0) {
-            pg.execute(ServiceRunner.CONTROL_DATABASE, "update lineage.message_queue_pointer set pointer = 0");
+            pg.execute(ServiceRunner.CONTROL_DATABASE, "update lineage.message_queue_pointer set pointer = 0, last_source = null, "
+                    + "last_source_otype = null, last_target = null, last_target_otype = null");
         }
         return target;
     }

@@ -42,7 +42,7 @@ class LineageUnderChangeTest extends LineageTestBase {
         var first = startService(SLOW);
         try {
             commands.send(Topics.LINEAGE_COMMAND, LineageCommand.class, command);
-            await().atMost(Duration.ofSeconds(60)).until(() -> pointer() >= 2_000);
+            await().atMost(OUTCOME_TIMEOUT).until(() -> pointer() >= 2_000);
         } finally {
             ServiceRunner.stop(first);
         }
@@ -85,7 +85,7 @@ class LineageUnderChangeTest extends LineageTestBase {
         var service = startService(SLOW);
         try {
             commands.send(Topics.LINEAGE_COMMAND, LineageCommand.class, command);
-            await().atMost(Duration.ofSeconds(60)).until(() -> events.progress(command.migrationId()).stream()
+            await().atMost(OUTCOME_TIMEOUT).until(() -> events.progress(command.migrationId()).stream()
                     .map(ProgressReported.class::cast).anyMatch(p -> p.phase().equals("persisting")));
             pg.execute(source, "insert into object_lineage_link (source, source_otype, target, target_otype) "
                             + "select g, 'table', 700000 + g, 'attribute' from generate_series(1, 7000, 700) g",
