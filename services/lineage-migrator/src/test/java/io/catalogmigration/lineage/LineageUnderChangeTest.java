@@ -27,7 +27,8 @@ class LineageUnderChangeTest extends LineageTestBase {
 
     /** Consumers that take a break after every poll (a throttle that always pauses): a run that stays under way. */
     static final Map<String, Object> SLOW = Map.of("lineage.messages-per-poll", 20, "lineage.consumers", 1,
-            "consumer-throttling.enabled", true, "consumer-throttling.threshold", 1, "consumer-throttling.duration", "200ms");
+            "consumer-throttling.enabled", true, "consumer-throttling.threshold", 1, "consumer-throttling.duration", "200ms",
+            "lineage.lease-ttl", "2s");
 
     @BeforeAll
     static void start() {
@@ -36,13 +37,16 @@ class LineageUnderChangeTest extends LineageTestBase {
 
     @Test
     void linksDeletedAndAddedWhileARunIsInterruptedEndInAGraphEqualToTheSourceAtTheEnd() {
-        String source = changeableSource(40_000);
+        String source = changeableSource(12_000);
         var target = freshTarget();
-        var command = start(source, target, null);
+        // One link per message: publishing takes long enough to be interrupted in the middle.
+        var command = start(source, target, 1);
         var first = startService(SLOW);
         try {
             commands.send(Topics.LINEAGE_COMMAND, LineageCommand.class, command);
-            await().atMost(OUTCOME_TIMEOUT).until(() -> pointer() >= 2_000);
+            await().atMost(OUTCOME_TIMEOUT).until(() -> pointer() >= 300);
+            assertThat(text(ServiceRunner.CONTROL_DATABASE, "select stage from lineage.run where run_id = '"
+                    + command.commandId() + "'")).as("interrupted while publishing").isEqualTo("PUBLISHING");
         } finally {
             ServiceRunner.stop(first);
         }
@@ -55,12 +59,12 @@ class LineageUnderChangeTest extends LineageTestBase {
         pg.execute(source, "delete from object_lineage_link where source in (2, 3, " + (lastPersistedSource - 1) + ")",
                 "insert into object_lineage_link (source, source_otype, target, target_otype) select 1, 'table', 900000 + g, "
                         + "'bi_report' from generate_series(1, 25) g",
-                "delete from object_lineage_link where source between 8000 and 8010",
+                "delete from object_lineage_link where source between 2000 and 2010",
                 "insert into object_lineage_link (source, source_otype, target, target_otype) select 9000 + g, 'dataflow', g, "
                         + "'table' from generate_series(1, 30) g",
                 "update object_lineage_link set source_is_temp = true where source = 5");
 
-        var second = startService(Map.of());
+        var second = startService(Map.of("lineage.lease-ttl", "2s"));
         try {
             var outcome = (LineageMigrated) events.awaitOutcome(command.commandId(), OUTCOME_TIMEOUT);
 
