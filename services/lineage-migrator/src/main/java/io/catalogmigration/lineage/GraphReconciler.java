@@ -68,8 +68,24 @@ final class GraphReconciler {
 
         Diff compare(Connection sourceDb, Connection targetDb, boolean fix, List<String> examples, boolean isEdge)
                 throws SQLException {
-            var sourceBuckets = buckets(sourceDb, source);
+            // The two sides are usually two servers: both read at once.
+            var sourceRead = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return buckets(sourceDb, source);
+                } catch (SQLException e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
             var targetBuckets = buckets(targetDb, target);
+            Map<Integer, Bucket> sourceBuckets;
+            try {
+                sourceBuckets = sourceRead.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                if (e.getCause() instanceof SQLException sql) {
+                    throw sql;
+                }
+                throw e;
+            }
             long sourceRows = sourceBuckets.values().stream().mapToLong(Bucket::count).sum();
             long targetRows = targetBuckets.values().stream().mapToLong(Bucket::count).sum();
             Set<Integer> differing = new HashSet<>(sourceBuckets.keySet());

@@ -92,11 +92,16 @@ class LineageFinisher {
                 return;
             }
             LinkSource.workMem(source, settings.workMem());
-            GraphReconciler.Result result = null;
-            for (int round = 1; round <= ROUNDS; round++) {
+            // A round that finds both sides equal repaired nothing, so it is the verdict; after a repair, the sides are
+            // compared again.
+            GraphReconciler.Result check = null;
+            for (int round = 1; round <= ROUNDS && check == null; round++) {
                 long reconciling = System.nanoTime();
-                result = GraphReconciler.reconcile(source, links, target, true);
+                var result = GraphReconciler.reconcile(source, links, target, true);
                 if (result.equal()) {
+                    check = result;
+                    log.info("Lineage run {}: the graph equals the source by key ({} ms)", runId,
+                            (System.nanoTime() - reconciling) / 1_000_000);
                     break;
                 }
                 String repaired = "Reconciliation by key, round %d: %d edges added and %d removed, %d nodes added or "
@@ -106,8 +111,10 @@ class LineageFinisher {
                 log.warn("Lineage run {}: {}", runId, message);
                 ledger.say(Jobs.links(runId), message);
             }
-            // The verdict: both sides compared as sets once more, with nothing repaired in between.
-            var check = GraphReconciler.reconcile(source, links, target, false);
+            if (check == null) {
+                // The verdict after the last repair: both sides compared as sets once more, repairing nothing.
+                check = GraphReconciler.reconcile(source, links, target, false);
+            }
             if (!check.equal()) {
                 outcomes.failed(runId, run.migrationId(), "validation failed: the graph differs from the source by key ("
                                 + check.sourceLinks() + " distinct links in the source, " + check.edges() + " lineage edges; "
