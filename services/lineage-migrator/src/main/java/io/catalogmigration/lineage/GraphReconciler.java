@@ -11,16 +11,17 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Compares the graph with the source as sets, not counts: both sides' rows are hashed (md5 of a canonical text of the
- * row) into 65,536 buckets, each bucket compared by count and sum of hashes, so one link deleted and another added
- * cannot pass as equal. Only the rows of buckets that differ are read, from both sides, and with {@code fix} the
+ * Compares the graph with the source as sets, not counts: both sides' rows are hashed (64 bits of PostgreSQL's
+ * hashtextextended of a canonical text of the row) into 65,536 buckets, each bucket compared by count and sum of
+ * hashes, so one link deleted and another added cannot pass as equal. Only the rows of buckets that differ are read, from both sides, and with {@code fix} the
  * target is made to match: missing edges and nodes added, edges of vanished links and nodes of vanished endpoints
  * removed, temporary flags set as the source says. Source and target may be on different servers: nothing is joined
  * across them.
  */
 final class GraphReconciler {
 
-    private static final String HASH = "('x' || substr(md5(%s), 1, 16))::bit(64)::bigint";
+    /** 64 bits of PostgreSQL's own text hash (the one hash partitioning relies on, the same on every version since 11). */
+    private static final String HASH = "hashtextextended(%s, 0)";
     /** Rows read from each side at once when fetching differing buckets. */
     private static final long ROWS_PER_FETCH = 200_000;
 
