@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Samples the heap every few milliseconds and keeps two peaks, as percentages of the maximum heap: heap in use at
- * any instant (garbage included) and heap still in use after a collection (what the consumer throttle watches).
+ * any instant (garbage included) and the consumer throttle's own reading (old generation and survivors, HeapGauge).
  */
 final class HeapSampler implements AutoCloseable {
 

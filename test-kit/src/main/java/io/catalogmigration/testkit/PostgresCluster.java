@@ -348,6 +348,24 @@ public final class PostgresCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the server ({@code pg_ctl -m fast}: sessions are ended with 57P01, as on an administrator's restart),
+     * keeps it down for {@code down}, and starts it again on the same port: a database restart under load.
+     */
+    public void restart(java.time.Duration down) {
+        try {
+            whileStopped(dataDirectory -> {
+                try {
+                    Thread.sleep(down.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** Work on a stopped server's data directory. */
     interface FileChore {
         void run(Path dataDirectory) throws IOException;

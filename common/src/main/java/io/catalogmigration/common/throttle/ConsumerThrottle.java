@@ -31,6 +31,12 @@ public class ConsumerThrottle {
         this.pauses = Counter.builder("migration.consumer.throttle.pauses")
                 .description("Breaks consumers took because heap use was over the threshold")
                 .register(meters);
+        // The reading the threshold is compared with (see HeapGauge), on the metrics endpoint next to the pauses.
+        io.micrometer.core.instrument.Gauge.builder("migration.consumer.throttle.heap", heapPercent, DoubleSupplier::getAsDouble)
+                .description("Percent of the maximum heap the throttle reads as in use (old generation and survivors)")
+                .baseUnit("percent")
+                .strongReference(true)
+                .register(meters);
     }
 
     /** Called after each batch; pauses the container for the configured duration when the heap is over threshold. */

@@ -9,7 +9,8 @@ import java.time.Duration;
  * The lineage runbook's event-bus throttling, the same in every service.
  *
  * @param enabled   off by default: throttling trades speed for memory
- * @param threshold percent of the maximum heap in use at which consumers take a break
+ * @param threshold percent of the maximum heap in use at which consumers take a break: the heap held by what survived
+ *                  garbage collection (old generation and survivor spaces, see {@link HeapGauge})
  * @param duration  how long the break between batches lasts
  */
 @ConfigurationProperties("consumer-throttling")

@@ -92,6 +92,54 @@ final class GraphWriter {
         }
     }
 
+    /**
+     * Removes what earlier runs wrote, before a run from the start: lineage edges, staged endpoints, nodes no other
+     * edge names, and the V3 switch (V3 cannot be on while its graph is rebuilt). Null when there was nothing;
+     * otherwise what was removed.
+     */
+    static String clear(Connection target, String v3Flag) throws SQLException {
+        boolean autoCommit = target.getAutoCommit();
+        target.setAutoCommit(false);
+        try (var statement = target.createStatement()) {
+            long others;
+            try (var rs = statement.executeQuery("select count(*) from (select 1 from edge where relation_type <> " + LINEAGE
+                    + " limit 1) e")) {
+                rs.next();
+                others = rs.getLong(1);
+            }
+            long edges;
+            long nodes;
+            if (others == 0) {
+                try (var rs = statement.executeQuery("select (select count(*) from edge), (select count(*) from node)")) {
+                    rs.next();
+                    edges = rs.getLong(1);
+                    nodes = rs.getLong(2);
+                }
+                statement.execute("truncate edge, node, node_stage");
+            } else {
+                edges = statement.executeUpdate("delete from edge where relation_type = " + LINEAGE);
+                nodes = statement.executeUpdate("""
+                        delete from node n where not exists (select 1 from edge e where e.source_otype = n.otype
+                        and e.source_id = n.object_id) and not exists (select 1 from edge e where e.target_otype = n.otype
+                        and e.target_id = n.object_id)""");
+                statement.execute("truncate node_stage");
+            }
+            int flag;
+            try (var ps = target.prepareStatement("delete from lineage_setting where name = ?")) {
+                ps.setString(1, v3Flag);
+                flag = ps.executeUpdate();
+            }
+            target.commit();
+            return edges + nodes + flag == 0 ? null : "removed " + edges + " lineage edges and " + nodes + " nodes"
+                    + (flag > 0 ? ", and switched lineage V3 off until validation passes" : "");
+        } catch (SQLException e) {
+            target.rollback();
+            throw e;
+        } finally {
+            target.setAutoCommit(autoCommit);
+        }
+    }
+
     private static String primaryKeyName(java.sql.Statement statement) throws SQLException {
         try (var rs = statement.executeQuery("select conname from pg_constraint where conrelid = 'node'::regclass and contype = 'p'")) {
             return rs.next() ? rs.getString(1) : null;

@@ -84,16 +84,16 @@ class LineageCommands {
                         + " in " + command.source().describe(), "point source at the rosemeta database", null, null);
                 return;
             }
-            long sourceLinks = linkSource.distinctLinks(source);
-            long edges;
-            try (var statement = target.createStatement();
-                 var rs = statement.executeQuery("select count(*) from edge where relation_type = " + GraphWriter.LINEAGE)) {
-                rs.next();
-                edges = rs.getLong(1);
-            }
+            LinkSource.workMem(source, settings.workMem());
+            // Sets, not counts: one link deleted and another added would leave the counts equal.
+            var compared = GraphReconciler.reconcile(source, linkSource, target, false);
+            boolean equal = compared.equal();
             outcomes.succeeded(new LineageValidated(UUID.randomUUID(), command.migrationId(), Instant.now(), command.commandId(),
-                    sourceLinks, edges, sourceLinks == edges), "Validation: " + sourceLinks + " distinct links, " + edges
-                    + " lineage edges" + (sourceLinks == edges ? " (equal)" : " (DIFFERENT)"));
+                    compared.sourceLinks(), compared.edges(), equal), "Validation by key: " + compared.sourceLinks()
+                    + " distinct links, " + compared.edges() + " lineage edges" + (equal ? " (equal as sets, nodes too)"
+                    : " (DIFFERENT: " + compared.edgesAdded() + " links without an edge, " + compared.edgesRemoved()
+                    + " edges without a link, " + (compared.nodesAdded() + compared.nodesRemoved()) + " nodes differing; e.g. "
+                    + compared.examples() + ")"));
         } catch (SecretUnavailableException | SQLException e) {
             outcomes.failed(command.commandId(), command.migrationId(), "cannot count: " + e.getMessage(),
                     "check that both databases are reachable and the graph tables exist (a START creates them)", null, null);

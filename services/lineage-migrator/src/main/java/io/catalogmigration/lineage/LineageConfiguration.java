@@ -65,24 +65,35 @@ class LineageConfiguration {
         return new BrokerProbe(publisher, kafkaConsumerFactory.getConfigurationProperties(), settings.probeTimeout());
     }
 
+    /** This instance's name in the ledger (who persisted a message, who holds a run's lease). */
+    @Bean
+    LineageInstance lineageInstance(@Value("${spring.application.name}") String service) {
+        return new LineageInstance(service + "/" + UUID.randomUUID().toString().substring(0, 8));
+    }
+
+    @Bean
+    RunLease runLease(JdbcTemplate jdbc, TransactionTemplate tx, LineageInstance instance, LineageProperties settings) {
+        return new RunLease(jdbc, tx, instance.id(), settings.leaseTtl());
+    }
+
     @Bean
     LineageFinisher lineageFinisher(LineageProperties settings, RunLedger ledger, JdbcTemplate jdbc, PgConnector connector,
-                                    LineageOutcomes outcomes) {
-        return new LineageFinisher(settings, ledger, jdbc, connector, outcomes);
+                                    LineageOutcomes outcomes, RunLease lease) {
+        return new LineageFinisher(settings, ledger, jdbc, connector, outcomes, lease);
     }
 
     @Bean
     LinkPublisher linkPublisher(LineageProperties settings, RunLedger ledger, LinkLedger links, PgConnector connector,
                                 MessagePublisher publisher, ProgressReporter progress, LineageFinisher finisher,
-                                LineageOutcomes outcomes) {
-        return new LinkPublisher(settings, ledger, links, connector, publisher, progress, finisher, outcomes);
+                                LineageOutcomes outcomes, RunLease lease) {
+        return new LinkPublisher(settings, ledger, links, connector, publisher, progress, finisher, outcomes, lease);
     }
 
     @Bean
     LineageStarter lineageStarter(LineageProperties settings, RunLedger ledger, LinkLedger links, PgConnector connector,
                                   GraphSchema schema, BrokerProbe probe, LinkPublisher publisher, LineageOutcomes outcomes,
-                                  ProgressReporter progress, CommandAge age) {
-        return new LineageStarter(settings, ledger, links, connector, schema, probe, publisher, outcomes, progress, age);
+                                  ProgressReporter progress, CommandAge age, RunLease lease) {
+        return new LineageStarter(settings, ledger, links, connector, schema, probe, publisher, outcomes, progress, age, lease);
     }
 
     @Bean
@@ -93,14 +104,14 @@ class LineageConfiguration {
 
     @Bean
     LinkConsumer linkConsumer(RunLedger ledger, LinkLedger links, PgPools pools, ProgressReporter progress,
-                              LineageFinisher finisher, @Value("${spring.application.name}") String service) {
-        return new LinkConsumer(ledger, links, pools, progress, finisher, service + "/" + UUID.randomUUID().toString().substring(0, 8));
+                              LineageFinisher finisher, LineageInstance instance) {
+        return new LinkConsumer(ledger, links, pools, progress, finisher, instance.id());
     }
 
     @Bean
     LineageRecovery lineageRecovery(RunLedger ledger, LinkLedger links, LineageStarter starter, LinkPublisher publisher,
-                                    LineageFinisher finisher) {
-        return new LineageRecovery(ledger, links, starter, publisher, finisher);
+                                    LineageFinisher finisher, RunLease lease, LineageProperties settings) {
+        return new LineageRecovery(ledger, links, starter, publisher, finisher, lease, settings.leaseTtl());
     }
 
     @Bean

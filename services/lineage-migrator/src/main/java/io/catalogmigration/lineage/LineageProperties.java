@@ -16,6 +16,12 @@ import java.time.Duration;
  * @param expectedLinksPerSecond used for the ETA announced before the first link moves
  * @param probeTimeout        how long the broker probe waits to read back its message
  * @param workMem             work_mem of the migrator's own sessions, so sorting and grouping links stays in memory
+ * @param leaseTtl            how long a run's lease lasts unrenewed: after it, another instance takes a dead
+ *                            publisher's (or validator's) run over
+ * @param publishRetryFor     how long the publisher waits for a transient fault (database, broker) to pass before
+ *                            the run fails
+ * @param publishRetryInterval    the first wait after a transient fault; doubled each time
+ * @param publishRetryMaxInterval the longest wait between two tries
  */
 @ConfigurationProperties("lineage")
 public record LineageProperties(
@@ -28,7 +34,11 @@ public record LineageProperties(
         @DefaultValue("lineage_v3_enabled") String v3FlagName,
         @DefaultValue("100000") long expectedLinksPerSecond,
         @DefaultValue("15s") Duration probeTimeout,
-        @DefaultValue("256MB") String workMem) {
+        @DefaultValue("256MB") String workMem,
+        @DefaultValue("30s") Duration leaseTtl,
+        @DefaultValue("30m") Duration publishRetryFor,
+        @DefaultValue("1s") Duration publishRetryInterval,
+        @DefaultValue("30s") Duration publishRetryMaxInterval) {
 
     public LineageProperties {
         if (linksPerMessage < 1 || linksPerMessage > 100) {

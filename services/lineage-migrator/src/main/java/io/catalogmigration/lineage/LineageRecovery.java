@@ -10,11 +10,19 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
 /**
- * On start, resumes a migration an earlier instance left unfinished: publishing goes on from the pointer (the
- * consumers skip what is already persisted), and a run whose messages are all persisted is validated.
+ * Every instance watches the unfinished lineage runs, at start and then every half lease: a run in PUBLISHING whose
+ * lease has expired (its publisher died or stopped) is taken over and published on from the pointer, with a log line
+ * naming the instance it is taken from; a run whose messages are all persisted but which is not finished (its
+ * validator died, or validation met a fault) is validated. A run still preparing when the service stopped is
+ * prepared again at start.
  */
-class LineageRecovery {
+class LineageRecovery implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LineageRecovery.class);
 
@@ -23,31 +31,80 @@ class LineageRecovery {
     private final LineageStarter starter;
     private final LinkPublisher publisher;
     private final LineageFinisher finisher;
+    private final RunLease lease;
+    private final Duration every;
+    private final ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(r -> {
+        var thread = new Thread(r, "lineage-watch");
+        thread.setDaemon(true);
+        return thread;
+    });
 
-    LineageRecovery(RunLedger ledger, LinkLedger links, LineageStarter starter, LinkPublisher publisher, LineageFinisher finisher) {
+    LineageRecovery(RunLedger ledger, LinkLedger links, LineageStarter starter, LinkPublisher publisher, LineageFinisher finisher,
+                    RunLease lease, Duration leaseTtl) {
         this.ledger = ledger;
         this.links = links;
         this.starter = starter;
         this.publisher = publisher;
         this.finisher = finisher;
+        this.lease = lease;
+        this.every = Duration.ofMillis(Math.max(200, leaseTtl.toMillis() / 2));
     }
 
     @EventListener(ApplicationReadyEvent.class)
     void resumeUnfinishedRuns() {
         for (Run run : ledger.unfinished(Jobs.RUN_KIND)) {
-            log.info("Resuming lineage run {} of migration {} ({} / {}) from pointer {}", run.runId(), run.migrationId(),
-                    run.state(), run.stage(), links.pointer());
-            try {
-                if (run.state() == RunState.QUEUED) {
+            if (run.state() == RunState.QUEUED) {
+                log.info("Preparing lineage run {} of migration {} again: it was still preparing when the service stopped",
+                        run.runId(), run.migrationId());
+                try {
                     starter.prepare(MessageJson.mapper().readValue(run.command(), StartLineageMigration.class));
-                } else if ("PUBLISHING".equals(run.stage())) {
-                    publisher.publishInBackground(run.runId());
-                } else if (links.open(run.runId()) == 0) {
-                    finisher.finish(run.runId());
+                } catch (RuntimeException e) {
+                    log.error("Could not resume lineage run {}: {}. Restart the service to try again.", run.runId(), e.getMessage(), e);
                 }
-            } catch (RuntimeException e) {
-                log.error("Could not resume lineage run {}: {}. Restart the service to try again.", run.runId(), e.getMessage(), e);
             }
         }
+        watcher.scheduleWithFixedDelay(this::watch, 0, every.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    void watch() {
+        try {
+            for (Run run : ledger.unfinished(Jobs.RUN_KIND)) {
+                if (run.state() != RunState.STARTED) {
+                    continue;
+                }
+                if ("PUBLISHING".equals(run.stage())) {
+                    takeOverPublishing(run);
+                } else if ("VALIDATING".equals(run.stage()) || links.open(run.runId()) == 0) {
+                    finisher.finish(run.runId());
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("Watching the lineage runs failed ({}); looking again in {} ms", e.getMessage(), every.toMillis());
+        }
+    }
+
+    private void takeOverPublishing(Run run) {
+        if (!publisher.isRunning() || publisher.publishing(run.runId())) {
+            return;
+        }
+        var taken = lease.acquire(run.runId());
+        if (taken == null) {
+            return;
+        }
+        if (taken.from() != null) {
+            log.warn("Taking over lineage run {} of migration {}: its publisher {} stopped renewing its lease (expired {}); "
+                    + "publishing goes on from pointer {} on this instance ({})", run.runId(), run.migrationId(), taken.from(),
+                    taken.expiredAt(), links.pointer(), lease.owner());
+            ledger.say(Jobs.links(run.runId()), "Taken over by " + lease.owner() + " from " + taken.from()
+                    + ", whose lease expired at " + taken.expiredAt());
+        } else {
+            log.info("Resuming lineage run {} of migration {} from pointer {}", run.runId(), run.migrationId(), links.pointer());
+        }
+        publisher.publishInBackground(run.runId());
+    }
+
+    @Override
+    public void close() {
+        watcher.shutdownNow();
     }
 }

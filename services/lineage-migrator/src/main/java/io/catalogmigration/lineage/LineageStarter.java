@@ -42,11 +42,13 @@ class LineageStarter {
     private final LineageOutcomes outcomes;
     private final ProgressReporter progress;
     private final CommandAge age;
+    private final RunLease lease;
 
     LineageStarter(LineageProperties settings, RunLedger ledger, LinkLedger links, PgConnector connector, GraphSchema schema,
                    BrokerProbe probe, LinkPublisher publisher, LineageOutcomes outcomes, ProgressReporter progress,
-                   CommandAge age) {
+                   CommandAge age, RunLease lease) {
         this.age = age;
+        this.lease = lease;
         this.settings = settings;
         this.ledger = ledger;
         this.links = links;
@@ -129,6 +131,13 @@ class LineageStarter {
                 return;
             }
             schema.ensure(command.target());
+            if (links.pointer() == 0) {
+                // From the start (a first run, or after ResetLineagePointer): what an earlier run wrote goes first.
+                String cleared = GraphWriter.clear(target, settings.v3FlagName());
+                if (cleared != null) {
+                    log.warn("Lineage run {}: the pointer is at 0, so the graph is rebuilt from the start: {}", runId, cleared);
+                }
+            }
             LinkSource.workMem(source, settings.workMem());
             long bytes = linkSource.totalBytes(source);
             long total = linkSource.distinctLinks(source);
@@ -144,6 +153,7 @@ class LineageStarter {
             openJob(Jobs.links(runId), command, planned, "Publishing " + planned + " links");
             openJob(Jobs.linkNodes(runId), command, planned, "Migrating the nodes of " + planned + " links");
             progress.announce(new Progress(command.migrationId(), runId, "sizing", 0, planned, "links", started, sizing));
+            lease.acquire(runId);
             publisher.publishInBackground(runId);
         } catch (SecretUnavailableException e) {
             outcomes.failed(runId, command.migrationId(), e.getMessage(),

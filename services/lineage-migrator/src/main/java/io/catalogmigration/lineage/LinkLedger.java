@@ -13,9 +13,15 @@ import java.util.UUID;
 /**
  * The migration pointer and the per-message records, in the service's schema of the control database.
  * The pointer only ever moves to the end of the contiguous run of persisted messages, so a restart from it can
- * skip nothing; batches finishing out of order on several partitions never push it further.
+ * skip nothing; batches finishing out of order on several partitions never push it further. It holds a position
+ * (the runbook's count of links) and the key of that run's last link: publishing resumes after the key, so links
+ * deleted or added behind it shift nothing.
  */
 class LinkLedger {
+
+    /** The pointer: links persisted contiguously, and the key of the last of them (null before the first). */
+    record Pointer(long position, LinkKey key) {
+    }
 
     /** What persisting a set of messages changed. */
     record Persisted(long links, long runDone, long pointer, long open) {
@@ -36,33 +42,75 @@ class LinkLedger {
         return jdbc.queryForObject("select pointer from message_queue_pointer where job_name = ?", Long.class, jobName);
     }
 
-    /** Sets the pointer to 0 and returns the value read back. */
+    Pointer pointerWithKey() {
+        pointer();
+        return jdbc.queryForObject("""
+                select pointer, last_source, last_source_otype, last_target, last_target_otype
+                from message_queue_pointer where job_name = ?""", (rs, i) -> new Pointer(rs.getLong(1),
+                // Position 0 is the start, whatever key an older row may hold.
+                rs.getLong(1) == 0 || rs.getString(3) == null ? null : new LinkKey(rs.getLong(2), rs.getString(3), rs.getLong(4), rs.getString(5))), jobName);
+    }
+
+    /** Sets the pointer to 0 (and forgets its key) and returns the value read back. */
     long resetPointer() {
         jdbc.update("""
                 insert into message_queue_pointer (job_name, pointer) values (?, 0)
-                on conflict (job_name) do update set pointer = 0, ts_updated = now()""", jobName);
+                on conflict (job_name) do update set pointer = 0, last_source = null, last_source_otype = null,
+                last_target = null, last_target_otype = null, ts_updated = now()""", jobName);
         return jdbc.queryForObject("select pointer from message_queue_pointer where job_name = ?", Long.class, jobName);
     }
 
     void recordPublished(List<LinkBatch> batches) {
         jdbc.batchUpdate("""
-                insert into link_batch (run_id, seq, first_ordinal, links, is_last_batch, state)
-                values (?, ?, ?, ?, ?, 'PUBLISHED') on conflict (run_id, seq) do nothing""", batches, 1000, (ps, b) -> {
+                insert into link_batch (run_id, seq, first_ordinal, links, is_last_batch, state,
+                                        last_source, last_source_otype, last_target, last_target_otype)
+                values (?, ?, ?, ?, ?, 'PUBLISHED', ?, ?, ?, ?) on conflict (run_id, seq) do nothing""", batches, 1000, (ps, b) -> {
             ps.setObject(1, b.runId());
             ps.setInt(2, b.seq());
             ps.setLong(3, b.firstOrdinal());
             ps.setInt(4, b.links().size());
             ps.setBoolean(5, b.lastBatch());
+            Link last = b.links().get(b.links().size() - 1);
+            ps.setLong(6, last.source());
+            ps.setString(7, last.sourceOtype());
+            ps.setLong(8, last.target());
+            ps.setString(9, last.targetOtype());
         });
     }
 
+    /** The next message number of a run: a publisher that starts again numbers its messages after every earlier one. */
+    int nextSeq(UUID runId) {
+        return jdbc.queryForObject("select coalesce(max(seq) + 1, 0) from link_batch where run_id = ?", Integer.class, runId);
+    }
+
+    /**
+     * Before a publisher starts again from the pointer: every message of the run after the pointer is superseded
+     * (its links are published again under new numbers), so it no longer holds the run open, and a late copy of it
+     * is skipped; links persisted by superseded messages are taken off the run's count, as they are counted again.
+     */
+    int supersedeAfterPointer(UUID runId) {
+        return tx.execute(status -> {
+            jdbc.queryForObject("select run_id from run where run_id = ? for update", Object.class, runId);
+            long pointer = pointer();
+            long persisted = jdbc.queryForObject("""
+                    select coalesce(sum(links), 0) from link_batch
+                    where run_id = ? and state = 'DONE' and first_ordinal >= ?""", Long.class, runId, pointer);
+            int superseded = jdbc.update("update link_batch set state = 'SUPERSEDED' where run_id = ? and state <> 'SUPERSEDED'"
+                    + " and first_ordinal >= ?", runId, pointer);
+            jdbc.update("update run set done = greatest(0, done - ?), ts_updated = now() where run_id in (?, ?, ?)",
+                    persisted, runId, Jobs.links(runId), Jobs.linkNodes(runId));
+            return superseded;
+        });
+    }
+
+    /** Messages that need not be persisted: persisted already, or superseded by a later copy of their links. */
     Set<Integer> done(UUID runId, Collection<Integer> seqs) {
-        return new HashSet<>(jdbc.queryForList("select seq from link_batch where run_id = ? and state = 'DONE' and seq = any(?)",
-                Integer.class, runId, seqs.toArray(Integer[]::new)));
+        return new HashSet<>(jdbc.queryForList("select seq from link_batch where run_id = ? and state in ('DONE', 'SUPERSEDED')"
+                + " and seq = any(?)", Integer.class, runId, seqs.toArray(Integer[]::new)));
     }
 
     long open(UUID runId) {
-        return jdbc.queryForObject("select count(*) from link_batch where run_id = ? and state <> 'DONE'", Long.class, runId);
+        return jdbc.queryForObject("select count(*) from link_batch where run_id = ? and state = 'PUBLISHED'", Long.class, runId);
     }
 
     /**
@@ -74,12 +122,15 @@ class LinkLedger {
             jdbc.queryForObject("select run_id from run where run_id = ? for update", Object.class, runId);
             List<LinkBatch> counted = new ArrayList<>();
             for (LinkBatch b : batches) {
+                Link last = b.links().get(b.links().size() - 1);
                 int updated = jdbc.update("""
-                        insert into link_batch (run_id, seq, first_ordinal, links, is_last_batch, state, processed_by, ts_done)
-                        values (?, ?, ?, ?, ?, 'DONE', ?, now())
+                        insert into link_batch (run_id, seq, first_ordinal, links, is_last_batch, state, processed_by, ts_done,
+                                                last_source, last_source_otype, last_target, last_target_otype)
+                        values (?, ?, ?, ?, ?, 'DONE', ?, now(), ?, ?, ?, ?)
                         on conflict (run_id, seq) do update set state = 'DONE', processed_by = excluded.processed_by, ts_done = now()
-                        where link_batch.state <> 'DONE'""",
-                        runId, b.seq(), b.firstOrdinal(), b.links().size(), b.lastBatch(), instance);
+                        where link_batch.state = 'PUBLISHED'""",
+                        runId, b.seq(), b.firstOrdinal(), b.links().size(), b.lastBatch(), instance,
+                        last.source(), last.sourceOtype(), last.target(), last.targetOtype());
                 if (updated == 1) {
                     counted.add(b);
                 }
@@ -93,13 +144,19 @@ class LinkLedger {
             jdbc.update("update run set done = done + ?, ts_updated = now() where run_id in (?, ?, ?)",
                     links, runId, linksJob, Jobs.linkNodes(runId));
             long runDone = jdbc.queryForObject("select done from run where run_id = ?", Long.class, runId);
-            Long firstOpen = jdbc.queryForObject(
-                    "select min(first_ordinal) from link_batch where run_id = ? and state <> 'DONE'", Long.class, runId);
-            long pointer = firstOpen != null ? firstOpen : jdbc.queryForObject(
-                    "select coalesce(max(first_ordinal + links), 0) from link_batch where run_id = ?", Long.class, runId);
-            jdbc.update("update message_queue_pointer set pointer = ?, ts_updated = now() where job_name = ? and pointer < ?",
-                    pointer, jobName, pointer);
-            long open = jdbc.queryForObject("select count(*) from link_batch where run_id = ? and state <> 'DONE'", Long.class, runId);
+            // The frontier: the last persisted message before the first one still open (superseded ones aside).
+            jdbc.update("""
+                    update message_queue_pointer p set pointer = f.first_ordinal + f.links, last_source = f.last_source,
+                           last_source_otype = f.last_source_otype, last_target = f.last_target,
+                           last_target_otype = f.last_target_otype, ts_updated = now()
+                    from (select first_ordinal, links, last_source, last_source_otype, last_target, last_target_otype
+                          from link_batch b where run_id = ? and state = 'DONE'
+                           and seq < coalesce((select min(seq) from link_batch where run_id = b.run_id and state = 'PUBLISHED'),
+                                              2147483647)
+                          order by seq desc limit 1) f
+                    where p.job_name = ? and p.pointer < f.first_ordinal + f.links""", runId, jobName);
+            long pointer = pointer();
+            long open = open(runId);
             return new Persisted(links, runDone, pointer, open);
         });
     }

@@ -15,18 +15,23 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 import java.sql.Connection;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * The links job's producer side: streams the distinct links from the pointer on, in the stable order, as messages
- * of at most 100 links with a sequence number and an is-last-batch flag. Each window of messages is recorded in the
- * ledger before it is sent, so a consumer never persists a message the ledger does not know. Runs on its own
- * thread so the command listener stays free (a second START is refused, not queued).
+ * The links job's producer side: streams the distinct links after the pointer's key, in the stable order, as
+ * messages of at most 100 links with a sequence number and an is-last-batch flag. Each window of messages is recorded
+ * in the ledger before it is sent, so a consumer never persists a message the ledger does not know. Runs on its own
+ * thread so the command listener stays free (a second START is refused, not queued), and only while this instance
+ * holds the run's lease. A transient fault (a database or the broker away) is waited for with back-off, then
+ * publishing goes on from the pointer; messages after it are superseded by their new copies.
  */
 class LinkPublisher implements SmartLifecycle {
 
@@ -41,11 +46,14 @@ class LinkPublisher implements SmartLifecycle {
     private final ProgressReporter progress;
     private final LineageFinisher finisher;
     private final LineageOutcomes outcomes;
+    private final RunLease lease;
     private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "lineage-publisher"));
+    private final Set<UUID> publishing = ConcurrentHashMap.newKeySet();
     private volatile boolean running = true;
 
     LinkPublisher(LineageProperties settings, RunLedger ledger, LinkLedger links, PgConnector connector,
-                  MessagePublisher publisher, ProgressReporter progress, LineageFinisher finisher, LineageOutcomes outcomes) {
+                  MessagePublisher publisher, ProgressReporter progress, LineageFinisher finisher, LineageOutcomes outcomes,
+                  RunLease lease) {
         this.settings = settings;
         this.ledger = ledger;
         this.links = links;
@@ -54,42 +62,117 @@ class LinkPublisher implements SmartLifecycle {
         this.progress = progress;
         this.finisher = finisher;
         this.outcomes = outcomes;
+        this.lease = lease;
     }
 
+    /** Whether this instance is publishing the run now. */
+    boolean publishing(UUID runId) {
+        return publishing.contains(runId);
+    }
+
+    /** Publishes the run on the publisher thread; the caller holds the run's lease. */
     void publishInBackground(UUID runId) {
-        executor.submit(RunContext.wrap(null, runId, () -> {
+        if (!running || !publishing.add(runId)) {
+            return;
+        }
+        try {
+            executor.submit(RunContext.wrap(null, runId, () -> {
+                try {
+                    publishWithRetries(runId);
+                } finally {
+                    publishing.remove(runId);
+                }
+            }));
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            publishing.remove(runId);
+        }
+    }
+
+    private void publishWithRetries(UUID runId) {
+        Instant giveUp = Instant.now().plus(settings.publishRetryFor());
+        long wait = settings.publishRetryInterval().toMillis();
+        String lastFault = null;
+        while (true) {
+            if (!lease.holds(runId)) {
+                log.warn("Lineage run {}: this instance no longer holds the run's lease; it stops publishing", runId);
+                return;
+            }
             try {
-                publish(runId);
+                publish(runId, lastFault);
+                return;
             } catch (Exception e) {
-                if (!running) {
-                    // Stopping is not failing: the run stays unfinished and the next start resumes it from the pointer.
-                    log.info("Lineage run {}: publishing stopped by shutdown; a restart resumes from the pointer", runId);
+                if (!running || e instanceof InterruptedException || Thread.currentThread().isInterrupted()) {
+                    // Stopping is not failing: the run stays unfinished and its lease runs out; the next instance resumes it.
+                    log.info("Lineage run {}: publishing stopped by shutdown; another or a restarted instance resumes it "
+                            + "from the pointer once the lease expires", runId);
                     return;
                 }
-                var run = ledger.find(runId).orElseThrow();
-                outcomes.failed(runId, run.migrationId(), "publishing the links failed: " + e.getMessage(),
-                        "fix the cause, then send StartLineageMigration again: it continues from the pointer, and what was "
-                                + "persisted stays",
-                        null, null);
+                if (!lease.holds(runId)) {
+                    continue;
+                }
+                String waitingFor = TransientFaults.waitingFor(e);
+                if (waitingFor == null || Instant.now().isAfter(giveUp)) {
+                    fail(runId, e, waitingFor);
+                    return;
+                }
+                lastFault = waitingFor;
+                log.warn("Lineage run {}: publishing interrupted; waiting {} ms for {}, then publishing again from the pointer",
+                        runId, wait, waitingFor);
+                try {
+                    Thread.sleep(wait);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    log.info("Lineage run {}: publishing stopped by shutdown while waiting", runId);
+                    return;
+                }
+                wait = Math.min(wait * 2, settings.publishRetryMaxInterval().toMillis());
             }
-        }));
+        }
     }
 
-    private void publish(UUID runId) throws Exception {
+    private void fail(UUID runId, Exception e, String waitingFor) {
+        lease.release(runId);
         var run = ledger.find(runId).orElseThrow();
+        outcomes.failed(runId, run.migrationId(), "publishing the links failed: " + e.getMessage()
+                        + (waitingFor == null ? "" : " (still waiting for " + waitingFor + " after " + settings.publishRetryFor() + ")"),
+                "fix the cause, then send StartLineageMigration again: it continues from the pointer, and what was "
+                        + "persisted stays",
+                null, null);
+    }
+
+    private void publish(UUID runId, String resumedAfter) throws Exception {
+        var run = ledger.find(runId).orElseThrow();
+        if (run.finished() || !"PUBLISHING".equals(run.stage())) {
+            return;
+        }
         var command = MessageJson.mapper().readValue(run.command(), StartLineageMigration.class);
         var plan = MessageJson.mapper().readValue(run.plan(), LineagePlan.class);
-        long from = Math.max(plan.startOrdinal(), links.pointer());
-        log.info("Lineage run {}: publishing links from position {} ({} per message)", runId, from, plan.linksPerMessage());
-        var batcher = new Batcher(run.migrationId(), runId, plan, from, run.startedAt(), run.planned());
+        int superseded = links.supersedeAfterPointer(runId);
+        var pointer = links.pointerWithKey();
+        long from = Math.max(plan.startOrdinal(), pointer.position());
+        int seq = links.nextSeq(runId);
+        String message = "Publishing links after " + (pointer.key() == null ? "the start" : "key " + pointer.key())
+                + " (position " + from + ", " + plan.linksPerMessage() + " per message, from message " + seq + ")"
+                + (superseded > 0 ? "; " + superseded + " messages after the pointer superseded" : "")
+                + (resumedAfter == null ? "" : "; resumed after waiting for " + resumedAfter);
+        log.info("Lineage run {}: {}", runId, message);
+        if (seq > 0 || resumedAfter != null) {
+            ledger.say(Jobs.links(runId), message);
+        }
+        var batcher = new Batcher(run.migrationId(), runId, plan, from, seq, run.startedAt(), run.planned());
         try (Connection source = connector.connect(command.source())) {
             LinkSource.workMem(source, settings.workMem());
-            LinkSource.find(source, TableName.parse(settings.sourceTable())).stream(source, from, batcher::add);
+            LinkSource.find(source, TableName.parse(settings.sourceTable())).stream(source, pointer.key(), batcher::add);
+        }
+        if (!running || Thread.currentThread().isInterrupted()) {
+            // A stream cut short by a shutdown must never count as every link published.
+            throw new InterruptedException("publishing stopped by shutdown");
         }
         batcher.finish();
-        ledger.say(Jobs.links(runId), "Published " + plan.sourceLinks() + " links");
+        ledger.say(Jobs.links(runId), "Published " + batcher.published + " links");
         ledger.advanceStage(runId, "PUBLISHING", "PERSISTING");
         log.info("Lineage run {}: published {} messages; consumers are persisting them", runId, batcher.messages);
+        lease.release(runId);
         if (links.open(runId) == 0) {
             finisher.finish(runId);
         }
@@ -105,18 +188,24 @@ class LinkPublisher implements SmartLifecycle {
         private final List<LinkBatch> window = new ArrayList<>(WINDOW);
         private List<Link> current = new ArrayList<>();
         private long nextOrdinal;
+        private int nextSeq;
         private long messages;
+        private long published;
 
-        Batcher(String migrationId, UUID runId, LineagePlan plan, long from, java.time.Instant startedAt, long planned) {
+        Batcher(String migrationId, UUID runId, LineagePlan plan, long from, int seq, java.time.Instant startedAt, long planned) {
             this.migrationId = migrationId;
             this.runId = runId;
             this.plan = plan;
             this.nextOrdinal = from;
+            this.nextSeq = seq;
             this.startedAt = startedAt;
             this.planned = planned;
         }
 
         void add(Link link) {
+            if (!running) {
+                throw new IllegalStateException("publishing stopped by shutdown");
+            }
             if (current.size() == plan.linksPerMessage()) {
                 release(false);
             }
@@ -131,9 +220,9 @@ class LinkPublisher implements SmartLifecycle {
         }
 
         private void release(boolean last) {
-            int seq = (int) ((nextOrdinal - plan.startOrdinal()) / plan.linksPerMessage());
-            window.add(new LinkBatch(runId, migrationId, seq, nextOrdinal, last, List.copyOf(current)));
+            window.add(new LinkBatch(runId, migrationId, nextSeq++, nextOrdinal, last, List.copyOf(current)));
             nextOrdinal += current.size();
+            published += current.size();
             current = new ArrayList<>(plan.linksPerMessage());
             if (window.size() == WINDOW) {
                 try {
@@ -147,6 +236,9 @@ class LinkPublisher implements SmartLifecycle {
         private void flush() throws Exception {
             if (window.isEmpty()) {
                 return;
+            }
+            if (!lease.holds(runId)) {
+                throw new IllegalStateException("the lease of lineage run " + runId + " was taken by another instance");
             }
             links.recordPublished(window);
             List<CompletableFuture<?>> sent = new ArrayList<>(window.size());

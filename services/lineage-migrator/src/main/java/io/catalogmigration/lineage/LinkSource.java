@@ -9,7 +9,7 @@ import java.util.function.Consumer;
 
 /**
  * Reads the V2 links: a link is a distinct (source, source_otype, target, target_otype); its ends are temporary only
- * if every row of it says so. The order is stable (by the link itself), so a count of links is a position.
+ * if every row of it says so. The order is stable (by the link itself), so publishing can go on after a link's key.
  */
 final class LinkSource {
 
@@ -74,15 +74,24 @@ final class LinkSource {
         }
     }
 
-    /** Streams the links from position {@code from} on, in the stable order, through a server-side cursor. */
-    void stream(Connection connection, long from, Consumer<Link> sink) throws SQLException {
+    /**
+     * Streams the links after {@code after} (from the first when null), in the stable order, through a server-side
+     * cursor. By key, not by position: links deleted or added before it change nothing about where this starts.
+     */
+    void stream(Connection connection, LinkKey after, Consumer<Link> sink) throws SQLException {
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false);
         try (var ps = connection.prepareStatement("select source, source_otype, target, target_otype, " + sourceTemp + ", "
                 + targetTemp + " from " + table.name().quoted()
-                + " group by source, source_otype, target, target_otype order by source, source_otype, target, target_otype offset ?")) {
+                + (after == null ? "" : " where (source, source_otype, target, target_otype) > (?, ?, ?, ?)")
+                + " group by source, source_otype, target, target_otype order by source, source_otype, target, target_otype")) {
             ps.setFetchSize(10_000);
-            ps.setLong(1, from);
+            if (after != null) {
+                ps.setLong(1, after.source());
+                ps.setString(2, after.sourceOtype());
+                ps.setLong(3, after.target());
+                ps.setString(4, after.targetOtype());
+            }
             try (var rs = ps.executeQuery()) {
                 while (rs.next()) {
                     sink.accept(new Link(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4),
@@ -93,5 +102,21 @@ final class LinkSource {
         } finally {
             connection.setAutoCommit(autoCommit);
         }
+    }
+
+    /** The distinct links as rows (a = source_otype, b = source, c = target_otype, d = target), for reconciliation. */
+    String linksQuery() {
+        return "select source_otype a, source b, target_otype c, target d from " + table.name().quoted()
+                + " group by source, source_otype, target, target_otype";
+    }
+
+    /** Every endpoint once (a = otype, b = id, c = is_temp), temporary only if every row naming it says so. */
+    String nodesQuery() {
+        String quoted = table.name().quoted();
+        String sourceTempColumn = sourceTemp.equals("false") ? "false" : "source_is_temp";
+        String targetTempColumn = targetTemp.equals("false") ? "false" : "target_is_temp";
+        return "select otype a, id b, coalesce(bool_and(t), false) c from (select source_otype otype, source id, " + sourceTempColumn
+                + " t from " + quoted + " union all select target_otype, target, " + targetTempColumn + " from " + quoted
+                + ") ends group by otype, id";
     }
 }

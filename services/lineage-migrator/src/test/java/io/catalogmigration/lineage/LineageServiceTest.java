@@ -103,7 +103,7 @@ class LineageServiceTest extends LineageTestBase {
     }
 
     @Test
-    void aTargetWithAnEdgeTheSourceDoesNotHaveFailsValidationAndKeepsV2() {
+    void anEdgeInTheTargetForALinkTheSourceDoesNotHaveIsRemovedBeforeV3IsSwitchedOn() {
         var target = freshTarget();
         pg.execute(target.database(), """
                 create table edge (source_otype text not null, source_id bigint not null, target_otype text not null,
@@ -111,16 +111,13 @@ class LineageServiceTest extends LineageTestBase {
                 primary key (source_otype, source_id, target_otype, target_id, relation_type))""",
                 "insert into edge values ('table', -1, 'table', -2, 1)");
 
-        var outcome = (LineageMigrationFailed) send(start(target));
+        var outcome = (LineageMigrated) send(start(target));
 
         long links = distinctLinks();
         assertThat(outcome.sourceLinks()).isEqualTo(links);
-        assertThat(outcome.edges()).isEqualTo(links + 1);
-        assertThat(outcome.reason()).contains(links + " distinct links", (links + 1) + " lineage edges");
-        assertThat(outcome.action()).contains("ResetLineagePointer");
-        assertThat(pg.queryForLong(target.database(), "select count(*) from lineage_setting")).isZero();
-        assertThat(text(ServiceRunner.CONTROL_DATABASE, "select status from lineage.run where run_id = '"
-                + Jobs.links(outcome.runId()) + "'")).isEqualTo("FAILED");
+        assertThat(outcome.edges()).isEqualTo(links);
+        assertGraphEqualsSource(target);
+        assertThat(pg.queryForLong(target.database(), "select count(*) from edge where source_id = -1")).isZero();
     }
 
     @Test

@@ -1,0 +1,120 @@
+package io.catalogmigration.common.throttle;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.springframework.kafka.listener.MessageListenerContainer;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The throttle reads what its threshold promises (the heap held by the old generation and survivors), checked
+ * against the JVM's own memory pool beans, in this JVM, with memory really held.
+ */
+class HeapGaugeTest {
+
+    /** Arrays large enough to be allocated in the old generation at once (G1 humongous objects). */
+    private static final int CHUNK = 8 << 20;
+
+    private final HeapGauge gauge = new HeapGauge();
+
+    @Test
+    void readsWhatTheOldGenerationHoldsThoughNoOldCollectionHasRunSince() {
+        List<byte[]> held = hold(Math.max(96L << 20, HeapGauge.maxBytes() / 25));
+        churnYoungCollections();
+
+        double reading = gauge.getAsDouble();
+        long heldBytes = held.stream().mapToLong(a -> a.length).sum();
+        long oldGeneration = heapPools().stream().filter(p -> !HeapGauge.allocationArea(p))
+                .mapToLong(p -> p.getUsage().getUsed()).sum();
+        long heapInUse = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+
+        assertThat(reading).as("the reading covers the memory held").isGreaterThanOrEqualTo(percent(heldBytes));
+        assertThat(reading).as("old generation and survivors by the pool beans").isCloseTo(percent(oldGeneration),
+                org.assertj.core.data.Offset.offset(percent(CHUNK)));
+        assertThat(reading).as("never more than the heap in use").isLessThanOrEqualTo(percent(heapInUse) + percent(CHUNK));
+        held.clear();
+    }
+
+    @Test
+    void theThrottlePausesWhenWhatIsHeldCrossesTheThresholdAndTheReadingIsAGauge() {
+        var scheduler = new ThreadPoolTaskScheduler();
+        scheduler.initialize();
+        var meters = new SimpleMeterRegistry();
+        try {
+            System.gc();
+            double before = gauge.getAsDouble();
+            int threshold = (int) Math.ceil(before) + 2;
+            var throttle = new ConsumerThrottle(new ConsumerThrottlingProperties(true, threshold, Duration.ofMillis(10)),
+                    gauge, scheduler, meters);
+            var container = new PausableContainer();
+
+            throttle.afterBatch(container.proxy());
+            assertThat(throttle.pauses()).as("under the threshold (" + before + "% < " + threshold + "%)").isZero();
+
+            List<byte[]> held = hold((long) ((threshold - before + 1) * HeapGauge.maxBytes() / 100));
+            churnYoungCollections();
+            throttle.afterBatch(container.proxy());
+
+            assertThat(throttle.pauses()).as("over the threshold: " + gauge.getAsDouble() + "%").isEqualTo(1);
+            assertThat(meters.get("migration.consumer.throttle.heap").gauge().value()).isGreaterThanOrEqualTo(threshold);
+            assertThat(meters.get("migration.consumer.throttle.pauses").counter().count()).isEqualTo(1);
+            held.clear();
+        } finally {
+            scheduler.shutdown();
+        }
+    }
+
+    private static List<byte[]> hold(long bytes) {
+        List<byte[]> held = new ArrayList<>();
+        for (long total = 0; total < bytes; total += CHUNK) {
+            byte[] chunk = new byte[CHUNK];
+            chunk[chunk.length - 1] = 1;
+            held.add(chunk);
+        }
+        return held;
+    }
+
+    /** Garbage enough for young collections, which do not refresh the old generation's collection usage. */
+    private static void churnYoungCollections() {
+        long sink = 0;
+        for (int i = 0; i < 200_000; i++) {
+            sink += new byte[1024].length;
+        }
+        assertThat(sink).isPositive();
+    }
+
+    private static double percent(long bytes) {
+        return 100.0 * bytes / HeapGauge.maxBytes();
+    }
+
+    private static List<MemoryPoolMXBean> heapPools() {
+        return ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP).toList();
+    }
+
+    /** A listener container that only records pause and resume. */
+    private static final class PausableContainer {
+        private volatile boolean paused;
+
+        MessageListenerContainer proxy() {
+            return (MessageListenerContainer) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                    new Class<?>[]{MessageListenerContainer.class}, (p, method, args) -> switch (method.getName()) {
+                        case "pause" -> { paused = true; yield null; }
+                        case "resume" -> { paused = false; yield null; }
+                        case "isPauseRequested", "isContainerPaused" -> paused;
+                        case "getListenerId" -> "test";
+                        case "toString" -> "PausableContainer";
+                        case "hashCode" -> System.identityHashCode(p);
+                        case "equals" -> p == args[0];
+                        default -> method.getReturnType() == boolean.class ? false : null;
+                    });
+        }
+    }
+}

@@ -1,0 +1,225 @@
+package io.catalogmigration.lineage;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Compares the graph with the source as sets, not counts: both sides' rows are hashed (64 bits of PostgreSQL's
+ * hashtextextended of a canonical text of the row) into 65,536 buckets, each bucket compared by count and sum of
+ * hashes, so one link deleted and another added cannot pass as equal. Only the rows of buckets that differ are read, from both sides, and with {@code fix} the
+ * target is made to match: missing edges and nodes added, edges of vanished links and nodes of vanished endpoints
+ * removed, temporary flags set as the source says. Source and target may be on different servers: nothing is joined
+ * across them.
+ */
+final class GraphReconciler {
+
+    /** 64 bits of PostgreSQL's own text hash (the one hash partitioning relies on, the same on every version since 11). */
+    private static final String HASH = "hashtextextended(%s, 0)";
+    /** Rows read from each side at once when fetching differing buckets. */
+    private static final long ROWS_PER_FETCH = 200_000;
+
+    /** One side's rows: a query with columns a, b, c (and d for edges), and how a row reads as canonical text. */
+    private record Rows(String query, String canonical) {
+        String hashed() {
+            return "select *, " + HASH.formatted(canonical) + " h from (" + query + ") r";
+        }
+    }
+
+    private static final String EDGE_TEXT = "concat(a, ':', b, '>', c, ':', d)";
+    private static final String NODE_TEXT = "concat(a, ':', b, ':', c)";
+    private static final String TARGET_EDGES = "select source_otype a, source_id b, target_otype c, target_id d from edge"
+            + " where relation_type = " + GraphWriter.LINEAGE;
+    private static final String TARGET_NODES = "select otype a, object_id b, is_temp c from node";
+
+    /** What one comparison (and repair) found. */
+    record Result(long sourceLinks, long edges, long sourceNodes, long nodes, long edgesAdded, long edgesRemoved,
+                  long nodesAdded, long nodesRemoved, int bucketsDiffering, List<String> examples) {
+
+        /** Equal as sets: every bucket of both sides has the same count and the same sum of hashes. */
+        boolean equal() {
+            return bucketsDiffering == 0;
+        }
+    }
+
+    /**
+     * Compares (and with {@code fix} repairs) edges and nodes. Without fix, the added/removed figures say what a
+     * repair would do.
+     */
+    static Result reconcile(Connection source, LinkSource links, Connection target, boolean fix) throws SQLException {
+        var edges = new Side(new Rows(links.linksQuery(), EDGE_TEXT), new Rows(TARGET_EDGES, EDGE_TEXT), 4);
+        var nodes = new Side(new Rows(links.nodesQuery(), NODE_TEXT), new Rows(TARGET_NODES, NODE_TEXT), 3);
+        List<String> examples = new ArrayList<>();
+        var e = edges.compare(source, target, fix, examples, true);
+        var n = nodes.compare(source, target, fix, examples, false);
+        return new Result(e.sourceRows, e.targetRows, n.sourceRows, n.targetRows, e.missing, e.extra, n.missing, n.extra,
+                e.buckets + n.buckets, examples);
+    }
+
+    private record Diff(long sourceRows, long targetRows, long missing, long extra, int buckets) {
+    }
+
+    private record Side(Rows source, Rows target, int columns) {
+
+        Diff compare(Connection sourceDb, Connection targetDb, boolean fix, List<String> examples, boolean isEdge)
+                throws SQLException {
+            // The two sides are usually two servers: both read at once.
+            var sourceRead = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return buckets(sourceDb, source);
+                } catch (SQLException e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
+            var targetBuckets = buckets(targetDb, target);
+            Map<Integer, Bucket> sourceBuckets;
+            try {
+                sourceBuckets = sourceRead.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                if (e.getCause() instanceof SQLException sql) {
+                    throw sql;
+                }
+                throw e;
+            }
+            long sourceRows = sourceBuckets.values().stream().mapToLong(Bucket::count).sum();
+            long targetRows = targetBuckets.values().stream().mapToLong(Bucket::count).sum();
+            Set<Integer> differing = new HashSet<>(sourceBuckets.keySet());
+            differing.addAll(targetBuckets.keySet());
+            differing.removeIf(b -> Objects.equals(sourceBuckets.get(b), targetBuckets.get(b)));
+            if (differing.isEmpty()) {
+                return new Diff(sourceRows, targetRows, 0, 0, 0);
+            }
+            long perBucket = Math.max(1, Math.max(sourceRows, targetRows) / 65_536 + 1);
+            int chunk = (int) Math.max(1, Math.min(65_536, ROWS_PER_FETCH / perBucket));
+            List<Integer> all = new ArrayList<>(differing);
+            long missing = 0;
+            long extra = 0;
+            for (int i = 0; i < all.size(); i += chunk) {
+                Integer[] some = all.subList(i, Math.min(all.size(), i + chunk)).toArray(Integer[]::new);
+                Set<List<Object>> inSource = rows(sourceDb, source, some);
+                Set<List<Object>> inTarget = rows(targetDb, target, some);
+                Set<List<Object>> toAdd = new HashSet<>(inSource);
+                toAdd.removeAll(inTarget);
+                Set<List<Object>> toRemove = new HashSet<>(inTarget);
+                toRemove.removeAll(inSource);
+                missing += toAdd.size();
+                extra += toRemove.size();
+                String what = isEdge ? "edge " : "node ";
+                toAdd.stream().limit(Math.max(0, 5 - examples.size())).forEach(r -> examples.add("missing " + what + r));
+                toRemove.stream().limit(Math.max(0, 5 - examples.size())).forEach(r -> examples.add("extra " + what + r));
+                if (fix) {
+                    if (isEdge) {
+                        fixEdges(targetDb, toAdd, toRemove);
+                    } else {
+                        fixNodes(targetDb, toAdd, toRemove);
+                    }
+                }
+            }
+            return new Diff(sourceRows, targetRows, missing, extra, differing.size());
+        }
+
+        private Set<List<Object>> rows(Connection connection, Rows rows, Integer[] buckets) throws SQLException {
+            Set<List<Object>> out = new HashSet<>();
+            boolean autoCommit = connection.getAutoCommit();
+            connection.setAutoCommit(false);
+            try (var ps = connection.prepareStatement("select a, b, c" + (columns == 4 ? ", d" : "") + " from ("
+                    + rows.hashed() + ") x where ((h >> 48) & 65535)::int in (select unnest(?::int[]))")) {
+                ps.setFetchSize(10_000);
+                ps.setArray(1, connection.createArrayOf("int4", buckets));
+                try (var rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(columns == 4 ? List.of(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getLong(4))
+                                : List.of(rs.getString(1), rs.getLong(2), rs.getBoolean(3)));
+                    }
+                }
+                connection.commit();
+            } finally {
+                connection.setAutoCommit(autoCommit);
+            }
+            return out;
+        }
+    }
+
+    private record Bucket(long count, String sum) {
+    }
+
+    private static Map<Integer, Bucket> buckets(Connection connection, Rows rows) throws SQLException {
+        Map<Integer, Bucket> out = new HashMap<>();
+        try (var statement = connection.createStatement();
+             var rs = statement.executeQuery("select ((h >> 48) & 65535)::int, count(*), sum(h)::text from (" + rows.hashed()
+                     + ") x group by 1")) {
+            while (rs.next()) {
+                out.put(rs.getInt(1), new Bucket(rs.getLong(2), rs.getString(3)));
+            }
+        }
+        return out;
+    }
+
+    private static void fixEdges(Connection target, Set<List<Object>> add, Set<List<Object>> remove) throws SQLException {
+        inTransaction(target, () -> {
+            try (var delete = target.prepareStatement("delete from edge where source_otype = ? and source_id = ? and "
+                    + "target_otype = ? and target_id = ? and relation_type = " + GraphWriter.LINEAGE);
+                 var insert = target.prepareStatement("insert into edge (source_otype, source_id, target_otype, target_id, "
+                         + "relation_type) values (?, ?, ?, ?, " + GraphWriter.LINEAGE + ") on conflict do nothing")) {
+                batch(delete, remove);
+                batch(insert, add);
+            }
+        });
+    }
+
+    private static void fixNodes(Connection target, Set<List<Object>> add, Set<List<Object>> remove) throws SQLException {
+        inTransaction(target, () -> {
+            try (var delete = target.prepareStatement("delete from node where otype = ? and object_id = ?");
+                 var upsert = target.prepareStatement("insert into node (otype, object_id, is_temp) values (?, ?, ?) "
+                         + "on conflict (otype, object_id) do update set is_temp = excluded.is_temp")) {
+                // A node whose flag differs is in both sets: removed, then written with the source's flag.
+                batch(delete, remove.stream().map(r -> r.subList(0, 2)).toList());
+                batch(upsert, add);
+            }
+        });
+    }
+
+    private static void batch(java.sql.PreparedStatement statement, java.util.Collection<List<Object>> rows) throws SQLException {
+        int pending = 0;
+        for (List<Object> row : rows) {
+            for (int i = 0; i < row.size(); i++) {
+                statement.setObject(i + 1, row.get(i));
+            }
+            statement.addBatch();
+            if (++pending == 1000) {
+                statement.executeBatch();
+                pending = 0;
+            }
+        }
+        if (pending > 0) {
+            statement.executeBatch();
+        }
+    }
+
+    private interface SqlWork {
+        void run() throws SQLException;
+    }
+
+    private static void inTransaction(Connection connection, SqlWork work) throws SQLException {
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try {
+            work.run();
+            connection.commit();
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(autoCommit);
+        }
+    }
+
+    private GraphReconciler() {
+    }
+}
