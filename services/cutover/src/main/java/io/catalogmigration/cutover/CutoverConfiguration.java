@@ -45,7 +45,7 @@ class CutoverConfiguration {
 
     @Bean
     HookRunner hookRunner(CutoverProperties settings) {
-        return new HookRunner(settings.hookTimeout());
+        return new HookRunner(settings.hookTimeout(), settings.hookEnvironment());
     }
 
     @Bean
