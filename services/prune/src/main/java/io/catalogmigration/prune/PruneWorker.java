@@ -1,6 +1,7 @@
 package io.catalogmigration.prune;
 
 import io.catalogmigration.common.kafka.InvalidMessageException;
+import io.catalogmigration.common.kafka.MessageJson;
 import io.catalogmigration.common.ledger.Batch;
 import io.catalogmigration.common.ledger.RunLedger;
 import io.catalogmigration.common.pg.PgConnector;
@@ -44,14 +45,24 @@ class PruneWorker {
         this.progress = progress;
     }
 
-    void handle(PruneWorkBatch work) {
-        var run = ledger.find(work.runId()).orElseThrow(() -> new InvalidMessageException(
-                "work batch " + work.seq() + " names run " + work.runId() + ", which this ledger does not know"));
+    /** Deletes the batch the ledger holds for the message's run and seq: the message itself says nothing else. */
+    void handle(PruneWork message) {
+        var run = ledger.find(message.runId()).orElseThrow(() -> new InvalidMessageException(
+                "work batch " + message.seq() + " names run " + message.runId() + ", which this ledger does not know"));
         if (run.finished()) {
-            log.info("Prune run {} is finished: ignoring work batch {}", run.runId(), work.seq());
+            log.info("Prune run {} is finished: ignoring work batch {}", run.runId(), message.seq());
             return;
         }
-        if (ledger.batch(work.runId(), work.seq()).map(Batch::isDone).orElse(false)) {
+        Batch batch = ledger.batch(message.runId(), message.seq()).orElseThrow(() -> new InvalidMessageException(
+                "work batch " + message.seq() + " of run " + message.runId() + " was never planned in this ledger"));
+        PruneWorkBatch work = MessageJson.mapper().readValue(batch.payload(), PruneWorkBatch.class);
+        if (batch.phase() > run.phase()) {
+            // Phases keep children's rows deleted before their parents'; this batch is published when its phase comes.
+            log.warn("Prune run {}: work batch {} belongs to phase {}, the run is at phase {}; ignored until then",
+                    run.runId(), message.seq(), batch.phase(), run.phase());
+            return;
+        }
+        if (batch.isDone()) {
             log.info("Prune run {}: batch {} was done before; deleting nothing again, checking the run can move on",
                     run.runId(), work.seq());
             dispatcher.advance(work.runId());
