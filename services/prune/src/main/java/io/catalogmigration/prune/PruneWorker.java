@@ -4,6 +4,7 @@ import io.catalogmigration.common.kafka.InvalidMessageException;
 import io.catalogmigration.common.kafka.MessageJson;
 import io.catalogmigration.common.ledger.Batch;
 import io.catalogmigration.common.ledger.RunLedger;
+import io.catalogmigration.common.pg.PgErrors;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.SqlIdentifier;
 import io.catalogmigration.common.pg.TableName;
@@ -80,10 +81,10 @@ class PruneWorker {
         } catch (SQLException e) {
             if (transientFault(e)) {
                 throw new IllegalStateException("prune batch " + work.seq() + " of run " + work.runId()
-                        + " hit a transient fault and will be retried: " + e.getMessage(), e);
+                        + " hit a transient fault and will be retried: " + PgErrors.serverMessage(e), e);
             }
             outcomes.failed(run.runId(), run.migrationId(), work.database().describe(),
-                    "deleting batch " + work.seq() + " failed: " + e.getMessage() + " (SQLSTATE " + e.getSQLState() + ")",
+                    "deleting batch " + work.seq() + " failed: " + PgErrors.serverMessage(e) + " (SQLSTATE " + e.getSQLState() + ")",
                     "fix the cause (permissions, a changed table), then send StartPrune again with a new commandId: "
                             + "what was deleted stays deleted and the new run plans only what is left", List.of());
             return;
