@@ -32,8 +32,9 @@ import java.util.Set;
  *                                the window; LEAVE-EMPTY: they stay empty on the target (the preflight warns)
  * @param hookEnvironment         the service's variables the hooks may see, beyond PATH, HOME, LANG, LC_* and TZ (none
  *                                else: the service's own secrets are not a hook's business)
- * @param replicationRoleAfter    what FinishCutover does with the replication role once the source's publication is
- *                                dropped: ROTATE (default) its password to a random one nobody keeps, DROP it, or KEEP it
+ * @param replicationRole         the source's replication role (PrepareSource's replicationUser, default replicator)
+ * @param replicationRoleAfter    what FinishCutover does with it, once no rollback can need it: ROTATE (default) its
+ *                                password to a random one nobody keeps, DROP it, or KEEP it
  */
 @ConfigurationProperties("cutover")
 public record CutoverProperties(
@@ -49,6 +50,7 @@ public record CutoverProperties(
         @DefaultValue Switcher switcher,
         @DefaultValue("copy") String unloggedTables,
         List<String> hookEnvironment,
+        @DefaultValue("replicator") String replicationRole,
         @DefaultValue("rotate") String replicationRoleAfter) {
 
     public CutoverProperties {
@@ -64,6 +66,7 @@ public record CutoverProperties(
             throw new IllegalArgumentException("cutover.unlogged-tables must be copy or leave-empty, got " + unloggedTables);
         }
         hookEnvironment = hookEnvironment == null ? List.of() : List.copyOf(hookEnvironment);
+        replicationRole = replicationRole == null || replicationRole.isBlank() ? "replicator" : replicationRole;
         replicationRoleAfter = replicationRoleAfter == null ? "ROTATE" : replicationRoleAfter.toUpperCase(Locale.ROOT);
         if (!Set.of("ROTATE", "DROP", "KEEP").contains(replicationRoleAfter)) {
             throw new IllegalArgumentException("cutover.replication-role-after must be rotate, drop or keep, got "
