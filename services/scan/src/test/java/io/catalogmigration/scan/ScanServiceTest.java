@@ -154,7 +154,8 @@ class ScanServiceTest extends ScanTestBase {
                      "database":{"host":"%s","port":%d,"database":"%s","user":"%s","sslmode":"disable","passwordRef":"%s"}}
                     """.formatted(command.commandId(), command.migrationId(), bystander.host(), bystander.port(),
                     bystander.database(), bystander.user(), bystander.passwordRef()));
-            // ids alone: the recorded batch again (it is checked as planned: REPORT), one never planned
+            // ids alone: the recorded batch again (it is checked as planned: REPORT), one never planned (dead-lettered,
+            // or ignored once the run is finished)
             commands.sendRaw(Topics.SCAN_WORK, forgedKey, "{\"runId\":\"" + command.commandId() + "\",\"migrationId\":\"x\",\"seq\":1}");
             commands.sendRaw(Topics.SCAN_WORK, forgedKey, "{\"runId\":\"" + command.commandId() + "\",\"migrationId\":\"x\",\"seq\":999}");
         } finally {
@@ -172,8 +173,6 @@ class ScanServiceTest extends ScanTestBase {
         var parked = events.awaitRecord(Topics.deadLetter(Topics.SCAN_WORK),
                 r -> forgedKey.equals(r.key()) && r.value().contains("REPAIR"), Duration.ofSeconds(30));
         assertThat(parked.headers().get("migration-dlt-reason")).contains("Unrecognized property");
-        events.awaitRecord(Topics.deadLetter(Topics.SCAN_WORK),
-                r -> forgedKey.equals(r.key()) && r.value().contains("999"), Duration.ofSeconds(30));
     }
 
     @Test
