@@ -23,11 +23,26 @@ public final class ErrorText {
     private ErrorText() {
     }
 
-    /** The root cause's class and message, cleaned: the one line an operator needs. */
+    /**
+     * The root cause's class and message, cleaned: the one line an operator needs. A message that could not be read
+     * names the field: a record's constructor refusing a null ({@code "databases": [null]}) says so and where, not
+     * only "NullPointerException: null".
+     */
     public static String rootCause(Throwable t) {
         Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
+        tools.jackson.core.JacksonException json = null;
+        for (Throwable each = t; each != null; each = each.getCause() == each ? null : each.getCause()) {
+            if (each instanceof tools.jackson.core.JacksonException j) {
+                json = j;
+            }
+            root = each;
+        }
+        if (json != null && json != root) {
+            String where = json.getPathReference();
+            String what = root instanceof NullPointerException
+                    ? "a null where a value is required (a null in a list, or a required field missing or null)"
+                    : root.getClass().getSimpleName() + ": " + primary(root);
+            return clean("unreadable message at " + (where == null || where.isBlank() ? "its top level" : where) + ": " + what);
         }
         return clean(root.getClass().getSimpleName() + ": " + primary(root));
     }

@@ -45,6 +45,19 @@ class StrictJsonTest {
     }
 
     @Test
+    void anOversizedStringIsRefusedWhileReading() {
+        String huge = "\"" + "x".repeat(MessageJson.MAX_STRING_LENGTH + 1) + "\"";
+        assertThatThrownBy(() -> read(startPrune("10", "\"PURGE\"", "5432", huge))).hasMessageContaining("String value length");
+    }
+
+    @Test
+    void aNullInAListIsRefusedNamingTheField() {
+        String json = startPrune("10", "\"PURGE\"", "5432", "\"rosemeta\"").replace("\"groups\":[]", "\"groups\":[null]");
+        assertThatThrownBy(() -> read(json)).satisfies(e -> assertThat(ErrorHandling.rootMessage(e))
+                .contains("Invalid `null` value encountered for property \"groups\""));
+    }
+
+    @Test
     void anEnumIsNamedNotNumbered() {
         assertThatThrownBy(() -> read(startPrune("10", "2", "5432", "\"rosemeta\""))).isNotNull();
     }
