@@ -48,7 +48,7 @@ public final class DatabaseFingerprint {
         try (Connection c = server.connect(database)) {
             fingerprint.put(database + "/schema", one(c, """
                     select md5(coalesce(string_agg(x, ',' order by x), '')) from (
-                      select n.nspname || '.' || r.relname || ':' || r.relkind || ':' || coalesce((select string_agg(a.attname
+                      select n.nspname || '.' || r.relname || ':' || r.relkind::text || ':' || coalesce((select string_agg(a.attname
                              || ' ' || format_type(a.atttypid, a.atttypmod), ',' order by a.attnum) from pg_attribute a
                              where a.attrelid = r.oid and a.attnum > 0 and not a.attisdropped), '') as x
                       from pg_class r join pg_namespace n on n.oid = r.relnamespace
