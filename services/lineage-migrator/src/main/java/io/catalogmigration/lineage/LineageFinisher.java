@@ -1,5 +1,6 @@
 package io.catalogmigration.lineage;
 
+import io.catalogmigration.common.logging.ErrorText;
 import io.catalogmigration.common.contract.LineageMigrated;
 import io.catalogmigration.common.contract.StartLineageMigration;
 import io.catalogmigration.common.kafka.MessageJson;
@@ -74,7 +75,7 @@ class LineageFinisher {
                     "Migrated %d links as %d edges and %d nodes in %.1f s; validation passed; lineage V3 enabled"
                             .formatted(links, edges, nodes, elapsed / 1000.0));
         } catch (SQLException e) {
-            throw new IllegalStateException("validating lineage run " + runId + " failed: " + e.getMessage()
+            throw new IllegalStateException("validating lineage run " + runId + " failed: " + ErrorText.message(e)
                     + "; it is tried again with the next message or restart", e);
         }
     }
