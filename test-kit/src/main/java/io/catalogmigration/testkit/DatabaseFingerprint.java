@@ -66,8 +66,16 @@ public final class DatabaseFingerprint {
                 }
             }
             for (String table : tables) {
-                fingerprint.put(database + "/" + table, one(c, "select count(*) || ':' || coalesce(md5(string_agg(t::text, "
-                        + "E'\\n' order by t::text)), '') from " + table + " t"));
+                String rows;
+                try {
+                    rows = one(c, "select count(*) || ':' || coalesce(md5(string_agg(t::text, E'\\n' order by t::text)), '') "
+                            + "from " + table + " t");
+                } catch (SQLException damaged) {
+                    // a table with a damaged value (the scan's tests make some) cannot be read whole: its row versions can
+                    rows = one(c, "select 'tids ' || count(*) || ':' || coalesce(md5(string_agg(ctid::text || '/' || xmin::text, "
+                            + "',' order by ctid)), '') from " + table);
+                }
+                fingerprint.put(database + "/" + table, rows);
             }
         }
         return fingerprint;
