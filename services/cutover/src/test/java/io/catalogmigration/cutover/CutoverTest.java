@@ -660,7 +660,7 @@ class CutoverTest {
 
     @Test
     @Order(14)
-    void theReplicationRoleIsDroppedOrKeptAsConfiguredAndAnAdministratorIsNeverTouched() throws Exception {
+    void theReplicationRoleIsRotatedDroppedOrKeptAsConfiguredAndAnAdministratorIsNeverTouched() throws Exception {
         var retirement = new ReplicationRoleRetirement(cutover.getBean(io.catalogmigration.common.pg.PgConnector.class));
         source.execute("postgres", "create role retiring login replication password 'Retiring-Pw'", "create role kept_role login "
                 + "replication password 'Kept-Pw'");
@@ -669,6 +669,14 @@ class CutoverTest {
         assertThat(retirement.retire(sourceAdmin(), DATABASES, "retiring", "DROP"))
                 .isEqualTo("replication role retiring on the source: dropped");
         assertThat(source.queryForLong("postgres", "select count(*) from pg_roles where rolname = 'retiring'")).isZero();
+
+        source.execute("postgres", "create role rotating login replication password 'Rotating-Pw'");
+        assertThat(retirement.retire(sourceAdmin(), DATABASES, "rotating", "ROTATE"))
+                .startsWith("replication role rotating on the source: rotated");
+        assertThat(logsIn(source, "rotating", "Rotating-Pw")).as("the old password no longer logs in").isFalse();
+        assertThat(source.queryForLong("postgres", "select count(*) from pg_authid where rolname = 'rotating' "
+                + "and rolpassword like 'SCRAM-SHA-256$%'")).as("a SCRAM verifier, computed client-side").isEqualTo(1);
+        source.execute("postgres", "drop role rotating");
 
         assertThat(retirement.retire(sourceAdmin(), DATABASES, "kept_role", "KEEP")).contains("kept as it was");
         assertThat(logsIn(source, "kept_role", "Kept-Pw")).isTrue();
