@@ -22,16 +22,14 @@ import java.util.concurrent.TimeUnit;
  * Runs an operator's hook (the cutover's stop, start and switch hooks, the replicator's backup hook): its output goes
  * to the log line by line and is handed back, a non-zero exit or a timeout is a failure naming the hook and its last
  * output lines. Hooks get secret references in their environment, never passwords, and none of the service's own
- * secrets.
+ * secrets: their environment is PATH, HOME, LANG, LC_*, TZ, the variables the operator allowed by name and the hook's
+ * own ({@link ChildProcesses}). At the timeout the hook and every process it started end.
  */
 public class HookRunner {
 
     private static final Logger log = LoggerFactory.getLogger(HookRunner.class);
     private static final int QUOTED_LINES = 5;
     private static final int KEPT_LINES = 200;
-    private static final java.util.regex.Pattern SECRET_NAMES =
-            java.util.regex.Pattern.compile("PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|PRIVATE_KEY|AWS_SESSION",
-                    java.util.regex.Pattern.CASE_INSENSITIVE);
 
     /** A hook that did not finish with exit code 0. */
     public static final class HookFailed extends Exception {
@@ -43,6 +41,8 @@ public class HookRunner {
     private final Duration timeout;
     private final String timeoutSetting;
     private final String noun;
+    private final List<String> passedEnvironment;
+    private final Map<String, String> parentEnvironment;
 
     /** @param timeoutSetting what sets the timeout, named when a hook is killed, e.g. "cutover.hook-timeout" */
     public HookRunner(Duration timeout, String timeoutSetting) {
@@ -51,9 +51,22 @@ public class HookRunner {
 
     /** @param noun what the program is called in the log and failures: "hook", or "program" for a client tool */
     public HookRunner(Duration timeout, String timeoutSetting, String noun) {
+        this(timeout, timeoutSetting, noun, List.of());
+    }
+
+    /** @param passedEnvironment the service's variables a hook may see beyond PATH, HOME, LANG, LC_* and TZ */
+    public HookRunner(Duration timeout, String timeoutSetting, String noun, List<String> passedEnvironment) {
+        this(timeout, timeoutSetting, noun, passedEnvironment, System.getenv());
+    }
+
+    /** @param parentEnvironment what the service's environment is taken to be (tests give one holding secrets) */
+    public HookRunner(Duration timeout, String timeoutSetting, String noun, List<String> passedEnvironment,
+                      Map<String, String> parentEnvironment) {
         this.timeout = timeout;
         this.timeoutSetting = timeoutSetting;
         this.noun = noun;
+        this.passedEnvironment = List.copyOf(passedEnvironment);
+        this.parentEnvironment = Map.copyOf(parentEnvironment);
     }
 
     /** @return the hook's last output lines (stdout and stderr, at most 200) */
@@ -69,9 +82,8 @@ public class HookRunner {
         Process process;
         try {
             var builder = new ProcessBuilder(command).redirectErrorStream(true);
-            // The service's own secrets (the control database's password, ...) are not the hook's business.
-            builder.environment().keySet().removeIf(name -> SECRET_NAMES.matcher(name).find());
-            builder.environment().putAll(environment);
+            // The service's own secrets (the control database's password, an API key...) are not the hook's business.
+            ChildProcesses.withEnvironment(builder, parentEnvironment, passedEnvironment, environment);
             process = builder.start();
         } catch (IOException e) {
             throw new HookFailed("the " + what + " " + noun + " " + command.get(0) + " could not be started: " + e.getMessage());
@@ -95,13 +107,13 @@ public class HookRunner {
         reader.start();
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
+                ChildProcesses.endTree(process);
                 throw new HookFailed("the " + what + " " + noun + " " + command.get(0) + " did not finish within " + timeout.toMillis()
-                        + " ms (" + timeoutSetting + "); it was killed");
+                        + " ms (" + timeoutSetting + "); it and the processes it started were ended");
             }
             reader.join(1000);
         } catch (InterruptedException e) {
-            process.destroyForcibly();
+            ChildProcesses.endTree(process);
             Thread.currentThread().interrupt();
             throw new HookFailed("the " + what + " " + noun + " was interrupted (the service is stopping)");
         }

@@ -6,7 +6,9 @@ import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.catalogmigration.common.logging.ErrorText;
 import org.springframework.kafka.core.KafkaOperations;
+import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.util.backoff.ExponentialBackOff;
@@ -20,11 +22,13 @@ import java.util.List;
  */
 public final class ErrorHandling {
 
-    /** Why a record was dead-lettered, in one line: the root cause's class and message. */
+    /**
+     * Why a record was dead-lettered, in one line: the root cause's class and message, without the server's row values
+     * ({@code Detail:}) or context, without control characters, at most {@link ErrorText#MAX_LENGTH} characters.
+     */
     public static final String REASON_HEADER = "migration-dlt-reason";
 
     private static final Logger log = LoggerFactory.getLogger(ErrorHandling.class);
-    private static final int MAX_REASON = 500;
 
     public static DefaultErrorHandler errorHandler(KafkaOperations<Object, Object> deadLetterTemplate,
                                                    long initialIntervalMs, int maxAttempts) {
@@ -32,9 +36,13 @@ public final class ErrorHandling {
                 (record, exception) -> new TopicPartition(record.topic() + ".DLT", record.partition()));
         // Stack traces can quote SQL and driver text; the reason (class and message) is enough for an operator.
         recoverer.excludeHeader(DeadLetterPublishingRecoverer.HeaderNames.HeadersToAdd.EX_STACKTRACE);
-        // Spring's own message header for an unreadable record only says "failed to deserialize": add the real cause.
-        recoverer.addHeadersFunction((record, exception) -> new RecordHeaders(List.of(new RecordHeader(REASON_HEADER,
-                truncate(rootMessage(exception)).getBytes(StandardCharsets.UTF_8)))));
+        // Spring's message header is the exception's raw text (a server's Detail: line with row values, any length,
+        // newlines): it is written here, cleaned, instead.
+        recoverer.excludeHeader(DeadLetterPublishingRecoverer.HeaderNames.HeadersToAdd.EX_MSG);
+        // Spring's own message for an unreadable record only says "failed to deserialize": the reason adds the cause.
+        recoverer.addHeadersFunction((record, exception) -> new RecordHeaders(List.of(
+                new RecordHeader(KafkaHeaders.DLT_EXCEPTION_MESSAGE, ErrorText.message(unwrapped(exception)).getBytes(StandardCharsets.UTF_8)),
+                new RecordHeader(REASON_HEADER, rootMessage(exception).getBytes(StandardCharsets.UTF_8)))));
         var backOff = new ExponentialBackOff(initialIntervalMs, 2.0);
         backOff.setMaxAttempts(Math.max(0, maxAttempts - 1));
         var handler = new DefaultErrorHandler((ConsumerRecord<?, ?> record, Exception exception) -> {
@@ -50,16 +58,14 @@ public final class ErrorHandling {
         return handler;
     }
 
-    private static String truncate(String reason) {
-        return reason.length() <= MAX_REASON ? reason : reason.substring(0, MAX_REASON) + "...";
+    /** The listener's own exception, not the container's wrapper around it. */
+    private static Throwable unwrapped(Exception exception) {
+        return exception instanceof org.springframework.kafka.listener.ListenerExecutionFailedException && exception.getCause() != null
+                ? exception.getCause() : exception;
     }
 
     static String rootMessage(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getClass().getSimpleName() + ": " + root.getMessage();
+        return ErrorText.rootCause(t);
     }
 
     private ErrorHandling() {

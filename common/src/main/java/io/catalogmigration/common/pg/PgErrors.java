@@ -1,20 +1,20 @@
 package io.catalogmigration.common.pg;
 
+import io.catalogmigration.common.logging.ErrorText;
 import io.catalogmigration.common.secret.Credentials;
-import org.postgresql.util.PSQLException;
 
 import java.sql.SQLException;
 
 /** What a failed statement says, fit for an outcome or a log line. */
 public final class PgErrors {
 
-    /** The server's message alone: no statement text, no connection details. */
+    /**
+     * The server's message alone: no statement text, no connection details, no {@code Detail:} line (it quotes row
+     * values) and no {@code Where:} context.
+     */
     public static String serverMessage(SQLException e) {
-        if (e instanceof PSQLException p && p.getServerErrorMessage() != null && p.getServerErrorMessage().getMessage() != null) {
-            return p.getServerErrorMessage().getMessage();
-        }
-        // a driver's own message may quote the URL or connection string it was given
-        return Credentials.removedFrom(e.getMessage());
+        // the primary message only (no Detail: row values); a driver's own message may quote a URL or connection string
+        return Credentials.removedFrom(ErrorText.message(e));
     }
 
     /**

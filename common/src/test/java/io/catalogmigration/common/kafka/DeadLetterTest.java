@@ -90,6 +90,15 @@ class DeadLetterTest {
             if (command.migrationId().startsWith("invalid-")) {
                 throw new InvalidMessageException("batchSize 0 is not a positive number of rows");
             }
+            if (command.migrationId().startsWith("detail-")) {
+                // as pgjdbc prints a server error: the Detail line quotes the row's values
+                throw new InvalidMessageException("deleting batch 3 failed: ERROR: update or delete on table \"session\" "
+                        + "violates foreign key constraint \"event_session_fk\" on table \"event\"\n  Detail: Key (id, email)="
+                        + "(42, canary-row-value@example.com) is still referenced from table \"event\".\n  Where: SQL statement");
+            }
+            if (command.migrationId().startsWith("noisy-")) {
+                throw new InvalidMessageException("line one\r\nforged-header: yes\u001b[31m red " + "x".repeat(5000));
+            }
             if (command.migrationId().startsWith("flaky-")) {
                 throw new IllegalStateException("control database did not answer");
             }
@@ -169,6 +178,32 @@ class DeadLetterTest {
         assertThat(header(parked, KafkaHeaders.DLT_EXCEPTION_MESSAGE)).contains("control database did not answer");
         assertNoStackTrace(parked);
         assertParkedCommandCanBeRepublished(parked, flaky);
+    }
+
+    @Test
+    void theReasonCarriesNoRowValuesFromTheServersDetailLine() {
+        StartPrune failing = startPrune("detail-" + UUID.randomUUID());
+
+        new MessagePublisher(messages, "test").command(TOPIC, failing);
+
+        ConsumerRecord<String, byte[]> parked = deadLettersFor(failing.migrationId(), 1).get(0);
+        for (String header : List.of(KafkaHeaders.DLT_EXCEPTION_MESSAGE, ErrorHandling.REASON_HEADER)) {
+            assertThat(header(parked, header)).as(header).contains("violates foreign key constraint \"event_session_fk\"")
+                    .doesNotContain("canary-row-value", "Detail", "Where", "SQL statement");
+        }
+    }
+
+    @Test
+    void theReasonIsOneBoundedLineWithoutControlCharacters() {
+        StartPrune noisy = startPrune("noisy-" + UUID.randomUUID());
+
+        new MessagePublisher(messages, "test").command(TOPIC, noisy);
+
+        ConsumerRecord<String, byte[]> parked = deadLettersFor(noisy.migrationId(), 1).get(0);
+        for (String header : List.of(KafkaHeaders.DLT_EXCEPTION_MESSAGE, ErrorHandling.REASON_HEADER)) {
+            assertThat(header(parked, header)).as(header).contains("line one forged-header: yes", " red ")
+                    .doesNotContainPattern("\\p{Cntrl}").hasSizeLessThanOrEqualTo(1000).endsWith("...");
+        }
     }
 
     private static StartPrune startPrune(String migrationId) {

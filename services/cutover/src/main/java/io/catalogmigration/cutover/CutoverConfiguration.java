@@ -45,7 +45,7 @@ class CutoverConfiguration {
 
     @Bean
     HookRunner hookRunner(CutoverProperties settings) {
-        return new HookRunner(settings.hookTimeout());
+        return new HookRunner(settings.hookTimeout(), settings.hookEnvironment());
     }
 
     @Bean
@@ -117,7 +117,7 @@ class CutoverConfiguration {
                 new UnreplicatedCopy(connector, settings));
         var back = new SwitchBack.Parts(store, fence, fallback, sequences, switcher, hooks, publisher, ledger, progress);
         return new CutoverHandler(ledger, outcomes, preflight, new CutoverRun(settings, parts), new SwitchBack(settings, back),
-                new FallbackCommands(settings, store, fallback, hooks), store, connector, age, cutoverThread);
+                new FallbackCommands(settings, store, fallback, hooks, new ReplicationRoleRetirement(connector)), store, connector, age, cutoverThread);
     }
 
     @Bean

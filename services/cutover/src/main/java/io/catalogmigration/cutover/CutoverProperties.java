@@ -30,6 +30,11 @@ import java.util.Set;
  * @param switcher                where the application's connection settings live
  * @param unloggedTables          COPY (default): unlogged tables' rows, which replication cannot carry, are copied in
  *                                the window; LEAVE-EMPTY: they stay empty on the target (the preflight warns)
+ * @param hookEnvironment         the service's variables the hooks may see, beyond PATH, HOME, LANG, LC_* and TZ (none
+ *                                else: the service's own secrets are not a hook's business)
+ * @param replicationRole         the source's replication role (PrepareSource's replicationUser, default replicator)
+ * @param replicationRoleAfter    what FinishCutover does with it, once no rollback can need it: ROTATE (default) its
+ *                                password to a random one nobody keeps, DROP it, or KEEP it
  */
 @ConfigurationProperties("cutover")
 public record CutoverProperties(
@@ -43,7 +48,10 @@ public record CutoverProperties(
         @DefaultValue("120s") Duration confirmTimeout,
         List<String> finishCommand,
         @DefaultValue Switcher switcher,
-        @DefaultValue("copy") String unloggedTables) {
+        @DefaultValue("copy") String unloggedTables,
+        List<String> hookEnvironment,
+        @DefaultValue("replicator") String replicationRole,
+        @DefaultValue("rotate") String replicationRoleAfter) {
 
     public CutoverProperties {
         stopWritesCommand = stopWritesCommand == null ? List.of() : List.copyOf(stopWritesCommand);
@@ -56,6 +64,13 @@ public record CutoverProperties(
         unloggedTables = unloggedTables == null ? "COPY" : unloggedTables.toUpperCase(Locale.ROOT).replace('_', '-');
         if (!Set.of("COPY", "LEAVE-EMPTY").contains(unloggedTables)) {
             throw new IllegalArgumentException("cutover.unlogged-tables must be copy or leave-empty, got " + unloggedTables);
+        }
+        hookEnvironment = hookEnvironment == null ? List.of() : List.copyOf(hookEnvironment);
+        replicationRole = replicationRole == null || replicationRole.isBlank() ? "replicator" : replicationRole;
+        replicationRoleAfter = replicationRoleAfter == null ? "ROTATE" : replicationRoleAfter.toUpperCase(Locale.ROOT);
+        if (!Set.of("ROTATE", "DROP", "KEEP").contains(replicationRoleAfter)) {
+            throw new IllegalArgumentException("cutover.replication-role-after must be rotate, drop or keep, got "
+                    + replicationRoleAfter);
         }
     }
 

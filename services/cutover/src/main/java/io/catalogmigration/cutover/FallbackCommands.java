@@ -16,8 +16,9 @@ import java.util.UUID;
 
 /**
  * After a switch: CheckFallback reports the replication back to the source and its lag; FinishCutover ends it (the
- * runbook's last steps): the replication back is dropped, the source stays fenced, and the finish hook, if configured,
- * does the rest (e.g. stops the old server).
+ * runbook's last steps): the replication back is dropped, the source's replication role rotated or dropped
+ * (cutover.replication-role-after), the source stays fenced, and the finish hook, if configured, does the rest (e.g.
+ * stops the old server).
  */
 class FallbackCommands {
 
@@ -25,12 +26,15 @@ class FallbackCommands {
     private final CutoverStore store;
     private final Fallback fallback;
     private final HookRunner hooks;
+    private final ReplicationRoleRetirement replicationRole;
 
-    FallbackCommands(CutoverProperties settings, CutoverStore store, Fallback fallback, HookRunner hooks) {
+    FallbackCommands(CutoverProperties settings, CutoverStore store, Fallback fallback, HookRunner hooks,
+                     ReplicationRoleRetirement replicationRole) {
         this.settings = settings;
         this.store = store;
         this.fallback = fallback;
         this.hooks = hooks;
+        this.replicationRole = replicationRole;
     }
 
     OutcomeEvent check(CheckFallback command) throws Exception {
@@ -64,6 +68,9 @@ class FallbackCommands {
                 ? fallback.drop(command.migrationId(), command.source(), command.target(), state.get().databases()) : List.of();
         store.stage(command.migrationId(), CutoverStore.FINISHED);
         List<String> notes = new ArrayList<>();
+        // No rollback is possible from here: the login the target replicated from the source with is no longer needed.
+        notes.add(replicationRole.retire(command.source(), state.get().databases(), settings.replicationRole(),
+                settings.replicationRoleAfter()));
         boolean hook = !settings.finishCommand().isEmpty();
         if (hook) {
             try {
@@ -72,7 +79,7 @@ class FallbackCommands {
                 return new CutoverFailed(UUID.randomUUID(), command.migrationId(), Instant.now(), command.commandId(),
                         "FinishCutover", "FINISH_HOOK", e.getMessage(), "the replication back was dropped and the "
                         + "migration is finished; do by hand what the finish hook does", false, true, List.of(),
-                        List.of("dropped: " + dropped));
+                        List.of("dropped: " + dropped, notes.get(0)));
             }
         }
         notes.add("the source stays fenced: its databases read-only and the application's roles unable to log in "

@@ -636,10 +636,20 @@ class CutoverTest {
     @Test
     @Order(13)
     void finishingTheCutoverDropsTheReplicationBackAndLeavesTheSourceFenced() {
+        // the replication role PrepareSource creates on the source (cutover.replication-role's default)
+        source.execute("postgres", "create role replicator login replication password 'Old-Replication-Pw'");
+        assertThat(logsIn(source, "replicator", "Old-Replication-Pw")).isTrue();
+
         var outcome = cutover(new FinishCutover(UUID.randomUUID(), MIGRATION, Instant.now(), sourceAdmin(), targetAdmin(),
                 DATABASES, MIGRATION));
 
         assertThat(outcome).as(outcome.toString()).isInstanceOf(CutoverFinished.class);
+        assertThat(((CutoverFinished) outcome).notes()).anySatisfy(note -> assertThat(note)
+                .startsWith("replication role replicator on the source: rotated"));
+        assertThat(logsIn(source, "replicator", "Old-Replication-Pw")).as("the old password no longer logs in").isFalse();
+        assertThat(source.queryForLong("postgres", "select count(*) from pg_authid where rolname = 'replicator' "
+                + "and rolpassword like 'SCRAM-SHA-256$%'")).as("a SCRAM verifier, computed client-side").isEqualTo(1);
+        assertThat(events.records()).noneMatch(r -> r.value().contains("Old-Replication-Pw"));
         assertThat(((CutoverFinished) outcome).dropped()).hasSize(2 * 3 + 1);
         for (String database : DATABASES) {
             assertThat(source.queryForLong(database, "select count(*) from pg_subscription")).isZero();
@@ -658,6 +668,46 @@ class CutoverTest {
         assertThat(((CutoverFailed) reset).reason()).contains("was finished");
         assertThat(target.queryForLong("postgres", "select count(*) from pg_database where datname in ('rosemeta', 'lineage')"))
                 .isEqualTo(2);
+    }
+
+    @Test
+    @Order(14)
+    void theReplicationRoleIsRotatedDroppedOrKeptAsConfiguredAndAnAdministratorIsNeverTouched() throws Exception {
+        var retirement = new ReplicationRoleRetirement(cutover.getBean(io.catalogmigration.common.pg.PgConnector.class));
+        source.execute("postgres", "create role retiring login replication password 'Retiring-Pw'", "create role kept_role login "
+                + "replication password 'Kept-Pw'");
+        source.execute(SampleCatalog.ROSEMETA, "grant select on all tables in schema public to retiring");
+
+        assertThat(retirement.retire(sourceAdmin(), DATABASES, "retiring", "DROP"))
+                .isEqualTo("replication role retiring on the source: dropped");
+        assertThat(source.queryForLong("postgres", "select count(*) from pg_roles where rolname = 'retiring'")).isZero();
+
+        source.execute("postgres", "create role rotating login replication password 'Rotating-Pw'");
+        assertThat(retirement.retire(sourceAdmin(), DATABASES, "rotating", "ROTATE"))
+                .startsWith("replication role rotating on the source: rotated");
+        assertThat(logsIn(source, "rotating", "Rotating-Pw")).as("the old password no longer logs in").isFalse();
+        assertThat(source.queryForLong("postgres", "select count(*) from pg_authid where rolname = 'rotating' "
+                + "and rolpassword like 'SCRAM-SHA-256$%'")).as("a SCRAM verifier, computed client-side").isEqualTo(1);
+        source.execute("postgres", "drop role rotating");
+
+        assertThat(retirement.retire(sourceAdmin(), DATABASES, "kept_role", "KEEP")).contains("kept as it was");
+        assertThat(logsIn(source, "kept_role", "Kept-Pw")).isTrue();
+
+        assertThat(retirement.retire(sourceAdmin(), DATABASES, sourceAdmin().user(), "ROTATE")).contains("kept: it is a superuser");
+        assertThat(retirement.retire(sourceAdmin(), DATABASES, "no_such_role", "ROTATE")).contains("not found");
+        source.execute("postgres", "drop role kept_role");
+    }
+
+    private static boolean logsIn(PostgresCluster server, String user, String password) {
+        var props = new java.util.Properties();
+        props.setProperty("user", user);
+        props.setProperty("password", password);
+        try (var c = java.sql.DriverManager.getConnection("jdbc:postgresql://" + server.host() + ":" + server.port()
+                + "/postgres", props)) {
+            return c.isValid(5);
+        } catch (java.sql.SQLException e) {
+            return false;
+        }
     }
 
     /** Replicates both databases (the application's roles created on the target with their passwords) until ready. */

@@ -153,7 +153,7 @@ class UnreplicatedCopyTest {
     private static CutoverProperties settings(String unloggedTables) {
         return new CutoverProperties(List.of(), List.of(), Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(30),
                 DataSize.ofMegabytes(16), List.of(), Duration.ofSeconds(120), List.of(), new CutoverProperties.Switcher("file", Path.of("settings.properties"), "properties",
-                List.of(), new CutoverProperties.Ssm("/catalog-migration/", null, null)), unloggedTables);
+                List.of(), new CutoverProperties.Ssm("/catalog-migration/", null, null)), unloggedTables, List.of(), "replicator", "rotate");
     }
 
     private static String text(PostgresCluster cluster, String sql) throws Exception {

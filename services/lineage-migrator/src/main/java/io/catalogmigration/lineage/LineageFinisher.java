@@ -1,5 +1,6 @@
 package io.catalogmigration.lineage;
 
+import io.catalogmigration.common.logging.ErrorText;
 import io.catalogmigration.common.contract.LineageMigrated;
 import io.catalogmigration.common.contract.StartLineageMigration;
 import io.catalogmigration.common.kafka.MessageJson;
@@ -135,7 +136,7 @@ class LineageFinisher {
                     "Migrated %d links as %d edges and %d nodes in %.1f s; the graph equals the source by key; lineage V3 enabled"
                             .formatted(check.sourceLinks(), check.edges(), check.nodes(), elapsed / 1000.0));
         } catch (SQLException e) {
-            throw new IllegalStateException("validating lineage run " + runId + " failed: " + e.getMessage()
+            throw new IllegalStateException("validating lineage run " + runId + " failed: " + ErrorText.message(e)
                     + "; another try follows (any instance's watcher)", e);
         }
     }

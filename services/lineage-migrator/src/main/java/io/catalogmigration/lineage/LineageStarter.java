@@ -1,5 +1,6 @@
 package io.catalogmigration.lineage;
 
+import io.catalogmigration.common.logging.ErrorText;
 import io.catalogmigration.common.command.CommandAge;
 import io.catalogmigration.common.contract.StartLineageMigration;
 import io.catalogmigration.common.kafka.MessageJson;
@@ -159,7 +160,7 @@ class LineageStarter {
             outcomes.failed(runId, command.migrationId(), e.getMessage(),
                     "make the secret available to the lineage migrator, then send the command again; nothing was written", null, null);
         } catch (SQLException | FlywayException e) {
-            outcomes.failed(runId, command.migrationId(), "cannot prepare the migration: " + e.getMessage(),
+            outcomes.failed(runId, command.migrationId(), "cannot prepare the migration: " + ErrorText.message(e),
                     "check that " + command.source().describe() + " and " + command.target().describe()
                             + " are reachable and the users may read the links and create tables, then send the command again; nothing was written",
                     null, null);

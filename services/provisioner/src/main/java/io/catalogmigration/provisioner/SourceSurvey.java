@@ -1,5 +1,6 @@
 package io.catalogmigration.provisioner;
 
+import io.catalogmigration.common.logging.ErrorText;
 import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.pg.PgConnector;
 
@@ -37,7 +38,7 @@ class SourceSurvey {
             }
             return new Facts(sizes, serverVersion(connection), rowEstimate(connection));
         } catch (SQLException e) {
-            throw new ProvisionProblem("cannot measure the source " + source.describe() + ": " + e.getMessage()
+            throw new ProvisionProblem("cannot measure the source " + source.describe() + ": " + ErrorText.message(e)
                     + " (SQLSTATE " + e.getSQLState() + ")", "check that the source is reachable from the provisioner and that "
                     + source.user() + " may connect to every database being moved, then send the command again with a new "
                     + "commandId; nothing was created", null);

@@ -25,9 +25,9 @@ class PruneConfiguration {
     }
 
     @Bean
-    ConcurrentKafkaListenerContainerFactory<String, PruneWorkBatch> pruneWorkListenerFactory(ListenerFactories factories,
+    ConcurrentKafkaListenerContainerFactory<String, PruneWork> pruneWorkListenerFactory(ListenerFactories factories,
                                                                                             PruneProperties settings) {
-        return factories.work(PruneWorkBatch.class, settings.workers());
+        return factories.work(PruneWork.class, settings.workers());
     }
 
     @Bean

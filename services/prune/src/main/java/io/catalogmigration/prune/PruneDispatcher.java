@@ -53,7 +53,8 @@ class PruneDispatcher {
     int publishPhase(UUID runId, int phase) {
         var batches = ledger.batches(runId, phase, Batch.PLANNED);
         for (Batch batch : batches) {
-            var work = MessageJson.mapper().readValue(batch.payload(), PruneWorkBatch.class);
+            var recorded = MessageJson.mapper().readValue(batch.payload(), PruneWorkBatch.class);
+            var work = new PruneWork(runId, recorded.migrationId(), batch.seq());
             // Keyed by batch, not by migration, so the batches of one run spread over every partition and worker.
             publisher.send(Topics.PRUNE_WORK, runId + "/" + batch.seq(), work);
             ledger.markPublished(runId, batch.seq());

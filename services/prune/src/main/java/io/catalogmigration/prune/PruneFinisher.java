@@ -7,6 +7,7 @@ import io.catalogmigration.common.contract.StartPrune;
 import io.catalogmigration.common.kafka.MessageJson;
 import io.catalogmigration.common.ledger.Run;
 import io.catalogmigration.common.ledger.RunLedger;
+import io.catalogmigration.common.pg.PgErrors;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.SqlIdentifier;
 import io.catalogmigration.common.pg.TableName;
@@ -84,7 +85,7 @@ class PruneFinisher {
         } catch (SQLException e) {
             // Nothing is lost: the deletes are done; a restart validates again from the ledger.
             throw new IllegalStateException("post-validation of run " + run.runId() + " could not reach " + database
-                    + ": " + e.getMessage(), e);
+                    + ": " + PgErrors.serverMessage(e), e);
         }
         long deleted = figures.stream().mapToLong(PrunedTable::deleted).sum();
         if (!overTolerance.isEmpty()) {

@@ -26,7 +26,7 @@ class PruneListeners {
 
     @KafkaListener(id = "prune-workers", groupId = "prune-workers", topics = Topics.PRUNE_WORK,
             containerFactory = "pruneWorkListenerFactory")
-    void onWork(PruneWorkBatch batch) {
-        worker.handle(batch);
+    void onWork(PruneWork work) {
+        worker.handle(work);
     }
 }

@@ -8,6 +8,8 @@ import io.catalogmigration.common.contract.StartPrune;
 import io.catalogmigration.common.kafka.MessageJson;
 import io.catalogmigration.common.ledger.Batch;
 import io.catalogmigration.common.ledger.RunLedger;
+import io.catalogmigration.common.logging.ErrorText;
+import io.catalogmigration.common.pg.PgErrors;
 import io.catalogmigration.common.pg.Catalog;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.TableName;
@@ -103,7 +105,7 @@ class PrunePlanner {
                     "make the secret available to the prune service, then send the command again with a new commandId; nothing was deleted",
                     List.of());
         } catch (SQLException | TableLookupFailed e) {
-            outcomes.failed(runId, command.migrationId(), database, "cannot plan against " + database + ": " + e.getMessage(),
+            outcomes.failed(runId, command.migrationId(), database, "cannot plan against " + database + ": " + ErrorText.message(e),
                     "check that the database is reachable and that " + command.database().user()
                             + " may read and delete from the tables, then send the command again with a new commandId; nothing was deleted",
                     List.of());
@@ -175,7 +177,7 @@ class PrunePlanner {
             return Catalog.find(connection, TableName.parse(plan.table())).orElseThrow(
                     () -> new TableLookupFailed("table " + plan.table() + " disappeared while planning"));
         } catch (SQLException e) {
-            throw new TableLookupFailed(e.getMessage());
+            throw new TableLookupFailed(PgErrors.serverMessage(e));
         }
     }
 

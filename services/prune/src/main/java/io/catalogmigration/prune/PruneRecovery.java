@@ -5,6 +5,7 @@ import io.catalogmigration.common.kafka.MessageJson;
 import io.catalogmigration.common.ledger.Run;
 import io.catalogmigration.common.ledger.RunLedger;
 import io.catalogmigration.common.ledger.RunState;
+import io.catalogmigration.common.logging.ErrorText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -39,7 +40,7 @@ class PruneRecovery {
                 resume(run);
             } catch (RuntimeException e) {
                 log.error("Could not resume prune run {}: {}. It stays unfinished; send StartPrune again with a new commandId "
-                        + "to start over.", run.runId(), e.getMessage(), e);
+                        + "to start over.", run.runId(), ErrorText.rootCause(e));
             }
         }
     }

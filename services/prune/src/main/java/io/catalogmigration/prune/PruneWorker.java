@@ -1,8 +1,10 @@
 package io.catalogmigration.prune;
 
 import io.catalogmigration.common.kafka.InvalidMessageException;
+import io.catalogmigration.common.kafka.MessageJson;
 import io.catalogmigration.common.ledger.Batch;
 import io.catalogmigration.common.ledger.RunLedger;
+import io.catalogmigration.common.pg.PgErrors;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.SqlIdentifier;
 import io.catalogmigration.common.pg.TableName;
@@ -44,14 +46,24 @@ class PruneWorker {
         this.progress = progress;
     }
 
-    void handle(PruneWorkBatch work) {
-        var run = ledger.find(work.runId()).orElseThrow(() -> new InvalidMessageException(
-                "work batch " + work.seq() + " names run " + work.runId() + ", which this ledger does not know"));
+    /** Deletes the batch the ledger holds for the message's run and seq: the message itself says nothing else. */
+    void handle(PruneWork message) {
+        var run = ledger.find(message.runId()).orElseThrow(() -> new InvalidMessageException(
+                "work batch " + message.seq() + " names run " + message.runId() + ", which this ledger does not know"));
         if (run.finished()) {
-            log.info("Prune run {} is finished: ignoring work batch {}", run.runId(), work.seq());
+            log.info("Prune run {} is finished: ignoring work batch {}", run.runId(), message.seq());
             return;
         }
-        if (ledger.batch(work.runId(), work.seq()).map(Batch::isDone).orElse(false)) {
+        Batch batch = ledger.batch(message.runId(), message.seq()).orElseThrow(() -> new InvalidMessageException(
+                "work batch " + message.seq() + " of run " + message.runId() + " was never planned in this ledger"));
+        PruneWorkBatch work = MessageJson.mapper().readValue(batch.payload(), PruneWorkBatch.class);
+        if (batch.phase() > run.phase()) {
+            // Phases keep children's rows deleted before their parents'; this batch is published when its phase comes.
+            log.warn("Prune run {}: work batch {} belongs to phase {}, the run is at phase {}; ignored until then",
+                    run.runId(), message.seq(), batch.phase(), run.phase());
+            return;
+        }
+        if (batch.isDone()) {
             log.info("Prune run {}: batch {} was done before; deleting nothing again, checking the run can move on",
                     run.runId(), work.seq());
             dispatcher.advance(work.runId());
@@ -69,10 +81,10 @@ class PruneWorker {
         } catch (SQLException e) {
             if (transientFault(e)) {
                 throw new IllegalStateException("prune batch " + work.seq() + " of run " + work.runId()
-                        + " hit a transient fault and will be retried: " + e.getMessage(), e);
+                        + " hit a transient fault and will be retried: " + PgErrors.serverMessage(e), e);
             }
             outcomes.failed(run.runId(), run.migrationId(), work.database().describe(),
-                    "deleting batch " + work.seq() + " failed: " + e.getMessage() + " (SQLSTATE " + e.getSQLState() + ")",
+                    "deleting batch " + work.seq() + " failed: " + PgErrors.serverMessage(e) + " (SQLSTATE " + e.getSQLState() + ")",
                     "fix the cause (permissions, a changed table), then send StartPrune again with a new commandId: "
                             + "what was deleted stays deleted and the new run plans only what is left", List.of());
             return;

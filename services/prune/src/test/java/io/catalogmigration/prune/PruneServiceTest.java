@@ -222,6 +222,71 @@ class PruneServiceTest extends PruneTestBase {
         assertThat(pg.queryForLong(ServiceRunner.CONTROL_DATABASE, "select count(*) from prune.run where state <> 'FINISHED'")).isZero();
     }
 
+    @Test
+    void aForgedWorkMessageCannotNameADatabaseATableOrARangeOfItsOwn() {
+        PgEndpoint copy = copyOfCatalog();
+        PgEndpoint bystander = copyOfCatalog();
+        var command = command(copy, PruneMode.PURGE, List.of("metrics"));
+        var workers = service.getBean(org.springframework.kafka.config.KafkaListenerEndpointRegistry.class)
+                .getListenerContainer("prune-workers");
+        String forgedKey = "forged-" + UUID.randomUUID();
+        PruneCompleted outcome;
+        workers.pause();
+        try {
+            commands.send(Topics.PRUNE_COMMAND, io.catalogmigration.common.contract.PruneCommand.class, command);
+            org.awaitility.Awaitility.await("the run's batches published").atMost(OUTCOME_TIMEOUT).until(() -> pg.queryForLong(
+                    ServiceRunner.CONTROL_DATABASE, "select count(*) from prune.batch where run_id = '" + command.commandId()
+                            + "' and state = 'PUBLISHED'") > 0);
+            // The old work message's shape, naming another database, a catalog table and every row in it...
+            commands.sendRaw(Topics.PRUNE_WORK, forgedKey, """
+                    {"runId":"%s","migrationId":"%s","seq":1,"phase":0,
+                     "database":{"host":"%s","port":%d,"database":"%s","user":"%s","sslmode":"disable","passwordRef":"%s"},
+                     "ranges":[{"table":"rosemeta_table","keyColumn":"id","timestampColumn":"ts_created",
+                                "cutoff":"2100-01-01T00:00:00Z","fromExclusive":-1,"toInclusive":9223372036854775807,"guards":[]}]}
+                    """.formatted(command.commandId(), command.migrationId(), bystander.host(), bystander.port(),
+                    bystander.database(), bystander.user(), bystander.passwordRef()));
+            // ...and ids alone: of a batch never planned, of a run this ledger does not know
+            commands.sendRaw(Topics.PRUNE_WORK, forgedKey, "{\"runId\":\"" + command.commandId() + "\",\"migrationId\":\"x\",\"seq\":999}");
+            commands.sendRaw(Topics.PRUNE_WORK, forgedKey, "{\"runId\":\"" + UUID.randomUUID() + "\",\"migrationId\":\"x\",\"seq\":1}");
+            // the planned batch 1 again, as ids: it deletes what the planner recorded, once
+            commands.sendRaw(Topics.PRUNE_WORK, forgedKey, "{\"runId\":\"" + command.commandId() + "\",\"migrationId\":\"x\",\"seq\":1}");
+        } finally {
+            workers.resume();
+        }
+        outcome = (PruneCompleted) events.awaitOutcome(command.commandId(), OUTCOME_TIMEOUT);
+
+        assertUntouched(bystander.database());
+        for (String untouched : List.of("rosemeta_table", "rosemeta_attribute", "object_lineage_link")) {
+            assertThat(count(copy.database(), untouched)).as(untouched).isEqualTo(count(SampleCatalog.ROSEMETA, untouched));
+        }
+        assertThat(outcome.tables()).isNotEmpty().allSatisfy(t -> assertThat(t.deleted()).as(t.table())
+                .isEqualTo(t.pastRetentionBefore()).isEqualTo(countOlderThan(SampleCatalog.ROSEMETA, t.table(),
+                        prunable().get(t.table()), t.cutoff())));
+        var parked = events.awaitRecord(Topics.deadLetter(Topics.PRUNE_WORK),
+                r -> forgedKey.equals(r.key()) && r.value().contains("ranges"), Duration.ofSeconds(30));
+        assertThat(parked.headers().get("migration-dlt-reason")).contains("Unrecognized property");
+    }
+
+    @Test
+    void aFailedDeleteReportsTheServersMessageWithoutTheRowValuesOfItsDetail() {
+        PgEndpoint copy = copyOfCatalog();
+        String table = prunable().keySet().stream().filter(t -> t.startsWith("rosemeta_metric")).findFirst()
+                .orElse(prunable().keySet().iterator().next());
+        pg.execute(copy.database(), """
+                create function refuse_delete() returns trigger language plpgsql as $$
+                begin
+                  raise exception 'deletes are refused here' using detail = 'row ' || old::text || ' canary-row-value';
+                end $$;
+                create trigger refuse_delete before delete on %s for each row execute function refuse_delete();
+                """.formatted(table));
+
+        var outcome = (PruneFailed) send(command(copy, PruneMode.PURGE, List.of()));
+
+        assertThat(outcome.reason()).contains("deletes are refused here", "P0001").doesNotContain("canary-row-value", "Detail");
+        assertThat(events.records()).noneMatch(r -> r.value().contains("canary-row-value")
+                || r.headers().values().stream().anyMatch(h -> h.contains("canary-row-value")));
+    }
+
     static Map<String, String> ledgerRun(UUID runId) {
         try (var c = pg.connect(ServiceRunner.CONTROL_DATABASE);
              var rs = c.createStatement().executeQuery("select state, status from prune.run where run_id = '" + runId + "'")) {

@@ -53,7 +53,7 @@ abstract class PruneTestBase {
         kafka.createTopic(Topics.deadLetter(Topics.PRUNE_WORK), 6);
         kafka.createTopic(Topics.PROGRESS, 6);
         kafka.createTopic(Topics.OUTCOME, 6);
-        events = EventLog.follow(kafka.bootstrapServers(), Topics.deadLetter(Topics.PRUNE_COMMAND));
+        events = EventLog.follow(kafka.bootstrapServers(), Topics.deadLetter(Topics.PRUNE_COMMAND), Topics.deadLetter(Topics.PRUNE_WORK));
         commands = new CommandSender(kafka.bootstrapServers());
     }
 

@@ -56,9 +56,12 @@ public record ReplicatorProperties(
      *                  and SOURCE_PASSWORD_REF (the reference, never the password)
      * @param timeout   longest the backup (or the hook) may take
      * @param verify    PG_BASEBACKUP: check the backup against its manifest with pg_verifybackup once taken
+     * @param environment the service's variables the hook (and pg_basebackup) may see beyond PATH, HOME, LANG, LC_*
+     *                  and TZ; none else reaches them
      */
     public record Backup(@DefaultValue("PG_BASEBACKUP") String method, java.nio.file.Path directory, List<String> command,
-                         @DefaultValue("12h") java.time.Duration timeout, @DefaultValue("true") boolean verify) {
+                         @DefaultValue("12h") java.time.Duration timeout, @DefaultValue("true") boolean verify,
+                         List<String> environment) {
 
         public Backup {
             method = method == null ? "PG_BASEBACKUP" : method.toUpperCase(Locale.ROOT).replace('-', '_');
@@ -66,6 +69,7 @@ public record ReplicatorProperties(
                 throw new IllegalArgumentException("replicator.backup.method must be pg_basebackup or command, got " + method);
             }
             command = command == null ? List.of() : List.copyOf(command);
+            environment = environment == null ? List.of() : List.copyOf(environment);
             if (method.equals("COMMAND") && command.isEmpty()) {
                 throw new IllegalArgumentException("replicator.backup.method is command but replicator.backup.command is empty");
             }

@@ -1,5 +1,6 @@
 package io.catalogmigration.replicator;
 
+import io.catalogmigration.common.logging.ErrorText;
 import io.catalogmigration.common.pg.Sql;
 import io.catalogmigration.common.pg.SqlIdentifier;
 import org.slf4j.Logger;
@@ -210,9 +211,8 @@ record RoleSet(List<String> roles, List<Membership> memberships, List<Setting> s
             if (!"42501".equals(e.getSQLState())) {
                 throw e;
             }
-            notes.add(what + " not carried: the target's administrator may not (" + e.getMessage().lines().findFirst()
-                    .orElse("") + "); run as a role that may: " + sql);
-            log.warn("{} not carried over: {}", what, e.getMessage());
+            notes.add(what + " not carried: the target's administrator may not (" + ErrorText.message(e) + "); run as a role that may: " + sql);
+            log.warn("{} not carried over: {}", what, ErrorText.message(e));
         }
     }
 }

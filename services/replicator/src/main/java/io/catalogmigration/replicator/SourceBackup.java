@@ -3,6 +3,7 @@ package io.catalogmigration.replicator;
 import io.catalogmigration.common.contract.BackUpSource;
 import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.contract.SourceBackedUp;
+import io.catalogmigration.common.hook.ChildProcesses;
 import io.catalogmigration.common.hook.HookRunner;
 import io.catalogmigration.common.ledger.RunLedger;
 import io.catalogmigration.common.pg.ClientTools;
@@ -77,7 +78,7 @@ class SourceBackup {
         PgEndpoint source = command.source();
         List<String> output;
         try {
-            output = new HookRunner(settings.timeout(), "replicator.backup.timeout").run("backup", settings.command(), Map.of(
+            output = new HookRunner(settings.timeout(), "replicator.backup.timeout", "hook", settings.environment()).run("backup", settings.command(), Map.of(
                     "MIGRATION_ID", command.migrationId(), "SOURCE_HOST", source.host(),
                     "SOURCE_PORT", String.valueOf(source.port()), "SOURCE_USER", source.user(),
                     "SOURCE_PASSWORD_REF", source.passwordRef()));
@@ -161,11 +162,13 @@ class SourceBackup {
      */
     private List<String> run(BackUpSource command, List<String> arguments, PgEndpoint endpoint, String what, long expected) {
         var builder = new ProcessBuilder(arguments).redirectErrorStream(true);
-        builder.environment().remove("PGPASSFILE");
+        Map<String, String> own = new java.util.HashMap<>();
         if (endpoint != null) {
             // host, port, user, sslmode and password as PG* variables only: nothing of the login on the command line
-            LibpqEnvironment.apply(builder.environment(), endpoint, secrets, "catalog-migration-replicator");
+            LibpqEnvironment.apply(own, endpoint, secrets, "catalog-migration-replicator");
         }
+        // the client tools get the source's password and nothing else the service holds (no PGPASSFILE either)
+        ChildProcesses.withEnvironment(builder, System.getenv(), settings.environment(), own);
         Deque<String> lines = new ArrayDeque<>();
         Process process;
         try {
@@ -180,13 +183,13 @@ class SourceBackup {
         reader.start();
         try {
             if (!process.waitFor(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
+                ChildProcesses.endTree(process);
                 throw new ReplicationProblem(what + " did not finish within " + settings.timeout() + " (replicator.backup.timeout)",
                         "give it longer, or check the source's load and the network, then send BackUpSource again");
             }
             reader.join(2000);
         } catch (InterruptedException e) {
-            process.destroyForcibly();
+            ChildProcesses.endTree(process);
             Thread.currentThread().interrupt();
             throw new ReplicationProblem(what + " was interrupted (the service is stopping)", "send BackUpSource again");
         }

@@ -22,8 +22,9 @@ import java.util.UUID;
 
 /**
  * PREPARE: checks the source's version, wal_level, max_replication_slots, max_wal_senders, listen_addresses and that
- * pg_hba.conf lets the target's replication user in with scram-sha-256; sets what it can with ALTER SYSTEM and says
- * exactly what needs a restart or an operator.
+ * pg_hba.conf lets the target's replication user in with scram-sha-256; sets what it can with ALTER SYSTEM (never
+ * listen_addresses: which interfaces the source opens is the operator's call) and says exactly what needs a restart
+ * or an operator.
  */
 class SourcePreparer {
 
@@ -62,7 +63,7 @@ class SourcePreparer {
             checks.add(setting(source, "wal_level", "logical", "logical"));
             checks.add(atLeast(source, "max_replication_slots", needed));
             checks.add(atLeast(source, "max_wal_senders", needed));
-            checks.add(listen(source, target));
+            checks.add(listen(source, target, command.source().host()));
             Sql.execute(source, "SELECT pg_reload_conf()");
             checks.add(replicationUser(source, command));
             for (String database : command.databases()) {
@@ -126,13 +127,23 @@ class SourcePreparer {
         return new SourceCheck(name, String.valueOf(current), ">= " + needed, check.status(), check.remedy());
     }
 
-    private static SourceCheck listen(Connection source, InetAddress target) throws SQLException {
+    /**
+     * Reported, never changed: opening the production source to every interface ('*') is the operator's decision, and
+     * the address the target reaches is theirs to name.
+     */
+    private static SourceCheck listen(Connection source, InetAddress target, String sourceHost) throws SQLException {
         String current = Sql.one(source, "select setting from pg_settings where name = 'listen_addresses'");
         boolean local = current.equals("localhost") || current.startsWith("127.") || current.equals("::1");
+        String required = "reachable from " + target.getHostAddress();
         if (!local || target.isLoopbackAddress()) {
-            return new SourceCheck("listen_addresses", current, "reachable from " + target.getHostAddress(), SourceCheck.OK, null);
+            return new SourceCheck("listen_addresses", current, required, SourceCheck.OK, null);
         }
-        return setting(source, "listen_addresses", "*", "*");
+        return new SourceCheck("listen_addresses", current, required, SourceCheck.ACTION_REQUIRED,
+                "the source listens on " + current + " only, so the target (" + target.getHostAddress() + ") cannot reach it: "
+                        + "add the address of the source's interface that the target reaches (the one it knows the source by, "
+                        + sourceHost + "), e.g. ALTER SYSTEM SET listen_addresses = '" + current + ",<that address>' (or "
+                        + "listen_addresses in postgresql.conf), restart the source, then send PrepareSource again; "
+                        + "nothing was changed for this check");
     }
 
     private SourceCheck replicationUser(Connection source, PrepareSource command) throws SQLException {

@@ -334,6 +334,29 @@ class ReplicationTest {
                 target.endpoint("postgres"), replication, Map.of());
     }
 
+    @Test
+    @Order(7)
+    void aSourceListeningLocallyOnlyIsAnActionForTheOperatorNotAChangedSetting() {
+        String before;
+        try (var c = source.connect("postgres"); var rs = c.createStatement().executeQuery("show listen_addresses")) {
+            rs.next();
+            before = rs.getString(1);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+
+        var prepared = (SourcePrepared) send(new PrepareSource(UUID.randomUUID(), MIGRATION, Instant.now(),
+                source.endpoint("postgres"), List.of(DB), "10.9.8.7", REPLICATION_USER, replicationPasswordRef, 2));
+
+        var listen = prepared.checks().stream().filter(c -> c.name().equals("listen_addresses")).findFirst().orElseThrow();
+        assertThat(listen.status()).isEqualTo("ACTION_REQUIRED");
+        assertThat(listen.remedy()).contains("10.9.8.7", "ALTER SYSTEM SET listen_addresses = '" + before + ",<that address>'",
+                "restart the source");
+        assertThat(prepared.ready()).isFalse();
+        assertThat(source.queryForLong("postgres", "select count(*) from pg_file_settings where name = 'listen_addresses' "
+                + "and sourcefile like '%postgresql.auto.conf'")).as("nothing written by ALTER SYSTEM").isZero();
+    }
+
     OutcomeEvent send(ReplicateCommand command) {
         commands.send(Topics.REPLICATE_COMMAND, ReplicateCommand.class, command);
         return events.awaitOutcome(command.commandId(), TIMEOUT);

@@ -28,9 +28,9 @@ class ScanConfiguration {
 
     /** Record listeners, one work message per poll, throttled by the common consumer throttle. */
     @Bean
-    ConcurrentKafkaListenerContainerFactory<String, ScanWorkBatch> scanWorkListenerFactory(ListenerFactories factories,
+    ConcurrentKafkaListenerContainerFactory<String, ScanWork> scanWorkListenerFactory(ListenerFactories factories,
                                                                                           ScanProperties settings) {
-        return factories.work(ScanWorkBatch.class, settings.workers());
+        return factories.work(ScanWork.class, settings.workers());
     }
 
     @Bean

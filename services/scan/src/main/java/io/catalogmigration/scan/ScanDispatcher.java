@@ -55,7 +55,8 @@ class ScanDispatcher {
         var batches = ledger.batches(runId, 0, Batch.PLANNED);
         var sent = new ArrayList<CompletableFuture<?>>();
         for (Batch batch : batches) {
-            var work = MessageJson.mapper().readValue(batch.payload(), ScanWorkBatch.class);
+            var recorded = MessageJson.mapper().readValue(batch.payload(), ScanWorkBatch.class);
+            var work = new ScanWork(runId, recorded.migrationId(), batch.seq());
             sent.add(publisher.sendAsync(Topics.SCAN_WORK, KeySpreader.key(runId.toString(), batch.seq(), settings.workPartitions()), work));
         }
         // Recorded as published only once the broker has them all; a crash before that publishes them again (harmless).

@@ -26,7 +26,7 @@ class ScanListeners {
 
     @KafkaListener(id = "scan-workers", groupId = "scan-workers", topics = Topics.SCAN_WORK,
             containerFactory = "scanWorkListenerFactory")
-    void onWork(ScanWorkBatch batch) {
-        worker.handle(batch);
+    void onWork(ScanWork work) {
+        worker.handle(work);
     }
 }

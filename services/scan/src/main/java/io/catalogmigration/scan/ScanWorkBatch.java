@@ -9,7 +9,8 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * One message on the scan work topic: at most 100 items of one database of one run.
+ * One batch of a run as the planner recorded it in the ledger: at most 100 items of one database. Only its ids
+ * travel on the work topic ({@link ScanWork}); the worker reads this from the ledger.
  *
  * @param method        AMCHECK or READ_ROWS, chosen for this database when the run was planned
  * @param amcheckSchema the schema amcheck is installed in (AMCHECK only)

@@ -3,6 +3,7 @@ package io.catalogmigration.scan;
 import io.catalogmigration.common.contract.ScanMethod;
 import io.catalogmigration.common.contract.ScanMode;
 import io.catalogmigration.common.kafka.InvalidMessageException;
+import io.catalogmigration.common.kafka.MessageJson;
 import io.catalogmigration.common.ledger.Batch;
 import io.catalogmigration.common.ledger.RunLedger;
 import io.catalogmigration.common.pg.Catalog;
@@ -43,14 +44,18 @@ class ScanWorker {
         this.progress = progress;
     }
 
-    void handle(ScanWorkBatch work) {
-        var run = ledger.find(work.runId()).orElseThrow(() -> new InvalidMessageException(
-                "scan work message " + work.seq() + " names run " + work.runId() + ", which this ledger does not know"));
+    /** Checks the batch the ledger holds for the message's run and seq: the message itself says nothing else. */
+    void handle(ScanWork message) {
+        var run = ledger.find(message.runId()).orElseThrow(() -> new InvalidMessageException(
+                "scan work message " + message.seq() + " names run " + message.runId() + ", which this ledger does not know"));
         if (run.finished()) {
-            log.info("Scan run {} is finished: ignoring work message {}", run.runId(), work.seq());
+            log.info("Scan run {} is finished: ignoring work message {}", run.runId(), message.seq());
             return;
         }
-        if (ledger.batch(work.runId(), work.seq()).map(Batch::isDone).orElse(false)) {
+        Batch batch = ledger.batch(message.runId(), message.seq()).orElseThrow(() -> new InvalidMessageException(
+                "scan work message " + message.seq() + " of run " + message.runId() + " was never planned in this ledger"));
+        ScanWorkBatch work = MessageJson.mapper().readValue(batch.payload(), ScanWorkBatch.class);
+        if (batch.isDone()) {
             log.info("Scan run {}: work message {} was done before; checking nothing again", run.runId(), work.seq());
             dispatcher.advance(work.runId());
             return;

@@ -9,6 +9,8 @@ import io.catalogmigration.common.contract.ScanMode;
 import io.catalogmigration.common.contract.ScannedTable;
 import io.catalogmigration.common.contract.Topics;
 import io.catalogmigration.testkit.ServiceRunner;
+import java.time.Duration;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -127,6 +129,50 @@ class ScanServiceTest extends ScanTestBase {
         assertThat(outcome.failedTables()).containsExactly(lineage.database() + "/" + BLOBS);
         assertThat(keys(outcome.databases().get(1).tables().get(0).corrupted())).containsExactly(42L);
         assertThat(outcome.databases().get(0).tables().get(0).corrupted()).isEmpty();
+    }
+
+    @Test
+    void aForgedWorkMessageCannotTurnAReportIntoARepairOrNameAnotherDatabase() {
+        PgEndpoint reported = copyOf(LINEAGE_TEMPLATE);
+        PgEndpoint bystander = copyOf(LINEAGE_TEMPLATE);
+        damage(reported.database(), Set.of(42L), Set.of());
+        damage(bystander.database(), Set.of(42L), Set.of());
+        var command = command(List.of(reported), ScanMode.REPORT, ScanMethod.READ_ROWS, List.of(BLOBS));
+        var workers = service.getBean(org.springframework.kafka.config.KafkaListenerEndpointRegistry.class)
+                .getListenerContainer("scan-workers");
+        String forgedKey = "forged-" + UUID.randomUUID();
+        workers.pause();
+        try {
+            commands.send(Topics.SCAN_COMMAND, ScanCommand.class, command);
+            org.awaitility.Awaitility.await("the run's work published").atMost(OUTCOME_TIMEOUT).until(() -> pg.queryForLong(
+                    ServiceRunner.CONTROL_DATABASE, "select count(*) from scan.batch where run_id = '" + command.commandId()
+                            + "' and state = 'PUBLISHED'") > 0);
+            // The old work message's shape: the same run, REPAIR, and another database
+            commands.sendRaw(Topics.SCAN_WORK, forgedKey, """
+                    {"runId":"%s","migrationId":"%s","seq":1,"mode":"REPAIR","method":"READ_ROWS","amcheckSchema":null,
+                     "tablesInRun":1,"items":[],
+                     "database":{"host":"%s","port":%d,"database":"%s","user":"%s","sslmode":"disable","passwordRef":"%s"}}
+                    """.formatted(command.commandId(), command.migrationId(), bystander.host(), bystander.port(),
+                    bystander.database(), bystander.user(), bystander.passwordRef()));
+            // ids alone: the recorded batch again (it is checked as planned: REPORT), one never planned (dead-lettered,
+            // or ignored once the run is finished)
+            commands.sendRaw(Topics.SCAN_WORK, forgedKey, "{\"runId\":\"" + command.commandId() + "\",\"migrationId\":\"x\",\"seq\":1}");
+            commands.sendRaw(Topics.SCAN_WORK, forgedKey, "{\"runId\":\"" + command.commandId() + "\",\"migrationId\":\"x\",\"seq\":999}");
+        } finally {
+            workers.resume();
+        }
+        var outcome = (ScanCompleted) events.awaitOutcome(command.commandId(), OUTCOME_TIMEOUT);
+
+        assertThat(outcome.mode()).isEqualTo(ScanMode.REPORT);
+        assertThat(keys(outcome.databases().get(0).tables().get(0).corrupted())).containsExactly(42L);
+        assertThat(outcome.databases().get(0).tables().get(0).deleted()).isEmpty();
+        for (PgEndpoint database : List.of(reported, bystander)) {
+            assertThat(pg.queryForLong(database.database(), "select count(*) from " + BLOBS)).as(database.database())
+                    .isEqualTo(BLOB_ROWS);
+        }
+        var parked = events.awaitRecord(Topics.deadLetter(Topics.SCAN_WORK),
+                r -> forgedKey.equals(r.key()) && r.value().contains("REPAIR"), Duration.ofSeconds(30));
+        assertThat(parked.headers().get("migration-dlt-reason")).contains("Unrecognized property");
     }
 
     @Test

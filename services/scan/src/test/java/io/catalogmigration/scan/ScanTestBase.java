@@ -68,7 +68,7 @@ abstract class ScanTestBase {
         }
         kafka.createTopic(Topics.PROGRESS, 6);
         kafka.createTopic(Topics.OUTCOME, 6);
-        events = EventLog.follow(kafka.bootstrapServers(), Topics.deadLetter(Topics.SCAN_COMMAND));
+        events = EventLog.follow(kafka.bootstrapServers(), Topics.deadLetter(Topics.SCAN_COMMAND), Topics.deadLetter(Topics.SCAN_WORK));
         commands = new CommandSender(kafka.bootstrapServers());
     }
 

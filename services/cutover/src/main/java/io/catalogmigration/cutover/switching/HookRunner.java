@@ -6,6 +6,11 @@ import java.time.Duration;
 public final class HookRunner extends io.catalogmigration.common.hook.HookRunner {
 
     public HookRunner(Duration timeout) {
-        super(timeout, "cutover.hook-timeout, or what was left of the window");
+        this(timeout, java.util.List.of());
+    }
+
+    /** @param passedEnvironment cutover.hook-environment: the service's variables the hooks may see */
+    public HookRunner(Duration timeout, java.util.List<String> passedEnvironment) {
+        super(timeout, "cutover.hook-timeout, or what was left of the window", "hook", passedEnvironment);
     }
 }

@@ -33,6 +33,13 @@ class HookRunnerTest {
     }
 
     @Test
+    void theConfiguredVariablesAreTheOnlyOnesAHookSeesBeyondTheBasics(@TempDir Path dir) throws Exception {
+        Path seen = dir.resolve("env");
+        new HookRunner(Duration.ofSeconds(5), List.of("PATH")).run("switch", List.of("sh", "-c", "env > " + seen), Map.of());
+        assertThat(Files.readAllLines(seen)).allMatch(line -> line.matches("(PATH|HOME|LANG|LC_[A-Z_]*|TZ|PWD|SHLVL|_)=.*"));
+    }
+
+    @Test
     void aHookGetsItsVariablesButNotTheServicesSecrets(@TempDir Path dir) throws Exception {
         Path seen = dir.resolve("env");
         hooks.run("switch", List.of("sh", "-c", "env > " + seen), Map.of("MIGRATION_ID", "m-1", "ROSEMETA_PASSWORD_REF", "file:/x"));
