@@ -10,6 +10,7 @@ import io.catalogmigration.common.kafka.MessageJson;
 import io.catalogmigration.common.kafka.MessagePublisher;
 import io.catalogmigration.common.ledger.RunLedger;
 import io.catalogmigration.common.ledger.RunStatus;
+import io.catalogmigration.common.run.MigrationProblem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,12 +31,12 @@ class ProvisionOutcomes {
         this.ledger = ledger;
     }
 
-    void failed(UUID runId, String migrationId, String command, String provider, ProvisionProblem problem,
+    void failed(UUID runId, String migrationId, String command, String provider, MigrationProblem problem,
                 List<String> resourcesLeft) {
         log.error("Provisioner run {} ({}) of migration {} FAILED: {}. What to do: {}{}", runId, command, migrationId,
                 problem.reason(), problem.action(), resourcesLeft.isEmpty() ? "" : ". Resources of this migration: " + resourcesLeft);
         var event = new ProvisionFailed(UUID.randomUUID(), migrationId, Instant.now(), runId, command, provider,
-                problem.reason(), problem.action(), problem.awsErrorCode(), List.copyOf(resourcesLeft));
+                problem.reason(), problem.action(), problem.code(), List.copyOf(resourcesLeft));
         finish(event, RunStatus.FAILED, "Failed: " + problem.reason());
     }
 

@@ -6,6 +6,7 @@ import io.catalogmigration.common.logging.RunContext;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.progress.Progress;
 import io.catalogmigration.common.progress.ProgressReporter;
+import io.catalogmigration.common.run.MigrationProblem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,7 +78,7 @@ class PostDataApplier {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt(); // the service stops: the run stays unfinished (ReplicateHandler)
             }
-            throw new ReplicationProblem("building the indexes of " + database + " stopped: " + rootMessage(e),
+            throw new MigrationProblem("building the indexes of " + database + " stopped: " + rootMessage(e),
                     "check that the target is reachable, then send CheckReplication again; indexes built are kept");
         } finally {
             pool.shutdownNow();
@@ -87,7 +88,7 @@ class PostDataApplier {
                 run(connection, migrationId, database, step);
             }
         } catch (SQLException e) {
-            throw new ReplicationProblem("cannot connect to " + target.describe() + ": " + SqlErrors.message(e),
+            throw new MigrationProblem("cannot connect to " + target.describe() + ": " + SqlErrors.message(e),
                     "check that the target is reachable, then send CheckReplication again");
         }
         log.info("Post-data of {}: created {}/{} indexes", database, created.get(), indexes);

@@ -13,6 +13,7 @@ import io.catalogmigration.common.ledger.RunLedger;
 import io.catalogmigration.common.logging.RunContext;
 import io.catalogmigration.common.pg.SqlIdentifier;
 import io.catalogmigration.common.pg.TargetGuard;
+import io.catalogmigration.common.run.MigrationProblem;
 import io.catalogmigration.common.secret.SecretUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -144,7 +145,7 @@ class ReplicateHandler {
                         + reset.slotDropped() + ", database dropped " + reset.databaseDropped();
             }
             outcomes.succeeded(outcome, summary);
-        } catch (ReplicationProblem e) {
+        } catch (MigrationProblem e) {
             failed(command, e.getMessage(), e.action());
         } catch (TargetGuard.TargetIsSource e) {
             failed(command, e.reason(), e.action());

@@ -6,6 +6,7 @@ import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.progress.Progress;
 import io.catalogmigration.common.progress.ProgressReporter;
+import io.catalogmigration.common.run.MigrationProblem;
 import io.catalogmigration.common.secret.SecretResolver;
 import org.postgresql.PGConnection;
 import org.postgresql.PGProperty;
@@ -87,7 +88,7 @@ class SnapshotCopier {
                     .withSlotName(slot).withOutputPlugin("pgoutput").make();
             String snapshot = info.getSnapshotName();
             if (snapshot == null || snapshot.isBlank()) {
-                throw new ReplicationProblem("the source exported no snapshot with slot " + slot,
+                throw new MigrationProblem("the source exported no snapshot with slot " + slot,
                         "use replicator.initial-copy: native, or send ResetReplication and StartReplication again");
             }
             log.info("Replication slot {} created at {} with snapshot {}", slot, info.getConsistentPoint(), snapshot);
@@ -116,7 +117,7 @@ class SnapshotCopier {
         try {
             return DriverManager.getConnection(PgConnector.url(source), props);
         } catch (SQLException e) {
-            throw new ReplicationProblem("cannot open a replication connection to " + source.describe() + ": "
+            throw new MigrationProblem("cannot open a replication connection to " + source.describe() + ": "
                     + SqlErrors.message(e), "give the source administrator the REPLICATION attribute (or use "
                     + "replicator.initial-copy: native), then send StartReplication again");
         }
@@ -201,7 +202,7 @@ class SnapshotCopier {
                 Thread.currentThread().interrupt(); // the service stops: the run stays unfinished (ReplicateHandler)
             }
             queue.clear();
-            throw new ReplicationProblem("the snapshot copy stopped: " + rootMessage(e),
+            throw new MigrationProblem("the snapshot copy stopped: " + rootMessage(e),
                     "fix the cause, then send StartReplication again (the copy starts over under a new snapshot)");
         } finally {
             pool.shutdownNow();

@@ -5,6 +5,7 @@ import io.catalogmigration.common.pg.AdministratorRoles;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.ReplicationNames;
 import io.catalogmigration.common.pg.Sql;
+import io.catalogmigration.common.run.MigrationProblem;
 import io.catalogmigration.common.secret.SecretResolver;
 import io.catalogmigration.common.secret.SecretUnavailableException;
 import org.slf4j.Logger;
@@ -225,8 +226,8 @@ final class StartChecks {
         }
     }
 
-    static ReplicationProblem problem(String reason, String action) {
-        return new ReplicationProblem(reason, action + "; " + NOTHING_CHANGED);
+    static MigrationProblem problem(String reason, String action) {
+        return new MigrationProblem(reason, action + "; " + NOTHING_CHANGED);
     }
 
     /** What the checks found wrong, all of it: the operator mends everything at once, then sends the command again. */
