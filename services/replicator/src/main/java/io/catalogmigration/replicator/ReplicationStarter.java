@@ -1,5 +1,6 @@
 package io.catalogmigration.replicator;
 
+import io.catalogmigration.common.pg.PgErrors;
 import io.catalogmigration.common.pg.Sql;
 import io.catalogmigration.common.pg.ReplicationNames;
 import io.catalogmigration.common.contract.PgEndpoint;
@@ -283,7 +284,7 @@ class ReplicationStarter {
                             try {
                                 Sql.execute(connection, key.sql());
                             } catch (SQLException e) {
-                                if (!SqlErrors.alreadyExists(e)) {
+                                if (!PgErrors.alreadyExists(e)) {
                                     retry.add(key);
                                 }
                             }
@@ -301,7 +302,7 @@ class ReplicationStarter {
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             throw new MigrationProblem("cannot connect to " + target.describe() + " to build the primary keys: "
-                    + (cause instanceof SQLException sql ? SqlErrors.message(sql) : String.valueOf(cause)),
+                    + (cause instanceof SQLException sql ? PgErrors.describe(sql) : String.valueOf(cause)),
                     "check that the target is reachable, then send StartReplication again");
         } finally {
             pool.shutdownNow();
@@ -312,9 +313,9 @@ class ReplicationStarter {
                     try {
                         Sql.execute(connection, key.sql());
                     } catch (SQLException e) {
-                        if (!SqlErrors.alreadyExists(e)) {
+                        if (!PgErrors.alreadyExists(e)) {
                             throw new MigrationProblem("primary key " + key.name() + " cannot be created on the target: "
-                                    + SqlErrors.message(e), "fix the cause, then send StartReplication again");
+                                    + PgErrors.describe(e), "fix the cause, then send StartReplication again");
                         }
                     }
                 }
@@ -440,16 +441,16 @@ class ReplicationStarter {
                         + " WITH (create_slot = false, slot_name = " + Sql.literal(names.slot())
                         + ", copy_data = " + copyData + ", enabled = true)");
             } catch (SQLException e) {
-                if (SqlErrors.notPermitted(e)) {
+                if (PgErrors.notPermitted(e)) {
                     // 16+ lets a non-superuser subscribe through pg_create_subscription plus CREATE on the database
                     throw new MigrationProblem("the target administrator " + target.user() + " may not create the "
-                            + "subscription " + names.subscription() + ": " + SqlErrors.message(e),
+                            + "subscription " + names.subscription() + ": " + PgErrors.describe(e),
                             "on the target, as the master user, GRANT pg_create_subscription TO " + target.user()
                                     + " (16+; before 16 only a superuser, or on RDS a member of rds_superuser, may "
                                     + "subscribe), then send StartReplication again; finished steps are kept");
                 }
                 throw new MigrationProblem("the subscription " + names.subscription() + " cannot be created on "
-                        + target.describe() + ": " + SqlErrors.message(e),
+                        + target.describe() + ": " + PgErrors.describe(e),
                         "check that the target reaches the source at " + publisher.host() + ":" + publisher.port()
                                 + " as " + publisher.user() + " (pg_hba.conf scram-sha-256 line, password, REPLICATION "
                                 + "attribute: send PrepareSource), then send StartReplication again; finished steps are kept");

@@ -1,6 +1,7 @@
 package io.catalogmigration.replicator;
 
 import io.catalogmigration.common.pg.CopyPipe;
+import io.catalogmigration.common.pg.PgErrors;
 import io.catalogmigration.common.pg.Sql;
 import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.pg.PgConnector;
@@ -118,7 +119,7 @@ class SnapshotCopier {
             return DriverManager.getConnection(PgConnector.url(source), props);
         } catch (SQLException e) {
             throw new MigrationProblem("cannot open a replication connection to " + source.describe() + ": "
-                    + SqlErrors.message(e), "give the source administrator the REPLICATION attribute (or use "
+                    + PgErrors.describe(e), "give the source administrator the REPLICATION attribute (or use "
                     + "replicator.initial-copy: native), then send StartReplication again");
         }
     }
@@ -214,6 +215,6 @@ class SnapshotCopier {
         while (e.getCause() != null) {
             e = e.getCause();
         }
-        return e instanceof SQLException sql ? SqlErrors.message(sql) : e.getMessage();
+        return e instanceof SQLException sql ? PgErrors.describe(sql) : e.getMessage();
     }
 }

@@ -1,5 +1,6 @@
 package io.catalogmigration.replicator;
 
+import io.catalogmigration.common.pg.PgErrors;
 import io.catalogmigration.common.pg.Sql;
 import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.contract.PrepareSource;
@@ -104,7 +105,7 @@ class SourcePreparer {
                     + "create it), then send PrepareSource again"
                     : "add the line '" + hba + "' to the source's pg_hba.conf above any other line that matches (this "
                     + "service's host, for replication), reload (SELECT pg_reload_conf()), then send PrepareSource again";
-            return new SourceCheck(name, "failed: " + SqlErrors.message(e), required, SourceCheck.ACTION_REQUIRED, remedy);
+            return new SourceCheck(name, "failed: " + PgErrors.describe(e), required, SourceCheck.ACTION_REQUIRED, remedy);
         }
     }
 
