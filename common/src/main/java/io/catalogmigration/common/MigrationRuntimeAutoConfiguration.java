@@ -15,6 +15,7 @@ import io.catalogmigration.common.ledger.RunLedger;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.PgPools;
 import io.catalogmigration.common.progress.ProgressReporter;
+import io.catalogmigration.common.run.RunOutcomes;
 import io.catalogmigration.common.secret.SecretResolver;
 import io.catalogmigration.common.throttle.ConsumerThrottle;
 import io.catalogmigration.common.throttle.ConsumerThrottlingProperties;
@@ -161,6 +162,11 @@ public class MigrationRuntimeAutoConfiguration {
     @Bean
     RunLedger runLedger(JdbcTemplate jdbcTemplate, TransactionTemplate transactionTemplate) {
         return new RunLedger(jdbcTemplate, transactionTemplate);
+    }
+
+    @Bean
+    RunOutcomes runOutcomes(MessagePublisher publisher, RunLedger runLedger, ProgressReporter progressReporter) {
+        return new RunOutcomes(publisher, runLedger, progressReporter);
     }
 
     /** Commands older than this (by their issuedAt) are refused: a replayed topic starts nothing. */

@@ -8,7 +8,6 @@ import io.micrometer.core.instrument.Tags;
 
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -39,9 +38,10 @@ final class ProgressMeters {
         reading.rate = event.ratePerSecond();
     }
 
-    void forget(UUID runId) {
+    /** Removes the gauges of every run and phase whose {@code runId/phase} key starts with this prefix. */
+    void forget(String keyPrefix) {
         readings.entrySet().removeIf(entry -> {
-            if (!entry.getKey().startsWith(runId + "/")) return false;
+            if (!entry.getKey().startsWith(keyPrefix)) return false;
             entry.getValue().meters.forEach(registry::remove);
             return true;
         });

@@ -151,6 +151,24 @@ class ProgressReporterTest {
         assertThat(header(record, "__TypeId__")).as("no Java class names on the wire").isNull();
     }
 
+    @Test
+    void aRunIsForgottenWhenItEndsAndARunNoLongerReportedIsDroppedAfterAnHour() {
+        Instant started = clock.instant();
+        UUID other = UUID.randomUUID();
+        reporter.report(rows("deleting", 1, 10, started));
+        reporter.report(new Progress(migrationId, other, "deleting", 1, 10, "rows", started, null));
+        assertThat(reporter.tracked()).isEqualTo(2);
+
+        reporter.forget(runId);
+        assertThat(reporter.tracked()).isEqualTo(1);
+
+        // Another instance's worker reported the other run, whose end it never sees: the map still drains.
+        clock.advance(ProgressReporter.STALE.plusMinutes(1));
+        UUID later = UUID.randomUUID();
+        reporter.report(new Progress(migrationId, later, "deleting", 1, 10, "rows", clock.instant(), null));
+        assertThat(reporter.tracked()).isEqualTo(1);
+    }
+
     private Progress rows(String phase, long done, long total, Instant startedAt) {
         return new Progress(migrationId, runId, phase, done, total, "rows", startedAt, null);
     }

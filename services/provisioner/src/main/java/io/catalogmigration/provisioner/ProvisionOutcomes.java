@@ -6,11 +6,9 @@ import io.catalogmigration.common.contract.TargetDeprovisioned;
 import io.catalogmigration.common.contract.TargetPlanned;
 import io.catalogmigration.common.contract.TargetProvisioned;
 import io.catalogmigration.common.contract.TargetSnapshotTaken;
-import io.catalogmigration.common.kafka.MessageJson;
-import io.catalogmigration.common.kafka.MessagePublisher;
-import io.catalogmigration.common.ledger.RunLedger;
 import io.catalogmigration.common.ledger.RunStatus;
 import io.catalogmigration.common.run.MigrationProblem;
+import io.catalogmigration.common.run.RunOutcomes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,17 +16,15 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** The one outcome of a run: published first (at least once), then recorded as the run's end in the ledger. */
+/** The one outcome of a run, with its log lines; common's RunOutcomes publishes it and ends the run. */
 class ProvisionOutcomes {
 
     private static final Logger log = LoggerFactory.getLogger(ProvisionOutcomes.class);
 
-    private final MessagePublisher publisher;
-    private final RunLedger ledger;
+    private final RunOutcomes runs;
 
-    ProvisionOutcomes(MessagePublisher publisher, RunLedger ledger) {
-        this.publisher = publisher;
-        this.ledger = ledger;
+    ProvisionOutcomes(RunOutcomes runs) {
+        this.runs = runs;
     }
 
     void failed(UUID runId, String migrationId, String command, String provider, MigrationProblem problem,
@@ -71,8 +67,6 @@ class ProvisionOutcomes {
     }
 
     private void finish(OutcomeEvent event, RunStatus status, String summary) {
-        publisher.outcome(event);
-        ledger.say(event.runId(), summary);
-        ledger.finish(event.runId(), status, summary, MessageJson.mapper().writeValueAsString(event));
+        runs.finish(event, status, summary, summary);
     }
 }

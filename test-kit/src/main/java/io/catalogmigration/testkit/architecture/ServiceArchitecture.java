@@ -35,7 +35,10 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
  *   <li>only the ledger's classes write SQL naming the ledger's tables;</li>
  *   <li>the {@code @SpringBootApplication} class holds {@code main} and its configuration name, nothing else;</li>
  *   <li>commands and events are records under sealed interfaces;</li>
- *   <li>one {@code @ConfigurationProperties} record per service.</li>
+ *   <li>one {@code @ConfigurationProperties} record per service;</li>
+ *   <li>Flyway versions by owner: the shared ledger's (db/ledger) are V1 and V1.x, a service's own (db/&lt;service&gt;,
+ *       in the service's schema) V2 and up, so a later ledger migration never takes a version a service used
+ *       (spring.flyway.out-of-order, set in common, applies it where a service's are already higher).</li>
  * </ul>
  * The rules take the root package and the service names as parameters so that a test can run them against a small
  * deliberately bad sample (see {@code ServiceArchitectureTest} in this module) and prove that each one fails.
@@ -65,6 +68,9 @@ public final class ServiceArchitecture {
     static final Pattern LEDGER_SQL = Pattern.compile(
             "(from|into|update|join|references|table)\\s+(run|batch|run_message|processed_command)\\b",
             Pattern.CASE_INSENSITIVE);
+
+    /** A versioned migration's location folder and version, e.g. {@code db/scan/V2__scan_findings.sql}. */
+    static final Pattern MIGRATION = Pattern.compile("db/([^/]+)/V([0-9]+(?:[._][0-9]+)*)__[^/]*\\.sql$");
 
     private final String root;
     private final String service;
@@ -98,8 +104,45 @@ public final class ServiceArchitecture {
                 failures.add(result.getFailureReport().toString());
             }
         }
+        failures.addAll(migrationsOutOfRange(migrationsOnClasspath()));
         if (!failures.isEmpty()) {
             throw new AssertionError(String.join(System.lineSeparator(), failures));
+        }
+    }
+
+    /** The ledger owns V1 and V1.x; every other location (a service's own schema) V2 and up. */
+    static List<String> migrationsOutOfRange(List<String> paths) {
+        List<String> failures = new ArrayList<>();
+        for (String path : paths) {
+            var m = MIGRATION.matcher(path);
+            if (!m.find()) {
+                continue;
+            }
+            String location = m.group(1);
+            String version = m.group(2).replace('_', '.');
+            boolean ledgerRange = version.equals("1") || version.startsWith("1.");
+            if (location.equals("ledger") && !ledgerRange) {
+                failures.add(path + ": the ledger's migrations are V1 and V1.x (V1.1, V1.2, ...); V2 and up belong to"
+                        + " the services' own schemas");
+            } else if (!location.equals("ledger") && ledgerRange) {
+                failures.add(path + ": V1 and V1.x are the ledger's (db/ledger), which every service's schema also"
+                        + " runs; a service's own migrations start at V2");
+            }
+        }
+        return failures;
+    }
+
+    private static List<String> migrationsOnClasspath() {
+        try {
+            var resources = new org.springframework.core.io.support.PathMatchingResourcePatternResolver()
+                    .getResources("classpath*:db/**/V*__*.sql");
+            List<String> paths = new ArrayList<>();
+            for (var resource : resources) {
+                paths.add(resource.getURL().toString());
+            }
+            return paths;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list the Flyway migrations on the classpath", e);
         }
     }
 

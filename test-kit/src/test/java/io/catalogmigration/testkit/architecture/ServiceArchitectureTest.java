@@ -6,6 +6,7 @@ import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.EvaluationResult;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -69,6 +70,22 @@ class ServiceArchitectureTest {
         assertPasses(good.listenersOnlyCallTheApplication());
         assertPasses(good.mainClassesEmpty());
         assertPasses(good.onePropertiesRecord());
+    }
+
+    @Test
+    void aServiceMigrationInTheLedgersRangeOrALedgerMigrationPastItFails() {
+        assertThat(ServiceArchitecture.migrationsOutOfRange(List.of(
+                "jar:file:/x/common.jar!/db/ledger/V1__run_ledger.sql",
+                "file:/x/common/target/classes/db/ledger/V1.1__outbox.sql",
+                "file:/x/scan/target/classes/db/scan/V2__scan_findings.sql",
+                "file:/x/lineage/target/classes/db/lineage/V100__lineage_pointer_and_batches.sql"))).isEmpty();
+
+        assertThat(ServiceArchitecture.migrationsOutOfRange(List.of(
+                "file:/x/common/target/classes/db/ledger/V2__outbox.sql",
+                "file:/x/scan/target/classes/db/scan/V1_1__scan_extra.sql")))
+                .satisfiesExactly(
+                        f -> assertThat(f).contains("db/ledger/V2__outbox.sql", "the ledger's migrations are V1 and V1.x"),
+                        f -> assertThat(f).contains("db/scan/V1_1__scan_extra.sql", "a service's own migrations start at V2"));
     }
 
     private static void assertFails(ArchRule rule, String... named) {
