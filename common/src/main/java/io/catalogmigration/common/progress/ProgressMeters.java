@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The latest progress report of each run and phase as gauges ({@code migration.progress.done}, {@code .planned},
  * {@code .rate}), tagged by service, migration, run, phase and unit, so a Prometheus scrape sees what
- * {@code migration.progress} carries. A run's gauges go when the run is forgotten.
+ * {@code migration.progress} carries. A run's gauges go when the run is forgotten, or an hour after its last report.
  */
 final class ProgressMeters {
 
@@ -21,6 +22,7 @@ final class ProgressMeters {
         volatile double done;
         volatile double planned;
         volatile double rate;
+        volatile Instant updated;
         List<Meter> meters = List.of();
     }
 
@@ -36,6 +38,17 @@ final class ProgressMeters {
         reading.done = event.done();
         reading.planned = event.total();
         reading.rate = event.ratePerSecond();
+        reading.updated = event.occurredAt();
+    }
+
+    /** Removes the gauges of every run and phase last reported before this instant. */
+    void forgetOlderThan(Instant horizon) {
+        readings.values().removeIf(reading -> {
+            Instant updated = reading.updated;
+            if (updated == null || !updated.isBefore(horizon)) return false;
+            reading.meters.forEach(registry::remove);
+            return true;
+        });
     }
 
     /** Removes the gauges of every run and phase whose {@code runId/phase} key starts with this prefix. */

@@ -24,8 +24,8 @@ public class ProgressReporter {
     private static final Logger log = LoggerFactory.getLogger(ProgressReporter.class);
     /**
      * A run and phase not reported for this long is dropped (its send time and gauges). The instance that ends a run
-     * forgets it at once (RunOutcomes); this bounds the map on the other instances, whose workers reported the
-     * run's batches but never see its end.
+     * drops its send times at once (RunOutcomes); this bounds the maps on the other instances, whose workers reported
+     * the run's batches but never see its end, and lets an ended run's gauges be scraped a last time before they go.
      */
     static final Duration STALE = Duration.ofHours(1);
 
@@ -73,7 +73,12 @@ public class ProgressReporter {
         sweep(now);
     }
 
-    /** Drops what is kept of a run: called when the run ends. */
+    /** A run ended: its send times go now; its gauges keep their last values until they are stale. */
+    public void ended(UUID runId) {
+        lastSent.keySet().removeIf(key -> key.startsWith(runId + "/"));
+    }
+
+    /** Drops everything kept of a run at once, gauges included. */
     public void forget(UUID runId) {
         lastSent.keySet().removeIf(key -> key.startsWith(runId + "/"));
         if (meters != null) meters.forget(runId + "/");
@@ -90,11 +95,8 @@ public class ProgressReporter {
         }
         lastSweep = now;
         Instant horizon = now.minus(STALE);
-        lastSent.entrySet().removeIf(entry -> {
-            if (!entry.getValue().isBefore(horizon)) return false;
-            if (meters != null) meters.forget(entry.getKey());
-            return true;
-        });
+        lastSent.values().removeIf(sent -> sent.isBefore(horizon));
+        if (meters != null) meters.forgetOlderThan(horizon);
     }
 
     private void send(Progress p, Instant now) {

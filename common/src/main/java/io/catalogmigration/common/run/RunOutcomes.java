@@ -10,7 +10,8 @@ import io.catalogmigration.common.progress.ProgressReporter;
 /**
  * The end of a run, the same in every service: the outcome published on {@code migration.outcome} (at least once: a
  * crash between publishing and recording repeats it on recovery), a last message, the run finished in the ledger
- * with the outcome as its details, and the run's progress state (throttle times, gauges) forgotten. Each service's
+ * with the outcome as its details, and the run's progress send times dropped (its gauges stay to be scraped until
+ * they are stale, see ProgressReporter). Each service's
  * {@code *Outcomes} builds its event and log lines, then ends the run here.
  */
 public class RunOutcomes {
@@ -43,6 +44,6 @@ public class RunOutcomes {
         publisher.outcome(event);
         ledger.say(event.runId(), said);
         ledger.finish(event.runId(), status, stateMessage, MessageJson.mapper().writeValueAsString(event));
-        progress.forget(event.runId());
+        progress.ended(event.runId());
     }
 }
