@@ -16,6 +16,7 @@ import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.PgPools;
 import io.catalogmigration.common.progress.ProgressReporter;
 import io.catalogmigration.common.secret.SecretPolicy;
+import io.catalogmigration.common.run.RunOutcomes;
 import io.catalogmigration.common.secret.SecretResolver;
 import io.catalogmigration.common.throttle.ConsumerThrottle;
 import io.catalogmigration.common.throttle.ConsumerThrottlingProperties;
@@ -162,6 +163,11 @@ public class MigrationRuntimeAutoConfiguration {
     @Bean
     RunLedger runLedger(JdbcTemplate jdbcTemplate, TransactionTemplate transactionTemplate) {
         return new RunLedger(jdbcTemplate, transactionTemplate);
+    }
+
+    @Bean
+    RunOutcomes runOutcomes(MessagePublisher publisher, RunLedger runLedger, ProgressReporter progressReporter) {
+        return new RunOutcomes(publisher, runLedger, progressReporter);
     }
 
     /** Commands older than this (by their issuedAt) are refused: a replayed topic starts nothing. */

@@ -6,15 +6,15 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The latest progress report of each run and phase as gauges ({@code migration.progress.done}, {@code .planned},
  * {@code .rate}), tagged by service, migration, run, phase and unit, so a Prometheus scrape sees what
- * {@code migration.progress} carries. A run's gauges go when the run is forgotten.
+ * {@code migration.progress} carries. A run's gauges go when the run is forgotten, or an hour after its last report.
  */
 final class ProgressMeters {
 
@@ -22,6 +22,7 @@ final class ProgressMeters {
         volatile double done;
         volatile double planned;
         volatile double rate;
+        volatile Instant updated;
         List<Meter> meters = List.of();
     }
 
@@ -37,11 +38,23 @@ final class ProgressMeters {
         reading.done = event.done();
         reading.planned = event.total();
         reading.rate = event.ratePerSecond();
+        reading.updated = event.occurredAt();
     }
 
-    void forget(UUID runId) {
+    /** Removes the gauges of every run and phase last reported before this instant. */
+    void forgetOlderThan(Instant horizon) {
+        readings.values().removeIf(reading -> {
+            Instant updated = reading.updated;
+            if (updated == null || !updated.isBefore(horizon)) return false;
+            reading.meters.forEach(registry::remove);
+            return true;
+        });
+    }
+
+    /** Removes the gauges of every run and phase whose {@code runId/phase} key starts with this prefix. */
+    void forget(String keyPrefix) {
         readings.entrySet().removeIf(entry -> {
-            if (!entry.getKey().startsWith(runId + "/")) return false;
+            if (!entry.getKey().startsWith(keyPrefix)) return false;
             entry.getValue().meters.forEach(registry::remove);
             return true;
         });

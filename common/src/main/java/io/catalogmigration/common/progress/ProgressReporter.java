@@ -22,6 +22,12 @@ import java.util.concurrent.ConcurrentHashMap;
 public class ProgressReporter {
 
     private static final Logger log = LoggerFactory.getLogger(ProgressReporter.class);
+    /**
+     * A run and phase not reported for this long is dropped (its send time and gauges). The instance that ends a run
+     * drops its send times at once (RunOutcomes); this bounds the maps on the other instances, whose workers reported
+     * the run's batches but never see its end, and lets an ended run's gauges be scraped a last time before they go.
+     */
+    static final Duration STALE = Duration.ofHours(1);
 
     private final MessagePublisher publisher;
     private final String service;
@@ -29,6 +35,7 @@ public class ProgressReporter {
     private final Clock clock;
     private final Map<String, Instant> lastSent = new ConcurrentHashMap<>();
     private final ProgressMeters meters;
+    private volatile Instant lastSweep = Instant.MIN;
 
     public ProgressReporter(MessagePublisher publisher, String service, Duration minInterval, Clock clock) {
         this(publisher, service, minInterval, clock, null);
@@ -55,6 +62,7 @@ public class ProgressReporter {
         }
         lastSent.put(key, now);
         send(progress, now);
+        sweep(now);
     }
 
     /** Reports now, whatever the interval: for phase changes and messages an operator must see. */
@@ -62,11 +70,33 @@ public class ProgressReporter {
         Instant now = clock.instant();
         lastSent.put(progress.runId() + "/" + progress.phase(), now);
         send(progress, now);
+        sweep(now);
     }
 
+    /** A run ended: its send times go now; its gauges keep their last values until they are stale. */
+    public void ended(UUID runId) {
+        lastSent.keySet().removeIf(key -> key.startsWith(runId + "/"));
+    }
+
+    /** Drops everything kept of a run at once, gauges included. */
     public void forget(UUID runId) {
         lastSent.keySet().removeIf(key -> key.startsWith(runId + "/"));
-        if (meters != null) meters.forget(runId);
+        if (meters != null) meters.forget(runId + "/");
+    }
+
+    /** The runs and phases kept now, as {@code runId/phase}. */
+    int tracked() {
+        return lastSent.size();
+    }
+
+    private void sweep(Instant now) {
+        if (Duration.between(lastSweep, now).compareTo(STALE.dividedBy(60)) < 0) {
+            return;
+        }
+        lastSweep = now;
+        Instant horizon = now.minus(STALE);
+        lastSent.values().removeIf(sent -> sent.isBefore(horizon));
+        if (meters != null) meters.forgetOlderThan(horizon);
     }
 
     private void send(Progress p, Instant now) {

@@ -7,6 +7,7 @@ import io.catalogmigration.common.contract.ProgressReported;
 import io.catalogmigration.common.contract.Topics;
 import io.catalogmigration.common.kafka.MessageJson;
 import io.catalogmigration.common.kafka.MessagePublisher;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -149,6 +150,37 @@ class ProgressReporterTest {
         assertThat(header(record, "ce_subject")).isEqualTo(migrationId);
         assertThat(header(record, "content-type")).isEqualTo("application/json");
         assertThat(header(record, "__TypeId__")).as("no Java class names on the wire").isNull();
+    }
+
+    @Test
+    void aRunIsDroppedWhenItEndsAndARunNoLongerReportedIsDroppedAfterAnHour() {
+        Instant started = clock.instant();
+        UUID other = UUID.randomUUID();
+        reporter.report(rows("deleting", 1, 10, started));
+        reporter.report(new Progress(migrationId, other, "deleting", 1, 10, "rows", started, null));
+        assertThat(reporter.tracked()).isEqualTo(2);
+
+        reporter.ended(runId);
+        assertThat(reporter.tracked()).isEqualTo(1);
+
+        // Another instance's worker reported the other run, whose end it never sees: the map still drains.
+        clock.advance(ProgressReporter.STALE.plusMinutes(1));
+        UUID later = UUID.randomUUID();
+        reporter.report(new Progress(migrationId, later, "deleting", 1, 10, "rows", clock.instant(), null));
+        assertThat(reporter.tracked()).isEqualTo(1);
+    }
+
+    @Test
+    void anEndedRunsGaugesStayForALastScrapeAndGoOnceStale() {
+        var registry = new SimpleMeterRegistry();
+        var metered = new ProgressReporter(new MessagePublisher(template, "prune"), "prune", INTERVAL, clock, registry);
+        metered.report(rows("deleting", 10, 10, clock.instant()));
+        metered.ended(runId);
+        assertThat(registry.find("migration.progress.done").tag("run", runId.toString()).gauge()).isNotNull();
+
+        clock.advance(ProgressReporter.STALE.plusMinutes(1));
+        metered.report(new Progress(migrationId, UUID.randomUUID(), "deleting", 1, 10, "rows", clock.instant(), null));
+        assertThat(registry.find("migration.progress.done").tag("run", runId.toString()).gauge()).isNull();
     }
 
     private Progress rows(String phase, long done, long total, Instant startedAt) {

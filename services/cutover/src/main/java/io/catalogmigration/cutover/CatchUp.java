@@ -4,6 +4,7 @@ import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.ReplicationNames;
 import io.catalogmigration.common.pg.Sql;
+import io.catalogmigration.common.run.MigrationProblem;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -39,17 +40,17 @@ class CatchUp {
     }
 
     /** @return the source's WAL position the target reached */
-    String await(PgEndpoint source, List<String> databases, Duration timeout) throws SQLException, CutoverProblem {
+    String await(PgEndpoint source, List<String> databases, Duration timeout) throws SQLException, MigrationProblem {
         String[] slots = databases.stream().map(d -> ReplicationNames.of(d).slot()).toArray(String[]::new);
         try (Connection admin = connector.connect(source)) {
             return awaitConfirmed(admin, slots, timeout);
         } catch (Behind behind) {
             if (behind.missing) {
-                throw new CutoverProblem("WAIT_FOR_TARGET", "the source has no replication slot for " + behind.slots,
+                throw MigrationProblem.inPhase("WAIT_FOR_TARGET", "the source has no replication slot for " + behind.slots,
                         "the replication of that database was reset or never started: send StartReplication, wait for "
                                 + "STOP_WAITING, then RunPreflight and StartCutover again");
             }
-            throw new CutoverProblem("WAIT_FOR_TARGET", "the target did not apply the source's last writes (WAL " + behind.lsn
+            throw MigrationProblem.inPhase("WAIT_FOR_TARGET", "the target did not apply the source's last writes (WAL " + behind.lsn
                     + ") within " + timeout.toSeconds() + " s: " + behind.slots,
                     "check the subscription workers on the target (pg_stat_subscription, the target's log); the "
                             + "source was released and the application keeps running on it; send StartCutover "

@@ -11,6 +11,7 @@ import io.catalogmigration.common.kafka.ServiceTopics;
 import io.catalogmigration.common.ledger.RunLedger;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.progress.ProgressReporter;
+import io.catalogmigration.common.run.RunOutcomes;
 import io.catalogmigration.common.secret.SecretResolver;
 import io.catalogmigration.cutover.switching.CommandSwitcher;
 import io.catalogmigration.cutover.switching.FileSwitcher;
@@ -96,8 +97,8 @@ class CutoverConfiguration {
     }
 
     @Bean
-    Outcomes cutoverOutcomes(MessagePublisher publisher, RunLedger ledger) {
-        return new Outcomes(publisher, ledger);
+    Outcomes cutoverOutcomes(RunOutcomes runs) {
+        return new Outcomes(runs);
     }
 
     @Bean(destroyMethod = "shutdownNow")

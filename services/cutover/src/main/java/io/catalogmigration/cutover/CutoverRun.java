@@ -13,6 +13,7 @@ import io.catalogmigration.common.pg.PgErrors;
 import io.catalogmigration.common.pg.ReplicationNames;
 import io.catalogmigration.common.pg.Subscriptions;
 import io.catalogmigration.common.progress.ProgressReporter;
+import io.catalogmigration.common.run.MigrationProblem;
 import io.catalogmigration.cutover.switching.ConnectionSettings;
 import io.catalogmigration.cutover.switching.HookRunner;
 import io.catalogmigration.cutover.switching.SettingsSwitcher;
@@ -146,7 +147,7 @@ class CutoverRun {
                     deadline.remaining());
             verified = window.tables();
             if (!window.differences().isEmpty()) {
-                throw new CutoverProblem("VERIFY", window.differences().size() + " row(s) differ with writes stopped: "
+                throw MigrationProblem.inPhase("VERIFY", window.differences().size() + " row(s) differ with writes stopped: "
                         + window.differences().stream().limit(5).map(Outcomes::describe).toList(),
                         "the target is not a faithful copy: the source was released and the target keeps replicating; "
                                 + "CheckReplication shows the differences; fix the rows or send ResetCutover and replicate "
@@ -154,7 +155,7 @@ class CutoverRun {
             }
             var lost = parts.preflight().unacceptedLosses(command);
             if (!lost.isEmpty()) {
-                throw new CutoverProblem("VERIFY", "with writes stopped the target lacks " + lost.size() + " object(s) of the "
+                throw MigrationProblem.inPhase("VERIFY", "with writes stopped the target lacks " + lost.size() + " object(s) of the "
                         + "source: " + lost.stream().limit(10).toList(), "the source changed since the preflight (DDL): create "
                         + "them on the target or accept leaving them behind (acceptedLosses), then send StartCutover again");
             }
@@ -183,9 +184,9 @@ class CutoverRun {
             parts.store().switched(command.migrationId(), Instant.now());
             parts.ledger().say(command.commandId(), "Switched the application's settings: " + parts.switcher().describe());
         } catch (Exception e) {
-            String phase = e instanceof CutoverProblem p ? p.phase() : timer.current();
+            String phase = e instanceof MigrationProblem p ? p.phase() : timer.current();
             String reason = reason(e);
-            CutoverProblem ranOut = null;
+            MigrationProblem ranOut = null;
             if (deadline.expired()) {
                 // Whatever failed last (a statement cut by its timeout, a wait given up), the limit is the reason.
                 ranOut = deadline.ranOut(phase, reason);
@@ -209,7 +210,7 @@ class CutoverRun {
                 abortNotes.add("the subscriptions were dropped: the target no longer follows the source; send ResetCutover "
                         + "and replicate again before another StartCutover");
             }
-            String action = ranOut != null ? ranOut.action() : e instanceof CutoverProblem p ? p.action()
+            String action = ranOut != null ? ranOut.action() : e instanceof MigrationProblem p ? p.action()
                     : "the application keeps running on the source (nothing was switched); fix the cause named above and "
                     + "send RunPreflight, then StartCutover again";
             if (Thread.currentThread().isInterrupted()) {

@@ -1,5 +1,7 @@
 package io.catalogmigration.cutover;
 
+import io.catalogmigration.common.run.MigrationProblem;
+
 import java.time.Duration;
 
 /**
@@ -10,7 +12,7 @@ final class Deadline {
 
     private final Duration limit;
     private final long endsAt;
-    private CutoverProblem ranOut;
+    private MigrationProblem ranOut;
 
     Deadline(long startedNanos, Duration limit) {
         this.limit = limit;
@@ -31,18 +33,18 @@ final class Deadline {
     }
 
     /** Throws when nothing is left, naming the phase that was about to start. */
-    void check(String phase) throws CutoverProblem {
+    void check(String phase) throws MigrationProblem {
         if (expired()) {
             throw ranOut(phase, "before " + phase + " could start");
         }
     }
 
     /** The limit as the reason: the first phase it was reported in is kept, whatever failed after it. */
-    CutoverProblem ranOut(String phase, String detail) {
+    MigrationProblem ranOut(String phase, String detail) {
         if (ranOut != null) {
             return ranOut;
         }
-        ranOut = new CutoverProblem(phase, "the write downtime reached its limit of " + limit.toMillis() + " ms "
+        ranOut = MigrationProblem.inPhase(phase, "the write downtime reached its limit of " + limit.toMillis() + " ms "
                 + "(maxWriteDowntimeSeconds, or cutover.max-write-downtime) in " + phase + ": " + detail,
                 "the source was released and the application keeps running on it; the outcome's phases say which took "
                         + "long: fix that (a slow hook, a lagging target), or send StartCutover again with a larger "

@@ -9,6 +9,7 @@ import io.catalogmigration.common.pg.ReplicationNames;
 import io.catalogmigration.common.pg.Sql;
 import io.catalogmigration.common.pg.SqlIdentifier;
 import io.catalogmigration.common.pg.Subscriptions;
+import io.catalogmigration.common.run.MigrationProblem;
 import io.catalogmigration.common.secret.SecretResolver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -170,12 +171,12 @@ class Fallback {
      *
      * @return that position
      */
-    String awaitApplied(PgEndpoint target, List<String> databases, Duration timeout) throws SQLException, CutoverProblem {
+    String awaitApplied(PgEndpoint target, List<String> databases, Duration timeout) throws SQLException, MigrationProblem {
         String[] slots = databases.stream().map(d -> ReplicationNames.fallback(d).slot()).toArray(String[]::new);
         try (Connection admin = connector.connect(target)) {
             return CatchUp.awaitConfirmed(admin, slots, timeout);
         } catch (CatchUp.Behind behind) {
-            throw new CutoverProblem("WAIT_FOR_SOURCE", (behind.missing ? "the target has no fallback slot for "
+            throw MigrationProblem.inPhase("WAIT_FOR_SOURCE", (behind.missing ? "the target has no fallback slot for "
                     : "the source did not apply the target's last writes (WAL " + behind.lsn + ") within "
                     + timeout.toSeconds() + " s: ") + behind.slots, "the application stays on the target, which was "
                     + "released again; CheckFallback shows the replication back (the source's log says why it stopped); "

@@ -3,27 +3,23 @@ package io.catalogmigration.cutover;
 import io.catalogmigration.common.contract.CutoverCheck;
 import io.catalogmigration.common.contract.CutoverFailed;
 import io.catalogmigration.common.contract.OutcomeEvent;
-import io.catalogmigration.common.kafka.MessageJson;
-import io.catalogmigration.common.kafka.MessagePublisher;
-import io.catalogmigration.common.ledger.RunLedger;
 import io.catalogmigration.common.ledger.RunStatus;
+import io.catalogmigration.common.run.RunOutcomes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** The one outcome of a run: published (at least once), then recorded as the run's end, with one log line. */
+/** The one outcome of a run, with one log line; common's RunOutcomes publishes it and ends the run. */
 class Outcomes {
 
     private static final Logger log = LoggerFactory.getLogger(Outcomes.class);
 
-    private final MessagePublisher publisher;
-    private final RunLedger ledger;
+    private final RunOutcomes runs;
 
-    Outcomes(MessagePublisher publisher, RunLedger ledger) {
-        this.publisher = publisher;
-        this.ledger = ledger;
+    Outcomes(RunOutcomes runs) {
+        this.runs = runs;
     }
 
     void finish(OutcomeEvent event, String summary) {
@@ -35,10 +31,8 @@ class Outcomes {
         } else {
             log.info("Cutover run {} of migration {}: {}", event.runId(), event.migrationId(), summary);
         }
-        publisher.outcome(event);
-        ledger.say(event.runId(), failed ? "Failed: " + ((CutoverFailed) event).reason() : summary);
-        ledger.finish(event.runId(), failed ? RunStatus.FAILED : RunStatus.SUCCEEDED, summary,
-                MessageJson.mapper().writeValueAsString(event));
+        runs.finish(event, failed ? RunStatus.FAILED : RunStatus.SUCCEEDED,
+                failed ? "Failed: " + ((CutoverFailed) event).reason() : summary, summary);
     }
 
     static String summary(List<CutoverCheck> checks) {

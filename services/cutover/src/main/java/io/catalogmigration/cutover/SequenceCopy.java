@@ -3,6 +3,7 @@ package io.catalogmigration.cutover;
 import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.Sql;
+import io.catalogmigration.common.run.MigrationProblem;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -25,7 +26,7 @@ class SequenceCopy {
     }
 
     /** @return the sequences set on the target */
-    int copy(PgEndpoint source, PgEndpoint target) throws SQLException, CutoverProblem {
+    int copy(PgEndpoint source, PgEndpoint target) throws SQLException, MigrationProblem {
         List<String[]> values = new ArrayList<>();
         try (Connection connection = connector.connect(source);
              var rs = connection.createStatement().executeQuery("""
@@ -42,7 +43,7 @@ class SequenceCopy {
             List<String> missing = Sql.strings(connection, "select s from unnest(?::text[]) s where to_regclass(s) is null",
                     (Object) names);
             if (!missing.isEmpty()) {
-                throw new CutoverProblem("COPY_SEQUENCES", "the target database " + target.database() + " lacks sequences "
+                throw MigrationProblem.inPhase("COPY_SEQUENCES", "the target database " + target.database() + " lacks sequences "
                         + "the source has: " + missing, "the target's schema is incomplete: send ResetCutover and replicate again");
             }
             Sql.execute(connection, "SET default_transaction_read_only = off");

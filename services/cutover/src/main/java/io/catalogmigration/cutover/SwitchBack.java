@@ -14,6 +14,7 @@ import io.catalogmigration.common.kafka.MessagePublisher;
 import io.catalogmigration.common.ledger.RunLedger;
 import io.catalogmigration.common.pg.ReplicationNames;
 import io.catalogmigration.common.progress.ProgressReporter;
+import io.catalogmigration.common.run.MigrationProblem;
 import io.catalogmigration.cutover.switching.HookRunner;
 import io.catalogmigration.cutover.switching.SettingsSwitcher;
 
@@ -179,7 +180,7 @@ class SwitchBack {
                 parts.fallback().drop(migration, command.source(), command.target(), databases);
             }
         } catch (Exception e) {
-            String phase = e instanceof CutoverProblem p ? p.phase() : timer.current();
+            String phase = e instanceof MigrationProblem p ? p.phase() : timer.current();
             stayOnTarget(command, stopHookRan, notes);
             throw new Stopped(phase, CutoverRun.reason(e));
         }

@@ -5,6 +5,7 @@ import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.contract.StartCutover;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.Sql;
+import io.catalogmigration.common.run.MigrationProblem;
 import io.catalogmigration.common.unreplicated.BothSides;
 import io.catalogmigration.common.unreplicated.LargeObjects;
 import io.catalogmigration.common.unreplicated.MaterializedViews;
@@ -49,7 +50,7 @@ class UnreplicatedCopy {
         this.settings = settings;
     }
 
-    Result inWindow(StartCutover command, Deadline deadline) throws SQLException, CutoverProblem {
+    Result inWindow(StartCutover command, Deadline deadline) throws SQLException, MigrationProblem {
         List<CopiedObject> objects = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         for (String database : command.databases()) {
@@ -71,7 +72,7 @@ class UnreplicatedCopy {
     }
 
     private void largeObjects(Connection s, Connection t, String database, List<CopiedObject> objects)
-            throws SQLException, CutoverProblem {
+            throws SQLException, MigrationProblem {
         if (!LargeObjects.any(s) && !LargeObjects.any(t)) {
             return;
         }
@@ -81,7 +82,7 @@ class UnreplicatedCopy {
         List<String> differences = new ArrayList<>(synced.problems());
         differences.addAll(compared.differences());
         if (!differences.isEmpty()) {
-            throw new CutoverProblem(PHASE, database + ": " + differences.size() + " large object(s) differ with writes "
+            throw MigrationProblem.inPhase(PHASE, database + ": " + differences.size() + " large object(s) differ with writes "
                     + "stopped: " + differences.stream().limit(5).toList(), "the source was released and the target keeps "
                     + "replicating; something wrote large objects on the target: stop it, send CheckReplication (it copies "
                     + "them again), then RunPreflight and StartCutover");
@@ -94,7 +95,7 @@ class UnreplicatedCopy {
     }
 
     private void views(Connection s, Connection t, String database, List<CopiedObject> objects, List<String> notes)
-            throws SQLException, CutoverProblem {
+            throws SQLException, MigrationProblem {
         Set<String> populatedOnSource = MaterializedViews.list(s).stream().filter(MaterializedViews.View::populated)
                 .map(MaterializedViews.View::label).collect(Collectors.toSet());
         for (var view : MaterializedViews.list(t)) {
@@ -116,7 +117,7 @@ class UnreplicatedCopy {
             long millis = both.target().millis();
             var refreshed = both.target().rows();
             if (!refreshed.equals(source[0])) {
-                throw new CutoverProblem(PHASE, database + ": materialized view " + view.label() + " refreshed on the target "
+                throw MigrationProblem.inPhase(PHASE, database + ": materialized view " + view.label() + " refreshed on the target "
                         + "holds %,d rows (hash %s), its query on the source gives %,d rows (hash %s)".formatted(refreshed.rows(),
                         refreshed.sum(), source[0].rows(), source[0].sum()), "the source was released; a view whose query "
                         + "is not deterministic (now(), random(), an unordered LIMIT) cannot be compared: accept it as an "
@@ -133,7 +134,7 @@ class UnreplicatedCopy {
     }
 
     private void unloggedTables(Connection s, Connection t, String database, List<CopiedObject> objects)
-            throws SQLException, CutoverProblem {
+            throws SQLException, MigrationProblem {
         for (var table : UnloggedTables.list(s)) {
             if (!settings.copyUnloggedTables()) {
                 objects.add(new CopiedObject(database, CopiedObject.UNLOGGED_TABLE, table.label(), 0, 0, 0, false,
@@ -142,7 +143,7 @@ class UnreplicatedCopy {
             }
             var copied = UnloggedTables.copy(s, t, table);
             if (!copied.equal()) {
-                throw new CutoverProblem(PHASE, database + ": unlogged table " + table.label() + " differs after its copy: "
+                throw MigrationProblem.inPhase(PHASE, database + ": unlogged table " + table.label() + " differs after its copy: "
                         + copied.detail(), "the source was released; look for a writer on the target, then send StartCutover again");
             }
             objects.add(new CopiedObject(database, CopiedObject.UNLOGGED_TABLE, table.label(), copied.rows(), copied.bytes(),

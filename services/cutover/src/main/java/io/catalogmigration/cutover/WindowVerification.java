@@ -4,6 +4,7 @@ import io.catalogmigration.common.contract.CutoverCheck;
 import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.contract.VerifiedTable;
 import io.catalogmigration.common.pg.PgConnector;
+import io.catalogmigration.common.run.MigrationProblem;
 import io.catalogmigration.common.verify.Applied;
 import io.catalogmigration.common.verify.ChangeLog;
 import io.catalogmigration.common.verify.DeltaPass;
@@ -68,7 +69,7 @@ class WindowVerification {
     /** In the window: the final delta pass of each database; how each table was verified, and any difference. */
     /** @param limit what is left of the window: no statement here may run longer (statement_timeout on both servers) */
     Window inWindow(PgEndpoint source, PgEndpoint target, List<String> databases, java.time.Duration limit)
-            throws SQLException, CutoverProblem {
+            throws SQLException, MigrationProblem {
         List<VerifiedTable> tables = new ArrayList<>();
         List<Difference> differences = new ArrayList<>();
         for (String database : databases) {
@@ -82,7 +83,7 @@ class WindowVerification {
                 try {
                     delta = DeltaPass.run(s, t, null);
                 } catch (DeltaPass.NotStarted e) {
-                    throw new CutoverProblem("VERIFY", database + ": " + e.getMessage(), "send ResetCutover if needed, "
+                    throw MigrationProblem.inPhase("VERIFY", database + ": " + e.getMessage(), "send ResetCutover if needed, "
                             + "then CheckReplication until STOP_WAITING, RunPreflight and StartCutover again");
                 }
                 differences.addAll(delta.differences());

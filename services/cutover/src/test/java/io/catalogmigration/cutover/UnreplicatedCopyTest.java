@@ -4,6 +4,7 @@ import io.catalogmigration.common.contract.CopiedObject;
 import io.catalogmigration.common.contract.CutoverCheck;
 import io.catalogmigration.common.contract.StartCutover;
 import io.catalogmigration.common.pg.PgConnector;
+import io.catalogmigration.common.run.MigrationProblem;
 import io.catalogmigration.common.secret.SecretResolver;
 import io.catalogmigration.testkit.PostgresCluster;
 import io.catalogmigration.testkit.ServiceRunner;
@@ -121,7 +122,7 @@ class UnreplicatedCopyTest {
         target.execute(DB, "select lo_put(930001, 0, convert_to('A', 'UTF8'))");
 
         assertThatThrownBy(() -> new UnreplicatedCopy(connector, settings("copy")).inWindow(cutover(), deadline()))
-                .isInstanceOfSatisfying(CutoverProblem.class, p -> {
+                .isInstanceOfSatisfying(MigrationProblem.class, p -> {
                     assertThat(p.phase()).isEqualTo(UnreplicatedCopy.PHASE);
                     assertThat(p.getMessage()).contains("large object 930001: content differs");
                 });
@@ -135,7 +136,7 @@ class UnreplicatedCopyTest {
         target.execute(DB, "create materialized view drawn as select id from item order by random() limit 5 with no data");
 
         assertThatThrownBy(() -> new UnreplicatedCopy(connector, settings("copy")).inWindow(cutover(), deadline()))
-                .isInstanceOfSatisfying(CutoverProblem.class, p -> {
+                .isInstanceOfSatisfying(MigrationProblem.class, p -> {
                     assertThat(p.getMessage()).contains("materialized view public.drawn");
                     assertThat(p.action()).contains("not deterministic");
                 });

@@ -1,5 +1,7 @@
 package io.catalogmigration.provisioner;
 
+import io.catalogmigration.common.run.MigrationProblem;
+
 import software.amazon.awssdk.services.rds.model.DBInstance;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.DescribeSecretResponse;
@@ -24,7 +26,7 @@ class AppUserSecret {
         if (existing.isPresent()) {
             var secret = existing.get();
             if (secret.deletedDate() != null) {
-                throw new ProvisionProblem("secret " + names.secret() + " is scheduled for deletion",
+                throw MigrationProblem.withCode("secret " + names.secret() + " is scheduled for deletion",
                         "restore it (aws secretsmanager restore-secret --secret-id " + secret.arn() + ") or wait until it is "
                                 + "deleted, then send the command again with a new commandId", null);
             }

@@ -5,6 +5,7 @@ import io.catalogmigration.common.contract.ProvisionTarget;
 import io.catalogmigration.common.contract.ProvisionedResources;
 import io.catalogmigration.common.contract.TargetPlan;
 import io.catalogmigration.common.contract.TargetProvisioned;
+import io.catalogmigration.common.run.MigrationProblem;
 import software.amazon.awssdk.core.exception.SdkException;
 
 import java.time.Instant;
@@ -102,7 +103,7 @@ class AwsProvisioner {
                 : ResourceNames.defaultInstanceIdentifier(command.migrationId());
     }
 
-    /** What AWS refuses becomes a ProvisionProblem naming the call; an interruption (shutdown) passes through. */
+    /** What AWS refuses becomes a MigrationProblem naming the call; an interruption (shutdown) passes through. */
     static <T> T call(String doing, Supplier<T> body) {
         try {
             return body.get();

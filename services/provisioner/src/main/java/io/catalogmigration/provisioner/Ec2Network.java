@@ -1,5 +1,7 @@
 package io.catalogmigration.provisioner;
 
+import io.catalogmigration.common.run.MigrationProblem;
+
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Ec2Exception;
 import software.amazon.awssdk.services.ec2.model.Filter;
@@ -38,11 +40,11 @@ class Ec2Network {
             instance = null;
         }
         if (instance == null) {
-            throw new ProvisionProblem("EC2 instance " + instanceId + " does not exist in " + region,
+            throw MigrationProblem.withCode("EC2 instance " + instanceId + " does not exist in " + region,
                     "give the id of the instance the catalog runs on (sourceInstanceId) and its region; nothing was created", null);
         }
         if (instance.vpcId() == null) {
-            throw new ProvisionProblem("EC2 instance " + instanceId + " is not in a VPC",
+            throw MigrationProblem.withCode("EC2 instance " + instanceId + " is not in a VPC",
                     "RDS instances live in a VPC: move the catalog host into one first; nothing was created", null);
         }
         String vpc = instance.vpcId();
@@ -51,7 +53,7 @@ class Ec2Network {
         var zones = new TreeSet<String>();
         subnets.forEach(s -> zones.add(s.availabilityZone()));
         if (zones.size() < 2) {
-            throw new ProvisionProblem("VPC " + vpc + " of instance " + instanceId + " has subnets in " + zones.size()
+            throw MigrationProblem.withCode("VPC " + vpc + " of instance " + instanceId + " has subnets in " + zones.size()
                     + " availability zone(s) " + zones + "; a Multi-AZ RDS instance needs subnets in at least 2",
                     "add a subnet in another availability zone of " + vpc + ", then send the command again with a new "
                             + "commandId; nothing was created", null);

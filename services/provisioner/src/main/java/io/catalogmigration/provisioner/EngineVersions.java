@@ -1,5 +1,7 @@
 package io.catalogmigration.provisioner;
 
+import io.catalogmigration.common.run.MigrationProblem;
+
 /**
  * Which PostgreSQL major the target runs: never older than the source (logical replication and pg_dump's schema
  * only go forward), never older than the configured minimum (majors past RDS standard support cost extra).
@@ -12,7 +14,7 @@ final class EngineVersions {
         }
         int major = major(requested);
         if (major < sourceMajor) {
-            throw new ProvisionProblem("engineVersion " + requested + " is older than the source's PostgreSQL " + sourceMajor,
+            throw MigrationProblem.withCode("engineVersion " + requested + " is older than the source's PostgreSQL " + sourceMajor,
                     "give engineVersion " + sourceMajor + " or newer (or leave it out), then send the command again; nothing was created",
                     null);
         }

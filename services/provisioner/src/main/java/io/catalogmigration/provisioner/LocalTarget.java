@@ -19,6 +19,7 @@ import io.catalogmigration.common.pg.ClientTools;
 import io.catalogmigration.common.pg.Sql;
 import io.catalogmigration.common.pg.SqlIdentifier;
 import io.catalogmigration.common.pg.TargetGuard;
+import io.catalogmigration.common.run.MigrationProblem;
 import io.catalogmigration.common.secret.SecretResolver;
 import org.postgresql.PGConnection;
 
@@ -75,7 +76,7 @@ class LocalTarget {
             }
             run.step("databases", "databases " + settings.databases() + " exist, owned by " + user);
         } catch (AdministratorRoles.NotGrantable e) {
-            throw new ProvisionProblem(e.getMessage(), "as a role holding ADMIN OPTION on " + user + " run on the target: "
+            throw MigrationProblem.withCode(e.getMessage(), "as a role holding ADMIN OPTION on " + user + " run on the target: "
                     + e.grant() + "; then send the command again with a new commandId: what exists is adopted", null);
         } catch (SQLException e) {
             throw failure("create the role and databases on", target, e);
@@ -222,7 +223,7 @@ class LocalTarget {
             int server = Integer.parseInt(Sql.one(connection, "show server_version_num")) / 10_000;
             int client = ClientTools.major(bin, "pg_dump");
             if (client < server) {
-                throw new ProvisionProblem("pg_dump " + (client == 0 ? "(not found in " + bin + ")" : client)
+                throw MigrationProblem.withCode("pg_dump " + (client == 0 ? "(not found in " + bin + ")" : client)
                         + " cannot dump the PostgreSQL " + server + " server " + target.describe()
                         + ": pg_dump reads servers up to its own major only",
                         "install the PostgreSQL " + server + " client tools (or newer) and set provisioner.local.bin-directory "
@@ -231,7 +232,7 @@ class LocalTarget {
             for (String database : settings.databases()) {
                 var found = databaseMarking(connection, database);
                 if (found.isEmpty() || !marker.equals(found.get().comment())) {
-                    throw new ProvisionProblem("database " + database + " on " + target.describe() + " is "
+                    throw MigrationProblem.withCode("database " + database + " on " + target.describe() + " is "
                             + (found.isEmpty() ? "missing" : "not marked as migration " + command.migrationId() + "'s"),
                             "check the target endpoint and the migration id, then send SnapshotTarget again with a new "
                                     + "commandId", null);
@@ -269,10 +270,10 @@ class LocalTarget {
             }
             Files.move(partial, directory, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (HookRunner.HookFailed e) {
-            throw new ProvisionProblem(e.getMessage(), "fix what pg_dump says (the administrator must be able to read "
+            throw MigrationProblem.withCode(e.getMessage(), "fix what pg_dump says (the administrator must be able to read "
                     + "every table), then send SnapshotTarget again with a new commandId", null);
         } catch (IOException e) {
-            throw new ProvisionProblem("cannot write the snapshot into " + partial + ": " + e.getMessage(),
+            throw MigrationProblem.withCode("cannot write the snapshot into " + partial + ": " + e.getMessage(),
                     "make provisioner.local.snapshot-directory writable by the provisioner, with room for the dumps, then "
                             + "send SnapshotTarget again with a new commandId", null);
         }
@@ -294,7 +295,7 @@ class LocalTarget {
         try {
             TargetGuard.requireNotSource(connector, source, target, settings.databases(), doing);
         } catch (TargetGuard.TargetIsSource e) {
-            throw new ProvisionProblem(e.reason(), e.action(), null);
+            throw MigrationProblem.withCode(e.reason(), e.action(), null);
         } catch (SQLException e) {
             throw failure("check the identity of", target, e);
         }
@@ -347,7 +348,7 @@ class LocalTarget {
 
     private static void requireMarked(String comment, String marker, String what) {
         if (!marker.equals(comment)) {
-            throw new ProvisionProblem(what + " already exists on the target and is not marked as this migration's (its comment is '"
+            throw MigrationProblem.withCode(what + " already exists on the target and is not marked as this migration's (its comment is '"
                     + comment + "')", "use a fresh target server, or drop " + what + " if you know it is a leftover, then send "
                     + "the command again with a new commandId", null);
         }
@@ -358,8 +359,8 @@ class LocalTarget {
         return MigrationMarker.literal(value);
     }
 
-    private static ProvisionProblem failure(String doing, PgEndpoint target, SQLException e) {
-        return new ProvisionProblem("cannot " + doing + " " + target.describe() + ": " + e.getMessage() + " (SQLSTATE "
+    private static MigrationProblem failure(String doing, PgEndpoint target, SQLException e) {
+        return MigrationProblem.withCode("cannot " + doing + " " + target.describe() + ": " + e.getMessage() + " (SQLSTATE "
                 + e.getSQLState() + ")", "check that the target is reachable and that " + target.user()
                 + " may create roles and databases (CREATEROLE, CREATEDB or superuser), then send the command again with a "
                 + "new commandId: what exists is adopted", null);

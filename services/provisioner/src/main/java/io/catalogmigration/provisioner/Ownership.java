@@ -1,6 +1,7 @@
 package io.catalogmigration.provisioner;
 
 import io.catalogmigration.common.pg.MigrationMarker;
+import io.catalogmigration.common.run.MigrationProblem;
 
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,7 @@ final class Ownership {
             String found = tags.containsKey(ResourceNames.TAG_MIGRATION)
                     ? "it is tagged " + ResourceNames.TAG_MIGRATION + "=" + tags.get(ResourceNames.TAG_MIGRATION)
                     : "it has no " + ResourceNames.TAG_MIGRATION + " tag";
-            throw new ProvisionProblem(what + " already exists and does not belong to migration " + migrationId + " (" + found + ")",
+            throw MigrationProblem.withCode(what + " already exists and does not belong to migration " + migrationId + " (" + found + ")",
                     "leave it alone: give another dbInstanceIdentifier, or remove that resource if you know it is a leftover, "
                             + "then send the command again with a new commandId", null);
         }

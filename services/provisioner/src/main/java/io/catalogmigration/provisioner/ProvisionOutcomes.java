@@ -6,10 +6,9 @@ import io.catalogmigration.common.contract.TargetDeprovisioned;
 import io.catalogmigration.common.contract.TargetPlanned;
 import io.catalogmigration.common.contract.TargetProvisioned;
 import io.catalogmigration.common.contract.TargetSnapshotTaken;
-import io.catalogmigration.common.kafka.MessageJson;
-import io.catalogmigration.common.kafka.MessagePublisher;
-import io.catalogmigration.common.ledger.RunLedger;
 import io.catalogmigration.common.ledger.RunStatus;
+import io.catalogmigration.common.run.MigrationProblem;
+import io.catalogmigration.common.run.RunOutcomes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,25 +16,23 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** The one outcome of a run: published first (at least once), then recorded as the run's end in the ledger. */
+/** The one outcome of a run, with its log lines; common's RunOutcomes publishes it and ends the run. */
 class ProvisionOutcomes {
 
     private static final Logger log = LoggerFactory.getLogger(ProvisionOutcomes.class);
 
-    private final MessagePublisher publisher;
-    private final RunLedger ledger;
+    private final RunOutcomes runs;
 
-    ProvisionOutcomes(MessagePublisher publisher, RunLedger ledger) {
-        this.publisher = publisher;
-        this.ledger = ledger;
+    ProvisionOutcomes(RunOutcomes runs) {
+        this.runs = runs;
     }
 
-    void failed(UUID runId, String migrationId, String command, String provider, ProvisionProblem problem,
+    void failed(UUID runId, String migrationId, String command, String provider, MigrationProblem problem,
                 List<String> resourcesLeft) {
         log.error("Provisioner run {} ({}) of migration {} FAILED: {}. What to do: {}{}", runId, command, migrationId,
                 problem.reason(), problem.action(), resourcesLeft.isEmpty() ? "" : ". Resources of this migration: " + resourcesLeft);
         var event = new ProvisionFailed(UUID.randomUUID(), migrationId, Instant.now(), runId, command, provider,
-                problem.reason(), problem.action(), problem.awsErrorCode(), List.copyOf(resourcesLeft));
+                problem.reason(), problem.action(), problem.code(), List.copyOf(resourcesLeft));
         finish(event, RunStatus.FAILED, "Failed: " + problem.reason());
     }
 
@@ -70,8 +67,6 @@ class ProvisionOutcomes {
     }
 
     private void finish(OutcomeEvent event, RunStatus status, String summary) {
-        publisher.outcome(event);
-        ledger.say(event.runId(), summary);
-        ledger.finish(event.runId(), status, summary, MessageJson.mapper().writeValueAsString(event));
+        runs.finish(event, status, summary, summary);
     }
 }

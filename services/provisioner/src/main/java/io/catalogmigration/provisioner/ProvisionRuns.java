@@ -14,6 +14,7 @@ import io.catalogmigration.common.kafka.MessageJson;
 import io.catalogmigration.common.ledger.RunLedger;
 import io.catalogmigration.common.logging.RunContext;
 import io.catalogmigration.common.progress.ProgressReporter;
+import io.catalogmigration.common.run.MigrationProblem;
 import io.catalogmigration.common.secret.SecretUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,7 +83,7 @@ class ProvisionRuns {
         var refusal = age.refusal(command);
         if (refusal.isPresent()) {
             outcomes.failed(command.commandId(), command.migrationId(), type, provider(command),
-                    new ProvisionProblem(refusal.get().reason(), refusal.get().action(), null), List.of());
+                    MigrationProblem.withCode(refusal.get().reason(), refusal.get().action(), null), List.of());
             return;
         }
         submit(command);
@@ -139,7 +140,7 @@ class ProvisionRuns {
         try {
             var problems = CommandCheck.problems(command, provider);
             if (!problems.isEmpty()) {
-                throw new ProvisionProblem("invalid " + type + ": " + String.join("; ", problems),
+                throw MigrationProblem.withCode("invalid " + type + ": " + String.join("; ", problems),
                         "correct the command and send it again with a new commandId; nothing was created", null);
             }
             if (command instanceof PlanTarget plan) {
@@ -167,10 +168,10 @@ class ProvisionRuns {
             var event = ProvisionCommand.AWS.equals(provider)
                     ? awsRemoval.deprovision(deprovision, steps) : local.deprovision(deprovision, steps);
             return () -> outcomes.deprovisioned(event);
-        } catch (ProvisionProblem problem) {
+        } catch (MigrationProblem problem) {
             return () -> outcomes.failed(runId, command.migrationId(), type, provider, problem, steps.resources());
         } catch (SecretUnavailableException e) {
-            var problem = new ProvisionProblem(e.getMessage(),
+            var problem = MigrationProblem.withCode(e.getMessage(),
                     "make the secret available to the provisioner, then send the command again with a new commandId", null);
             return () -> outcomes.failed(runId, command.migrationId(), type, provider, problem, steps.resources());
         } catch (RuntimeException e) {
@@ -180,7 +181,7 @@ class ProvisionRuns {
                 return null;
             }
             log.error("Provisioner run {} hit an unexpected error", runId, e);
-            var problem = new ProvisionProblem("unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage(),
+            var problem = MigrationProblem.withCode("unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage(),
                     "look at the provisioner's log for this run, fix the cause, then send the command again with a new "
                             + "commandId: what exists is adopted", null);
             return () -> outcomes.failed(runId, command.migrationId(), type, provider, problem, steps.resources());

@@ -7,10 +7,10 @@ import io.catalogmigration.common.contract.ProvisionCommand;
 import io.catalogmigration.common.contract.Topics;
 import io.catalogmigration.common.kafka.ServiceTopics;
 import io.catalogmigration.common.kafka.ListenerFactories;
-import io.catalogmigration.common.kafka.MessagePublisher;
 import io.catalogmigration.common.ledger.RunLedger;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.progress.ProgressReporter;
+import io.catalogmigration.common.run.RunOutcomes;
 import io.catalogmigration.common.secret.SecretResolver;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -44,8 +44,8 @@ class ProvisionerConfiguration {
     }
 
     @Bean
-    ProvisionOutcomes provisionOutcomes(MessagePublisher publisher, RunLedger ledger) {
-        return new ProvisionOutcomes(publisher, ledger);
+    ProvisionOutcomes provisionOutcomes(RunOutcomes runs) {
+        return new ProvisionOutcomes(runs);
     }
 
     @Bean

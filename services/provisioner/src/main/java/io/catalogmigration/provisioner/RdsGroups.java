@@ -1,5 +1,7 @@
 package io.catalogmigration.provisioner;
 
+import io.catalogmigration.common.run.MigrationProblem;
+
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.ApplyMethod;
 import software.amazon.awssdk.services.rds.model.DbParameterGroupNotFoundException;
@@ -21,7 +23,7 @@ class RdsGroups {
             var group = rds.describeDBSubnetGroups(b -> b.dbSubnetGroupName(names.subnetGroup())).dbSubnetGroups().get(0);
             Ownership.require(tagsOf(rds, group.dbSubnetGroupArn()), migrationId, what);
             if (!network.vpcId().equals(group.vpcId())) {
-                throw new ProvisionProblem(what + " is in VPC " + group.vpcId() + ", not in the catalog host's VPC "
+                throw MigrationProblem.withCode(what + " is in VPC " + group.vpcId() + ", not in the catalog host's VPC "
                         + network.vpcId(), "deprovision this migration's target first (DeprovisionTarget), then provision "
                         + "again with the right sourceInstanceId", null);
             }
@@ -45,7 +47,7 @@ class RdsGroups {
             var group = rds.describeDBParameterGroups(b -> b.dbParameterGroupName(name)).dbParameterGroups().get(0);
             Ownership.require(tagsOf(rds, group.dbParameterGroupArn()), migrationId, what);
             if (!family.equals(group.dbParameterGroupFamily())) {
-                throw new ProvisionProblem(what + " is of family " + group.dbParameterGroupFamily() + ", the target needs "
+                throw MigrationProblem.withCode(what + " is of family " + group.dbParameterGroupFamily() + ", the target needs "
                         + family, "deprovision this migration's target, then provision again", null);
             }
             rds.describeDBParametersPaginator(b -> b.dbParameterGroupName(name).source("user")).parameters()

@@ -1,6 +1,7 @@
 package io.catalogmigration.provisioner;
 
 import io.catalogmigration.common.contract.TargetPlan;
+import io.catalogmigration.common.run.MigrationProblem;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.waiters.WaiterOverrideConfiguration;
 import software.amazon.awssdk.core.waiters.WaiterResponse;
@@ -58,7 +59,7 @@ class RdsInstance {
         }
         if (BROKEN.contains(instance.dbInstanceStatus())) conflicts.add("its status is " + instance.dbInstanceStatus());
         if (!conflicts.isEmpty()) {
-            throw new ProvisionProblem(what + " of this migration has conflicting settings: " + String.join("; ", conflicts),
+            throw MigrationProblem.withCode(what + " of this migration has conflicting settings: " + String.join("; ", conflicts),
                     "it was changed after it was created, or it is broken: fix it in the RDS console, or remove it with "
                             + "DeprovisionTarget and provision again with a new commandId", null);
         }
@@ -139,7 +140,7 @@ class RdsInstance {
             if (Interruption.stopping(e)) {
                 throw e;
             }
-            throw new ProvisionProblem("DB instance " + identifier + " did not reach the expected state (" + phase
+            throw MigrationProblem.withCode("DB instance " + identifier + " did not reach the expected state (" + phase
                     + ") within " + settings.waitMax() + "; its last status was " + lastStatus.get() + " (" + e.getMessage() + ")",
                     "look at the instance's events in the RDS console; when it is fixed send the command again with a new "
                             + "commandId (the instance is adopted), or raise provisioner.aws.wait-max if it was only slow", null);

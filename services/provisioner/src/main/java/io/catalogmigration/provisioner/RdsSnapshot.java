@@ -3,6 +3,7 @@ package io.catalogmigration.provisioner;
 import io.catalogmigration.common.contract.ProvisionCommand;
 import io.catalogmigration.common.contract.SnapshotTarget;
 import io.catalogmigration.common.contract.TargetSnapshotTaken;
+import io.catalogmigration.common.run.MigrationProblem;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.waiters.WaiterOverrideConfiguration;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
@@ -43,7 +44,7 @@ class RdsSnapshot {
         var rds = clients.in(command.region()).rds();
         String id = command.dbInstanceIdentifier();
         var instance = call("looking up DB instance " + id, () -> RdsInstance.find(rds, id)).orElseThrow(() ->
-                new ProvisionProblem("DB instance " + id + " does not exist in " + command.region(),
+                MigrationProblem.withCode("DB instance " + id + " does not exist in " + command.region(),
                         "check dbInstanceIdentifier and region (TargetProvisioned names them), then send SnapshotTarget again "
                                 + "with a new commandId", "DBInstanceNotFound"));
         Ownership.require(RdsInstance.tags(instance), command.migrationId(), "DB instance " + id);
@@ -101,7 +102,7 @@ class RdsSnapshot {
             if (Interruption.stopping(e)) {
                 throw e;
             }
-            throw new ProvisionProblem("DB snapshot " + name + " did not become available within " + aws.waitMax()
+            throw MigrationProblem.withCode("DB snapshot " + name + " did not become available within " + aws.waitMax()
                     + "; its last status was " + last.get() + " (" + e.getMessage() + ")",
                     "look at the snapshot in the RDS console; if it was only slow raise provisioner.aws.wait-max; to take "
                             + "another, send SnapshotTarget again with a new commandId", null);

@@ -1,5 +1,7 @@
 package io.catalogmigration.provisioner;
 
+import io.catalogmigration.common.run.MigrationProblem;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,7 +31,7 @@ final class SecretFile {
                 Files.deleteIfExists(temporary);
             }
         } catch (IOException e) {
-            throw new ProvisionProblem("cannot write the secret file " + file + " (" + e.getClass().getSimpleName() + ")",
+            throw MigrationProblem.withCode("cannot write the secret file " + file + " (" + e.getClass().getSimpleName() + ")",
                     "make provisioner.local.secret-directory writable by the service's user, then send the command again "
                             + "with a new commandId", null);
         }
@@ -39,7 +41,7 @@ final class SecretFile {
         try {
             return Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new ProvisionProblem("cannot read the secret file " + file + " (" + e.getClass().getSimpleName() + ")",
+            throw MigrationProblem.withCode("cannot read the secret file " + file + " (" + e.getClass().getSimpleName() + ")",
                     "make it readable by the service's user, or delete it (a new password is then set), then send the "
                             + "command again with a new commandId", null);
         }

@@ -3,6 +3,7 @@ package io.catalogmigration.provisioner;
 import io.catalogmigration.common.logging.ErrorText;
 import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.pg.PgConnector;
+import io.catalogmigration.common.run.MigrationProblem;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -38,7 +39,7 @@ class SourceSurvey {
             }
             return new Facts(sizes, serverVersion(connection), rowEstimate(connection));
         } catch (SQLException e) {
-            throw new ProvisionProblem("cannot measure the source " + source.describe() + ": " + ErrorText.message(e)
+            throw MigrationProblem.withCode("cannot measure the source " + source.describe() + ": " + ErrorText.message(e)
                     + " (SQLSTATE " + e.getSQLState() + ")", "check that the source is reachable from the provisioner and that "
                     + source.user() + " may connect to every database being moved, then send the command again with a new "
                     + "commandId; nothing was created", null);
@@ -50,7 +51,7 @@ class SourceSurvey {
             ps.setString(1, database);
             try (var rs = ps.executeQuery()) {
                 if (!rs.next()) {
-                    throw new ProvisionProblem("database " + database + " does not exist on the source server "
+                    throw MigrationProblem.withCode("database " + database + " does not exist on the source server "
                             + source.host() + ":" + source.port(), "point source at the server that holds every database in "
                             + "provisioner.databases (or change that setting), then send the command again; nothing was created", null);
                 }

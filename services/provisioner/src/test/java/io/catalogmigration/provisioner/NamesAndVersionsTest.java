@@ -1,5 +1,7 @@
 package io.catalogmigration.provisioner;
 
+import io.catalogmigration.common.run.MigrationProblem;
+
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -49,7 +51,7 @@ class NamesAndVersionsTest {
     @Test
     void anEngineVersionOlderThanTheSourceIsRefused() {
         assertThatThrownBy(() -> EngineVersions.targetMajor("14.9", 15, 14))
-                .isInstanceOf(ProvisionProblem.class).hasMessageContaining("older than the source's PostgreSQL 15");
+                .isInstanceOf(MigrationProblem.class).hasMessageContaining("older than the source's PostgreSQL 15");
     }
 
     @Test

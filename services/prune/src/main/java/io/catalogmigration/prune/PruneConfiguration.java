@@ -9,6 +9,7 @@ import io.catalogmigration.common.kafka.MessagePublisher;
 import io.catalogmigration.common.ledger.RunLedger;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.progress.ProgressReporter;
+import io.catalogmigration.common.run.RunOutcomes;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -36,8 +37,8 @@ class PruneConfiguration {
     }
 
     @Bean
-    PruneOutcomes pruneOutcomes(MessagePublisher publisher, RunLedger ledger) {
-        return new PruneOutcomes(publisher, ledger);
+    PruneOutcomes pruneOutcomes(RunOutcomes runs) {
+        return new PruneOutcomes(runs);
     }
 
     @Bean

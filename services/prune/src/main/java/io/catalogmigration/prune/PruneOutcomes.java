@@ -3,10 +3,7 @@ package io.catalogmigration.prune;
 import io.catalogmigration.common.contract.PruneCompleted;
 import io.catalogmigration.common.contract.PruneFailed;
 import io.catalogmigration.common.contract.PrunedTable;
-import io.catalogmigration.common.kafka.MessageJson;
-import io.catalogmigration.common.kafka.MessagePublisher;
-import io.catalogmigration.common.ledger.RunLedger;
-import io.catalogmigration.common.ledger.RunStatus;
+import io.catalogmigration.common.run.RunOutcomes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,25 +11,21 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** The one outcome of a run: published first (at least once), then recorded as the run's end in the ledger. */
+/** The one outcome of a run, with its log lines; common's RunOutcomes publishes it and ends the run. */
 class PruneOutcomes {
 
     private static final Logger log = LoggerFactory.getLogger(PruneOutcomes.class);
 
-    private final MessagePublisher publisher;
-    private final RunLedger ledger;
+    private final RunOutcomes runs;
 
-    PruneOutcomes(MessagePublisher publisher, RunLedger ledger) {
-        this.publisher = publisher;
-        this.ledger = ledger;
+    PruneOutcomes(RunOutcomes runs) {
+        this.runs = runs;
     }
 
     void failed(UUID runId, String migrationId, String database, String reason, String action, List<PrunedTable> tables) {
         log.error("Prune run {} of migration {} on {} FAILED: {}. What to do: {}", runId, migrationId, database, reason, action);
         var event = new PruneFailed(UUID.randomUUID(), migrationId, Instant.now(), runId, database, reason, action, tables);
-        publisher.outcome(event);
-        ledger.say(runId, "Failed: " + reason);
-        ledger.finish(runId, RunStatus.FAILED, reason, MessageJson.mapper().writeValueAsString(event));
+        runs.failed(event, reason);
     }
 
     void completed(PruneCompleted event) {
@@ -46,8 +39,6 @@ class PruneOutcomes {
         event.tables().forEach(t -> log.info("  {} {}: {} rows before, {} past retention (cutoff {}), {} deleted, {} left past retention{}",
                 t.status(), t.table(), t.rowsBefore(), t.pastRetentionBefore(), t.cutoff(), t.deleted(),
                 t.pastRetentionAfter(), t.note() == null ? "" : " - " + t.note()));
-        publisher.outcome(event);
-        ledger.say(event.runId(), summary);
-        ledger.finish(event.runId(), RunStatus.SUCCEEDED, summary, MessageJson.mapper().writeValueAsString(event));
+        runs.succeeded(event, summary);
     }
 }

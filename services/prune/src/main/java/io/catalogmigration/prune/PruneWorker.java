@@ -6,6 +6,7 @@ import io.catalogmigration.common.ledger.Batch;
 import io.catalogmigration.common.ledger.RunLedger;
 import io.catalogmigration.common.pg.PgErrors;
 import io.catalogmigration.common.pg.PgConnector;
+import io.catalogmigration.common.pg.PgErrors;
 import io.catalogmigration.common.pg.SqlIdentifier;
 import io.catalogmigration.common.pg.TableName;
 import io.catalogmigration.common.progress.Progress;
@@ -27,7 +28,6 @@ import java.util.stream.IntStream;
 class PruneWorker {
 
     private static final Logger log = LoggerFactory.getLogger(PruneWorker.class);
-    private static final String FOREIGN_KEY_VIOLATION = "23503";
 
     private final PruneProperties settings;
     private final RunLedger ledger;
@@ -79,7 +79,7 @@ class PruneWorker {
                 deleted += delete(connection, range);
             }
         } catch (SQLException e) {
-            if (transientFault(e)) {
+            if (PgErrors.transientFault(e)) {
                 throw new IllegalStateException("prune batch " + work.seq() + " of run " + work.runId()
                         + " hit a transient fault and will be retried: " + PgErrors.serverMessage(e), e);
             }
@@ -105,7 +105,7 @@ class PruneWorker {
         try {
             return delete(connection, range, List.of());
         } catch (SQLException e) {
-            if (!FOREIGN_KEY_VIOLATION.equals(e.getSQLState()) || range.guards().isEmpty()) {
+            if (!PgErrors.foreignKeyViolation(e) || range.guards().isEmpty()) {
                 throw e;
             }
             return delete(connection, range, range.guards());
@@ -131,12 +131,5 @@ class PruneWorker {
             ps.setTimestamp(3, Timestamp.from(range.cutoff()));
             return ps.executeUpdate();
         }
-    }
-
-    /** Connection trouble, lock timeouts, deadlocks, serialization failures and shutdowns pass; retrying helps. */
-    static boolean transientFault(SQLException e) {
-        String state = e.getSQLState();
-        return state == null || state.startsWith("08") || state.startsWith("40") || state.startsWith("57")
-                || state.equals("55P03") || state.equals("53300");
     }
 }

@@ -3,6 +3,7 @@ package io.catalogmigration.replicator;
 import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.pg.ClientTools;
 import io.catalogmigration.common.pg.LibpqEnvironment;
+import io.catalogmigration.common.run.MigrationProblem;
 import io.catalogmigration.common.secret.SecretResolver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +44,7 @@ class PgClients {
                     "--file=" + out), "pg_dump --section=" + section + " of " + source.describe());
             return Files.readString(out, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new ReplicationProblem("cannot read the schema dump of " + source.describe() + ": " + e.getMessage(),
+            throw new MigrationProblem("cannot read the schema dump of " + source.describe() + ": " + e.getMessage(),
                     "check the temporary directory of the replicator, then send the command again");
         } finally {
             delete(out);
@@ -58,7 +59,7 @@ class PgClients {
             run(target, List.of(tool("psql"), "-X", "-q", "--no-password", "-v", "ON_ERROR_STOP=1", "--single-transaction",
                     "--file=" + file), what);
         } catch (IOException e) {
-            throw new ReplicationProblem("cannot write a script for " + what + ": " + e.getMessage(),
+            throw new MigrationProblem("cannot write a script for " + what + ": " + e.getMessage(),
                     "check the temporary directory of the replicator, then send the command again");
         } finally {
             delete(file);
@@ -76,21 +77,21 @@ class PgClients {
             Process process = builder.start();
             if (!process.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
                 process.destroyForcibly();
-                throw new ReplicationProblem(what + " did not finish within " + TIMEOUT_MINUTES + " minutes",
+                throw new MigrationProblem(what + " did not finish within " + TIMEOUT_MINUTES + " minutes",
                         "check the servers' load and locks, then send the command again (finished steps are kept)");
             }
             String text = Files.readString(output, StandardCharsets.UTF_8).strip();
             if (process.exitValue() != 0) {
-                throw new ReplicationProblem(what + " failed (exit " + process.exitValue() + "): " + tail(text),
+                throw new MigrationProblem(what + " failed (exit " + process.exitValue() + "): " + tail(text),
                         "fix what the message says, then send the command again (finished steps are kept)");
             }
             log.info("{} took {} ms", what, (System.nanoTime() - started) / 1_000_000);
         } catch (IOException e) {
-            throw new ReplicationProblem("cannot run " + command.get(0) + ": " + e.getMessage(),
+            throw new MigrationProblem("cannot run " + command.get(0) + ": " + e.getMessage(),
                     "install the PostgreSQL client tools of the source's major version or set replicator.bin-directory");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ReplicationProblem(what + " was interrupted", "send the command again");
+            throw new MigrationProblem(what + " was interrupted", "send the command again");
         } finally {
             delete(output);
         }
@@ -110,7 +111,7 @@ class PgClients {
                     java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
                             java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
         } catch (IOException e) {
-            throw new ReplicationProblem("cannot create a temporary file: " + e.getMessage(),
+            throw new MigrationProblem("cannot create a temporary file: " + e.getMessage(),
                     "check the temporary directory of the replicator");
         }
     }

@@ -1,11 +1,13 @@
 package io.catalogmigration.replicator;
 
+import io.catalogmigration.common.pg.PgErrors;
 import io.catalogmigration.common.pg.Sql;
 import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.logging.RunContext;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.progress.Progress;
 import io.catalogmigration.common.progress.ProgressReporter;
+import io.catalogmigration.common.run.MigrationProblem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,7 +79,7 @@ class PostDataApplier {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt(); // the service stops: the run stays unfinished (ReplicateHandler)
             }
-            throw new ReplicationProblem("building the indexes of " + database + " stopped: " + rootMessage(e),
+            throw new MigrationProblem("building the indexes of " + database + " stopped: " + rootMessage(e),
                     "check that the target is reachable, then send CheckReplication again; indexes built are kept");
         } finally {
             pool.shutdownNow();
@@ -87,7 +89,7 @@ class PostDataApplier {
                 run(connection, migrationId, database, step);
             }
         } catch (SQLException e) {
-            throw new ReplicationProblem("cannot connect to " + target.describe() + ": " + SqlErrors.message(e),
+            throw new MigrationProblem("cannot connect to " + target.describe() + ": " + PgErrors.describe(e),
                     "check that the target is reachable, then send CheckReplication again");
         }
         log.info("Post-data of {}: created {}/{} indexes", database, created.get(), indexes);
@@ -106,11 +108,11 @@ class PostDataApplier {
             store.stepDone(migrationId, database, step.seq());
             return true;
         } catch (SQLException e) {
-            if (SqlErrors.alreadyExists(e)) {
+            if (PgErrors.alreadyExists(e)) {
                 store.stepDone(migrationId, database, step.seq());
                 return true;
             }
-            String error = SqlErrors.message(e);
+            String error = PgErrors.describe(e);
             log.error("Post-data {} {} of {} FAILED: {}. What to do: fix the cause on the target, then send CheckReplication "
                     + "again to retry the failed steps", step.kind(), step.name(), database, error);
             store.stepFailed(migrationId, database, step.seq(), error);
@@ -122,6 +124,6 @@ class PostDataApplier {
         while (e.getCause() != null) {
             e = e.getCause();
         }
-        return e instanceof SQLException sql ? SqlErrors.message(sql) : e.getMessage();
+        return e instanceof SQLException sql ? PgErrors.describe(sql) : e.getMessage();
     }
 }

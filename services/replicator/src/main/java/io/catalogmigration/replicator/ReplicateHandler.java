@@ -13,8 +13,10 @@ import io.catalogmigration.common.contract.StartReplication;
 import io.catalogmigration.common.kafka.MessageJson;
 import io.catalogmigration.common.ledger.RunLedger;
 import io.catalogmigration.common.logging.RunContext;
+import io.catalogmigration.common.pg.PgErrors;
 import io.catalogmigration.common.pg.SqlIdentifier;
 import io.catalogmigration.common.pg.TargetGuard;
+import io.catalogmigration.common.run.MigrationProblem;
 import io.catalogmigration.common.secret.SecretUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +32,10 @@ import java.util.concurrent.ConcurrentHashMap;
 class ReplicateHandler {
 
     static final String KIND = "replicate";
+    /** What to grant when a statement was refused for want of a privilege. */
+    private static final String GRANTS = "the source's user must be a superuser; the target's needs what RDS's master "
+            + "user has: CREATEDB, CREATEROLE, rds_superuser, rds_replication, pg_signal_backend, pg_monitor and on 16+ "
+            + "pg_create_subscription; see the replicator README's \"Privileges and versions\"";
     /** The run's first message, said when its thread takes it up (the run opens earlier, on the listener). */
     static final String RUNNING = "running on ";
 
@@ -146,7 +152,7 @@ class ReplicateHandler {
                         + reset.slotDropped() + ", database dropped " + reset.databaseDropped();
             }
             outcomes.succeeded(outcome, summary);
-        } catch (ReplicationProblem e) {
+        } catch (MigrationProblem e) {
             failed(command, e.getMessage(), e.action());
         } catch (TargetGuard.TargetIsSource e) {
             failed(command, e.reason(), e.action());
@@ -154,8 +160,8 @@ class ReplicateHandler {
             failed(command, e.getMessage(), "make the secret available to the replicator, then send the command "
                     + "again with a new commandId; finished steps are kept");
         } catch (SQLException e) {
-            failed(command, "a statement failed: " + SqlErrors.message(e), SqlErrors.notPermitted(e)
-                    ? "grant the missing privilege (" + SqlErrors.GRANTS + "), then send the command again with a new "
+            failed(command, "a statement failed: " + PgErrors.describe(e), PgErrors.notPermitted(e)
+                    ? "grant the missing privilege (" + GRANTS + "), then send the command again with a new "
                             + "commandId; finished steps are kept"
                     : "check that both servers are reachable and the users are administrators, then send the command again "
                             + "with a new commandId; finished steps are kept");

@@ -1,5 +1,6 @@
 package io.catalogmigration.replicator;
 
+import io.catalogmigration.common.pg.PgErrors;
 import io.catalogmigration.common.pg.Sql;
 import io.catalogmigration.common.contract.ReplicationReset;
 import io.catalogmigration.common.contract.ResetReplication;
@@ -155,7 +156,7 @@ class ReplicationResetter {
                 store.forgetRole(migrationId, role);
                 log.info("Role {}, created by StartReplication for migration {}, dropped on the target", role, migrationId);
             } catch (SQLException e) {
-                kept.add(role + ": " + SqlErrors.message(e));
+                kept.add(role + ": " + PgErrors.describe(e));
             }
         }
     }

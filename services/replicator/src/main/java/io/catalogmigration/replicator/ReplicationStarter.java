@@ -1,5 +1,6 @@
 package io.catalogmigration.replicator;
 
+import io.catalogmigration.common.pg.PgErrors;
 import io.catalogmigration.common.pg.Sql;
 import io.catalogmigration.common.pg.ReplicationNames;
 import io.catalogmigration.common.contract.PgEndpoint;
@@ -11,6 +12,7 @@ import io.catalogmigration.common.pg.ReplicationLogin;
 import io.catalogmigration.common.pg.SqlIdentifier;
 import io.catalogmigration.common.pg.TargetGuard;
 import io.catalogmigration.common.progress.ProgressReporter;
+import io.catalogmigration.common.run.MigrationProblem;
 import io.catalogmigration.common.secret.SecretResolver;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
@@ -65,7 +67,7 @@ class ReplicationStarter {
 
     ReplicationStarted start(StartReplication command) throws SQLException {
         if (command.replication() == null || !command.replication().problems().stream().allMatch(p -> p.contains("database"))) {
-            throw new ReplicationProblem("replication endpoint is missing or incomplete"
+            throw new MigrationProblem("replication endpoint is missing or incomplete"
                     + (command.replication() == null ? "" : ": " + command.replication().problems()),
                     "give replication: the host and port the target reaches the source at, the replication user, sslmode "
                             + "and passwordRef; send the command again with a new commandId");
@@ -249,7 +251,7 @@ class ReplicationStarter {
                             pre.script(kept), "schema (pre-data) of " + target.describe()));
                 }
             } else if (present < tables.size()) {
-                throw new ReplicationProblem("the target database " + target.database() + " has " + present + " of the "
+                throw new MigrationProblem("the target database " + target.database() + " has " + present + " of the "
                         + tables.size() + " tables: it was not made by this replicator's schema step",
                         "send ResetReplication for this database, then StartReplication again");
             }
@@ -282,7 +284,7 @@ class ReplicationStarter {
                             try {
                                 Sql.execute(connection, key.sql());
                             } catch (SQLException e) {
-                                if (!SqlErrors.alreadyExists(e)) {
+                                if (!PgErrors.alreadyExists(e)) {
                                     retry.add(key);
                                 }
                             }
@@ -296,11 +298,11 @@ class ReplicationStarter {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ReplicationProblem("building the primary keys was interrupted", "send StartReplication again");
+            throw new MigrationProblem("building the primary keys was interrupted", "send StartReplication again");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            throw new ReplicationProblem("cannot connect to " + target.describe() + " to build the primary keys: "
-                    + (cause instanceof SQLException sql ? SqlErrors.message(sql) : String.valueOf(cause)),
+            throw new MigrationProblem("cannot connect to " + target.describe() + " to build the primary keys: "
+                    + (cause instanceof SQLException sql ? PgErrors.describe(sql) : String.valueOf(cause)),
                     "check that the target is reachable, then send StartReplication again");
         } finally {
             pool.shutdownNow();
@@ -311,9 +313,9 @@ class ReplicationStarter {
                     try {
                         Sql.execute(connection, key.sql());
                     } catch (SQLException e) {
-                        if (!SqlErrors.alreadyExists(e)) {
-                            throw new ReplicationProblem("primary key " + key.name() + " cannot be created on the target: "
-                                    + SqlErrors.message(e), "fix the cause, then send StartReplication again");
+                        if (!PgErrors.alreadyExists(e)) {
+                            throw new MigrationProblem("primary key " + key.name() + " cannot be created on the target: "
+                                    + PgErrors.describe(e), "fix the cause, then send StartReplication again");
                         }
                     }
                 }
@@ -438,16 +440,16 @@ class ReplicationStarter {
                         + " WITH (create_slot = false, slot_name = " + Sql.literal(names.slot())
                         + ", copy_data = " + copyData + ", enabled = true)");
             } catch (SQLException e) {
-                if (SqlErrors.notPermitted(e)) {
+                if (PgErrors.notPermitted(e)) {
                     // 16+ lets a non-superuser subscribe through pg_create_subscription plus CREATE on the database
-                    throw new ReplicationProblem("the target administrator " + target.user() + " may not create the "
-                            + "subscription " + names.subscription() + ": " + SqlErrors.message(e),
+                    throw new MigrationProblem("the target administrator " + target.user() + " may not create the "
+                            + "subscription " + names.subscription() + ": " + PgErrors.describe(e),
                             "on the target, as the master user, GRANT pg_create_subscription TO " + target.user()
                                     + " (16+; before 16 only a superuser, or on RDS a member of rds_superuser, may "
                                     + "subscribe), then send StartReplication again; finished steps are kept");
                 }
-                throw new ReplicationProblem("the subscription " + names.subscription() + " cannot be created on "
-                        + target.describe() + ": " + SqlErrors.message(e),
+                throw new MigrationProblem("the subscription " + names.subscription() + " cannot be created on "
+                        + target.describe() + ": " + PgErrors.describe(e),
                         "check that the target reaches the source at " + publisher.host() + ":" + publisher.port()
                                 + " as " + publisher.user() + " (pg_hba.conf scram-sha-256 line, password, REPLICATION "
                                 + "attribute: send PrepareSource), then send StartReplication again; finished steps are kept");

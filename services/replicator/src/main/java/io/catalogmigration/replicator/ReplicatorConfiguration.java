@@ -11,6 +11,7 @@ import io.catalogmigration.common.kafka.MessagePublisher;
 import io.catalogmigration.common.ledger.RunLedger;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.progress.ProgressReporter;
+import io.catalogmigration.common.run.RunOutcomes;
 import io.catalogmigration.common.secret.SecretResolver;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -62,8 +63,8 @@ class ReplicatorConfiguration {
     }
 
     @Bean
-    ReplicateOutcomes replicateOutcomes(MessagePublisher publisher, RunLedger ledger) {
-        return new ReplicateOutcomes(publisher, ledger);
+    ReplicateOutcomes replicateOutcomes(RunOutcomes runs) {
+        return new ReplicateOutcomes(runs);
     }
 
     @Bean

@@ -3,6 +3,7 @@ package io.catalogmigration.replicator;
 import io.catalogmigration.common.logging.ErrorText;
 import io.catalogmigration.common.pg.Sql;
 import io.catalogmigration.common.pg.SqlIdentifier;
+import io.catalogmigration.common.run.MigrationProblem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -180,7 +181,7 @@ record RoleSet(List<String> roles, List<Membership> memberships, List<Setting> s
 
     static String assignment(Setting s) {
         if (!SETTING_NAME.matcher(s.name()).matches()) {
-            throw new ReplicationProblem("a setting on the source has a name that is not an identifier: " + s.name(),
+            throw new MigrationProblem("a setting on the source has a name that is not an identifier: " + s.name(),
                     "remove it on the source (ALTER ... RESET), then send StartReplication again");
         }
         if (!LISTS.contains(s.name().toLowerCase(java.util.Locale.ROOT))) {

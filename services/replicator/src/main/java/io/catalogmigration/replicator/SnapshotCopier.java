@@ -1,11 +1,13 @@
 package io.catalogmigration.replicator;
 
 import io.catalogmigration.common.pg.CopyPipe;
+import io.catalogmigration.common.pg.PgErrors;
 import io.catalogmigration.common.pg.Sql;
 import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.progress.Progress;
 import io.catalogmigration.common.progress.ProgressReporter;
+import io.catalogmigration.common.run.MigrationProblem;
 import io.catalogmigration.common.secret.SecretResolver;
 import org.postgresql.PGConnection;
 import org.postgresql.PGProperty;
@@ -87,7 +89,7 @@ class SnapshotCopier {
                     .withSlotName(slot).withOutputPlugin("pgoutput").make();
             String snapshot = info.getSnapshotName();
             if (snapshot == null || snapshot.isBlank()) {
-                throw new ReplicationProblem("the source exported no snapshot with slot " + slot,
+                throw new MigrationProblem("the source exported no snapshot with slot " + slot,
                         "use replicator.initial-copy: native, or send ResetReplication and StartReplication again");
             }
             log.info("Replication slot {} created at {} with snapshot {}", slot, info.getConsistentPoint(), snapshot);
@@ -112,8 +114,8 @@ class SnapshotCopier {
         try {
             return DriverManager.getConnection(PgConnector.URL, props);
         } catch (SQLException e) {
-            throw new ReplicationProblem("cannot open a replication connection to " + source.describe() + ": "
-                    + SqlErrors.message(e), "give the source administrator the REPLICATION attribute (or use "
+            throw new MigrationProblem("cannot open a replication connection to " + source.describe() + ": "
+                    + PgErrors.describe(e), "give the source administrator the REPLICATION attribute (or use "
                     + "replicator.initial-copy: native), then send StartReplication again");
         }
     }
@@ -197,7 +199,7 @@ class SnapshotCopier {
                 Thread.currentThread().interrupt(); // the service stops: the run stays unfinished (ReplicateHandler)
             }
             queue.clear();
-            throw new ReplicationProblem("the snapshot copy stopped: " + rootMessage(e),
+            throw new MigrationProblem("the snapshot copy stopped: " + rootMessage(e),
                     "fix the cause, then send StartReplication again (the copy starts over under a new snapshot)");
         } finally {
             pool.shutdownNow();
@@ -209,6 +211,6 @@ class SnapshotCopier {
         while (e.getCause() != null) {
             e = e.getCause();
         }
-        return e instanceof SQLException sql ? SqlErrors.message(sql) : e.getMessage();
+        return e instanceof SQLException sql ? PgErrors.describe(sql) : e.getMessage();
     }
 }

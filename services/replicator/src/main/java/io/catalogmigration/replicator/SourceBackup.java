@@ -12,6 +12,7 @@ import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.Sql;
 import io.catalogmigration.common.progress.Progress;
 import io.catalogmigration.common.progress.ProgressReporter;
+import io.catalogmigration.common.run.MigrationProblem;
 import io.catalogmigration.common.secret.SecretResolver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,12 +84,12 @@ class SourceBackup {
                     "SOURCE_PORT", String.valueOf(source.port()), "SOURCE_USER", source.user(),
                     "SOURCE_PASSWORD_REF", source.passwordRef()));
         } catch (HookRunner.HookFailed e) {
-            throw new ReplicationProblem(e.getMessage(), "fix the backup hook (replicator.backup.command) or what it "
+            throw new MigrationProblem(e.getMessage(), "fix the backup hook (replicator.backup.command) or what it "
                     + "reports, then send BackUpSource again with a new commandId; nothing was changed");
         }
         String location = output.stream().filter(l -> l.startsWith(LOCATION)).reduce((a, b) -> b)
                 .map(l -> l.substring(LOCATION.length()).strip()).filter(l -> !l.isEmpty())
-                .orElseThrow(() -> new ReplicationProblem("the backup hook finished without saying where the backup is",
+                .orElseThrow(() -> new MigrationProblem("the backup hook finished without saying where the backup is",
                         "make the hook print a line " + LOCATION + "<where> (a path, a URL, a backup label), then send "
                                 + "BackUpSource again with a new commandId"));
         ledger.say(command.commandId(), "backup by the hook: " + location);
@@ -111,14 +112,14 @@ class SourceBackup {
             Files.createDirectories(directory.getParent());
             long free = Files.getFileStore(directory.getParent()).getUsableSpace();
             if (free < databases * HEADROOM) {
-                throw new ReplicationProblem("not enough room for a backup of " + source.describe() + " in " + directory.getParent()
+                throw new MigrationProblem("not enough room for a backup of " + source.describe() + " in " + directory.getParent()
                         + ": its databases take " + mib(databases) + ", " + mib(free) + " is free",
                         "free space there or set replicator.backup.directory elsewhere, then send BackUpSource again with "
                                 + "a new commandId; nothing was changed");
             }
             notes.add(mib(free) + " free in " + directory.getParent() + " before the backup; the databases take " + mib(databases));
         } catch (IOException e) {
-            throw new ReplicationProblem("cannot use the backup directory " + settings.directory() + ": " + e.getMessage(),
+            throw new MigrationProblem("cannot use the backup directory " + settings.directory() + ": " + e.getMessage(),
                     "create it, writable by the replicator, or set replicator.backup.directory, then send BackUpSource again");
         }
         ledger.say(command.commandId(), "pg_basebackup of " + source.describe() + " into " + directory);
@@ -158,7 +159,7 @@ class SourceBackup {
 
     /**
      * Runs a client tool with the source's password in PGPASSWORD only; its progress lines ({@code 1234/5678 kB}) are
-     * reported. Returns its output lines; a failure or timeout is a ReplicationProblem.
+     * reported. Returns its output lines; a failure or timeout is a MigrationProblem.
      */
     private List<String> run(BackUpSource command, List<String> arguments, PgEndpoint endpoint, String what, long expected) {
         var builder = new ProcessBuilder(arguments).redirectErrorStream(true);
@@ -174,7 +175,7 @@ class SourceBackup {
         try {
             process = builder.start();
         } catch (IOException e) {
-            throw new ReplicationProblem("cannot run " + arguments.get(0) + ": " + e.getMessage(),
+            throw new MigrationProblem("cannot run " + arguments.get(0) + ": " + e.getMessage(),
                     "install the PostgreSQL client tools (of the source's major or newer) or set replicator.bin-directory");
         }
         var started = Instant.now();
@@ -184,21 +185,21 @@ class SourceBackup {
         try {
             if (!process.waitFor(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 ChildProcesses.endTree(process);
-                throw new ReplicationProblem(what + " did not finish within " + settings.timeout() + " (replicator.backup.timeout)",
+                throw new MigrationProblem(what + " did not finish within " + settings.timeout() + " (replicator.backup.timeout)",
                         "give it longer, or check the source's load and the network, then send BackUpSource again");
             }
             reader.join(2000);
         } catch (InterruptedException e) {
             ChildProcesses.endTree(process);
             Thread.currentThread().interrupt();
-            throw new ReplicationProblem(what + " was interrupted (the service is stopping)", "send BackUpSource again");
+            throw new MigrationProblem(what + " was interrupted (the service is stopping)", "send BackUpSource again");
         }
         List<String> output;
         synchronized (lines) {
             output = List.copyOf(lines);
         }
         if (process.exitValue() != 0) {
-            throw new ReplicationProblem(what + " failed (exit " + process.exitValue() + "): "
+            throw new MigrationProblem(what + " failed (exit " + process.exitValue() + "): "
                     + String.join(" | ", output.subList(Math.max(0, output.size() - 5), output.size())),
                     "fix what it says (a role with REPLICATION, a replication line in the source's pg_hba.conf, "
                             + "max_wal_senders, the client tools' major at least the source's), then send BackUpSource again "

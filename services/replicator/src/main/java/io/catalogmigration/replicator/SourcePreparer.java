@@ -1,5 +1,6 @@
 package io.catalogmigration.replicator;
 
+import io.catalogmigration.common.pg.PgErrors;
 import io.catalogmigration.common.pg.Sql;
 import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.contract.PrepareSource;
@@ -8,6 +9,7 @@ import io.catalogmigration.common.contract.SourcePrepared;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.ReplicationLogin;
 import io.catalogmigration.common.pg.SqlIdentifier;
+import io.catalogmigration.common.run.MigrationProblem;
 import io.catalogmigration.common.secret.SecretResolver;
 import org.postgresql.PGConnection;
 
@@ -41,14 +43,14 @@ class SourcePreparer {
     SourcePrepared prepare(PrepareSource command) throws SQLException {
         if (command.databases().isEmpty() || command.replicationUser() == null || command.replicationPasswordRef() == null
                 || command.targetAddress() == null) {
-            throw new ReplicationProblem("PrepareSource needs databases, targetAddress, replicationUser and replicationPasswordRef",
+            throw new MigrationProblem("PrepareSource needs databases, targetAddress, replicationUser and replicationPasswordRef",
                     "complete the command and send it again with a new commandId; nothing was changed");
         }
         InetAddress target;
         try {
             target = InetAddress.getByName(command.targetAddress());
         } catch (UnknownHostException e) {
-            throw new ReplicationProblem("targetAddress " + command.targetAddress() + " does not resolve",
+            throw new MigrationProblem("targetAddress " + command.targetAddress() + " does not resolve",
                     "give the IP address the target connects from; nothing was changed");
         }
         int needed = (command.plannedWorkers() == null ? command.databases().size() * 3 : command.plannedWorkers())
@@ -103,7 +105,7 @@ class SourcePreparer {
                     + "create it), then send PrepareSource again"
                     : "add the line '" + hba + "' to the source's pg_hba.conf above any other line that matches (this "
                     + "service's host, for replication), reload (SELECT pg_reload_conf()), then send PrepareSource again";
-            return new SourceCheck(name, "failed: " + SqlErrors.message(e), required, SourceCheck.ACTION_REQUIRED, remedy);
+            return new SourceCheck(name, "failed: " + PgErrors.describe(e), required, SourceCheck.ACTION_REQUIRED, remedy);
         }
     }
 

@@ -3,8 +3,10 @@ package io.catalogmigration.replicator;
 import io.catalogmigration.common.contract.StartReplication;
 import io.catalogmigration.common.pg.AdministratorRoles;
 import io.catalogmigration.common.pg.PgConnector;
+import io.catalogmigration.common.pg.PgErrors;
 import io.catalogmigration.common.pg.ReplicationNames;
 import io.catalogmigration.common.pg.Sql;
+import io.catalogmigration.common.run.MigrationProblem;
 import io.catalogmigration.common.secret.SecretResolver;
 import io.catalogmigration.common.secret.SecretUnavailableException;
 import org.slf4j.Logger;
@@ -220,17 +222,17 @@ final class StartChecks {
         } catch (SQLException e) {
             if ("28P01".equals(e.getSQLState())) {
                 found.add("the source refuses the password of the replication user " + replication.user() + " (from "
-                                + command.replication().passwordRef() + "): " + SqlErrors.message(e),
+                                + command.replication().passwordRef() + "): " + PgErrors.describe(e),
                         "put the replication user's password in " + command.replication().passwordRef() + " (PrepareSource "
                                 + "sets the user's password from its passwordRef)");
             }
             log.info("The replication login could not be tried from here ({}); the subscription tries it from the target",
-                    SqlErrors.message(e));
+                    PgErrors.describe(e));
         }
     }
 
-    static ReplicationProblem problem(String reason, String action) {
-        return new ReplicationProblem(reason, action + "; " + NOTHING_CHANGED);
+    static MigrationProblem problem(String reason, String action) {
+        return new MigrationProblem(reason, action + "; " + NOTHING_CHANGED);
     }
 
     /** What the checks found wrong, all of it: the operator mends everything at once, then sends the command again. */

@@ -12,6 +12,7 @@ import io.catalogmigration.common.inventory.SchemaDrift;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.progress.Progress;
 import io.catalogmigration.common.progress.ProgressReporter;
+import io.catalogmigration.common.run.MigrationProblem;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -54,13 +55,13 @@ class StatusChecker {
         boolean streaming;
         try (Connection admin = connector.connect(command.target())) {
             if (!Sql.exists(admin, "select 1 from pg_database where datname = ?", database)) {
-                throw new ReplicationProblem("the target has no database " + database, "send StartReplication first");
+                throw new MigrationProblem("the target has no database " + database, "send StartReplication first");
             }
         }
         try (Connection connection = connector.connect(target)) {
             if (!Sql.exists(connection, "select 1 from pg_subscription where subname = ? and subdbid = "
                     + "(select oid from pg_database where datname = current_database())", names.subscription())) {
-                throw new ReplicationProblem("the target database " + database + " has no subscription " + names.subscription(),
+                throw new MigrationProblem("the target database " + database + " has no subscription " + names.subscription(),
                         "send StartReplication for this database (it continues where it stopped)");
             }
             try (var ps = connection.prepareStatement("""
@@ -81,7 +82,7 @@ class StatusChecker {
                     select pg_wal_lsn_diff(pg_current_wal_lsn(), coalesce(confirmed_flush_lsn, restart_lsn))::bigint::text
                     from pg_replication_slots where slot_name = ?""", names.slot());
             if (value == null) {
-                throw new ReplicationProblem("the source has no replication slot " + names.slot(),
+                throw new MigrationProblem("the source has no replication slot " + names.slot(),
                         "send ResetReplication, then StartReplication again");
             }
             lag = Long.parseLong(value);

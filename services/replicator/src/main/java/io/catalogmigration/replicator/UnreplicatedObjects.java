@@ -5,6 +5,7 @@ import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.PgErrors;
 import io.catalogmigration.common.pg.Sql;
+import io.catalogmigration.common.run.MigrationProblem;
 import io.catalogmigration.common.unreplicated.LargeObjects;
 import io.catalogmigration.common.unreplicated.MaterializedViews;
 import io.catalogmigration.common.unreplicated.UnloggedTables;
@@ -118,7 +119,7 @@ class UnreplicatedObjects {
     private static LargeObjects.Synced sync(Connection source, Connection target) throws SQLException {
         var synced = LargeObjects.sync(source, target);
         if (!synced.problems().isEmpty()) {
-            throw new ReplicationProblem("large objects differ on the target right after they were copied: "
+            throw new MigrationProblem("large objects differ on the target right after they were copied: "
                     + synced.problems().stream().limit(5).toList(),
                     "check the target's free space and log, then send the command again: every large object that differs is "
                             + "copied again");

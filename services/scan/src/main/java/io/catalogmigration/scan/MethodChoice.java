@@ -1,6 +1,7 @@
 package io.catalogmigration.scan;
 
 import io.catalogmigration.common.contract.ScanMethod;
+import io.catalogmigration.common.pg.PgErrors;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -41,7 +42,7 @@ record MethodChoice(ScanMethod method, String amcheckSchema, String note, boolea
                     schema = amcheckSchema(connection);
                 } catch (SQLException e) {
                     why = "amcheck is not installed in this database and this user may not create it ("
-                            + SqlErrors.message(e) + "); a superuser can run CREATE EXTENSION amcheck";
+                            + PgErrors.serverMessage(e) + "); a superuser can run CREATE EXTENSION amcheck";
                 }
             }
             if (schema != null && !canExecuteVerifyHeapam(connection)) {

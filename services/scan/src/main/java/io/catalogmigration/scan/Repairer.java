@@ -1,5 +1,6 @@
 package io.catalogmigration.scan;
 
+import io.catalogmigration.common.pg.PgErrors;
 import io.catalogmigration.common.pg.TableName;
 
 import java.sql.Connection;
@@ -26,7 +27,6 @@ final class Repairer {
         }
     }
 
-    private static final String FOREIGN_KEY_VIOLATION = "23503";
 
     static Result repair(Connection connection, String table, Suspect suspect) throws SQLException {
         if (!suspect.addressable()) {
@@ -53,7 +53,7 @@ final class Repairer {
                 connection.rollback();
                 return Result.READS_FINE;
             } catch (SQLException e) {
-                if (!SqlErrors.corruption(e)) {
+                if (!PgErrors.dataCorruption(e)) {
                     throw e;
                 }
                 connection.rollback(beforeRead);
@@ -66,7 +66,7 @@ final class Repairer {
                     return Result.GONE;
                 }
             } catch (SQLException e) {
-                if (FOREIGN_KEY_VIOLATION.equals(e.getSQLState())) {
+                if (PgErrors.foreignKeyViolation(e)) {
                     connection.rollback();
                     return Result.REFERENCED;
                 }

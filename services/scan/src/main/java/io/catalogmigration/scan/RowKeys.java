@@ -1,5 +1,6 @@
 package io.catalogmigration.scan;
 
+import io.catalogmigration.common.pg.PgErrors;
 import io.catalogmigration.common.pg.SqlIdentifier;
 import io.catalogmigration.common.pg.TableName;
 
@@ -35,7 +36,7 @@ final class RowKeys {
                 return key;
             }
         } catch (SQLException e) {
-            if (SqlErrors.corruption(e)) {
+            if (PgErrors.dataCorruption(e)) {
                 return null;
             }
             throw e;

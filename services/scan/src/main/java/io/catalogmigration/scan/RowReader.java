@@ -1,5 +1,6 @@
 package io.catalogmigration.scan;
 
+import io.catalogmigration.common.pg.PgErrors;
 import io.catalogmigration.common.pg.TableName;
 import org.postgresql.PGConnection;
 
@@ -47,7 +48,7 @@ final class RowReader {
         } catch (IOException e) {
             throw new SQLException("reading " + quoted + " failed on the connection: " + e.getMessage(), "08006", e);
         } catch (SQLException e) {
-            if (SqlErrors.corruption(e)) {
+            if (PgErrors.dataCorruption(e)) {
                 return false;
             }
             throw e;
@@ -76,11 +77,11 @@ final class RowReader {
                 }
             }
         } catch (SQLException e) {
-            if (!SqlErrors.corruption(e)) {
+            if (!PgErrors.dataCorruption(e)) {
                 throw e;
             }
             // Not even the tuple headers of this block can be read: report the block, which cannot be deleted by ctid.
-            suspects.add(new Suspect("block " + from, SqlErrors.message(e)));
+            suspects.add(new Suspect("block " + from, PgErrors.serverMessage(e)));
             return;
         }
         for (String ctid : ctids) {
@@ -103,8 +104,8 @@ final class RowReader {
             ps.executeQuery().close();
             return null;
         } catch (SQLException e) {
-            if (SqlErrors.corruption(e)) {
-                return SqlErrors.message(e);
+            if (PgErrors.dataCorruption(e)) {
+                return PgErrors.serverMessage(e);
             }
             throw e;
         }

@@ -1,5 +1,6 @@
 package io.catalogmigration.scan;
 
+import io.catalogmigration.common.pg.PgErrors;
 import io.catalogmigration.common.pg.Sql;
 
 import java.sql.Connection;
@@ -50,11 +51,11 @@ final class RowWalk {
                 try {
                     next = ctidsAfter(last);
                 } catch (SQLException e) {
-                    if (!SqlErrors.corruption(e)) {
+                    if (!PgErrors.dataCorruption(e)) {
                         throw e;
                     }
                     // not even the tuple headers after it can be read: report the block, which cannot be deleted by ctid
-                    suspects.add(new Suspect("block " + blockOf(last), SqlErrors.message(e)));
+                    suspects.add(new Suspect("block " + blockOf(last), PgErrors.serverMessage(e)));
                     return suspects;
                 }
                 Suspect damaged = null;
@@ -101,7 +102,7 @@ final class RowWalk {
             return null;
         } catch (SQLException e) {
             connection.rollback();
-            if (!SqlErrors.corruption(e)) {
+            if (!PgErrors.dataCorruption(e)) {
                 throw e;
             }
             return last;

@@ -10,6 +10,7 @@ import io.catalogmigration.common.ledger.RunLedger;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.PgPools;
 import io.catalogmigration.common.progress.ProgressReporter;
+import io.catalogmigration.common.run.RunOutcomes;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -44,8 +45,8 @@ class ScanConfiguration {
     }
 
     @Bean
-    ScanOutcomes scanOutcomes(MessagePublisher publisher, RunLedger ledger) {
-        return new ScanOutcomes(publisher, ledger);
+    ScanOutcomes scanOutcomes(RunOutcomes runs) {
+        return new ScanOutcomes(runs);
     }
 
     @Bean

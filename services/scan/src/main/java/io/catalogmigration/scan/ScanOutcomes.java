@@ -4,10 +4,7 @@ import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.contract.ScanCompleted;
 import io.catalogmigration.common.contract.ScanFailed;
 import io.catalogmigration.common.contract.StartScan;
-import io.catalogmigration.common.kafka.MessageJson;
-import io.catalogmigration.common.kafka.MessagePublisher;
-import io.catalogmigration.common.ledger.RunLedger;
-import io.catalogmigration.common.ledger.RunStatus;
+import io.catalogmigration.common.run.RunOutcomes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,17 +13,15 @@ import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 
-/** The one outcome of a run: published first (at least once), then recorded as the run's end in the ledger. */
+/** The one outcome of a run, with its log lines; common's RunOutcomes publishes it and ends the run. */
 class ScanOutcomes {
 
     private static final Logger log = LoggerFactory.getLogger(ScanOutcomes.class);
 
-    private final MessagePublisher publisher;
-    private final RunLedger ledger;
+    private final RunOutcomes runs;
 
-    ScanOutcomes(MessagePublisher publisher, RunLedger ledger) {
-        this.publisher = publisher;
-        this.ledger = ledger;
+    ScanOutcomes(RunOutcomes runs) {
+        this.runs = runs;
     }
 
     void failed(UUID runId, StartScan command, String reason, String action) {
@@ -37,9 +32,7 @@ class ScanOutcomes {
     void failed(UUID runId, String migrationId, List<String> databases, String reason, String action) {
         log.error("Scan run {} of migration {} on {} FAILED: {}. What to do: {}", runId, migrationId, databases, reason, action);
         var event = new ScanFailed(UUID.randomUUID(), migrationId, Instant.now(), runId, reason, action, databases);
-        publisher.outcome(event);
-        ledger.say(runId, "Failed: " + reason);
-        ledger.finish(runId, RunStatus.FAILED, reason, MessageJson.mapper().writeValueAsString(event));
+        runs.failed(event, reason);
     }
 
     void completed(ScanCompleted event) {
@@ -62,8 +55,6 @@ class ScanOutcomes {
             log.warn("Scan run {}: corrupted rows found. What to do: check them (the keys are in the outcome), then send "
                     + "StartScan with mode REPAIR to delete exactly those rows", event.runId());
         }
-        publisher.outcome(event);
-        ledger.say(event.runId(), summary);
-        ledger.finish(event.runId(), RunStatus.SUCCEEDED, summary, MessageJson.mapper().writeValueAsString(event));
+        runs.succeeded(event, summary);
     }
 }

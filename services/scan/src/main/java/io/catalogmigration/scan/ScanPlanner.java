@@ -8,6 +8,7 @@ import io.catalogmigration.common.kafka.MessageJson;
 import io.catalogmigration.common.ledger.Batch;
 import io.catalogmigration.common.ledger.RunLedger;
 import io.catalogmigration.common.pg.PgConnector;
+import io.catalogmigration.common.pg.PgErrors;
 import io.catalogmigration.common.pg.TableName;
 import io.catalogmigration.common.progress.Progress;
 import io.catalogmigration.common.progress.ProgressReporter;
@@ -109,7 +110,7 @@ class ScanPlanner {
                         "fix that, or send the command again with method AUTO or READ_ROWS and a new commandId; nothing was scanned");
                 return;
             } catch (SQLException e) {
-                outcomes.failed(runId, command, "cannot plan against " + endpoint.describe() + ": " + SqlErrors.message(e)
+                outcomes.failed(runId, command, "cannot plan against " + endpoint.describe() + ": " + PgErrors.serverMessage(e)
                                 + " (SQLSTATE " + e.getSQLState() + ")",
                         "check that the server is reachable and that " + endpoint.user() + " may log in and read the catalog, "
                                 + "then send the command again with a new commandId; nothing was scanned or changed");

@@ -7,6 +7,7 @@ import io.catalogmigration.common.kafka.MessageJson;
 import io.catalogmigration.common.ledger.Batch;
 import io.catalogmigration.common.ledger.RunLedger;
 import io.catalogmigration.common.pg.Catalog;
+import io.catalogmigration.common.pg.PgErrors;
 import io.catalogmigration.common.pg.PgPools;
 import io.catalogmigration.common.pg.TableName;
 import io.catalogmigration.common.progress.Progress;
@@ -76,12 +77,12 @@ class ScanWorker {
                         (System.nanoTime() - started) / 1_000_000);
             }
         } catch (SQLException e) {
-            if (SqlErrors.transientFault(e)) {
+            if (PgErrors.transientFault(e)) {
                 throw new IllegalStateException("scan message " + work.seq() + " of run " + work.runId()
-                        + " hit a transient fault and will be retried: " + SqlErrors.message(e), e);
+                        + " hit a transient fault and will be retried: " + PgErrors.serverMessage(e), e);
             }
             outcomes.failed(run.runId(), run.migrationId(), List.of(database), "checking work message " + work.seq() + " on "
-                            + database + " failed: " + SqlErrors.message(e) + " (SQLSTATE " + e.getSQLState() + ")",
+                            + database + " failed: " + PgErrors.serverMessage(e) + " (SQLSTATE " + e.getSQLState() + ")",
                     "fix the cause (privileges, a table dropped or changed while scanning), then send StartScan again "
                             + "with a new commandId; rows deleted so far are listed in the scan.deleted_row table");
             return;

@@ -1,0 +1,5 @@
+package io.catalogmigration.testkit.architecture.sample.common.contract;
+
+/** The sample's root of the command family. */
+public interface MigrationCommand {
+}
