@@ -153,7 +153,8 @@ class ProvisionMessagesTest {
         assertThat(command.objectCount()).isNull();
         assertThat(command.sourceCpuCount()).isNull();
         assertThat(command.region()).isNull();
-        assertThat(command.target().sslmode()).isEqualTo("prefer");
+        // an endpoint that names no sslmode verifies the server's certificate and name (#13)
+        assertThat(command.target().sslmode()).isEqualTo("verify-full");
     }
 
     static String golden(String name) {
