@@ -92,6 +92,8 @@ class ReplicationRoleRetirement {
         String quoted = SqlIdentifier.quote(role);
         for (String database : databases) {
             try (Connection db = connector.connect(sourceAdmin.withDatabase(database))) {
+                // the finished cutover leaves the source's databases read-only (its fence): this session is the cutover's own
+                Sql.execute(db, "SET default_transaction_read_only = off");
                 Sql.execute(db, "REASSIGN OWNED BY " + quoted + " TO CURRENT_USER");
                 Sql.execute(db, "DROP OWNED BY " + quoted);
             }

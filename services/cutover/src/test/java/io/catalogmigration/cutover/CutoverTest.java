@@ -676,7 +676,9 @@ class CutoverTest {
         var retirement = new ReplicationRoleRetirement(cutover.getBean(io.catalogmigration.common.pg.PgConnector.class));
         source.execute("postgres", "create role retiring login replication password 'Retiring-Pw'", "create role kept_role login "
                 + "replication password 'Kept-Pw'");
-        source.execute(SampleCatalog.ROSEMETA, "grant select on all tables in schema public to retiring");
+        // the finished cutover left the source read-only: the test's own session lifts that for its grant
+        source.execute(SampleCatalog.ROSEMETA, "set default_transaction_read_only = off",
+                "grant select on all tables in schema public to retiring");
 
         assertThat(retirement.retire(sourceAdmin(), DATABASES, "retiring", "DROP"))
                 .isEqualTo("replication role retiring on the source: dropped");

@@ -1,6 +1,5 @@
 package io.catalogmigration.cutover.switching;
 
-import io.catalogmigration.common.kafka.MessageJson;
 import io.catalogmigration.common.secret.SecretRef;
 import io.catalogmigration.cutover.CutoverProperties;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -45,6 +44,12 @@ import java.util.regex.Pattern;
  * that fails the call, and the cutover's own rollback puts back what {@link #capture} returned.
  */
 public final class SsmSwitcher implements SettingsSwitcher, AutoCloseable {
+
+    /**
+     * The captured values are this service's own state, not a command: a null (no parameter existed) is a value here,
+     * which the strict command reader would refuse.
+     */
+    private static final tools.jackson.databind.json.JsonMapper CAPTURED = tools.jackson.databind.json.JsonMapper.builder().build();
 
     /** GetParameters and DeleteParameters take at most this many names. */
     static final int BATCH = 10;
@@ -135,7 +140,7 @@ public final class SsmSwitcher implements SettingsSwitcher, AutoCloseable {
             }
             values.put(name, parameter == null ? null : parameter.value());
         });
-        return MessageJson.mapper().writeValueAsString(values);
+        return CAPTURED.writeValueAsString(values);
     }
 
     @Override
@@ -160,7 +165,7 @@ public final class SsmSwitcher implements SettingsSwitcher, AutoCloseable {
 
     @Override
     public void restore(String captured, Set<String> databases) {
-        Map<String, String> values = MessageJson.mapper().readValue(captured, new TypeReference<LinkedHashMap<String, String>>() {
+        Map<String, String> values = CAPTURED.readValue(captured, new TypeReference<LinkedHashMap<String, String>>() {
         });
         if (values == null) {
             throw new IllegalArgumentException("nothing captured to restore (the capture is JSON null)");
