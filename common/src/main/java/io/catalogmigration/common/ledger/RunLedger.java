@@ -181,4 +181,36 @@ public class RunLedger {
     public List<String> messages(UUID runId) {
         return jdbc.queryForList("select message from run_message where run_id = ? order by id", String.class, runId);
     }
+
+    /**
+     * Locks the run's row until the caller's transaction ends, so that workers updating the same run's counts take
+     * turns; call inside a transaction.
+     */
+    public void lock(UUID runId) {
+        jdbc.queryForObject("select run_id from run where run_id = ? for update", Object.class, runId);
+    }
+
+    /** Adds to (or, negative, takes from, never below 0) the done count of the runs given, e.g. a run and its jobs. */
+    public void addDone(long count, UUID... runIds) {
+        if (count == 0 || runIds.length == 0) {
+            return;
+        }
+        Object[] args = new Object[runIds.length + 1];
+        args[0] = count;
+        System.arraycopy(runIds, 0, args, 1, runIds.length);
+        jdbc.update("update run set done = greatest(0, done + ?), ts_updated = now() where run_id in ("
+                + String.join(", ", java.util.Collections.nCopies(runIds.length, "?")) + ")", args);
+    }
+
+    public long done(UUID runId) {
+        return jdbc.queryForObject("select done from run where run_id = ?", Long.class, runId);
+    }
+
+    /** Several messages of a run at once (detail lines, such as one per persisted message), in order. */
+    public void sayAll(UUID runId, List<String> messages) {
+        jdbc.batchUpdate("insert into run_message (run_id, message) values (?, ?)", messages, 1000, (ps, message) -> {
+            ps.setObject(1, runId);
+            ps.setString(2, message);
+        });
+    }
 }

@@ -11,38 +11,45 @@ import java.util.List;
 /**
  * Writes links into the graph tables inside the caller's transaction. Edges go in with COPY straight into the edge
  * table, as fast as the table allows; only if some are there already (a redelivery) is the COPY rolled back to a
- * savepoint and the edges inserted through a staging table with ON CONFLICT DO NOTHING. Endpoints are COPYed into
- * node_stage; {@link #mergeNodes} turns them into nodes once, where a node stays temporary only if every link that
- * names it says so.
+ * savepoint and the links merged through a staging table with ON CONFLICT DO NOTHING. Nodes are not written per
+ * message: {@link #mergeNodes} derives them once from the edges, and only the temporary ends of the links written
+ * (usually few) are staged in node_stage, since a node is temporary only if every link naming it says so.
  */
 final class GraphWriter {
 
     static final short LINEAGE = 1;
     private static final String UNIQUE_VIOLATION = "23505";
+    private static final String KEY = "source_otype, source_id, target_otype, target_id";
 
     static void write(Connection connection, List<Link> links) throws SQLException {
         var copy = connection.unwrap(PGConnection.class).getCopyAPI();
-        var nodes = new StringBuilder(links.size() * 48);
-        var edges = new StringBuilder(links.size() * 48);
+        var edges = new StringBuilder(links.size() * 40);
+        var temporaryEnds = new StringBuilder();
         for (Link link : links) {
-            row(nodes, link.sourceOtype(), link.source(), link.sourceTemp());
-            row(nodes, link.targetOtype(), link.target(), link.targetTemp());
             edges.append(escape(link.sourceOtype())).append('\t').append(link.source()).append('\t')
                     .append(escape(link.targetOtype())).append('\t').append(link.target()).append('\t').append(LINEAGE).append('\n');
+            if (link.sourceTemp()) {
+                end(temporaryEnds, link.sourceOtype(), link.source());
+            }
+            if (link.targetTemp()) {
+                end(temporaryEnds, link.targetOtype(), link.target());
+            }
         }
         try {
-            copy.copyIn("copy node_stage (otype, object_id, is_temp) from stdin", new StringReader(nodes.toString()));
             var savepoint = connection.setSavepoint();
             try {
-                copy.copyIn("copy edge (source_otype, source_id, target_otype, target_id, relation_type) from stdin",
-                        new StringReader(edges.toString()));
+                copy.copyIn("copy edge (" + KEY + ", relation_type) from stdin", new StringReader(edges.toString()));
                 connection.releaseSavepoint(savepoint);
             } catch (SQLException e) {
                 if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
                     throw e;
                 }
                 connection.rollback(savepoint);
-                mergeEdges(connection, copy, edges.toString());
+                mergeLinks(connection, copy, links);
+                return;
+            }
+            if (!temporaryEnds.isEmpty()) {
+                copy.copyIn("copy node_stage (otype, object_id, is_temp) from stdin", new StringReader(temporaryEnds.toString()));
             }
         } catch (java.io.IOException e) {
             throw new SQLException("COPY into the lineage graph failed: " + e.getMessage(), "08006", e);
@@ -50,9 +57,11 @@ final class GraphWriter {
     }
 
     /**
-     * The link-nodes job's last step: staged endpoints become nodes, in one statement, and the stage is emptied;
-     * returns the node count. Into an empty node table (a first migration) a plain sorted insert does the work of
-     * the upsert at a fraction of its cost.
+     * The link-nodes job's last step: every end of the lineage edges becomes a node, in one statement; returns the
+     * node count. The stage is kept (cleared only with the graph, see {@link #clear}): it is the record of every
+     * temporary end written, so a later merge derives the flags exactly again. Edges the reconciliation adds or
+     * removes are not in it; the reconciliation sets their nodes' flags from the source itself. Into an empty node
+     * table (a first migration) a plain sorted insert does the work of the upsert at a fraction of its cost.
      */
     static long mergeNodes(Connection connection, String workMem) throws SQLException {
         boolean autoCommit = connection.getAutoCommit();
@@ -64,7 +73,16 @@ final class GraphWriter {
                 rs.next();
                 empty = rs.getBoolean(1);
             }
-            String nodes = "select otype, object_id, bool_and(is_temp) from node_stage group by otype, object_id";
+            // Every end of every lineage edge once; temporary when each link naming it marks that end temporary (the
+            // stage holds one row per temporary end of a written link, so the counts compare exactly).
+            String nodes = """
+                    select e.otype, e.object_id, coalesce(t.ends, 0) = e.ends
+                    from (select otype, object_id, count(*) ends
+                          from (select source_otype otype, source_id object_id from edge where relation_type = %1$d
+                                union all select target_otype, target_id from edge where relation_type = %1$d) ends
+                          group by otype, object_id) e
+                    left join (select otype, object_id, count(*) ends from node_stage where is_temp group by otype, object_id) t
+                           on t.otype = e.otype and t.object_id = e.object_id""".formatted(LINEAGE);
             String primaryKey = empty ? primaryKeyName(statement) : null;
             if (primaryKey != null) {
                 // Nobody reads nodes before V3 is on: building the key once after the load is several times cheaper
@@ -75,10 +93,9 @@ final class GraphWriter {
                         + " primary key (otype, object_id)");
             } else {
                 statement.execute("insert into node (otype, object_id, is_temp) " + nodes + """
-                         on conflict (otype, object_id) do update set is_temp = false
-                        where node.is_temp and not excluded.is_temp""");
+                         on conflict (otype, object_id) do update set is_temp = excluded.is_temp
+                        where node.is_temp <> excluded.is_temp""");
             }
-            statement.execute("truncate node_stage");
             connection.commit();
             try (var rs = statement.executeQuery("select count(*) from node")) {
                 rs.next();
@@ -146,20 +163,37 @@ final class GraphWriter {
         }
     }
 
-    private static void mergeEdges(Connection connection, org.postgresql.copy.CopyManager copy, String edges)
+    /**
+     * A redelivered poll: its links go through a staging table, only the edges not there yet are inserted, and only
+     * the temporary ends of those are staged, so no end is counted twice.
+     */
+    private static void mergeLinks(Connection connection, org.postgresql.copy.CopyManager copy, List<Link> links)
             throws SQLException, java.io.IOException {
         try (var statement = connection.createStatement()) {
-            statement.execute("create temp table if not exists edge_stage (like edge) on commit delete rows");
+            statement.execute("create temp table if not exists link_stage (source_otype text, source_id bigint, "
+                    + "target_otype text, target_id bigint, source_temp boolean, target_temp boolean) on commit delete rows");
         }
-        copy.copyIn("copy edge_stage (source_otype, source_id, target_otype, target_id, relation_type) from stdin",
-                new StringReader(edges));
+        var rows = new StringBuilder(links.size() * 48);
+        for (Link link : links) {
+            rows.append(escape(link.sourceOtype())).append('\t').append(link.source()).append('\t')
+                    .append(escape(link.targetOtype())).append('\t').append(link.target()).append('\t')
+                    .append(link.sourceTemp() ? 't' : 'f').append('\t').append(link.targetTemp() ? 't' : 'f').append('\n');
+        }
+        copy.copyIn("copy link_stage from stdin", new StringReader(rows.toString()));
         try (var statement = connection.createStatement()) {
-            statement.execute("insert into edge select * from edge_stage on conflict do nothing");
+            statement.execute("""
+                    with added as (
+                        insert into edge (%1$s, relation_type) select distinct %1$s, %2$d from link_stage
+                        on conflict do nothing returning %1$s),
+                    written as (select distinct s.* from link_stage s join added a using (%1$s))
+                    insert into node_stage (otype, object_id, is_temp)
+                    select source_otype, source_id, true from written where source_temp
+                    union all select target_otype, target_id, true from written where target_temp""".formatted(KEY, LINEAGE));
         }
     }
 
-    private static void row(StringBuilder out, String otype, long id, boolean temp) {
-        out.append(escape(otype)).append('\t').append(id).append('\t').append(temp ? 't' : 'f').append('\n');
+    private static void end(StringBuilder out, String otype, long id) {
+        out.append(escape(otype)).append('\t').append(id).append("\tt\n");
     }
 
     /** COPY text format: backslash, tab, newline and carriage return must be escaped. */

@@ -45,8 +45,8 @@ class LineageConfiguration {
     }
 
     @Bean
-    LinkLedger linkLedger(JdbcTemplate jdbc, TransactionTemplate tx, LineageProperties settings) {
-        return new LinkLedger(jdbc, tx, settings.pointerJobName());
+    LinkLedger linkLedger(JdbcTemplate jdbc, TransactionTemplate tx, RunLedger ledger, LineageProperties settings) {
+        return new LinkLedger(jdbc, tx, ledger, settings.pointerJobName());
     }
 
     @Bean

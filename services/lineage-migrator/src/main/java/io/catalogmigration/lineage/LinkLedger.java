@@ -1,5 +1,6 @@
 package io.catalogmigration.lineage;
 
+import io.catalogmigration.common.ledger.RunLedger;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -29,11 +30,13 @@ class LinkLedger {
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
+    private final RunLedger runs;
     private final String jobName;
 
-    LinkLedger(JdbcTemplate jdbc, TransactionTemplate tx, String jobName) {
+    LinkLedger(JdbcTemplate jdbc, TransactionTemplate tx, RunLedger runs, String jobName) {
         this.jdbc = jdbc;
         this.tx = tx;
+        this.runs = runs;
         this.jobName = jobName;
     }
 
@@ -90,15 +93,14 @@ class LinkLedger {
      */
     int supersedeAfterPointer(UUID runId) {
         return tx.execute(status -> {
-            jdbc.queryForObject("select run_id from run where run_id = ? for update", Object.class, runId);
+            runs.lock(runId);
             long pointer = pointer();
             long persisted = jdbc.queryForObject("""
                     select coalesce(sum(links), 0) from link_batch
                     where run_id = ? and state = 'DONE' and first_ordinal >= ?""", Long.class, runId, pointer);
             int superseded = jdbc.update("update link_batch set state = 'SUPERSEDED' where run_id = ? and state <> 'SUPERSEDED'"
                     + " and first_ordinal >= ?", runId, pointer);
-            jdbc.update("update run set done = greatest(0, done - ?), ts_updated = now() where run_id in (?, ?, ?)",
-                    persisted, runId, Jobs.links(runId), Jobs.linkNodes(runId));
+            runs.addDone(-persisted, runId, Jobs.links(runId), Jobs.linkNodes(runId));
             return superseded;
         });
     }
@@ -119,31 +121,53 @@ class LinkLedger {
      */
     Persisted markPersisted(UUID runId, List<LinkBatch> batches, String instance) {
         return tx.execute(status -> {
-            jdbc.queryForObject("select run_id from run where run_id = ? for update", Object.class, runId);
-            List<LinkBatch> counted = new ArrayList<>();
-            for (LinkBatch b : batches) {
+            runs.lock(runId);
+            // One statement for the whole poll: a message counts once, when it goes from PUBLISHED (or unknown) to DONE.
+            // A message twice in one poll (a redelivery racing its first delivery) counts once.
+            List<LinkBatch> unique = List.copyOf(batches.stream()
+                    .collect(java.util.stream.Collectors.toMap(LinkBatch::seq, b -> b, (a, b) -> a, java.util.LinkedHashMap::new))
+                    .values());
+            int n = unique.size();
+            Integer[] seqs = new Integer[n];
+            Long[] firsts = new Long[n];
+            Integer[] sizes = new Integer[n];
+            Boolean[] lasts = new Boolean[n];
+            Long[] lastSources = new Long[n];
+            String[] lastSourceOtypes = new String[n];
+            Long[] lastTargets = new Long[n];
+            String[] lastTargetOtypes = new String[n];
+            for (int i = 0; i < n; i++) {
+                LinkBatch b = unique.get(i);
                 Link last = b.links().get(b.links().size() - 1);
-                int updated = jdbc.update("""
-                        insert into link_batch (run_id, seq, first_ordinal, links, is_last_batch, state, processed_by, ts_done,
-                                                last_source, last_source_otype, last_target, last_target_otype)
-                        values (?, ?, ?, ?, ?, 'DONE', ?, now(), ?, ?, ?, ?)
-                        on conflict (run_id, seq) do update set state = 'DONE', processed_by = excluded.processed_by, ts_done = now()
-                        where link_batch.state = 'PUBLISHED'""",
-                        runId, b.seq(), b.firstOrdinal(), b.links().size(), b.lastBatch(), instance,
-                        last.source(), last.sourceOtype(), last.target(), last.targetOtype());
-                if (updated == 1) {
-                    counted.add(b);
-                }
+                seqs[i] = b.seq();
+                firsts[i] = b.firstOrdinal();
+                sizes[i] = b.links().size();
+                lasts[i] = b.lastBatch();
+                lastSources[i] = last.source();
+                lastSourceOtypes[i] = last.sourceOtype();
+                lastTargets[i] = last.target();
+                lastTargetOtypes[i] = last.targetOtype();
             }
-            long links = counted.stream().mapToLong(b -> b.links().size()).sum();
+            List<int[]> counted = jdbc.query("""
+                    insert into link_batch (run_id, seq, first_ordinal, links, is_last_batch, state, processed_by, ts_done,
+                                            last_source, last_source_otype, last_target, last_target_otype)
+                    select ?, m.seq, m.first_ordinal, m.links, m.is_last_batch, 'DONE', ?, now(), m.last_source,
+                           m.last_source_otype, m.last_target, m.last_target_otype
+                    from unnest(?::int[], ?::bigint[], ?::int[], ?::boolean[], ?::bigint[], ?::text[], ?::bigint[], ?::text[])
+                         as m (seq, first_ordinal, links, is_last_batch, last_source, last_source_otype, last_target,
+                               last_target_otype)
+                    on conflict (run_id, seq) do update set state = 'DONE', processed_by = excluded.processed_by, ts_done = now()
+                    where link_batch.state = 'PUBLISHED'
+                    returning seq, links, is_last_batch::int""",
+                    (rs, i) -> new int[] {rs.getInt(1), rs.getInt(2), rs.getInt(3)},
+                    runId, instance, seqs, firsts, sizes, lasts, lastSources, lastSourceOtypes, lastTargets, lastTargetOtypes);
+            counted.sort(java.util.Comparator.comparingInt(c -> c[0]));
+            long links = counted.stream().mapToLong(c -> c[1]).sum();
             UUID linksJob = Jobs.links(runId);
-            jdbc.batchUpdate("insert into run_message (run_id, message) values (?, ?)", counted, 1000, (ps, b) -> {
-                ps.setObject(1, linksJob);
-                ps.setString(2, "Processed batch with " + b.links().size() + " links, is_last_batch: " + b.lastBatch());
-            });
-            jdbc.update("update run set done = done + ?, ts_updated = now() where run_id in (?, ?, ?)",
-                    links, runId, linksJob, Jobs.linkNodes(runId));
-            long runDone = jdbc.queryForObject("select done from run where run_id = ?", Long.class, runId);
+            runs.sayAll(linksJob, counted.stream()
+                    .map(c -> "Processed batch with " + c[1] + " links, is_last_batch: " + (c[2] == 1)).toList());
+            runs.addDone(links, runId, linksJob, Jobs.linkNodes(runId));
+            long runDone = runs.done(runId);
             // The frontier: the last persisted message before the first one still open (superseded ones aside).
             jdbc.update("""
                     update message_queue_pointer p set pointer = f.first_ordinal + f.links, last_source = f.last_source,
