@@ -77,8 +77,8 @@ public class ListenerFactories {
     /**
      * For bulk work topics whose consumer writes many messages in one database transaction: the listener gets up to
      * {@code maxPollRecords} records at once; throttled between polls when consumer throttling is enabled. A record
-     * that cannot be read arrives with a null value: throw {@code BatchListenerFailedException} with its index, after
-     * handling the records before it, and the error handler dead-letters just that one.
+     * that cannot be read arrives with a null value: the application takes the poll through {@link WorkBatches}, which
+     * handles the records before it and has the error handler dead-letter just that one.
      */
     public <T> ConcurrentKafkaListenerContainerFactory<String, T> batchWork(Class<T> family, int concurrency, int maxPollRecords) {
         Map<String, Object> props = new HashMap<>(consumerProperties);

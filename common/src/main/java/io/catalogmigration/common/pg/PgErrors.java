@@ -85,6 +85,19 @@ public final class PgErrors {
         return "23503".equals(e.getSQLState());
     }
 
+    /** A duplicate key (23505): e.g. a redelivered COPY meeting the rows its first delivery wrote. */
+    public static boolean uniqueViolation(SQLException e) {
+        return "23505".equals(e.getSQLState());
+    }
+
+    /**
+     * A stream (COPY) broken by the connection, as a SQLException that {@link #connectionLost} and
+     * {@link #transientFault} recognise: SQLSTATE 08006 (connection failure), the I/O fault kept as its cause.
+     */
+    public static SQLException connectionFailure(String what, IOException cause) {
+        return new SQLException(what + " failed on the connection: " + cause.getMessage(), "08006", cause);
+    }
+
     private PgErrors() {
     }
 }

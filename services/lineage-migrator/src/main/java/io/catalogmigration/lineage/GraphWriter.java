@@ -1,5 +1,6 @@
 package io.catalogmigration.lineage;
 
+import io.catalogmigration.common.pg.PgErrors;
 import io.catalogmigration.common.pg.SqlIdentifier;
 import org.postgresql.PGConnection;
 
@@ -18,7 +19,6 @@ import java.util.List;
 final class GraphWriter {
 
     static final short LINEAGE = 1;
-    private static final String UNIQUE_VIOLATION = "23505";
     private static final String KEY = "source_otype, source_id, target_otype, target_id";
 
     static void write(Connection connection, List<Link> links) throws SQLException {
@@ -41,7 +41,7 @@ final class GraphWriter {
                 copy.copyIn("copy edge (" + KEY + ", relation_type) from stdin", new StringReader(edges.toString()));
                 connection.releaseSavepoint(savepoint);
             } catch (SQLException e) {
-                if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                if (!PgErrors.uniqueViolation(e)) {
                     throw e;
                 }
                 connection.rollback(savepoint);
@@ -52,7 +52,7 @@ final class GraphWriter {
                 copy.copyIn("copy node_stage (otype, object_id, is_temp) from stdin", new StringReader(temporaryEnds.toString()));
             }
         } catch (java.io.IOException e) {
-            throw new SQLException("COPY into the lineage graph failed: " + e.getMessage(), "08006", e);
+            throw PgErrors.connectionFailure("COPY into the lineage graph", e);
         }
     }
 

@@ -5,13 +5,9 @@ import io.catalogmigration.common.contract.ResetLineagePointer;
 import io.catalogmigration.common.contract.StartLineageMigration;
 import io.catalogmigration.common.contract.Topics;
 import io.catalogmigration.common.contract.ValidateLineage;
-import io.catalogmigration.common.kafka.InvalidMessageException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
-import org.springframework.kafka.listener.BatchListenerFailedException;
 
-import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 
 /** Adapters only: unwrap the messages, call the application. */
@@ -39,21 +35,10 @@ class LineageListeners {
         }
     }
 
-    /** Persists the readable messages before an unreadable one, then hands that one to the dead-letter topic. */
+    /** The poll as it came: the consumer persists the readable messages and has an unreadable one dead-lettered. */
     @KafkaListener(id = "lineage-consumers", groupId = "lineage-consumers", topics = Topics.LINEAGE_WORK,
             containerFactory = "lineageWorkListenerFactory")
-    void onLinks(List<ConsumerRecord<String, LinkBatch>> records) throws SQLException {
-        List<LinkBatch> readable = new ArrayList<>(records.size());
-        for (int i = 0; i < records.size(); i++) {
-            LinkBatch batch = records.get(i).value();
-            if (batch == null) {
-                consumer.persist(readable);
-                // Not retryable: the dead-letter recoverer finds the deserialization failure in the record's headers.
-                throw new BatchListenerFailedException("unreadable lineage work record",
-                        new InvalidMessageException("message " + i + " of the poll could not be read as a LinkBatch"), i);
-            }
-            readable.add(batch);
-        }
-        consumer.persist(readable);
+    void onLinks(List<ConsumerRecord<String, LinkBatch>> records) {
+        consumer.persistPoll(records);
     }
 }

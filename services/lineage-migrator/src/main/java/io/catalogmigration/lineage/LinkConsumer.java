@@ -3,6 +3,9 @@ package io.catalogmigration.lineage;
 import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.contract.StartLineageMigration;
 import io.catalogmigration.common.kafka.MessageJson;
+import io.catalogmigration.common.kafka.WorkBatches;
+import io.catalogmigration.common.pg.PgErrors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import io.catalogmigration.common.ledger.Run;
 import io.catalogmigration.common.ledger.RunLedger;
 import io.catalogmigration.common.pg.PgPools;
@@ -45,6 +48,16 @@ class LinkConsumer {
         this.progress = progress;
         this.finisher = finisher;
         this.instance = instance;
+    }
+
+    /** A poll from the work topic: its readable messages persisted, an unreadable one dead-lettered (WorkBatches). */
+    void persistPoll(List<ConsumerRecord<String, LinkBatch>> records) {
+        try {
+            WorkBatches.handle(records, LinkBatch.class, this::persist);
+        } catch (SQLException e) {
+            // The error handler retries with back-off, then dead-letters; the cause keeps the SQLSTATE.
+            throw new IllegalStateException("persisting lineage links failed: " + PgErrors.describe(e), e);
+        }
     }
 
     void persist(List<LinkBatch> batches) throws SQLException {

@@ -46,7 +46,7 @@ final class RowReader {
                     OutputStream.nullOutputStream());
             return true;
         } catch (IOException e) {
-            throw new SQLException("reading " + quoted + " failed on the connection: " + e.getMessage(), "08006", e);
+            throw PgErrors.connectionFailure("reading " + quoted, e);
         } catch (SQLException e) {
             if (PgErrors.dataCorruption(e)) {
                 return false;
