@@ -25,8 +25,10 @@ class LocalRunSmokeTest {
 
         assertThat(result.links()).isBetween(19_000L, 21_000L);
         assertThat(result.ours()).isPositive();
+        assertThat(result.linksJob()).as("the links job ends before the outcome").isGreaterThan(result.ours());
         assertThat(result.limit()).isPositive();
-        assertThat(result.line()).matches("BENCH lineage ours=\\d+ limit=\\d+ ratio=\\d+\\.\\d\\d");
+        assertThat(result.line()).matches(
+                "BENCH lineage ours=\\d+ limit=\\d+ ratio=\\d+\\.\\d\\d end_to_end=\\d+ end_to_end_ratio=\\d+\\.\\d\\d");
     }
 
     @Test

@@ -53,11 +53,36 @@ final class GraphReconciler {
      * repair would do.
      */
     static Result reconcile(Connection source, LinkSource links, Connection target, boolean fix) throws SQLException {
+        return reconcile(source, links, target, fix, null);
+    }
+
+    /** The source's side as buckets, read once: edges, then nodes. */
+    record SourceBuckets(Map<Integer, Bucket> edges, Map<Integer, Bucket> nodes) {
+    }
+
+    /**
+     * Reads the source's buckets on another thread, so that it overlaps work on the target (the link-nodes job's
+     * merge); pass the result to {@link #reconcile(Connection, LinkSource, Connection, boolean, SourceBuckets)}.
+     */
+    static java.util.concurrent.CompletableFuture<SourceBuckets> readSource(Connection source, LinkSource links) {
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return new SourceBuckets(buckets(source, new Rows(links.linksQuery(), EDGE_TEXT)),
+                        buckets(source, new Rows(links.nodesQuery(), NODE_TEXT)));
+            } catch (SQLException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+    }
+
+    /** As above; with {@code known}, the source's buckets read earlier in the same state of the source, not again. */
+    static Result reconcile(Connection source, LinkSource links, Connection target, boolean fix, SourceBuckets known)
+            throws SQLException {
         var edges = new Side(new Rows(links.linksQuery(), EDGE_TEXT), new Rows(TARGET_EDGES, EDGE_TEXT), 4);
         var nodes = new Side(new Rows(links.nodesQuery(), NODE_TEXT), new Rows(TARGET_NODES, NODE_TEXT), 3);
         List<String> examples = new ArrayList<>();
-        var e = edges.compare(source, target, fix, examples, true);
-        var n = nodes.compare(source, target, fix, examples, false);
+        var e = edges.compare(source, target, fix, examples, true, known == null ? null : known.edges());
+        var n = nodes.compare(source, target, fix, examples, false, known == null ? null : known.nodes());
         return new Result(e.sourceRows, e.targetRows, n.sourceRows, n.targetRows, e.missing, e.extra, n.missing, n.extra,
                 e.buckets + n.buckets, examples);
     }
@@ -67,10 +92,11 @@ final class GraphReconciler {
 
     private record Side(Rows source, Rows target, int columns) {
 
-        Diff compare(Connection sourceDb, Connection targetDb, boolean fix, List<String> examples, boolean isEdge)
-                throws SQLException {
+        Diff compare(Connection sourceDb, Connection targetDb, boolean fix, List<String> examples, boolean isEdge,
+                     Map<Integer, Bucket> knownSource) throws SQLException {
             // The two sides are usually two servers: both read at once.
-            var sourceRead = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            var sourceRead = knownSource != null ? java.util.concurrent.CompletableFuture.completedFuture(knownSource)
+                    : java.util.concurrent.CompletableFuture.supplyAsync(() -> {
                 try {
                     return buckets(sourceDb, source);
                 } catch (SQLException e) {
@@ -146,7 +172,7 @@ final class GraphReconciler {
         }
     }
 
-    private record Bucket(long count, String sum) {
+    record Bucket(long count, String sum) {
     }
 
     private static Map<Integer, Bucket> buckets(Connection connection, Rows rows) throws SQLException {

@@ -81,10 +81,6 @@ class LineageFinisher {
         var command = MessageJson.mapper().readValue(run.command(), StartLineageMigration.class);
         var plan = MessageJson.mapper().readValue(run.plan(), LineagePlan.class);
         try (Connection target = connector.connect(command.target()); Connection source = connector.connect(command.source())) {
-            long started = System.nanoTime();
-            long merged = GraphWriter.mergeNodes(target, settings.workMem());
-            log.info("Lineage run {}: the link-nodes job merged {} nodes in {} ms", runId, merged,
-                    (System.nanoTime() - started) / 1_000_000);
             var links = LinkSource.find(source, TableName.parse(settings.sourceTable()));
             if (links == null) {
                 outcomes.failed(runId, run.migrationId(), "the link table " + settings.sourceTable() + " is gone from "
@@ -93,12 +89,34 @@ class LineageFinisher {
                 return;
             }
             LinkSource.workMem(source, settings.workMem());
+            // The source's side of the first comparison is read while the target merges its nodes: two servers at work.
+            long started = System.nanoTime();
+            var sourceRead = GraphReconciler.readSource(source, links);
+            long merged;
+            try {
+                merged = GraphWriter.mergeNodes(target, settings.workMem());
+            } catch (SQLException | RuntimeException e) {
+                // The source's session is closed with this try: let its read end first.
+                sourceRead.handle((read, fault) -> null).join();
+                throw e;
+            }
+            log.info("Lineage run {}: the link-nodes job merged {} nodes in {} ms", runId, merged,
+                    (System.nanoTime() - started) / 1_000_000);
+            GraphReconciler.SourceBuckets firstRead;
+            try {
+                firstRead = sourceRead.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                if (e.getCause() instanceof SQLException sql) {
+                    throw sql;
+                }
+                throw e;
+            }
             // A round that finds both sides equal repaired nothing, so it is the verdict; after a repair, the sides are
             // compared again.
             GraphReconciler.Result check = null;
             for (int round = 1; round <= ROUNDS && check == null; round++) {
                 long reconciling = System.nanoTime();
-                var result = GraphReconciler.reconcile(source, links, target, true);
+                var result = GraphReconciler.reconcile(source, links, target, true, round == 1 ? firstRead : null);
                 if (result.equal()) {
                     check = result;
                     log.info("Lineage run {}: the graph equals the source by key ({} ms)", runId,

@@ -37,6 +37,11 @@ class LinkPublisher implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(LinkPublisher.class);
     private static final int WINDOW = 500;
+    /**
+     * Windows sent and not yet acknowledged while the next is read: the source stream, the ledger and the broker then
+     * work at once instead of in turn. Bounded, so a slow broker holds back the reading, not the heap.
+     */
+    private static final int WINDOWS_IN_FLIGHT = 4;
 
     private final LineageProperties settings;
     private final RunLedger ledger;
@@ -186,6 +191,7 @@ class LinkPublisher implements SmartLifecycle {
         private final java.time.Instant startedAt;
         private final long planned;
         private final List<LinkBatch> window = new ArrayList<>(WINDOW);
+        private final java.util.ArrayDeque<Sent> inFlight = new java.util.ArrayDeque<>();
         private List<Link> current = new ArrayList<>();
         private long nextOrdinal;
         private int nextSeq;
@@ -217,6 +223,9 @@ class LinkPublisher implements SmartLifecycle {
                 release(true);
             }
             flush();
+            while (!inFlight.isEmpty()) {
+                acknowledged(inFlight.poll());
+            }
         }
 
         private void release(boolean last) {
@@ -246,12 +255,24 @@ class LinkPublisher implements SmartLifecycle {
                 // Keyed by message, so the messages of one run spread over every partition and consumer.
                 sent.add(publisher.sendAsync(Topics.LINEAGE_WORK, runId + "/" + batch.seq(), batch));
             }
-            CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get();
-            messages += window.size();
+            inFlight.add(new Sent(CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)), window.size(), nextOrdinal));
             window.clear();
-            progress.report(new Progress(migrationId, runId, "publishing", nextOrdinal - plan.startOrdinal(), planned,
+            while (inFlight.size() > WINDOWS_IN_FLIGHT) {
+                acknowledged(inFlight.poll());
+            }
+        }
+
+        /** Waits for a window's acknowledgements (a failed send throws here), then reports the progress they make. */
+        private void acknowledged(Sent window) throws Exception {
+            window.acks().get();
+            messages += window.messages();
+            progress.report(new Progress(migrationId, runId, "publishing", window.throughOrdinal() - plan.startOrdinal(), planned,
                     "links", startedAt, messages + " messages sent"));
         }
+    }
+
+    /** A window handed to the producer: its acknowledgements, its size, and the position after its last link. */
+    private record Sent(CompletableFuture<Void> acks, int messages, long throughOrdinal) {
     }
 
     /** Stops before anything else (highest phase), so the producer is still open while publishing winds down. */
