@@ -213,4 +213,11 @@ public class RunLedger {
             ps.setString(2, message);
         });
     }
+
+    /** Sets the planned total of the runs given (a run and its jobs) once it is known exactly. */
+    public void replan(long planned, UUID... runIds) {
+        for (UUID runId : runIds) {
+            jdbc.update("update run set planned = ?, ts_updated = now() where run_id = ?", planned, runId);
+        }
+    }
 }

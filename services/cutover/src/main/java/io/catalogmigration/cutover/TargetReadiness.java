@@ -107,20 +107,26 @@ class TargetReadiness {
                     + "application user and secret reference (the cutover needs both and tries them)");
         }
         String user = expected.applicationUser();
-        List<String> readable;
-        List<String> unpopulated;
+        List<String> readable = new ArrayList<>();
+        // A materialized view made WITH NO DATA cannot be read on either side until it is refreshed: its privilege is
+        // what the application's login can be checked for.
+        java.util.Set<String> unpopulated = new java.util.HashSet<>();
         try (Connection s = connector.connect(source)) {
-            String relations = """
-                    select quote_ident(n.nspname) || '.' || quote_ident(c.relname) from pg_class c
+            // One read of the catalog: each name comes with a mark, '-' for such a view, '+' for the rest.
+            for (String marked : Sql.strings(s, """
+                    select case when c.relkind = 'm' and not c.relispopulated then '-' else '+' end
+                           || quote_ident(n.nspname) || '.' || quote_ident(c.relname) from pg_class c
                     join pg_namespace n on n.oid = c.relnamespace
                     where c.relkind in ('r', 'p', 'v', 'm') and n.nspname not in ('pg_catalog', 'information_schema')
                       and n.nspname !~ '^pg_'
                       and (not exists (select 1 from pg_roles where rolname = ?) or has_table_privilege(?, c.oid, 'SELECT'))
-                    """;
-            readable = Sql.strings(s, relations + " order by 1", user, user);
-            // A materialized view made WITH NO DATA cannot be read on either side until it is refreshed: its privilege is
-            // what the application's login can be checked for.
-            unpopulated = Sql.strings(s, relations + " and c.relkind = 'm' and not c.relispopulated order by 1", user, user);
+                    order by quote_ident(n.nspname) || '.' || quote_ident(c.relname)""", user, user)) {
+                String name = marked.substring(1);
+                readable.add(name);
+                if (marked.charAt(0) == '-') {
+                    unpopulated.add(name);
+                }
+            }
         }
         var as = new PgEndpoint(target.host(), target.port(), database, user,
                 expected.applicationSslmode() == null ? target.sslmode() : expected.applicationSslmode(),

@@ -12,7 +12,7 @@ import java.util.Set;
 
 /**
  * Compares the graph with the source as sets, not counts: both sides' rows are hashed (64 bits of PostgreSQL's
- * hashtextextended of a canonical text of the row) into 65,536 buckets, each bucket compared by count and sum of
+ * hashtextextended, chained over the row's columns) into 65,536 buckets, each bucket compared by count and sum of
  * hashes, so one link deleted and another added cannot pass as equal. Only the rows of buckets that differ are read, from both sides, and with {@code fix} the
  * target is made to match: missing edges and nodes added, edges of vanished links and nodes of vanished endpoints
  * removed, temporary flags set as the source says. Source and target may be on different servers: nothing is joined
@@ -20,20 +20,28 @@ import java.util.Set;
  */
 final class GraphReconciler {
 
-    /** 64 bits of PostgreSQL's own text hash (the one hash partitioning relies on, the same on every version since 11). */
-    private static final String HASH = "hashtextextended(%s, 0)";
     /** Rows read from each side at once when fetching differing buckets. */
     private static final long ROWS_PER_FETCH = 200_000;
 
-    /** One side's rows: a query with columns a, b, c (and d for edges), and how a row reads as canonical text. */
-    private record Rows(String query, String canonical) {
+    /**
+     * One side's rows: a query with columns a, b, c (and d for edges), and the row's canonical hash: 64 bits of
+     * PostgreSQL's own text hash (the one hash partitioning relies on, the same on every version since 11).
+     */
+    private record Rows(String query, String hash) {
         String hashed() {
-            return "select *, " + HASH.formatted(canonical) + " h from (" + query + ") r";
+            return "select *, " + hash + " h from (" + query + ") r";
         }
     }
 
-    private static final String EDGE_TEXT = "concat(a, ':', b, '>', c, ':', d)";
-    private static final String NODE_TEXT = "concat(a, ':', b, ':', c)";
+    /**
+     * An edge's hash: the source end's type hashed with its id as the seed, that mixed with the target's id as the seed
+     * of the target's type. Chained, so the direction counts (a→b and b→a differ); about twice as fast as hashing a
+     * text of the row, which converts both ids to text first.
+     */
+    private static final String EDGE_HASH = "hashtextextended(coalesce(c, ''), hashtextextended(coalesce(a, ''), coalesce(b, 0))"
+            + " # coalesce(d, 0))";
+    /** A node's hash: its type hashed with its id as the seed, the lowest bit flipped when it is temporary. */
+    private static final String NODE_HASH = "(hashtextextended(coalesce(a, ''), coalesce(b, 0)) # coalesce(c, false)::int::bigint)";
     private static final String TARGET_EDGES = "select source_otype a, source_id b, target_otype c, target_id d from edge"
             + " where relation_type = " + GraphWriter.LINEAGE;
     private static final String TARGET_NODES = "select otype a, object_id b, is_temp c from node";
@@ -67,8 +75,8 @@ final class GraphReconciler {
     static java.util.concurrent.CompletableFuture<SourceBuckets> readSource(Connection source, LinkSource links) {
         return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try {
-                return new SourceBuckets(buckets(source, new Rows(links.linksQuery(), EDGE_TEXT)),
-                        buckets(source, new Rows(links.nodesQuery(), NODE_TEXT)));
+                return new SourceBuckets(buckets(source, new Rows(links.linksQuery(), EDGE_HASH)),
+                        buckets(source, new Rows(links.nodesQuery(), NODE_HASH)));
             } catch (SQLException e) {
                 throw new java.util.concurrent.CompletionException(e);
             }
@@ -78,8 +86,8 @@ final class GraphReconciler {
     /** As above; with {@code known}, the source's buckets read earlier in the same state of the source, not again. */
     static Result reconcile(Connection source, LinkSource links, Connection target, boolean fix, SourceBuckets known)
             throws SQLException {
-        var edges = new Side(new Rows(links.linksQuery(), EDGE_TEXT), new Rows(TARGET_EDGES, EDGE_TEXT), 4);
-        var nodes = new Side(new Rows(links.nodesQuery(), NODE_TEXT), new Rows(TARGET_NODES, NODE_TEXT), 3);
+        var edges = new Side(new Rows(links.linksQuery(), EDGE_HASH), new Rows(TARGET_EDGES, EDGE_HASH), 4);
+        var nodes = new Side(new Rows(links.nodesQuery(), NODE_HASH), new Rows(TARGET_NODES, NODE_HASH), 3);
         List<String> examples = new ArrayList<>();
         var e = edges.compare(source, target, fix, examples, true, known == null ? null : known.edges());
         var n = nodes.compare(source, target, fix, examples, false, known == null ? null : known.nodes());

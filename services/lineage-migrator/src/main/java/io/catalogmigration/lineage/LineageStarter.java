@@ -141,12 +141,15 @@ class LineageStarter {
             }
             LinkSource.workMem(source, settings.workMem());
             long bytes = linkSource.totalBytes(source);
-            long total = linkSource.distinctLinks(source);
+            // The planner's estimate, not a count: the publisher's stream counts the distinct links exactly before its
+            // first link (the server sorts them all first anyway), where a count here would be a second full pass.
+            long total = linkSource.estimatedRows(source);
             long pointer = links.pointer();
             long planned = Math.max(0, total - pointer);
             int perMessage = command.linksPerMessage() == null ? settings.linksPerMessage() : command.linksPerMessage();
-            String sizing = String.format(Locale.ROOT, "%s is %,.1f MB with %,d distinct links; pointer at %,d, so %,d to migrate "
-                            + "in %,d messages; estimated %s", table, bytes / 1048576.0, total, pointer, planned,
+            String sizing = String.format(Locale.ROOT, "%s is %,.1f MB with about %,d rows (the planner's estimate; the "
+                            + "distinct links are counted exactly as publishing starts); pointer at %,d, so about %,d to "
+                            + "migrate in %,d messages; estimated %s", table, bytes / 1048576.0, total, pointer, planned,
                     (planned + perMessage - 1) / perMessage, eta(planned));
             var plan = new LineagePlan(bytes, total, pointer, perMessage);
             ledger.start(runId, "PUBLISHING", planned, MessageJson.mapper().writeValueAsString(plan), List.of());

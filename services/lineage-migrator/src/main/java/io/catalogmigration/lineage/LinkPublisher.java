@@ -167,7 +167,10 @@ class LinkPublisher implements SmartLifecycle {
         var batcher = new Batcher(run.migrationId(), runId, plan, from, seq, run.startedAt(), run.planned());
         try (Connection source = connector.connect(command.source())) {
             LinkSource.workMem(source, settings.workMem());
-            LinkSource.find(source, TableName.parse(settings.sourceTable())).stream(source, pointer.key(), batcher::add);
+            LinkSource.find(source, TableName.parse(settings.sourceTable())).stream(source, pointer.key(), batcher::counted, batcher::add);
+        }
+        if (!batcher.counted) {
+            batcher.counted(0);
         }
         if (!running || Thread.currentThread().isInterrupted()) {
             // A stream cut short by a shutdown must never count as every link published.
@@ -189,7 +192,8 @@ class LinkPublisher implements SmartLifecycle {
         private final UUID runId;
         private final LineagePlan plan;
         private final java.time.Instant startedAt;
-        private final long planned;
+        private long planned;
+        private boolean counted;
         private final List<LinkBatch> window = new ArrayList<>(WINDOW);
         private final java.util.ArrayDeque<Sent> inFlight = new java.util.ArrayDeque<>();
         private List<Link> current = new ArrayList<>();
@@ -206,6 +210,17 @@ class LinkPublisher implements SmartLifecycle {
             this.nextSeq = seq;
             this.startedAt = startedAt;
             this.planned = planned;
+        }
+
+        /** The stream's exact size, known before its first link: the run's planned total from here on. */
+        void counted(long links) {
+            counted = true;
+            planned = nextOrdinal - plan.startOrdinal() + links;
+            ledger.replan(planned, runId, Jobs.links(runId), Jobs.linkNodes(runId));
+            String message = String.format(java.util.Locale.ROOT, "Counted %,d distinct links to publish from position %,d: "
+                    + "%,d links planned for this run", links, nextOrdinal, planned);
+            log.info("Lineage run {}: {}", runId, message);
+            ledger.say(Jobs.links(runId), message);
         }
 
         void add(Link link) {

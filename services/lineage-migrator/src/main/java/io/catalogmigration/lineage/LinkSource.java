@@ -65,24 +65,32 @@ final class LinkSource {
         }
     }
 
-    long distinctLinks(Connection connection) throws SQLException {
-        try (var statement = connection.createStatement();
-             var rs = statement.executeQuery("select count(*) from (select 1 from " + table.name().quoted()
-                     + " group by source, source_otype, target, target_otype) links")) {
-            rs.next();
-            return rs.getLong(1);
+    /**
+     * The planner's estimate of the table's rows (its statistics), 0 when it has none: what sizing announces before
+     * the stream counts the distinct links exactly, so that no extra pass over the table delays the first link.
+     */
+    long estimatedRows(Connection connection) throws SQLException {
+        try (var ps = connection.prepareStatement("select greatest(reltuples, 0)::bigint from pg_class where oid = ?::oid")) {
+            ps.setLong(1, table.oid());
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
         }
     }
 
     /**
      * Streams the links after {@code after} (from the first when null), in the stable order, through a server-side
-     * cursor. By key, not by position: links deleted or added before it change nothing about where this starts.
+     * cursor. By key, not by position: links deleted or added before it change nothing about where this starts. The
+     * exact number of links the stream holds is handed to {@code counted} before the first link: the server sorts
+     * every link before it sends one anyway, so counting them there costs no second pass over the table.
      */
-    void stream(Connection connection, LinkKey after, Consumer<Link> sink) throws SQLException {
+    void stream(Connection connection, LinkKey after, java.util.function.LongConsumer counted, Consumer<Link> sink)
+            throws SQLException {
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false);
         try (var ps = connection.prepareStatement("select source, source_otype, target, target_otype, " + sourceTemp + ", "
-                + targetTemp + " from " + table.name().quoted()
+                + targetTemp + ", count(*) over () from " + table.name().quoted()
                 + (after == null ? "" : " where (source, source_otype, target, target_otype) > (?, ?, ?, ?)")
                 + " group by source, source_otype, target, target_otype order by source, source_otype, target, target_otype")) {
             ps.setFetchSize(10_000);
@@ -93,7 +101,12 @@ final class LinkSource {
                 ps.setString(4, after.targetOtype());
             }
             try (var rs = ps.executeQuery()) {
+                boolean first = true;
                 while (rs.next()) {
+                    if (first) {
+                        counted.accept(rs.getLong(7));
+                        first = false;
+                    }
                     sink.accept(new Link(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4),
                             rs.getBoolean(5), rs.getBoolean(6)));
                 }
