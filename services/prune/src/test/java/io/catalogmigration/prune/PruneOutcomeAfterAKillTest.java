@@ -3,6 +3,7 @@ package io.catalogmigration.prune;
 import io.catalogmigration.common.contract.OutcomeEvent;
 import io.catalogmigration.common.contract.PruneCommand;
 import io.catalogmigration.common.contract.PruneCompleted;
+import io.catalogmigration.common.contract.PruneFailed;
 import io.catalogmigration.common.contract.PruneMode;
 import io.catalogmigration.common.contract.Topics;
 import io.catalogmigration.common.kafka.CloudEventHeaders;
@@ -17,6 +18,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -93,6 +95,31 @@ class PruneOutcomeAfterAKillTest extends PruneTestBase {
                     .as("the run said its last word once: the restart did not run it again").isEqualTo(1);
         } finally {
             ServiceRunner.stop(restarted);
+        }
+    }
+
+    @Test
+    void anOutcomeWhoseEarlierSendNeverReachedTheTopicIsSentOnceWhenTheRelayFindsItMissing() {
+        var service = startService(Map.of());
+        try {
+            // What a send that failed (the broker away) leaves: the run finished, its outcome recorded, one send begun.
+            UUID runId = UUID.randomUUID();
+            var outcome = new PruneFailed(UUID.randomUUID(), "mig-" + runId.toString().substring(0, 8), Instant.now(),
+                    runId, "rosemeta", "the test's reason", "the test's action", List.of());
+            pg.execute(ServiceRunner.CONTROL_DATABASE, """
+                    insert into prune.run (run_id, migration_id, kind, state, status, stage, command)
+                    values ('%s', '%s', 'prune', 'FINISHED', 'FAILED', 'DONE', '{}')""".formatted(runId, outcome.migrationId()),
+                    """
+                    insert into prune.outcome_outbox (event_id, run_id, topic, message_key, payload, attempts, ts_attempted)
+                    values ('%s', '%s', '%s', '%s', '%s', 1, now())""".formatted(outcome.eventId(), runId, Topics.OUTCOME,
+                            outcome.migrationId(), MessageJson.mapper().writeValueAsString(outcome).replace("'", "''")));
+
+            assertThat(events.awaitOutcome(runId, OUTCOME_TIMEOUT)).isEqualTo(outcome);
+            await().atMost(PAUSE_TIMEOUT).until(() -> outbox(runId, "ts_sent is not null") == 1);
+            assertThat(outcomesOnTheTopic(runId)).hasSize(1);
+            assertThat(outbox(runId, "attempts = 2")).as("looked for on the topic, then sent").isEqualTo(1);
+        } finally {
+            ServiceRunner.stop(service);
         }
     }
 
