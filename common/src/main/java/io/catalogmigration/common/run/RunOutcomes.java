@@ -9,6 +9,7 @@ import io.catalogmigration.common.ledger.RunStatus;
 import io.catalogmigration.common.progress.ProgressReporter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Duration;
@@ -68,6 +69,8 @@ public class RunOutcomes {
      */
     public void finish(OutcomeEvent event, RunStatus status, String said, String stateMessage, Runnable alongside) {
         String json = MessageJson.mapper().writeValueAsString(event);
+        // Inside a caller's transaction the outcome is not committed here: the relay takes it at its next look.
+        boolean callersTransaction = TransactionSynchronizationManager.isActualTransactionActive();
         boolean recorded = Boolean.TRUE.equals(tx.execute(transaction -> {
             if (!outbox.record(event.eventId(), event.runId(), Topics.OUTCOME, event.migrationId(), json)) {
                 return false;
@@ -82,7 +85,7 @@ public class RunOutcomes {
                     event.runId(), event.migrationId(), event.getClass().getSimpleName());
             return;
         }
-        if (!relay.awaitRelayed(event.eventId(), await)) {
+        if (!callersTransaction && !relay.awaitRelayed(event.eventId(), await)) {
             log.warn("The outcome of run {} of migration {} is recorded but not on {} yet; it is published as soon as "
                     + "the broker can be reached", event.runId(), event.migrationId(), Topics.OUTCOME);
         }
