@@ -11,11 +11,13 @@ import io.catalogmigration.common.kafka.ErrorHandling;
 import io.catalogmigration.common.kafka.ListenerFactories;
 import io.catalogmigration.common.kafka.MessagePublisher;
 import io.catalogmigration.common.kafka.Producers;
+import io.catalogmigration.common.ledger.OutcomeOutbox;
 import io.catalogmigration.common.ledger.RunLedger;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.PgPools;
 import io.catalogmigration.common.progress.ProgressReporter;
 import io.catalogmigration.common.secret.SecretPolicy;
+import io.catalogmigration.common.run.OutcomeRelay;
 import io.catalogmigration.common.run.RunOutcomes;
 import io.catalogmigration.common.secret.SecretResolver;
 import io.catalogmigration.common.throttle.ConsumerThrottle;
@@ -166,8 +168,29 @@ public class MigrationRuntimeAutoConfiguration {
     }
 
     @Bean
-    RunOutcomes runOutcomes(MessagePublisher publisher, RunLedger runLedger, ProgressReporter progressReporter) {
-        return new RunOutcomes(publisher, runLedger, progressReporter);
+    OutcomeOutbox outcomeOutbox(JdbcTemplate jdbcTemplate) {
+        return new OutcomeOutbox(jdbcTemplate);
+    }
+
+    /**
+     * Publishes the outbox's outcomes; reads the outcome topic back with the services' consumer configuration when it
+     * must find out whether an earlier send arrived.
+     */
+    @Bean
+    OutcomeRelay outcomeRelay(OutcomeOutbox outcomeOutbox, MessagePublisher publisher,
+                              ConsumerFactory<?, ?> kafkaConsumerFactory,
+                              @Value("${migration.outbox.poll-interval:1s}") Duration pollInterval,
+                              @Value("${migration.outbox.clock-skew:5m}") Duration clockSkew,
+                              @Value("${migration.outbox.search-timeout:30s}") Duration searchTimeout) {
+        return new OutcomeRelay(outcomeOutbox, publisher, kafkaConsumerFactory.getConfigurationProperties(), pollInterval,
+                clockSkew, searchTimeout);
+    }
+
+    @Bean
+    RunOutcomes runOutcomes(RunLedger runLedger, OutcomeOutbox outcomeOutbox, OutcomeRelay outcomeRelay,
+                            ProgressReporter progressReporter, TransactionTemplate transactionTemplate,
+                            @Value("${migration.outbox.await:30s}") Duration await) {
+        return new RunOutcomes(runLedger, outcomeOutbox, outcomeRelay, progressReporter, transactionTemplate, await);
     }
 
     /** Commands older than this (by their issuedAt) are refused: a replayed topic starts nothing. */

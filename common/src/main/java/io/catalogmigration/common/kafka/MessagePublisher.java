@@ -2,8 +2,8 @@ package io.catalogmigration.common.kafka;
 
 import io.catalogmigration.common.contract.MigrationCommand;
 import io.catalogmigration.common.contract.MigrationEvent;
-import io.catalogmigration.common.contract.Topics;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.springframework.kafka.core.KafkaTemplate;
 
 import java.util.concurrent.ExecutionException;
@@ -17,6 +17,8 @@ import java.util.concurrent.TimeoutException;
 public class MessagePublisher {
 
     private static final long SEND_TIMEOUT_SECONDS = 30;
+    /** Longer than any producer's delivery timeout (2 minutes by default): only a stuck client waits this long. */
+    private static final long CONFIRM_TIMEOUT_MINUTES = 10;
 
     private final KafkaTemplate<String, Object> template;
     private final String source;
@@ -28,10 +30,6 @@ public class MessagePublisher {
 
     public void event(String topic, MigrationEvent event) {
         send(topic, event.migrationId(), event);
-    }
-
-    public void outcome(MigrationEvent event) {
-        event(Topics.OUTCOME, event);
     }
 
     public void command(String topic, MigrationCommand command) {
@@ -49,6 +47,24 @@ public class MessagePublisher {
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("could not send to " + topic + " within " + SEND_TIMEOUT_SECONDS
                     + " s; check that the Kafka brokers are reachable", e);
+        }
+    }
+
+    /**
+     * Sends and waits for the broker's answer however long the producer takes to give it (at most its
+     * {@code delivery.timeout.ms}), so that a failed send cannot still land later: the outcome relay sends again only
+     * what it knows did not arrive or looked for on the topic. Says where the message is.
+     */
+    public RecordMetadata sendConfirmed(String topic, String key, Object message) {
+        var record = new ProducerRecord<String, Object>(topic, key, message);
+        CloudEventHeaders.apply(record.headers(), message, source);
+        try {
+            return template.send(record).get(CONFIRM_TIMEOUT_MINUTES, TimeUnit.MINUTES).getRecordMetadata();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while sending to " + topic, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("could not send to " + topic + "; check that the Kafka brokers are reachable", e);
         }
     }
 

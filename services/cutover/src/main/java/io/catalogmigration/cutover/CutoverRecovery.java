@@ -21,6 +21,9 @@ import java.util.UUID;
  * taken down, the replicator's subscriptions enabled again and the source released exactly as the fence recorded it,
  * and the run failed; after the switch the run is failed with the switch named, for the operator to start the
  * application or roll back. Other runs are carried out again (each step can be repeated).
+ *
+ * <p>Outcomes are not this class's: a run whose outcome is recorded is finished and passed by, and an outcome recorded
+ * but not yet on the topic is published by common's OutcomeRelay.
  */
 class CutoverRecovery {
 

@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** The one outcome of a run, with one log line; common's RunOutcomes publishes it and ends the run. */
+/** The one outcome of a run, with one log line; common's RunOutcomes records it and ends the run. */
 class Outcomes {
 
     private static final Logger log = LoggerFactory.getLogger(Outcomes.class);

@@ -7,6 +7,7 @@ import io.catalogmigration.common.kafka.ServiceTopics;
 import io.catalogmigration.common.kafka.ListenerFactories;
 import io.catalogmigration.common.kafka.MessagePublisher;
 import io.catalogmigration.common.ledger.RunLedger;
+import io.catalogmigration.common.run.RunOutcomes;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.PgPools;
 import io.catalogmigration.common.progress.ProgressReporter;
@@ -50,8 +51,8 @@ class LineageConfiguration {
     }
 
     @Bean
-    LineageOutcomes lineageOutcomes(MessagePublisher publisher, RunLedger ledger) {
-        return new LineageOutcomes(publisher, ledger);
+    LineageOutcomes lineageOutcomes(RunOutcomes runs, RunLedger ledger) {
+        return new LineageOutcomes(runs, ledger);
     }
 
     @Bean

@@ -3,25 +3,28 @@ package io.catalogmigration.lineage;
 import io.catalogmigration.common.contract.LineageMigrationFailed;
 import io.catalogmigration.common.contract.OutcomeEvent;
 import io.catalogmigration.common.kafka.MessageJson;
-import io.catalogmigration.common.kafka.MessagePublisher;
 import io.catalogmigration.common.ledger.RunLedger;
 import io.catalogmigration.common.ledger.RunStatus;
+import io.catalogmigration.common.run.RunOutcomes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.UUID;
 
-/** The one outcome of a run: published first (at least once), then recorded as the run's end, with its jobs'. */
+/**
+ * The one outcome of a run, with its log line; common's RunOutcomes records it with the run's end (and its jobs', in
+ * the same transaction) and has it published.
+ */
 class LineageOutcomes {
 
     private static final Logger log = LoggerFactory.getLogger(LineageOutcomes.class);
 
-    private final MessagePublisher publisher;
+    private final RunOutcomes runs;
     private final RunLedger ledger;
 
-    LineageOutcomes(MessagePublisher publisher, RunLedger ledger) {
-        this.publisher = publisher;
+    LineageOutcomes(RunOutcomes runs, RunLedger ledger) {
+        this.runs = runs;
         this.ledger = ledger;
     }
 
@@ -30,18 +33,21 @@ class LineageOutcomes {
                 runId, migrationId, reason, action);
         var event = new LineageMigrationFailed(UUID.randomUUID(), migrationId, Instant.now(), runId, reason, action,
                 sourceLinks, edges);
-        publisher.outcome(event);
-        finish(runId, RunStatus.FAILED, "Failed: " + reason, event);
+        finish(event, RunStatus.FAILED, "Failed: " + reason);
     }
 
     void succeeded(OutcomeEvent event, String summary) {
         log.info("Lineage run {} of migration {}: {}", event.runId(), event.migrationId(), summary);
-        publisher.outcome(event);
-        finish(event.runId(), RunStatus.SUCCEEDED, summary, event);
+        finish(event, RunStatus.SUCCEEDED, summary);
     }
 
-    private void finish(UUID runId, RunStatus status, String message, OutcomeEvent event) {
-        String json = MessageJson.mapper().writeValueAsString(event);
+    private void finish(OutcomeEvent event, RunStatus status, String message) {
+        UUID runId = event.runId();
+        runs.finish(event, status, message, message, () -> finishJobs(runId, status, message,
+                MessageJson.mapper().writeValueAsString(event)));
+    }
+
+    private void finishJobs(UUID runId, RunStatus status, String message, String json) {
         for (UUID jobId : new UUID[]{Jobs.links(runId), Jobs.linkNodes(runId)}) {
             var job = ledger.find(jobId).filter(j -> !j.finished());
             if (job.isEmpty()) {
@@ -53,7 +59,5 @@ class LineageOutcomes {
             }
             ledger.finish(jobId, status, status == RunStatus.FAILED ? message : job.get().stateMessage(), json);
         }
-        ledger.say(runId, message);
-        ledger.finish(runId, status, message, json);
     }
 }

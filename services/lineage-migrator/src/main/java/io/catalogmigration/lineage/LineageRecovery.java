@@ -21,6 +21,9 @@ import java.util.concurrent.TimeUnit;
  * naming the instance it is taken from; a run whose messages are all persisted but which is not finished (its
  * validator died, or validation met a fault) is validated. A run still preparing when the service stopped is
  * prepared again at start.
+ *
+ * <p>Outcomes are not this class's: a run whose outcome is recorded is finished and passed by, and an outcome recorded
+ * but not yet on the topic is published by common's OutcomeRelay.
  */
 class LineageRecovery implements AutoCloseable {
 

@@ -16,7 +16,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** The one outcome of a run, with its log lines; common's RunOutcomes publishes it and ends the run. */
+/** The one outcome of a run, with its log lines; common's RunOutcomes records it and ends the run. */
 class ProvisionOutcomes {
 
     private static final Logger log = LoggerFactory.getLogger(ProvisionOutcomes.class);

@@ -11,6 +11,9 @@ import org.slf4j.LoggerFactory;
  * When this instance becomes the active one (see ActiveInstance: one at a time), runs again every run an earlier
  * instance left unfinished. Nothing is replayed step by step: every step
  * looks for what exists and adopts it, so running the whole command again continues where it stopped.
+ *
+ * <p>Outcomes are not this class's: a run whose outcome is recorded is finished and passed by, and an outcome recorded
+ * but not yet on the topic is published by common's OutcomeRelay.
  */
 class ProvisionRecovery {
 

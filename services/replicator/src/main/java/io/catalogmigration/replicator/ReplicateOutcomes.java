@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Instant;
 import java.util.UUID;
 
-/** The one outcome of a run, with its log lines; common's RunOutcomes publishes it and ends the run. */
+/** The one outcome of a run, with its log lines; common's RunOutcomes records it and ends the run. */
 class ReplicateOutcomes {
 
     private static final Logger log = LoggerFactory.getLogger(ReplicateOutcomes.class);

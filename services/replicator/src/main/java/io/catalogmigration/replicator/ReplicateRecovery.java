@@ -10,6 +10,9 @@ import org.slf4j.LoggerFactory;
 /**
  * When this instance becomes the active one (see ActiveInstance), carries out again the commands an earlier instance
  * left unfinished (every step is idempotent).
+ *
+ * <p>Outcomes are not this class's: a run whose outcome is recorded is finished and passed by, and an outcome recorded
+ * but not yet on the topic is published by common's OutcomeRelay.
  */
 class ReplicateRecovery {
 

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 
-/** The one outcome of a run, with its log lines; common's RunOutcomes publishes it and ends the run. */
+/** The one outcome of a run, with its log lines; common's RunOutcomes records it and ends the run. */
 class ScanOutcomes {
 
     private static final Logger log = LoggerFactory.getLogger(ScanOutcomes.class);

@@ -16,6 +16,9 @@ import java.time.Instant;
  * On start, picks up runs an earlier instance left unfinished: plans again what was still planning (nothing was
  * checked yet), publishes work planned but never sent, and reports runs that were reporting. Work messages already
  * on the topic are redelivered by Kafka itself, and items checked before the crash are skipped.
+ *
+ * <p>Outcomes are not this class's: a run whose outcome is recorded is finished and passed by, and an outcome recorded
+ * but not yet on the topic is published by common's OutcomeRelay.
  */
 class ScanRecovery {
 
