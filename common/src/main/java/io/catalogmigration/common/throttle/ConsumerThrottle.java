@@ -37,6 +37,14 @@ public class ConsumerThrottle {
                 .baseUnit("percent")
                 .strongReference(true)
                 .register(meters);
+        if (heapPercent instanceof HeapGauge heap) {
+            // Its peak as the JVM records it, so a reader sampling the endpoint cannot miss a spike between two reads.
+            io.micrometer.core.instrument.Gauge.builder("migration.consumer.throttle.heap.peak", heap, HeapGauge::peakPercent)
+                    .description("Highest percent of the maximum heap held by the old generation and survivors since the JVM started")
+                    .baseUnit("percent")
+                    .strongReference(true)
+                    .register(meters);
+        }
     }
 
     /** Called after each batch; pauses the container for the configured duration when the heap is over threshold. */

@@ -32,6 +32,19 @@ public class HeapGauge implements DoubleSupplier {
         return retained.stream().mapToLong(pool -> pool.getUsage().getUsed()).sum();
     }
 
+    /**
+     * The highest the reading has been: each counted pool's peak usage as the JVM records it (at the start and end of
+     * every collection, so also what a humongous allocation added between two samples), summed. The pools may peak at
+     * different moments, so this is never below the reading's true peak and may be a little above it.
+     */
+    public long peakRetainedBytes() {
+        return retained.stream().mapToLong(pool -> pool.getPeakUsage().getUsed()).sum();
+    }
+
+    public double peakPercent() {
+        return 100.0 * peakRetainedBytes() / maxBytes();
+    }
+
     /** The heap's limit (-Xmx). */
     public static long maxBytes() {
         long max = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getMax();
