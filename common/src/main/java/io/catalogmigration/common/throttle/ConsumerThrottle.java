@@ -22,6 +22,9 @@ public class ConsumerThrottle {
     private final DoubleSupplier heapPercent;
     private final TaskScheduler scheduler;
     private final Counter pauses;
+    private double lastReading = Double.NaN;
+    private double largestRise;
+    private long lastCollection = System.nanoTime() - Long.MAX_VALUE / 2;
 
     public ConsumerThrottle(ConsumerThrottlingProperties settings, DoubleSupplier heapPercent,
                             TaskScheduler scheduler, MeterRegistry meters) {
@@ -47,20 +50,52 @@ public class ConsumerThrottle {
         }
     }
 
-    /** Called after each batch; pauses the container for the configured duration when the heap is over threshold. */
+    /**
+     * Called after each batch. Pauses the container for the configured duration when the reading, plus the largest
+     * rise it has shown between two batches lately, reaches the threshold: the next batch could take it over, and the
+     * threshold is a ceiling, not a trigger. At the break the heap is collected (once per break however many consumers
+     * pause), because what the reading counts, the old generation, shrinks only when it is collected: a break alone
+     * frees nothing, and G1 starts collecting it by itself only at its own occupancy threshold, often above ours.
+     */
     public void afterBatch(MessageListenerContainer container) {
         if (!settings.enabled() || container.isPauseRequested()) {
             return;
         }
         double used = heapPercent.getAsDouble();
-        if (used < settings.threshold()) {
+        double headroom = headroom(used);
+        if (used + headroom < settings.threshold()) {
             return;
         }
         pauses.increment();
-        log.info("Heap at {}% (threshold {}%): pausing {} for {} ms before the next batch",
-                Math.round(used), settings.threshold(), container.getListenerId(), settings.duration().toMillis());
+        log.info("Heap at {}% (threshold {}%, rising up to {}% between batches): pausing {} for {} ms before the next batch",
+                Math.round(used), settings.threshold(), Math.round(headroom), container.getListenerId(), settings.duration().toMillis());
         container.pause();
+        collect();
         scheduler.schedule(container::resume, Instant.now().plus(settings.duration()));
+    }
+
+    /** The largest rise of the reading between two batches, fading as batches go by, at most a quarter of the threshold. */
+    private synchronized double headroom(double used) {
+        if (!Double.isNaN(lastReading) && used > lastReading) {
+            largestRise = Math.max(largestRise, used - lastReading);
+        }
+        lastReading = used;
+        double headroom = Math.min(largestRise, settings.threshold() / 4.0);
+        largestRise *= 0.98;
+        return headroom;
+    }
+
+    private void collect() {
+        if (heapPercent instanceof HeapGauge heap) {
+            long now = System.nanoTime();
+            synchronized (this) {
+                if (now - lastCollection < settings.duration().toNanos()) {
+                    return;
+                }
+                lastCollection = now;
+            }
+            heap.collect();
+        }
     }
 
     public boolean enabled() {

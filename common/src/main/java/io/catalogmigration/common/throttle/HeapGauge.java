@@ -45,6 +45,16 @@ public class HeapGauge implements DoubleSupplier {
         return 100.0 * peakRetainedBytes() / maxBytes();
     }
 
+    /**
+     * Asks the JVM to collect the whole heap, so the reading falls to what is really held. With G1 a full, parallel
+     * collection; {@code -XX:+ExplicitGCInvokesConcurrent} makes it a concurrent cycle (for large heaps),
+     * {@code -XX:+DisableExplicitGC} turns it off (then a break helps only once the collector runs by itself).
+     */
+    @SuppressWarnings("java:S1215")
+    void collect() {
+        System.gc();
+    }
+
     /** The heap's limit (-Xmx). */
     public static long maxBytes() {
         long max = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getMax();

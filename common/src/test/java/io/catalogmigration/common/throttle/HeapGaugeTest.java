@@ -72,6 +72,44 @@ class HeapGaugeTest {
         }
     }
 
+    @Test
+    void aBreakCollectsWhatTheReadingCountsSoItFallsBackToWhatIsReallyHeld() {
+        var scheduler = new ThreadPoolTaskScheduler();
+        scheduler.initialize();
+        try {
+            System.gc();
+            double before = gauge.getAsDouble();
+            int threshold = (int) Math.ceil(before) + 3;
+            var throttle = new ConsumerThrottle(new ConsumerThrottlingProperties(true, threshold, Duration.ofMillis(10)),
+                    gauge, scheduler, new SimpleMeterRegistry());
+            List<byte[]> garbage = hold((long) ((threshold - before + 2) * HeapGauge.maxBytes() / 100));
+            garbage.clear();
+            assertThat(gauge.getAsDouble()).as("no longer referenced, but in the old generation until it is collected")
+                    .isGreaterThanOrEqualTo(threshold);
+
+            throttle.afterBatch(new PausableContainer().proxy());
+
+            assertThat(throttle.pauses()).isEqualTo(1);
+            assertThat(gauge.getAsDouble()).as("after the break's collection: what is really held").isLessThan(threshold);
+        } finally {
+            scheduler.shutdown();
+        }
+    }
+
+    @Test
+    void thePeakIsTheJvmsOwnRecordOfThePoolsAndCoversWhatWasHeldThoughNobodyReadItThen() {
+        List<byte[]> held = hold(Math.max(64L << 20, HeapGauge.maxBytes() / 30));
+        long heldBytes = held.stream().mapToLong(a -> a.length).sum();
+        held.clear();
+        System.gc();
+
+        long poolPeaks = heapPools().stream().filter(p -> !HeapGauge.allocationArea(p))
+                .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+        assertThat(gauge.peakRetainedBytes()).as("the pools' recorded peaks, summed (they only rise)").isGreaterThanOrEqualTo(poolPeaks);
+        assertThat(gauge.peakRetainedBytes()).as("the collected memory still shows in the peak").isGreaterThanOrEqualTo(heldBytes);
+        assertThat(gauge.peakPercent()).isGreaterThan(gauge.getAsDouble());
+    }
+
     private static List<byte[]> hold(long bytes) {
         List<byte[]> held = new ArrayList<>();
         for (long total = 0; total < bytes; total += CHUNK) {
