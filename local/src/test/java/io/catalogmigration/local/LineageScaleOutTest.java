@@ -136,6 +136,13 @@ class LineageScaleOutTest {
         assertThat(longestStall).as("the survivor's longest wait between two persisted messages after the kill (s)")
                 .isLessThan(SESSION.toSeconds());
 
+        for (String meter : List.of("migration.consumer.throttle.heap", "migration.consumer.throttle.heap.peak",
+                "migration.consumer.throttle.pauses")) {
+            assertThat(survivor.metric(meter)).as(meter + " on the metrics endpoint").isPresent();
+        }
+        assertThat(survivor.metric("migration.consumer.throttle.heap.peak").getAsDouble())
+                .isGreaterThanOrEqualTo(survivor.metric("migration.consumer.throttle.heap").getAsDouble());
+
         Map<String, Long> perInstance = doneBy(start.commandId());
         System.out.printf("scale-out: %d messages; before the kill %s; after the run %s; partitions moved %d ms after the kill; "
                 + "the survivor persisted %d messages meanwhile, its longest stall %.1f s%n", messages, beforeKill, perInstance,

@@ -34,11 +34,12 @@ public class HeapGauge implements DoubleSupplier {
 
     /**
      * The highest the reading has been: each counted pool's peak usage as the JVM records it (at the start and end of
-     * every collection, so also what a humongous allocation added between two samples), summed. The pools may peak at
-     * different moments, so this is never below the reading's true peak and may be a little above it.
+     * every collection, so also what a humongous allocation added between two samples), or its usage now if that is
+     * higher (since the last collection), summed. The pools may peak at different moments, so this is never below the
+     * reading's true peak and may be a little above it.
      */
     public long peakRetainedBytes() {
-        return retained.stream().mapToLong(pool -> pool.getPeakUsage().getUsed()).sum();
+        return retained.stream().mapToLong(pool -> Math.max(pool.getPeakUsage().getUsed(), pool.getUsage().getUsed())).sum();
     }
 
     public double peakPercent() {

@@ -97,6 +97,26 @@ class HeapGaugeTest {
     }
 
     @Test
+    void theThrottlePausesBeforeTheNextBatchCouldTakeTheReadingOverTheThreshold() {
+        var readings = new java.util.ArrayDeque<>(List.of(10.0, 14.0, 18.0, 22.0));
+        var scheduler = new ThreadPoolTaskScheduler();
+        scheduler.initialize();
+        try {
+            var throttle = new ConsumerThrottle(new ConsumerThrottlingProperties(true, 25, Duration.ofMillis(10)),
+                    readings::removeFirst, scheduler, new SimpleMeterRegistry());
+            for (int batch = 0; batch < 3; batch++) {
+                throttle.afterBatch(new PausableContainer().proxy());
+            }
+            assertThat(throttle.pauses()).as("18 % and rising 4 % a batch: the next batch stays under 25 %").isZero();
+
+            throttle.afterBatch(new PausableContainer().proxy());
+            assertThat(throttle.pauses()).as("22 % and rising 4 % a batch: the next one could reach 26 %").isEqualTo(1);
+        } finally {
+            scheduler.shutdown();
+        }
+    }
+
+    @Test
     void thePeakIsTheJvmsOwnRecordOfThePoolsAndCoversWhatWasHeldThoughNobodyReadItThen() {
         List<byte[]> held = hold(Math.max(64L << 20, HeapGauge.maxBytes() / 30));
         long heldBytes = held.stream().mapToLong(a -> a.length).sum();
