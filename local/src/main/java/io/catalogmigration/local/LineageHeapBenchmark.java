@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The memory half of the lineage benchmark: the lineage migrator runs in a JVM of its own (its own {@code -Xmx}, the
  * consumers with nothing of the benchmark's beside them), once without and once with consumer throttling, and the
  * throttle's reading (old generation and survivors, HeapGauge) is read in that JVM, from its metrics endpoint: the
- * JVM's own record of the peak ({@code migration.consumer.throttle.heap.peak}, each pool's peak usage) and the current
- * reading sampled every 50 ms; the peak reported is the higher of the two. The threshold is {@code bench.lineage.threshold} (percent) or, unset, halfway between
+ * reading's peak as every collection saw it ({@code migration.consumer.throttle.heap.peak}) and the current reading
+ * sampled every 50 ms; the peak reported is the higher of the two. The threshold is {@code bench.lineage.threshold} (percent) or, unset, halfway between
  * the reading at rest and the unthrottled peak: a ceiling well above what the service holds idle that the run, left
  * alone, goes over.
  * Prints {@code BENCH lineage-heap throttled_peak=<MB> threshold=<MB> unthrottled_peak=<MB> pauses=<n>}.
@@ -38,7 +38,7 @@ final class LineageHeapBenchmark {
     record Pass(double restPercent, double recordedPeakPercent, double sampledPeakPercent, double pauses, double seconds,
                 double maxMb) {
 
-        /** The higher of the two: the JVM's record and the highest sample (measured, a sample was at times higher). */
+        /** The higher of the two: what the collections saw and the highest sample. */
         double peakPercent() {
             return Math.max(recordedPeakPercent, sampledPeakPercent);
         }

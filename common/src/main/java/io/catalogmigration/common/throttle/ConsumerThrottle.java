@@ -41,7 +41,7 @@ public class ConsumerThrottle {
                 .strongReference(true)
                 .register(meters);
         if (heapPercent instanceof HeapGauge heap) {
-            // Its peak as the JVM records it, so a reader sampling the endpoint cannot miss a spike between two reads.
+            // Its peak as the JVM records it at collections: catches what falls between two reads of the endpoint.
             io.micrometer.core.instrument.Gauge.builder("migration.consumer.throttle.heap.peak", heap, HeapGauge::peakPercent)
                     .description("Highest percent of the maximum heap held by the old generation and survivors since the JVM started")
                     .baseUnit("percent")

@@ -117,17 +117,16 @@ class HeapGaugeTest {
     }
 
     @Test
-    void thePeakIsTheJvmsOwnRecordOfThePoolsAndCoversWhatWasHeldThoughNobodyReadItThen() {
+    void thePeakIsWhatTheCollectionsSawAndCoversWhatWasHeldThoughNobodyReadItThen() {
         List<byte[]> held = hold(Math.max(64L << 20, HeapGauge.maxBytes() / 30));
         long heldBytes = held.stream().mapToLong(a -> a.length).sum();
         held.clear();
         System.gc();
 
-        long poolPeaks = heapPools().stream().filter(p -> !HeapGauge.allocationArea(p))
-                .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
-        assertThat(gauge.peakRetainedBytes()).as("the pools' recorded peaks, summed (they only rise)").isGreaterThanOrEqualTo(poolPeaks);
-        assertThat(gauge.peakRetainedBytes()).as("the collected memory still shows in the peak").isGreaterThanOrEqualTo(heldBytes);
-        assertThat(gauge.peakPercent()).isGreaterThan(gauge.getAsDouble());
+        // The collector's notifications arrive on a JVM thread of their own, shortly after the collection.
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(gauge.peakRetainedBytes())
+                .as("what the collection found in the old generation before freeing it").isGreaterThanOrEqualTo(heldBytes));
+        assertThat(gauge.getAsDouble()).as("collected: the reading now is below").isLessThan(gauge.peakPercent());
     }
 
     private static List<byte[]> hold(long bytes) {
