@@ -17,6 +17,7 @@ import java.util.function.DoubleSupplier;
 public class ConsumerThrottle {
 
     private static final Logger log = LoggerFactory.getLogger(ConsumerThrottle.class);
+    private static final java.time.Duration WATCH_INTERVAL = java.time.Duration.ofMillis(100);
 
     private final ConsumerThrottlingProperties settings;
     private final DoubleSupplier heapPercent;
@@ -47,6 +48,23 @@ public class ConsumerThrottle {
                     .baseUnit("percent")
                     .strongReference(true)
                     .register(meters);
+            if (settings.enabled()) {
+                // Between two batches other threads (a publisher, a validation) fill the heap too, and under load a
+                // batch can take seconds: the heap is watched in between, and collected before it crosses the threshold.
+                scheduler.scheduleAtFixedRate(this::watch, WATCH_INTERVAL);
+            }
+        }
+    }
+
+    /** Collects (at most once per break's duration) when the reading plus its recent largest rise reaches the threshold. */
+    private void watch() {
+        double used = heapPercent.getAsDouble();
+        double headroom;
+        synchronized (this) {
+            headroom = Math.min(largestRise, settings.threshold() / 4.0);
+        }
+        if (used + headroom >= settings.threshold()) {
+            collect();
         }
     }
 
