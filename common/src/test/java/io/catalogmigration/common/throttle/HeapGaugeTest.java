@@ -87,9 +87,10 @@ class HeapGaugeTest {
             garbage.clear();
 
             // No batch ends meanwhile: the throttle's watch collects what no longer is referenced but still counted.
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                    assertThat(gauge.getAsDouble()).as("collected: what is really held").isLessThan(threshold));
-            assertThat(gauge.peakRetainedBytes()).as("it was counted before the collection").isGreaterThanOrEqualTo(garbageBytes);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                assertThat(gauge.getAsDouble()).as("collected: what is really held").isLessThan(threshold);
+                assertThat(gauge.peakRetainedBytes()).as("it was counted before the collection").isGreaterThanOrEqualTo(garbageBytes);
+            });
             throttle.afterBatch(new PausableContainer().proxy());
             assertThat(throttle.pauses()).as("nothing to pause for any more").isZero();
         } finally {
