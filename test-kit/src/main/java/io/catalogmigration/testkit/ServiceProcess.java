@@ -79,7 +79,8 @@ public final class ServiceProcess implements AutoCloseable {
             var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
             builder.environment().putAll(environment);
             var service = new ServiceProcess(name, builder.start(), port, log);
-            service.awaitReady(Duration.ofMinutes(3));
+            // Generous: on a loaded machine a Spring Boot service has taken three minutes to start.
+            service.awaitReady(Duration.ofMinutes(10));
             return service;
         } catch (IOException e) {
             throw new IllegalStateException("could not start " + name, e);
