@@ -18,6 +18,7 @@ public class ConsumerThrottle {
 
     private static final Logger log = LoggerFactory.getLogger(ConsumerThrottle.class);
     private static final java.time.Duration WATCH_INTERVAL = java.time.Duration.ofMillis(100);
+    private static final java.time.Duration MAX_COLLECTION_INTERVAL = java.time.Duration.ofMinutes(1);
 
     private final ConsumerThrottlingProperties settings;
     private final DoubleSupplier heapPercent;
@@ -26,12 +27,14 @@ public class ConsumerThrottle {
     private double lastReading = Double.NaN;
     private double largestRise;
     private long lastCollection = System.nanoTime() - Long.MAX_VALUE / 2;
+    private long collectionInterval;
 
     public ConsumerThrottle(ConsumerThrottlingProperties settings, DoubleSupplier heapPercent,
                             TaskScheduler scheduler, MeterRegistry meters) {
         this.settings = settings;
         this.heapPercent = heapPercent;
         this.scheduler = scheduler;
+        this.collectionInterval = settings.duration().toNanos();
         this.pauses = Counter.builder("migration.consumer.throttle.pauses")
                 .description("Breaks consumers took because heap use was over the threshold")
                 .register(meters);
@@ -103,16 +106,27 @@ public class ConsumerThrottle {
         return headroom;
     }
 
+    /**
+     * At most once per break's duration; when a collection leaves the reading near the threshold anyway (what is held
+     * is really that much, not garbage), the wait before the next one doubles, up to a minute, so a live set over the
+     * threshold does not cost a full collection every second: the breaks alone go on.
+     */
     private void collect() {
         if (heapPercent instanceof HeapGauge heap) {
             long now = System.nanoTime();
             synchronized (this) {
-                if (now - lastCollection < settings.duration().toNanos()) {
+                if (now - lastCollection < collectionInterval) {
                     return;
                 }
                 lastCollection = now;
             }
             heap.collect();
+            double after = heapPercent.getAsDouble();
+            synchronized (this) {
+                boolean helped = after + Math.min(largestRise, settings.threshold() / 4.0) < settings.threshold();
+                collectionInterval = helped ? settings.duration().toNanos()
+                        : Math.min(Math.max(collectionInterval, 1_000_000L) * 2, MAX_COLLECTION_INTERVAL.toNanos());
+            }
         }
     }
 
