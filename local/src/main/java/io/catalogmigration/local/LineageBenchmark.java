@@ -3,15 +3,12 @@ package io.catalogmigration.local;
 import io.catalogmigration.common.contract.LineageCommand;
 import io.catalogmigration.common.contract.LineageMigrated;
 import io.catalogmigration.common.contract.PgEndpoint;
-import io.catalogmigration.common.contract.ResetLineagePointer;
 import io.catalogmigration.common.contract.StartLineageMigration;
 import io.catalogmigration.common.contract.Topics;
-import io.catalogmigration.common.throttle.HeapGauge;
 import io.catalogmigration.lineage.LineageApplication;
 import io.catalogmigration.testkit.SampleCatalog;
 import io.catalogmigration.testkit.SampleSize;
 import io.catalogmigration.testkit.ServiceRunner;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.postgresql.PGConnection;
 
 import java.io.ByteArrayInputStream;
@@ -26,14 +23,14 @@ import java.util.UUID;
 /**
  * Migrates at least 2 million distinct lineage links (generated with duplicates) through the real broker and the
  * lineage migrator, source and target on separate PostgreSQL servers, then measures the physical limit in the same
- * run: one COPY of the same distinct links into an identical empty edge table. A second pass with consumer
- * throttling on reports the heap peak against the threshold. Usage: {@code LineageBenchmark [distinct links]}.
+ * run: one COPY of the same distinct links into an identical empty edge table. Then {@link LineageHeapBenchmark}
+ * runs the service in a JVM of its own, without and with consumer throttling, and reports the heap peaks against the
+ * threshold. Usage: {@code LineageBenchmark [distinct links]}.
  */
 public final class LineageBenchmark {
 
     record Result(long links, long tableBytes, double ours, double linksJob, double limit, double oursSeconds, double peakHeapPercent,
-                  double peakLivePercent, Double throttledPeakHeapPercent, Double throttledPeakLivePercent, Integer threshold,
-                  Double throttledRate, Double pauses) {
+                  double peakLivePercent, LineageHeapBenchmark.Result heap) {
 
         /**
          * The headline, like for like with the limit: links per second from START until the last link's edge is
@@ -45,17 +42,9 @@ public final class LineageBenchmark {
                     linksJob, limit, linksJob / limit, ours, ours / limit);
         }
 
-        /**
-         * The throttle's own reading (old generation and survivors, see HeapGauge) in MB: its peak in the throttled
-         * and the unthrottled pass, and the threshold. Measured in the benchmark's JVM, which runs the service too.
-         */
+        /** The heap pass's line (LineageHeapBenchmark: the service in a JVM of its own), null when it did not run. */
         String heapLine() {
-            if (threshold == null) {
-                return null;
-            }
-            double mb = HeapGauge.maxBytes() / 100.0 / 1048576.0;
-            return String.format(Locale.ROOT, "BENCH lineage-heap throttled_peak=%.0f threshold=%.0f unthrottled_peak=%.0f pauses=%.0f",
-                    throttledPeakLivePercent * mb, threshold * mb, peakLivePercent * mb, pauses);
+            return heap == null ? null : heap.line();
         }
     }
 
@@ -102,31 +91,13 @@ public final class LineageBenchmark {
             System.out.printf(Locale.ROOT, "limit: COPY of the same %,d distinct links into an empty edge table in %.1f s (%,.0f links/s)%n",
                     links, limitSeconds, limit);
 
-            Double throttledPeak = null;
-            Double throttledLive = null;
-            Double throttledRate = null;
-            Double pauses = null;
-            Integer threshold = null;
+            LineageHeapBenchmark.Result heap = null;
             if (throttledPass) {
+                // The heap passes run the service in JVMs of their own; this one must not answer their commands.
                 ServiceRunner.stop(service);
-                // Half the live peak of the unthrottled run: a threshold this run would cross without throttling.
-                threshold = Math.max(1, (int) Math.round(peakLive / 2));
-                var throttled = stack.startService(LineageApplication.class, Map.of("consumer-throttling.enabled", true,
-                        "consumer-throttling.threshold", threshold));
-                send(stack, new ResetLineagePointer(UUID.randomUUID(), "bench-lineage", Instant.now()));
-                try (var heap = new HeapSampler()) {
-                    double throttledSeconds = migrate(stack, stack.target.createDatabase("lineage_throttled"), links);
-                    throttledPeak = heap.peakPercent();
-                    throttledLive = heap.peakLivePercent();
-                    throttledRate = links / throttledSeconds;
-                    pauses = throttled.getBean(MeterRegistry.class).counter("migration.consumer.throttle.pauses").count();
-                }
-                System.out.printf(Locale.ROOT, "throttled: threshold %d%% (old generation and survivors), %.0f pauses, live heap peak %.1f%% (unthrottled "
-                        + "%.1f%%), heap in use peak %.0f%% (unthrottled %.0f%%), %,.0f links/s%n",
-                        threshold, pauses, throttledLive, peakLive, throttledPeak, peak, throttledRate);
+                heap = LineageHeapBenchmark.run(stack, links);
             }
-            return new Result(links, bytes, ours, linksJob, limit, seconds, peak, peakLive, throttledPeak, throttledLive, threshold,
-                    throttledRate, pauses);
+            return new Result(links, bytes, ours, linksJob, limit, seconds, peak, peakLive, heap);
         }
     }
 

@@ -3,6 +3,7 @@ package io.catalogmigration.common.kafka;
 import io.catalogmigration.common.throttle.ConsumerThrottle;
 import io.catalogmigration.common.throttle.ThrottlingInterceptor;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
@@ -33,6 +34,19 @@ import java.util.Map;
  * the interceptors (throttling and the logging context).
  */
 public class ListenerFactories {
+
+    /**
+     * How every group copes with an instance that dies (kill -9, a lost machine), unless {@code spring.kafka.consumer.*}
+     * says otherwise: cooperative rebalancing, so the surviving members keep consuming the partitions they own while
+     * the dead member's partitions move (an eager rebalance would revoke every member's partitions first), and a 10 s
+     * session instead of the client's 45 s, which is how long the dead member's partitions wait before they move.
+     * Not static membership: a static member's partitions stay with it until its session expires, which suits rolling
+     * restarts, not crashes. A live member beats every 3 s from its own thread, whatever its listener is doing.
+     */
+    public static final Map<String, Object> GROUP_DEFAULTS = Map.of(
+            ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName(),
+            ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000,
+            ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
 
     private final Map<String, Object> consumerProperties;
     private final ConsumerFactory<?, ?> bootConsumers;
@@ -113,6 +127,7 @@ public class ListenerFactories {
     @SuppressWarnings({"unchecked", "rawtypes"})
     private <T> ConcurrentKafkaListenerContainerFactory<String, T> build(Map<String, Object> props, Class<T> family, int concurrency) {
         props.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        GROUP_DEFAULTS.forEach(props::putIfAbsent);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         var values = new JacksonJsonDeserializer<T>(family, MessageJson.mapper(), false);
         var consumerFactory = new DefaultKafkaConsumerFactory<String, T>(props,

@@ -17,17 +17,24 @@ import java.util.function.DoubleSupplier;
 public class ConsumerThrottle {
 
     private static final Logger log = LoggerFactory.getLogger(ConsumerThrottle.class);
+    private static final java.time.Duration WATCH_INTERVAL = java.time.Duration.ofMillis(100);
+    private static final java.time.Duration MAX_COLLECTION_INTERVAL = java.time.Duration.ofMinutes(1);
 
     private final ConsumerThrottlingProperties settings;
     private final DoubleSupplier heapPercent;
     private final TaskScheduler scheduler;
     private final Counter pauses;
+    private double lastReading = Double.NaN;
+    private double largestRise;
+    private long lastCollection = System.nanoTime() - Long.MAX_VALUE / 2;
+    private long collectionInterval;
 
     public ConsumerThrottle(ConsumerThrottlingProperties settings, DoubleSupplier heapPercent,
                             TaskScheduler scheduler, MeterRegistry meters) {
         this.settings = settings;
         this.heapPercent = heapPercent;
         this.scheduler = scheduler;
+        this.collectionInterval = settings.duration().toNanos();
         this.pauses = Counter.builder("migration.consumer.throttle.pauses")
                 .description("Breaks consumers took because heap use was over the threshold")
                 .register(meters);
@@ -37,22 +44,90 @@ public class ConsumerThrottle {
                 .baseUnit("percent")
                 .strongReference(true)
                 .register(meters);
+        if (heapPercent instanceof HeapGauge heap) {
+            // Its peak as the JVM records it at collections: catches what falls between two reads of the endpoint.
+            io.micrometer.core.instrument.Gauge.builder("migration.consumer.throttle.heap.peak", heap, HeapGauge::peakPercent)
+                    .description("Highest percent of the maximum heap held by the old generation and survivors since the JVM started")
+                    .baseUnit("percent")
+                    .strongReference(true)
+                    .register(meters);
+            if (settings.enabled()) {
+                // Between two batches other threads (a publisher, a validation) fill the heap too, and under load a
+                // batch can take seconds: the heap is watched in between, and collected before it crosses the threshold.
+                scheduler.scheduleAtFixedRate(this::watch, WATCH_INTERVAL);
+            }
+        }
     }
 
-    /** Called after each batch; pauses the container for the configured duration when the heap is over threshold. */
+    /** Collects (at most once per break's duration) when the reading plus its recent largest rise reaches the threshold. */
+    private void watch() {
+        double used = heapPercent.getAsDouble();
+        double headroom;
+        synchronized (this) {
+            headroom = Math.min(largestRise, settings.threshold() / 4.0);
+        }
+        if (used + headroom >= settings.threshold()) {
+            collect();
+        }
+    }
+
+    /**
+     * Called after each batch. Pauses the container for the configured duration when the reading, plus the largest
+     * rise it has shown between two batches lately, reaches the threshold: the next batch could take it over, and the
+     * threshold is a ceiling, not a trigger. At the break the heap is collected (once per break however many consumers
+     * pause), because what the reading counts, the old generation, shrinks only when it is collected: a break alone
+     * frees nothing, and G1 starts collecting it by itself only at its own occupancy threshold, often above ours.
+     */
     public void afterBatch(MessageListenerContainer container) {
         if (!settings.enabled() || container.isPauseRequested()) {
             return;
         }
         double used = heapPercent.getAsDouble();
-        if (used < settings.threshold()) {
+        double headroom = headroom(used);
+        if (used + headroom < settings.threshold()) {
             return;
         }
         pauses.increment();
-        log.info("Heap at {}% (threshold {}%): pausing {} for {} ms before the next batch",
-                Math.round(used), settings.threshold(), container.getListenerId(), settings.duration().toMillis());
+        log.info("Heap at {}% (threshold {}%, rising up to {}% between batches): pausing {} for {} ms before the next batch",
+                Math.round(used), settings.threshold(), Math.round(headroom), container.getListenerId(), settings.duration().toMillis());
         container.pause();
+        collect();
         scheduler.schedule(container::resume, Instant.now().plus(settings.duration()));
+    }
+
+    /** The largest rise of the reading between two batches, fading as batches go by, at most a quarter of the threshold. */
+    private synchronized double headroom(double used) {
+        if (!Double.isNaN(lastReading) && used > lastReading) {
+            largestRise = Math.max(largestRise, used - lastReading);
+        }
+        lastReading = used;
+        double headroom = Math.min(largestRise, settings.threshold() / 4.0);
+        largestRise *= 0.98;
+        return headroom;
+    }
+
+    /**
+     * At most once per break's duration; when a collection leaves the reading near the threshold anyway (what is held
+     * is really that much, not garbage), the wait before the next one doubles, up to a minute, so a live set over the
+     * threshold does not cost a full collection every second: the breaks alone go on.
+     */
+    private void collect() {
+        if (heapPercent instanceof HeapGauge heap) {
+            long now = System.nanoTime();
+            synchronized (this) {
+                if (now - lastCollection < collectionInterval) {
+                    return;
+                }
+                lastCollection = now;
+            }
+            heap.collect();
+            double after = heapPercent.getAsDouble();
+            synchronized (this) {
+                boolean helped = after + Math.min(largestRise, settings.threshold() / 4.0) < settings.threshold();
+                collectionInterval = helped ? settings.duration().toNanos()
+                        : Math.min(Math.max(collectionInterval, 1_000_000L) * 2, MAX_COLLECTION_INTERVAL.toNanos());
+            }
+        }
     }
 
     public boolean enabled() {

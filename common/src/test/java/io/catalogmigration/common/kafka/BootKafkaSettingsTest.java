@@ -134,6 +134,27 @@ class BootKafkaSettingsTest {
         });
     }
 
+    @Test
+    void everyGroupRebalancesCooperativelyWithAShortSessionUnlessTheConsumerSettingsSayOtherwise() throws Exception {
+        runner().withPropertyValues("spring.kafka.consumer.properties.session.timeout.ms=20000").run(context -> {
+            var factories = context.getBean(ListenerFactories.class);
+            for (var factory : List.of(factories.commands(PruneCommand.class), factories.work(PruneCommand.class, 3),
+                    factories.batchWork(PruneCommand.class, 2, 50))) {
+                assertThat(factory.getConsumerFactory().getConfigurationProperties())
+                        .as("survivors keep their partitions while a dead member's move")
+                        .containsEntry(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+                                org.apache.kafka.clients.consumer.CooperativeStickyAssignor.class.getName())
+                        .containsEntry(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000)
+                        .as("spring.kafka.consumer.properties.* wins").containsEntry(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "20000")
+                        .doesNotContainKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+            }
+        });
+        runner().run(context -> assertThat(context.getBean(ListenerFactories.class).commands(PruneCommand.class)
+                .getConsumerFactory().getConfigurationProperties())
+                .as("a dead member's partitions wait 10 s, not the client's 45 s")
+                .containsEntry(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000));
+    }
+
     private static void assertSecured(Map<String, Object> client) {
         assertThat(client).containsEntry(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_SSL")
                 .containsEntry(SaslConfigs.SASL_MECHANISM, "SCRAM-SHA-512")

@@ -72,6 +72,65 @@ class HeapGaugeTest {
         }
     }
 
+    @Test
+    void garbageTheReadingCountsIsCollectedBeforeItCrossesTheThresholdEvenBetweenBatches() {
+        var scheduler = new ThreadPoolTaskScheduler();
+        scheduler.initialize();
+        try {
+            System.gc();
+            double before = gauge.getAsDouble();
+            int threshold = (int) Math.ceil(before) + 3;
+            var throttle = new ConsumerThrottle(new ConsumerThrottlingProperties(true, threshold, Duration.ofMillis(10)),
+                    gauge, scheduler, new SimpleMeterRegistry());
+            List<byte[]> garbage = hold((long) ((threshold - before + 2) * HeapGauge.maxBytes() / 100));
+            long garbageBytes = garbage.stream().mapToLong(a -> a.length).sum();
+            garbage.clear();
+
+            // No batch ends meanwhile: the throttle's watch collects what no longer is referenced but still counted.
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                assertThat(gauge.getAsDouble()).as("collected: what is really held").isLessThan(threshold);
+                assertThat(gauge.peakRetainedBytes()).as("it was counted before the collection").isGreaterThanOrEqualTo(garbageBytes);
+            });
+            throttle.afterBatch(new PausableContainer().proxy());
+            assertThat(throttle.pauses()).as("nothing to pause for any more").isZero();
+        } finally {
+            scheduler.shutdown();
+        }
+    }
+
+    @Test
+    void theThrottlePausesBeforeTheNextBatchCouldTakeTheReadingOverTheThreshold() {
+        var readings = new java.util.ArrayDeque<>(List.of(10.0, 14.0, 18.0, 22.0));
+        var scheduler = new ThreadPoolTaskScheduler();
+        scheduler.initialize();
+        try {
+            var throttle = new ConsumerThrottle(new ConsumerThrottlingProperties(true, 25, Duration.ofMillis(10)),
+                    readings::removeFirst, scheduler, new SimpleMeterRegistry());
+            for (int batch = 0; batch < 3; batch++) {
+                throttle.afterBatch(new PausableContainer().proxy());
+            }
+            assertThat(throttle.pauses()).as("18 % and rising 4 % a batch: the next batch stays under 25 %").isZero();
+
+            throttle.afterBatch(new PausableContainer().proxy());
+            assertThat(throttle.pauses()).as("22 % and rising 4 % a batch: the next one could reach 26 %").isEqualTo(1);
+        } finally {
+            scheduler.shutdown();
+        }
+    }
+
+    @Test
+    void thePeakIsWhatTheCollectionsSawAndCoversWhatWasHeldThoughNobodyReadItThen() {
+        List<byte[]> held = hold(Math.max(64L << 20, HeapGauge.maxBytes() / 30));
+        long heldBytes = held.stream().mapToLong(a -> a.length).sum();
+        held.clear();
+        System.gc();
+
+        // The collector's notifications arrive on a JVM thread of their own, shortly after the collection.
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(gauge.peakRetainedBytes())
+                .as("what the collection found in the old generation before freeing it").isGreaterThanOrEqualTo(heldBytes));
+        assertThat(gauge.getAsDouble()).as("collected: the reading now is below").isLessThan(gauge.peakPercent());
+    }
+
     private static List<byte[]> hold(long bytes) {
         List<byte[]> held = new ArrayList<>();
         for (long total = 0; total < bytes; total += CHUNK) {

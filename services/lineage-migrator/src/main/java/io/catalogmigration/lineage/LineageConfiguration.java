@@ -66,10 +66,23 @@ class LineageConfiguration {
         return new BrokerProbe(publisher, kafkaConsumerFactory.getConfigurationProperties(), settings.probeTimeout());
     }
 
-    /** This instance's name in the ledger (who persisted a message, who holds a run's lease). */
+    /**
+     * This instance's name in the ledger (who persisted a message, who holds a run's lease): the service, the host
+     * and process id an operator can find it by (a pod's host name; several instances on one machine differ by pid),
+     * and a random part, since a restarted container may get the same pid.
+     */
     @Bean
     LineageInstance lineageInstance(@Value("${spring.application.name}") String service) {
-        return new LineageInstance(service + "/" + UUID.randomUUID().toString().substring(0, 8));
+        return new LineageInstance(service + "/" + host() + ":" + ProcessHandle.current().pid() + "/"
+                + UUID.randomUUID().toString().substring(0, 8));
+    }
+
+    private static String host() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "unknown-host";
+        }
     }
 
     @Bean
