@@ -7,6 +7,7 @@ import io.catalogmigration.common.contract.ResetLineagePointer;
 import io.catalogmigration.common.contract.ValidateLineage;
 import io.catalogmigration.common.kafka.MessageJson;
 import io.catalogmigration.common.ledger.RunLedger;
+import io.catalogmigration.common.run.RunAdmission;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.TableName;
 import io.catalogmigration.common.secret.SecretUnavailableException;
@@ -43,15 +44,26 @@ class LineageCommands {
     }
 
     void reset(ResetLineagePointer command) {
-        if (!open(command.commandId(), command.migrationId(), "lineage-reset", MessageJson.mapper().writeValueAsString(command))
-                || tooOld(command)) {
+        if (command.commandId() == null || command.migrationId() == null || command.migrationId().isBlank()) {
+            log.error("lineage-reset command without commandId or migrationId ignored (nothing was changed)");
             return;
         }
-        var running = ledger.unfinished(Jobs.RUN_KIND);
-        if (!running.isEmpty()) {
+        // The reset holds the pointer as a run does: refused while a run migrates, and no run starts while it resets.
+        var resources = List.of(LineageStarter.pointer(settings));
+        var admission = ledger.admit(command, "lineage-reset", MessageJson.mapper().writeValueAsString(command), resources);
+        if (admission == RunLedger.Admission.BUSY) {
+            var holder = ledger.holder(resources, command.commandId());
+            var busy = RunAdmission.busy("ResetLineagePointer", holder);
             outcomes.failed(command.commandId(), command.migrationId(), "the pointer cannot be reset while lineage run "
-                            + running.get(0).runId() + " is migrating",
-                    "wait for that run's outcome, then send ResetLineagePointer again", null, null);
+                    + holder.map(h -> h.run().runId().toString()).orElse("(just finished)") + " is migrating: "
+                    + busy.reason(), busy.action(), null, null);
+            return;
+        }
+        if (admission != RunLedger.Admission.NEW && admission != RunLedger.Admission.AGAIN) {
+            log.info("lineage-reset command {} was handled before: ignoring the redelivery", command.commandId());
+            return;
+        }
+        if (tooOld(command)) {
             return;
         }
         long pointer = links.resetPointer();
