@@ -115,13 +115,26 @@ public class RunLedger {
     /** Takes every resource for the run, or none (what it took is given back). */
     private boolean hold(UUID runId, List<String> resources) {
         for (String resource : resources) {
-            if (jdbc.update("insert into run_hold (resource, run_id) values (?, ?) on conflict do nothing", resource, runId) == 0
-                    && !runId.equals(jdbc.queryForObject("select run_id from run_hold where resource = ?", UUID.class, resource))) {
+            if (!holdOne(runId, resource)) {
                 jdbc.update("delete from run_hold where run_id = ?", runId);
                 return false;
             }
         }
         return true;
+    }
+
+    private boolean holdOne(UUID runId, String resource) {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            if (jdbc.update("insert into run_hold (resource, run_id) values (?, ?) on conflict do nothing", resource, runId) == 1) {
+                return true;
+            }
+            var holder = jdbc.queryForList("select run_id from run_hold where resource = ?", UUID.class, resource);
+            if (!holder.isEmpty()) {
+                return runId.equals(holder.get(0));
+            }
+            // its holder finished between the two statements: try again
+        }
+        return false;
     }
 
     /** The first of these resources that an unfinished run other than {@code except} holds, with that run. */
