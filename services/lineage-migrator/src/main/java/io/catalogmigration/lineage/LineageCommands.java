@@ -44,26 +44,17 @@ class LineageCommands {
     }
 
     void reset(ResetLineagePointer command) {
-        if (command.commandId() == null || command.migrationId() == null || command.migrationId().isBlank()) {
-            log.error("lineage-reset command without commandId or migrationId ignored (nothing was changed)");
+        if (!open(command.commandId(), command.migrationId(), "lineage-reset", MessageJson.mapper().writeValueAsString(command))
+                || tooOld(command)) {
             return;
         }
-        // The reset holds the pointer as a run does: refused while a run migrates, and no run starts while it resets.
-        var resources = List.of(LineageStarter.pointer(settings));
-        var admission = ledger.admit(command, "lineage-reset", MessageJson.mapper().writeValueAsString(command), resources);
-        if (admission == RunLedger.Admission.BUSY) {
-            var holder = ledger.holder(resources, command.commandId());
+        // A run holds the pointer (LineageStarter): the reset looks at that hold without taking it, so a reset that
+        // fails half-way never keeps the pointer from the next START.
+        var holder = ledger.holder(List.of(LineageStarter.pointer(settings)), command.commandId());
+        if (holder.isPresent()) {
             var busy = RunAdmission.busy("ResetLineagePointer", holder);
             outcomes.failed(command.commandId(), command.migrationId(), "the pointer cannot be reset while lineage run "
-                    + holder.map(h -> h.run().runId().toString()).orElse("(just finished)") + " is migrating: "
-                    + busy.reason(), busy.action(), null, null);
-            return;
-        }
-        if (admission != RunLedger.Admission.NEW && admission != RunLedger.Admission.AGAIN) {
-            log.info("lineage-reset command {} was handled before: ignoring the redelivery", command.commandId());
-            return;
-        }
-        if (tooOld(command)) {
+                    + holder.get().run().runId() + " is migrating: " + busy.reason(), busy.action(), null, null);
             return;
         }
         long pointer = links.resetPointer();
