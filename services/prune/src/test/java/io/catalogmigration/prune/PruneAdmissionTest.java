@@ -38,8 +38,9 @@ class PruneAdmissionTest extends PruneTestBase {
 
     @BeforeAll
     static void startSlowService() {
-        // Small batches and a throttle that always pauses: the first run still deletes when the second command comes.
-        service = startService(Map.of("prune.batch-size", 25, "prune.ranges-per-message", 1, "prune.workers", 1,
+        // Small batches and a throttle that always pauses: the first run still deletes when the second command comes
+        // (the refusal comes right after the first run's planning; more batches only make the test slower).
+        service = startService(Map.of("prune.batch-size", 100, "prune.ranges-per-message", 1, "prune.workers", 1,
                 "consumer-throttling.enabled", true, "consumer-throttling.threshold", 1,
                 "consumer-throttling.duration", "50ms"));
     }
