@@ -7,6 +7,7 @@ import org.springframework.jdbc.core.RowMapper;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.sql.Timestamp;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -45,8 +46,17 @@ public class RunLedger {
         /** Handled before: change nothing. */
         DUPLICATE,
         /** No commandId or migrationId: it cannot be recorded, so it is not carried out. */
-        INCOMPLETE
+        INCOMPLETE,
+        /**
+         * The command's resource is held by another unfinished run ({@link #holder(String)}): the command's run is
+         * recorded as refused (stage {@value #REFUSED}, holding nothing) and nothing else is done; the caller publishes
+         * its failed outcome, which finishes it.
+         */
+        BUSY
     }
+
+    /** The stage of a run refused because its resource was busy, until its failed outcome finishes it. */
+    public static final String REFUSED = "REFUSED";
 
     /** Opens the command's run, or says why not: every service's planner starts with this. */
     public Admission admit(MigrationCommand command, String kind, String commandJson) {
@@ -58,6 +68,82 @@ public class RunLedger {
         }
         return find(command.commandId()).map(r -> r.state() == RunState.QUEUED).orElse(false)
                 ? Admission.AGAIN : Admission.DUPLICATE;
+    }
+
+    /**
+     * Opens the command's run holding {@code resources} for as long as the run is unfinished (none: as
+     * {@link #admit(MigrationCommand, String, String)}), or refuses it because another unfinished run holds one of them.
+     * The hold is the ledger's primary key on {@code run_hold.resource}, so two instances admitting at the same moment
+     * cannot both win; finishing a run (succeeded or failed) releases its holds, a run left unfinished by a dead
+     * instance keeps them and is recovered as before.
+     */
+    public Admission admit(MigrationCommand command, String kind, String commandJson, Collection<String> resources) {
+        if (resources.isEmpty()) {
+            return admit(command, kind, commandJson);
+        }
+        if (command.commandId() == null || command.migrationId() == null || command.migrationId().isBlank()) {
+            return Admission.INCOMPLETE;
+        }
+        // sorted: two admissions wanting overlapping resources take them in the same order and never deadlock
+        List<String> wanted = resources.stream().distinct().sorted().toList();
+        UUID runId = command.commandId();
+        return tx.execute(status -> {
+            if (open(runId, command.migrationId(), kind, commandJson)) {
+                if (hold(runId, wanted)) {
+                    return Admission.NEW;
+                }
+                jdbc.update("update run set stage = ? where run_id = ?", REFUSED, runId);
+                return Admission.BUSY;
+            }
+            var run = find(runId).orElseThrow();
+            if (run.state() != RunState.QUEUED) {
+                return Admission.DUPLICATE;
+            }
+            if (!REFUSED.equals(run.stage())) {
+                return Admission.AGAIN;
+            }
+            // Refused before, but its refusal was never published (the command came again): nothing was done or said,
+            // so it may go ahead if its resources are free by now.
+            if (hold(runId, wanted)) {
+                jdbc.update("update run set stage = 'PLANNING', ts_updated = now() where run_id = ?", runId);
+                return Admission.AGAIN;
+            }
+            return Admission.BUSY;
+        });
+    }
+
+    /** Takes every resource for the run, or none (what it took is given back). */
+    private boolean hold(UUID runId, List<String> resources) {
+        for (String resource : resources) {
+            if (!holdOne(runId, resource)) {
+                jdbc.update("delete from run_hold where run_id = ?", runId);
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean holdOne(UUID runId, String resource) {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            if (jdbc.update("insert into run_hold (resource, run_id) values (?, ?) on conflict do nothing", resource, runId) == 1) {
+                return true;
+            }
+            var holder = jdbc.queryForList("select run_id from run_hold where resource = ?", UUID.class, resource);
+            if (!holder.isEmpty()) {
+                return runId.equals(holder.get(0));
+            }
+            // its holder finished between the two statements: try again
+        }
+        return false;
+    }
+
+    /** The first of these resources that an unfinished run other than {@code except} holds, with that run. */
+    public Optional<Hold> holder(Collection<String> resources, UUID except) {
+        return jdbc.query("""
+                select h.resource, r.* from run_hold h join run r on r.run_id = h.run_id
+                where h.resource = any (?) and r.run_id <> ? and r.state <> 'FINISHED' order by h.resource""",
+                (rs, i) -> new Hold(rs.getString("resource"), RUN.mapRow(rs, i)),
+                resources.toArray(String[]::new), except).stream().findFirst();
     }
 
     /**
@@ -85,7 +171,9 @@ public class RunLedger {
     }
 
     public List<Run> unfinished(String kind) {
-        return jdbc.query("select * from run where kind = ? and state <> 'FINISHED' order by ts_started", RUN, kind);
+        // A refused run is not resumed: the redelivery of its command publishes its refusal (see admit).
+        return jdbc.query("select * from run where kind = ? and state <> 'FINISHED' and stage <> ? order by ts_started",
+                RUN, kind, REFUSED);
     }
 
     public List<Run> active(String kind, String migrationId) {
@@ -148,6 +236,22 @@ public class RunLedger {
                     Long.class, runId, phase);
             return new BatchCompletion(updated == 1, done, run[0], phase, open);
         });
+    }
+
+    /** Every writing transaction recorded for a batch's steps (see {@link #recordStep}), committed or not. */
+    public List<BatchStep> steps(UUID runId, int seq) {
+        return jdbc.query("select step, xid, done from batch_step where run_id = ? and seq = ? order by step, ts_written",
+                (rs, i) -> new BatchStep(rs.getInt(1), rs.getString(2), rs.getLong(3)), runId, seq);
+    }
+
+    /**
+     * Records what one transaction of a batch's step wrote in another database, under that transaction's id, before
+     * it commits: whether it counts is that transaction's fate, which the batch's completion asks about. Records are
+     * only added (a redo is another transaction), so two workers on one batch never overwrite each other's.
+     */
+    public void recordStep(UUID runId, int seq, BatchStep step) {
+        jdbc.update("insert into batch_step (run_id, seq, step, xid, done) values (?, ?, ?, ?, ?) on conflict do nothing",
+                runId, seq, step.step(), step.xid(), step.done());
     }
 
     /** The lowest phase that still has batches not done, if any. */

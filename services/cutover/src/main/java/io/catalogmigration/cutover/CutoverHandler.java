@@ -17,6 +17,7 @@ import io.catalogmigration.common.ledger.RunLedger;
 import io.catalogmigration.common.logging.RunContext;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.TargetGuard;
+import io.catalogmigration.common.run.RunAdmission;
 import io.catalogmigration.common.secret.SecretUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,7 +68,12 @@ class CutoverHandler {
 
     void handle(CutoverCommand command) {
         String json = MessageJson.mapper().writerFor(CutoverCommand.class).writeValueAsString(command);
-        switch (ledger.admit(command, KIND, json)) {
+        var resources = resources(command);
+        switch (ledger.admit(command, KIND, json, resources)) {
+            case BUSY -> {
+                var busy = RunAdmission.busy(command.getClass().getSimpleName(), ledger.holder(resources, command.commandId()));
+                outcomes.finish(failed(command, "VALIDATE", busy.reason(), busy.action()), "refused: migration in use");
+            }
             case INCOMPLETE -> log.error("{} without commandId or migrationId ignored: every command needs both (nothing was "
                     + "changed)", command.getClass().getSimpleName());
             case DUPLICATE -> log.info("{} {} was handled before: ignoring the redelivery", command.getClass().getSimpleName(),
@@ -76,6 +82,16 @@ class CutoverHandler {
                     refusal.reason(), refusal.action()), "refused: too old"), () -> submit(command));
             default -> submit(command);
         }
+    }
+
+    /**
+     * The commands that change the migration's state (the window, its rollback, reset and finish) hold the migration
+     * until they finish: a second one would act on a window the first is still in. RunPreflight and CheckFallback
+     * only read and hold nothing.
+     */
+    static List<String> resources(CutoverCommand command) {
+        return command instanceof RunPreflight || command instanceof CheckFallback || command.migrationId() == null
+                ? List.of() : List.of(RunAdmission.migration(command.migrationId()));
     }
 
     /** True while the run is queued or carried out here: recovery leaves it alone. */

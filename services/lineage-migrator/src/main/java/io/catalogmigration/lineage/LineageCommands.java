@@ -7,6 +7,7 @@ import io.catalogmigration.common.contract.ResetLineagePointer;
 import io.catalogmigration.common.contract.ValidateLineage;
 import io.catalogmigration.common.kafka.MessageJson;
 import io.catalogmigration.common.ledger.RunLedger;
+import io.catalogmigration.common.run.RunAdmission;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.TableName;
 import io.catalogmigration.common.secret.SecretUnavailableException;
@@ -47,11 +48,13 @@ class LineageCommands {
                 || tooOld(command)) {
             return;
         }
-        var running = ledger.unfinished(Jobs.RUN_KIND);
-        if (!running.isEmpty()) {
+        // A run holds the pointer (LineageStarter): the reset looks at that hold without taking it, so a reset that
+        // fails half-way never keeps the pointer from the next START.
+        var holder = ledger.holder(List.of(LineageStarter.pointer(settings)), command.commandId());
+        if (holder.isPresent()) {
+            var busy = RunAdmission.busy("ResetLineagePointer", holder);
             outcomes.failed(command.commandId(), command.migrationId(), "the pointer cannot be reset while lineage run "
-                            + running.get(0).runId() + " is migrating",
-                    "wait for that run's outcome, then send ResetLineagePointer again", null, null);
+                    + holder.get().run().runId() + " is migrating: " + busy.reason(), busy.action(), null, null);
             return;
         }
         long pointer = links.resetPointer();

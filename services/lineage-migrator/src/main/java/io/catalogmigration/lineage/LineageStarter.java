@@ -4,8 +4,8 @@ import io.catalogmigration.common.logging.ErrorText;
 import io.catalogmigration.common.command.CommandAge;
 import io.catalogmigration.common.contract.StartLineageMigration;
 import io.catalogmigration.common.kafka.MessageJson;
-import io.catalogmigration.common.ledger.Run;
 import io.catalogmigration.common.ledger.RunLedger;
+import io.catalogmigration.common.run.RunAdmission;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.TableName;
 import io.catalogmigration.common.progress.Progress;
@@ -62,11 +62,16 @@ class LineageStarter {
     }
 
     void start(StartLineageMigration command) {
-        var running = ledger.unfinished(Jobs.RUN_KIND).stream().filter(r -> !r.runId().equals(command.commandId())).findFirst();
-        switch (ledger.admit(command, Jobs.RUN_KIND, MessageJson.mapper().writeValueAsString(command))) {
+        var resources = List.of(pointer(settings));
+        switch (ledger.admit(command, Jobs.RUN_KIND, MessageJson.mapper().writeValueAsString(command), resources)) {
             case INCOMPLETE -> log.error("StartLineageMigration without commandId or migrationId ignored: every command needs "
                     + "both (nothing was changed)");
             case DUPLICATE -> log.info("StartLineageMigration {} was handled before: ignoring the redelivery", command.commandId());
+            case BUSY -> {
+                var busy = RunAdmission.busy("StartLineageMigration", ledger.holder(resources, command.commandId()));
+                outcomes.failed(command.commandId(), command.migrationId(), "a lineage migration is already running: "
+                        + busy.reason(), busy.action() + "; a restarted service resumes it from the pointer by itself", null, null);
+            }
             // An earlier delivery failed before anything was published: the error handler's retry prepares again.
             case AGAIN -> prepare(command);
             case NEW -> {
@@ -74,17 +79,20 @@ class LineageStarter {
                 if (refusal.isPresent()) {
                     outcomes.failed(command.commandId(), command.migrationId(), refusal.get().reason(), refusal.get().action(),
                             null, null);
-                } else if (running.isPresent()) {
-                    Run other = running.get();
-                    outcomes.failed(command.commandId(), command.migrationId(), "a lineage migration is already running: run "
-                                    + other.runId() + " of migration " + other.migrationId() + ", started " + other.startedAt(),
-                            "wait for its outcome on migration.outcome; a restarted service resumes it from the pointer by itself",
-                            null, null);
                 } else {
                     prepare(command);
                 }
             }
         }
+    }
+
+    /**
+     * What a lineage run holds until it finishes, and a pointer reset while it runs: the migration pointer (one row per
+     * job name in the control database), which every run into any lineage database reads and moves. Holding it
+     * serializes the runs exactly where they would collide.
+     */
+    static String pointer(LineageProperties settings) {
+        return RunAdmission.named("lineage pointer", settings.pointerJobName());
     }
 
     /** Also called on restart for a run that was still preparing: nothing had been published yet. */

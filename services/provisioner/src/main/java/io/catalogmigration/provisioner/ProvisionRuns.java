@@ -15,6 +15,7 @@ import io.catalogmigration.common.ledger.RunLedger;
 import io.catalogmigration.common.logging.RunContext;
 import io.catalogmigration.common.progress.ProgressReporter;
 import io.catalogmigration.common.run.MigrationProblem;
+import io.catalogmigration.common.run.RunAdmission;
 import io.catalogmigration.common.secret.SecretUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,7 +76,19 @@ class ProvisionRuns {
             log.error("{} without commandId or migrationId ignored: every command needs both (nothing was changed)", type);
             return;
         }
-        if (!ledger.open(command.commandId(), command.migrationId(), KIND, MessageJson.mapper().writeValueAsString(command))) {
+        var resources = resources(command, provider(command));
+        var admission = ledger.admit(command, KIND, MessageJson.mapper().writeValueAsString(command), resources);
+        if (admission == RunLedger.Admission.BUSY) {
+            outcomes.failed(command.commandId(), command.migrationId(), type, provider(command),
+                    RunAdmission.busy(type, ledger.holder(resources, command.commandId())), List.of());
+            return;
+        }
+        if (admission == RunLedger.Admission.AGAIN) {
+            // still queued: the run was never taken up here (or its refusal never said and its resources free now)
+            submit(command);
+            return;
+        }
+        if (admission != RunLedger.Admission.NEW) {
             log.info("{} {} of migration {} was handled before: ignoring the redelivery", type, command.commandId(),
                     command.migrationId());
             return;
@@ -87,6 +100,29 @@ class ProvisionRuns {
             return;
         }
         submit(command);
+    }
+
+    /**
+     * What a command creates, snapshots or removes, held until it finishes: the RDS instance (by region and identifier)
+     * or the local server standing in for it. A second command for it would create it twice or remove it under the
+     * first. PlanTarget creates nothing and holds nothing.
+     */
+    static List<String> resources(ProvisionCommand command, String provider) {
+        if (command instanceof PlanTarget || provider == null || command.migrationId() == null) {
+            return List.of();
+        }
+        String region = command instanceof ProvisionTarget p ? p.region() : command instanceof SnapshotTarget s ? s.region()
+                : ((DeprovisionTarget) command).region();
+        String identifier = command instanceof ProvisionTarget p ? p.dbInstanceIdentifier()
+                : command instanceof SnapshotTarget s ? s.dbInstanceIdentifier() : ((DeprovisionTarget) command).dbInstanceIdentifier();
+        PgEndpoint target = command instanceof ProvisionTarget p ? p.target() : command instanceof SnapshotTarget s ? s.target()
+                : ((DeprovisionTarget) command).target();
+        if (ProvisionCommand.AWS.equals(provider)) {
+            String instance = identifier != null ? identifier : ResourceNames.defaultInstanceIdentifier(command.migrationId());
+            return List.of(RunAdmission.named("rds instance", region + "/" + instance.toLowerCase(java.util.Locale.ROOT)));
+        }
+        return target == null || target.host() == null ? List.of()
+                : List.of(RunAdmission.named("target server", target.host().toLowerCase(java.util.Locale.ROOT) + ":" + target.port()));
     }
 
     void submit(ProvisionCommand command) {

@@ -15,6 +15,7 @@ import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.TableName;
 import io.catalogmigration.common.progress.Progress;
 import io.catalogmigration.common.progress.ProgressReporter;
+import io.catalogmigration.common.run.RunAdmission;
 import io.catalogmigration.common.secret.SecretUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,7 +58,13 @@ class PrunePlanner {
     }
 
     void start(StartPrune command) {
-        switch (ledger.admit(command, KIND, MessageJson.mapper().writeValueAsString(command))) {
+        var resources = resources(command);
+        switch (ledger.admit(command, KIND, MessageJson.mapper().writeValueAsString(command), resources)) {
+            case BUSY -> {
+                var busy = RunAdmission.busy("StartPrune", ledger.holder(resources, command.commandId()));
+                outcomes.failed(command.commandId(), command.migrationId(), command.database().describe(), busy.reason(),
+                        busy.action(), List.of());
+            }
             case INCOMPLETE -> log.error("StartPrune without commandId or migrationId ignored: every command needs both (nothing was changed)");
             case DUPLICATE -> log.info("StartPrune {} of migration {} was handled before: ignoring the redelivery",
                     command.commandId(), command.migrationId());
@@ -67,6 +74,15 @@ class PrunePlanner {
                     command.database() == null ? "(no database)" : command.database().describe(), r.reason(), r.action(),
                     List.of()), () -> plan(command, Instant.now()));
         }
+    }
+
+    /**
+     * A PURGE holds its database until it finishes: two at once would delete the same ranges and both report them. A
+     * dry run writes nothing and holds nothing.
+     */
+    static List<String> resources(StartPrune command) {
+        return command.mode() == PruneMode.PURGE && command.database() != null
+                ? List.of(RunAdmission.database(command.database())) : List.of();
     }
 
     /** Also called on restart for a run that was still planning: nothing has been deleted before its plan is recorded. */

@@ -3,12 +3,14 @@ package io.catalogmigration.prune;
 import io.catalogmigration.common.kafka.InvalidMessageException;
 import io.catalogmigration.common.kafka.MessageJson;
 import io.catalogmigration.common.ledger.Batch;
+import io.catalogmigration.common.ledger.BatchStep;
 import io.catalogmigration.common.ledger.RunLedger;
 import io.catalogmigration.common.pg.PgErrors;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.PgErrors;
 import io.catalogmigration.common.pg.SqlIdentifier;
 import io.catalogmigration.common.pg.TableName;
+import io.catalogmigration.common.pg.Transactions;
 import io.catalogmigration.common.progress.Progress;
 import io.catalogmigration.common.progress.ProgressReporter;
 import org.slf4j.Logger;
@@ -23,7 +25,9 @@ import java.util.stream.IntStream;
 
 /**
  * Deletes one work batch, range by range, each range in its own short transaction that gives way (lock timeout)
- * rather than make the application wait. Ranges are idempotent, so a redelivered batch deletes nothing twice.
+ * rather than make the application wait. Ranges are idempotent, so a redelivered batch deletes nothing twice; the
+ * batch's count is what the committed transactions recorded in the ledger, so a redelivery counts nothing twice and
+ * loses nothing either.
  */
 class PruneWorker {
 
@@ -69,15 +73,18 @@ class PruneWorker {
             dispatcher.advance(work.runId());
             return;
         }
-        long deleted = 0;
+        long deleted;
         try (Connection connection = connector.connect(work.database())) {
             connection.setAutoCommit(true);
             try (var statement = connection.createStatement()) {
                 statement.execute("set lock_timeout = " + settings.lockTimeout().toMillis());
             }
-            for (DeleteRange range : work.ranges()) {
-                deleted += delete(connection, range);
+            connection.setAutoCommit(false);
+            for (int step = 0; step < work.ranges().size(); step++) {
+                delete(connection, work, step);
             }
+            connection.setAutoCommit(true);
+            deleted = committedCount(connection, work);
         } catch (SQLException e) {
             if (PgErrors.transientFault(e)) {
                 throw new IllegalStateException("prune batch " + work.seq() + " of run " + work.runId()
@@ -98,6 +105,55 @@ class PruneWorker {
     }
 
     /**
+     * Deletes one range in its own transaction, and records in the ledger what it deleted under that transaction's id
+     * before committing it. A crash after the commit and before the batch is completed leaves the record: the
+     * redelivered batch finds the range empty (it deletes nothing) and still counts the rows once, because the
+     * transaction that deleted them committed. A crash before the commit leaves a record whose transaction aborted: it
+     * counts nothing and the range's rows are deleted again.
+     */
+    private void delete(Connection connection, PruneWorkBatch work, int step) throws SQLException {
+        long deleted;
+        try {
+            deleted = delete(connection, work.ranges().get(step));
+            String xid = Transactions.currentIdIfWritten(connection);
+            if (xid != null) {
+                ledger.recordStep(work.runId(), work.seq(), new BatchStep(step, xid, deleted));
+            }
+            connection.commit();
+        } catch (SQLException | RuntimeException e) {
+            try {
+                connection.rollback();
+            } catch (SQLException lost) {
+                e.addSuppressed(lost);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The batch's rows deleted: the sum over every transaction recorded for it (this delivery's and any earlier one's,
+     * or another worker's given the same batch) that committed. One still in progress (a worker that died mid-range,
+     * whose session the server has not ended yet, or another worker on this batch) is waited for by retrying.
+     */
+    private long committedCount(Connection connection, PruneWorkBatch work) throws SQLException {
+        var steps = ledger.steps(work.runId(), work.seq());
+        var fates = Transactions.fates(connection, steps.stream().map(BatchStep::xid).distinct().toList());
+        long deleted = 0;
+        for (BatchStep step : steps) {
+            switch (fates.getOrDefault(step.xid(), Transactions.Fate.UNKNOWN)) {
+                case COMMITTED -> deleted += step.done();
+                case IN_PROGRESS -> throw new IllegalStateException("prune batch " + work.seq() + " of run " + work.runId()
+                        + ": the delete of range " + step.step() + " (transaction " + step.xid() + ") is still in progress "
+                        + "on " + work.database().describe() + "; retrying once it has ended");
+                case ABORTED -> { }
+                case UNKNOWN -> log.warn("Prune run {}: batch {} range {}: the server no longer knows whether transaction "
+                        + "{} ({} rows) committed; not counted", work.runId(), work.seq(), step.step(), step.xid(), step.done());
+            }
+        }
+        return deleted;
+    }
+
+    /**
      * The plain delete first, as fast as a hand-written one. Only if it meets a row still referenced by a newer one
      * (the statement then changes nothing) is the range deleted again with the guards, which keep such rows.
      */
@@ -108,6 +164,7 @@ class PruneWorker {
             if (!PgErrors.foreignKeyViolation(e) || range.guards().isEmpty()) {
                 throw e;
             }
+            connection.rollback();
             return delete(connection, range, range.guards());
         }
     }

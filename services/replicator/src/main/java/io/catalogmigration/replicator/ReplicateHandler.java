@@ -17,6 +17,7 @@ import io.catalogmigration.common.pg.PgErrors;
 import io.catalogmigration.common.pg.SqlIdentifier;
 import io.catalogmigration.common.pg.TargetGuard;
 import io.catalogmigration.common.run.MigrationProblem;
+import io.catalogmigration.common.run.RunAdmission;
 import io.catalogmigration.common.secret.SecretUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,7 +75,19 @@ class ReplicateHandler {
             return;
         }
         String json = MessageJson.mapper().writerFor(ReplicateCommand.class).writeValueAsString(command);
-        boolean opened = ledger.open(command.commandId(), command.migrationId(), KIND, json);
+        var resources = resources(command);
+        boolean opened;
+        if (resources.isEmpty()) {
+            opened = ledger.open(command.commandId(), command.migrationId(), KIND, json);
+        } else {
+            var admission = ledger.admit(command, KIND, json, resources);
+            if (admission == RunLedger.Admission.BUSY) {
+                var busy = RunAdmission.busy(command.getClass().getSimpleName(), ledger.holder(resources, command.commandId()));
+                outcomes.failed(command, busy.reason(), busy.action());
+                return;
+            }
+            opened = admission == RunLedger.Admission.NEW;
+        }
         if (!opened && ledger.find(command.commandId()).map(r -> r.finished()).orElse(true)) {
             log.info("{} {} was handled before: ignoring the redelivery", command.getClass().getSimpleName(), command.commandId());
             return;
@@ -85,6 +98,20 @@ class ReplicateHandler {
             return;
         }
         submit(command);
+    }
+
+    /**
+     * StartReplication and ResetReplication hold their source/target pair until they finish: a second one for the same
+     * pair would create or drop what the first is building. CheckReplication reads, PrepareSource and BackUpSource
+     * work on the source alone; they hold nothing (and still queue behind the database's earlier commands).
+     */
+    static List<String> resources(ReplicateCommand command) {
+        PgEndpoint target = command instanceof StartReplication start ? start.target()
+                : command instanceof ResetReplication reset ? reset.target() : null;
+        if (target == null || command.source() == null || command.source().database() == null) {
+            return List.of();
+        }
+        return List.of(RunAdmission.pair(command.source(), target));
     }
 
     /**

@@ -12,6 +12,7 @@ import io.catalogmigration.common.pg.PgErrors;
 import io.catalogmigration.common.pg.TableName;
 import io.catalogmigration.common.progress.Progress;
 import io.catalogmigration.common.progress.ProgressReporter;
+import io.catalogmigration.common.run.RunAdmission;
 import io.catalogmigration.common.secret.SecretUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,7 +60,12 @@ class ScanPlanner {
     }
 
     void start(StartScan command) {
-        switch (ledger.admit(command, KIND, MessageJson.mapper().writeValueAsString(command))) {
+        var resources = resources(command);
+        switch (ledger.admit(command, KIND, MessageJson.mapper().writeValueAsString(command), resources)) {
+            case BUSY -> {
+                var busy = RunAdmission.busy("StartScan", ledger.holder(resources, command.commandId()));
+                outcomes.failed(command.commandId(), command, busy.reason(), busy.action());
+            }
             case INCOMPLETE -> log.error("StartScan without commandId or migrationId ignored: every command needs both (nothing was scanned)");
             case DUPLICATE -> log.info("StartScan {} of migration {} was handled before: ignoring the redelivery",
                     command.commandId(), command.migrationId());
@@ -68,6 +74,15 @@ class ScanPlanner {
             case NEW -> age.refusal(command).ifPresentOrElse(r -> outcomes.failed(command.commandId(), command, r.reason(),
                     r.action()), () -> plan(command, Instant.now()));
         }
+    }
+
+    /**
+     * A REPAIR holds every database it deletes from until it finishes: two at once would delete and report the same
+     * rows. A REPORT changes nothing and holds nothing.
+     */
+    static List<String> resources(StartScan command) {
+        return command.mode() != ScanMode.REPAIR ? List.of()
+                : command.databases().stream().filter(d -> d != null).map(RunAdmission::database).toList();
     }
 
     /** Also called on restart for a run that was still planning. */

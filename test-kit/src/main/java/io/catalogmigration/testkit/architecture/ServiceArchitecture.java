@@ -77,7 +77,7 @@ public final class ServiceArchitecture {
      * a string constant follows its length, which may be a letter or digit byte.
      */
     static final Pattern LEDGER_SQL = Pattern.compile(
-            "(from|into|update|join|references|table)\\s+(run|batch|run_message|processed_command|outcome_outbox)\\b",
+            "(from|into|update|join|references|table)\s+(run|batch|run_message|processed_command|outcome_outbox|run_hold|batch_step)\b",
             Pattern.CASE_INSENSITIVE);
 
     /** A versioned migration's location folder and version, e.g. {@code db/scan/V2__scan_findings.sql}. */
@@ -209,7 +209,8 @@ public final class ServiceArchitecture {
     ArchRule onlyTheLedgerTouchesLedgerTables() {
         return classes().that().resideInAnyPackage(ownCode()).and().resideOutsideOfPackage(root + ".common.ledger..")
                 .should(notWriteSqlOnLedgerTables())
-                .because("the run ledger's tables (run, batch, run_message, processed_command) are RunLedger's to read"
+                .because("the run ledger's tables (run, batch, run_message, processed_command, outcome_outbox, run_hold, batch_step) are"
+                        + " RunLedger's to read"
                         + " and write");
     }
 

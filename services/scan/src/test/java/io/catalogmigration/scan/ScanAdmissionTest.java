@@ -1,0 +1,76 @@
+package io.catalogmigration.scan;
+
+import io.catalogmigration.common.contract.ScanCommand;
+import io.catalogmigration.common.contract.ScanCompleted;
+import io.catalogmigration.common.contract.ScanFailed;
+import io.catalogmigration.common.contract.ScanMethod;
+import io.catalogmigration.common.contract.ScanMode;
+import io.catalogmigration.common.contract.Topics;
+import io.catalogmigration.testkit.ServiceRunner;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** One REPAIR per database at a time: a second one for a database in use is refused and changes nothing. */
+class ScanAdmissionTest extends ScanTestBase {
+
+    private static ConfigurableApplicationContext service;
+
+    @BeforeAll
+    static void startSlowService() {
+        // One item per message and a throttle that always pauses: the first repair still runs when the second comes.
+        service = startService(Map.of("scan.items-per-message", 1, "scan.workers", 1, "scan.split-size", "16KB",
+                "consumer-throttling.enabled", true, "consumer-throttling.threshold", 1,
+                "consumer-throttling.duration", "100ms"));
+    }
+
+    @AfterAll
+    static void stopService() {
+        ServiceRunner.stop(service);
+    }
+
+    @Test
+    void aSecondRepairOfADatabaseInUseFailsNamingTheRunThatHoldsItAndDeletesNothing() {
+        var copy = copyOf(ROSEMETA_TEMPLATE);
+        var other = copyOf(LINEAGE_TEMPLATE);
+        Set<Long> damaged = new TreeSet<>(List.of(7L, 301L, 597L));
+        damage(copy.database(), damaged, Set.of());
+        var first = command(List.of(copy), ScanMode.REPAIR, ScanMethod.READ_ROWS, List.of());
+        // the second also names a database nobody holds: it is refused whole, not half carried out
+        var second = command(List.of(other, copy), ScanMode.REPAIR, ScanMethod.READ_ROWS, List.of());
+
+        commands.send(Topics.SCAN_COMMAND, ScanCommand.class, first);
+        commands.send(Topics.SCAN_COMMAND, ScanCommand.class, second);
+
+        var refused = (ScanFailed) events.awaitOutcome(second.commandId(), OUTCOME_TIMEOUT);
+        assertThat(refused.reason()).startsWith("StartScan was not carried out")
+                .contains("database " + copy.host() + ":" + copy.port() + "/" + copy.database())
+                .contains("is in use by run " + first.commandId()).contains("nothing was changed");
+        assertThat(refused.action()).startsWith("wait for run " + first.commandId() + " to finish or cancel it");
+        assertThat(events.outcomes(first.commandId())).as("the first repair was still going").isEmpty();
+        assertThat(pg.queryForLong(ServiceRunner.CONTROL_DATABASE, "select count(*) from scan.batch where run_id = '"
+                + second.commandId() + "'")).isZero();
+        assertThat(pg.queryForLong(ServiceRunner.CONTROL_DATABASE, "select count(*) from scan.run_hold where resource like '%/"
+                + other.database() + "'")).as("nothing held for the refused command").isZero();
+
+        var repaired = (ScanCompleted) events.awaitOutcome(first.commandId(), OUTCOME_TIMEOUT);
+        assertThat(keys(deleted(repaired))).isEqualTo(damaged);
+        assertThat(repaired.deletedRows()).isEqualTo(damaged.size());
+        assertThat(pg.queryForLong(ServiceRunner.CONTROL_DATABASE, "select count(*) from scan.deleted_row where run_id = '"
+                + second.commandId() + "'")).isZero();
+
+        // A REPORT holds nothing; a REPAIR after the first finished is admitted and finds nothing left to delete.
+        var again = (ScanCompleted) send(command(List.of(copy, other), ScanMode.REPAIR, ScanMethod.READ_ROWS, List.of()));
+        assertThat(again.deletedRows()).isZero();
+        assertThat(events.outcomes(second.commandId())).hasSize(1);
+        assertNoPasswordCrossedTheBroker();
+    }
+}
