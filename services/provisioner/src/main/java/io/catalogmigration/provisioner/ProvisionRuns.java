@@ -1,5 +1,6 @@
 package io.catalogmigration.provisioner;
 
+import io.catalogmigration.common.secret.StoredReferences;
 import io.catalogmigration.common.command.CommandAge;
 import io.catalogmigration.common.contract.DeprovisionTarget;
 import io.catalogmigration.common.contract.PgEndpoint;
@@ -75,7 +76,12 @@ class ProvisionRuns {
             log.error("{} without commandId or migrationId ignored: every command needs both (nothing was changed)", type);
             return;
         }
-        if (!ledger.open(command.commandId(), command.migrationId(), KIND, MessageJson.mapper().writeValueAsString(command))) {
+        String json = MessageJson.mapper().writeValueAsString(command);
+        if (ledger.refusesReferences(command, json, reason -> outcomes.failed(command.commandId(), command.migrationId(), type,
+                provider(command), MigrationProblem.withCode(reason, StoredReferences.ACTION, null), List.of()))) {
+            return;
+        }
+        if (!ledger.open(command.commandId(), command.migrationId(), KIND, json)) {
             log.info("{} {} of migration {} was handled before: ignoring the redelivery", type, command.commandId(),
                     command.migrationId());
             return;

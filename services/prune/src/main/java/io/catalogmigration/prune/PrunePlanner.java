@@ -1,5 +1,6 @@
 package io.catalogmigration.prune;
 
+import io.catalogmigration.common.secret.StoredReferences;
 import io.catalogmigration.common.command.CommandAge;
 import io.catalogmigration.common.contract.PruneCompleted;
 import io.catalogmigration.common.contract.PruneMode;
@@ -57,7 +58,12 @@ class PrunePlanner {
     }
 
     void start(StartPrune command) {
-        switch (ledger.admit(command, KIND, MessageJson.mapper().writeValueAsString(command))) {
+        String json = MessageJson.mapper().writeValueAsString(command);
+        if (ledger.refusesReferences(command, json, reason -> outcomes.failed(command.commandId(), command.migrationId(),
+                command.database() == null ? "(no database)" : command.database().describe(), reason, StoredReferences.ACTION, List.of()))) {
+            return;
+        }
+        switch (ledger.admit(command, KIND, json)) {
             case INCOMPLETE -> log.error("StartPrune without commandId or migrationId ignored: every command needs both (nothing was changed)");
             case DUPLICATE -> log.info("StartPrune {} of migration {} was handled before: ignoring the redelivery",
                     command.commandId(), command.migrationId());

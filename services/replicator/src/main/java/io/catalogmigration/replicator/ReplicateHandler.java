@@ -1,5 +1,6 @@
 package io.catalogmigration.replicator;
 
+import io.catalogmigration.common.secret.StoredReferences;
 import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.secret.SecretRef;
 import io.catalogmigration.common.command.CommandAge;
@@ -74,6 +75,9 @@ class ReplicateHandler {
             return;
         }
         String json = MessageJson.mapper().writerFor(ReplicateCommand.class).writeValueAsString(command);
+        if (ledger.refusesReferences(command, json, reason -> outcomes.failed(command, reason, StoredReferences.ACTION))) {
+            return;
+        }
         boolean opened = ledger.open(command.commandId(), command.migrationId(), KIND, json);
         if (!opened && ledger.find(command.commandId()).map(r -> r.finished()).orElse(true)) {
             log.info("{} {} was handled before: ignoring the redelivery", command.getClass().getSimpleName(), command.commandId());

@@ -1,5 +1,6 @@
 package io.catalogmigration.scan;
 
+import io.catalogmigration.common.secret.StoredReferences;
 import io.catalogmigration.common.command.CommandAge;
 import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.contract.ScanMode;
@@ -59,7 +60,11 @@ class ScanPlanner {
     }
 
     void start(StartScan command) {
-        switch (ledger.admit(command, KIND, MessageJson.mapper().writeValueAsString(command))) {
+        String json = MessageJson.mapper().writeValueAsString(command);
+        if (ledger.refusesReferences(command, json, reason -> outcomes.failed(command.commandId(), command, reason, StoredReferences.ACTION))) {
+            return;
+        }
+        switch (ledger.admit(command, KIND, json)) {
             case INCOMPLETE -> log.error("StartScan without commandId or migrationId ignored: every command needs both (nothing was scanned)");
             case DUPLICATE -> log.info("StartScan {} of migration {} was handled before: ignoring the redelivery",
                     command.commandId(), command.migrationId());
