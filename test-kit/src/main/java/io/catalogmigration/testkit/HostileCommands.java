@@ -31,6 +31,15 @@ public final class HostileCommands {
         }
     }
 
+    /**
+     * Values sent where a secret reference belongs that are not references (a password pasted whole or after a valid
+     * scheme): none may be echoed in an outcome, a header, a log line or a ledger row.
+     */
+    public static final List<String> NOT_REFERENCES = List.of("hunter2", "env:Pasted-Pr0d-Secret",
+            "file:/run/secrets/../../Pasted Pr0d Secret", "aws-secretsmanager:Pasted Pr0d Secret");
+    /** What of {@link #NOT_REFERENCES} must not be seen anywhere but in the command itself (and its dead letter). */
+    public static final List<String> PASTED_PARTS = List.of("hunter2", "Pr0d");
+
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final String OVERSIZED = "x".repeat(100_000);
 
@@ -61,6 +70,30 @@ public final class HostileCommands {
             id = null;
         }
         cases.add(new Case(name, "hostile-" + UUID.randomUUID(), id, copy.toString()));
+        return this;
+    }
+
+    /**
+     * The hostile cases of the endpoint at {@code path} ({@code source}, {@code databases.0}): names shaped as
+     * injections or as connection strings, an unknown sslmode, every value of {@link #NOT_REFERENCES}, references to
+     * missing secrets and to the service's own, and a server that does not answer (at {@code closedPort}).
+     */
+    public HostileCommands endpoint(String path, int closedPort) {
+        Map<String, JsonNode> values = new LinkedHashMap<>();
+        values.put("database: injection-shaped", NODES.stringNode("rosemeta; drop table rosemeta_table"));
+        values.put("database: overriding sslmode", NODES.stringNode("rosemeta?sslmode=disable"));
+        values.put("user: injection-shaped", NODES.stringNode("postgres' or '1'='1"));
+        values.put("host: a connection string", NODES.stringNode("127.0.0.1 sslmode=disable dbname=postgres"));
+        values.put("sslmode: unknown", NODES.stringNode("none; drop"));
+        for (int i = 0; i < NOT_REFERENCES.size(); i++) {
+            values.put("passwordRef: not a reference (" + (i + 1) + ")", NODES.stringNode(NOT_REFERENCES.get(i)));
+        }
+        values.put("passwordRef: a missing variable", NODES.stringNode("env:HOSTILE_NO_SUCH_SECRET"));
+        values.put("passwordRef: a missing file", NODES.stringNode("file:/nonexistent/hostile-secret"));
+        values.put("passwordRef: the service's own secret", NODES.stringNode("env:CONTROL_DB_PASSWORD"));
+        values.put("passwordRef: the process's environment", NODES.stringNode("file:/proc/self/environ"));
+        values.put("port: a server that does not answer", NODES.numberNode(closedPort));
+        values.forEach((field, value) -> with(path + "." + field, c -> set(c, path + "." + field.substring(0, field.indexOf(':')), value)));
         return this;
     }
 
