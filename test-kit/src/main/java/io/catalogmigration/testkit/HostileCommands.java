@@ -79,6 +79,15 @@ public final class HostileCommands {
      * missing secrets and to the service's own, and a server that does not answer (at {@code closedPort}).
      */
     public HostileCommands endpoint(String path, int closedPort) {
+        endpoint(path);
+        return with(path + ".port: a server that does not answer", c -> set(c, path + ".port", NODES.numberNode(closedPort)));
+    }
+
+    /**
+     * {@link #endpoint(String, int)} without the server that does not answer: for an endpoint the service does not
+     * log in to from where it runs (a subscription's address, which the target reaches).
+     */
+    public HostileCommands endpoint(String path) {
         Map<String, JsonNode> values = new LinkedHashMap<>();
         values.put("database: injection-shaped", NODES.stringNode("rosemeta; drop table rosemeta_table"));
         values.put("database: overriding sslmode", NODES.stringNode("rosemeta?sslmode=disable"));
@@ -92,7 +101,6 @@ public final class HostileCommands {
         values.put("passwordRef: a missing file", NODES.stringNode("file:/nonexistent/hostile-secret"));
         values.put("passwordRef: the service's own secret", NODES.stringNode("env:CONTROL_DB_PASSWORD"));
         values.put("passwordRef: the process's environment", NODES.stringNode("file:/proc/self/environ"));
-        values.put("port: a server that does not answer", NODES.numberNode(closedPort));
         values.forEach((field, value) -> with(path + "." + field, c -> set(c, path + "." + field.substring(0, field.indexOf(':')), value)));
         return this;
     }
@@ -129,7 +137,9 @@ public final class HostileCommands {
                 with(path + ": a string", c -> set(c, path, NODES.stringNode("x")));
             } else if (value.isObject()) {
                 with(path + ": a string", c -> set(c, path, NODES.stringNode("x")));
-                with(path + ": null", c -> set(c, path, NODES.nullNode()));
+                if (!value.isEmpty()) {  // an empty object (no role passwords) is what null says too
+                    with(path + ": null", c -> set(c, path, NODES.nullNode()));
+                }
             } else if (value.isBoolean()) {
                 with(path + ": \"yes\"", c -> set(c, path, NODES.stringNode("yes")));
             }

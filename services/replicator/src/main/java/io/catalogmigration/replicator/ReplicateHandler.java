@@ -220,8 +220,17 @@ class ReplicateHandler {
             }
             prepare.databases().stream().map(d -> PgEndpoint.nameProblem("databases: a name", d)).filter(p -> p != null)
                     .distinct().forEach(problems::add);
+            if (prepare.plannedWorkers() != null && prepare.plannedWorkers() < 1) {
+                problems.add("plannedWorkers " + prepare.plannedWorkers() + " must be at least 1 (or left out)");
+            }
         }
         if (command instanceof StartReplication start) {
+            // the replication endpoint's database is the source's, one subscription per database: a name given is
+            // ignored, but still checked (it reaches the ledger, and a connection string in it must not pass)
+            if (start.replication() != null && start.replication().database() != null) {
+                String problem = PgEndpoint.nameProblem("replication.database", start.replication().database());
+                if (problem != null) problems.add(problem);
+            }
             start.rolePasswordRefs().forEach((role, ref) -> SecretRef.problem(ref)
                     .ifPresent(p -> problems.add("rolePasswordRefs of a role is " + p)));
         }

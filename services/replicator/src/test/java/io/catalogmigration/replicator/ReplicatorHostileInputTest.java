@@ -1,0 +1,139 @@
+package io.catalogmigration.replicator;
+
+import io.catalogmigration.common.contract.BackUpSource;
+import io.catalogmigration.common.contract.CheckReplication;
+import io.catalogmigration.common.contract.PgEndpoint;
+import io.catalogmigration.common.contract.PrepareSource;
+import io.catalogmigration.common.contract.ReplicateCommand;
+import io.catalogmigration.common.contract.ResetReplication;
+import io.catalogmigration.common.contract.SourcePrepared;
+import io.catalogmigration.common.contract.StartReplication;
+import io.catalogmigration.common.contract.Topics;
+import io.catalogmigration.testkit.CommandSender;
+import io.catalogmigration.testkit.EventLog;
+import io.catalogmigration.testkit.HostileCommands;
+import io.catalogmigration.testkit.HostileInputSuite;
+import io.catalogmigration.testkit.KafkaBroker;
+import io.catalogmigration.testkit.LogCapture;
+import io.catalogmigration.testkit.PostgresCluster;
+import io.catalogmigration.testkit.ServiceRunner;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Whoever can write to migration.replicate.command sends each of its commands (BackUpSource, PrepareSource,
+ * StartReplication, CheckReplication, ResetReplication) malformed and hostile in every field, the source, target and
+ * replication endpoints included: each is refused with a clear reason, neither server changes (no role, publication,
+ * subscription or database), the service keeps consuming, and no server's password appears in a record, header, log
+ * line or ledger row.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ReplicatorHostileInputTest {
+
+    static final String MIGRATION = "mig-hostile";
+    static final String DB = "catalog";
+
+    PostgresCluster source;
+    PostgresCluster target;
+    KafkaBroker kafka;
+    EventLog events;
+    CommandSender commands;
+    LogCapture logs;
+    ConfigurableApplicationContext service;
+    Path backups;
+
+    @BeforeAll
+    void startRealParts() throws Exception {
+        logs = LogCapture.attach();
+        source = PostgresCluster.builder("hostile-repl-source").logical().fast().start();
+        target = PostgresCluster.builder("hostile-repl-target").fast().start();
+        source.createDatabase(DB);
+        source.execute(DB, "create table item (id int primary key, label text)",
+                "insert into item select g, 'item ' || g from generate_series(1, 100) g");
+        backups = Files.createTempDirectory("replicator-hostile-backups");
+        kafka = KafkaBroker.start();
+        for (String topic : List.of(Topics.REPLICATE_COMMAND, Topics.deadLetter(Topics.REPLICATE_COMMAND), Topics.PROGRESS,
+                Topics.OUTCOME)) {
+            kafka.createTopic(topic, 1);
+        }
+        events = EventLog.follow(kafka.bootstrapServers(), Topics.deadLetter(Topics.REPLICATE_COMMAND));
+        commands = new CommandSender(kafka.bootstrapServers());
+        service = ServiceRunner.start(ReplicatorApplication.class, target, kafka.bootstrapServers(),
+                Map.of("replicator.backup.directory", backups.toString()));
+    }
+
+    @AfterAll
+    void stopRealParts() throws Exception {
+        ServiceRunner.stop(service);
+        for (AutoCloseable part : new AutoCloseable[]{commands, events, kafka, target, source, logs}) {
+            if (part != null) part.close();
+        }
+        try (var files = Files.walk(backups)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    @Test
+    void everyHostileReplicateCommandIsRefusedClearlyAndChangesNoServer() {
+        int closedPort = HostileInputSuite.closedPort();
+        var nodes = JsonNodeFactory.instance;
+        PgEndpoint replication = new PgEndpoint(source.host(), source.port(), DB, "replicator", "disable", source.secretRef());
+        List<HostileCommands.Case> hostile = new ArrayList<>();
+        hostile.addAll(HostileCommands.of(ReplicateCommand.class, new BackUpSource(UUID.randomUUID(), MIGRATION,
+                Instant.now(), source.endpoint(DB))).endpoint("source", closedPort).cases());
+        hostile.addAll(HostileCommands.of(ReplicateCommand.class, prepare())
+                .with("prepare: an injection-shaped replication user", c -> c.put("replicationUser", "replicator; drop role postgres"))
+                .with("prepare: the replication password as the service's own", c -> c.put("replicationPasswordRef",
+                        "env:CONTROL_DB_PASSWORD"))
+                .with("prepare: a pasted replication password", c -> c.put("replicationPasswordRef", "hunter2"))
+                .with("prepare: an injection-shaped target address", c -> c.put("targetAddress", "0.0.0.0/0 trust\nhost all"))
+                .with("prepare: databases [\"*\"]", c -> c.set("databases", nodes.arrayNode().add("*")))
+                .cases());
+        hostile.addAll(HostileCommands.of(ReplicateCommand.class, new StartReplication(UUID.randomUUID(), MIGRATION,
+                        Instant.now(), source.endpoint(DB), target.endpoint("postgres"), replication, Map.of()))
+                .with("start: a pasted role password", c -> c.set("rolePasswordRefs", nodes.objectNode().put("alation", "hunter2")))
+                .endpoint("replication").endpoint("target", closedPort).cases());
+        hostile.addAll(HostileCommands.of(ReplicateCommand.class, new CheckReplication(UUID.randomUUID(), MIGRATION,
+                Instant.now(), source.endpoint(DB), target.endpoint("postgres"))).cases());
+        hostile.addAll(HostileCommands.of(ReplicateCommand.class, new ResetReplication(UUID.randomUUID(), MIGRATION,
+                        Instant.now(), source.endpoint(DB), target.endpoint("postgres"), MIGRATION))
+                .with("reset: confirm names another migration", c -> c.put("confirm", "mig-other"))
+                .cases());
+
+        var reasons = HostileInputSuite.refuseAll(commands, events, Topics.REPLICATE_COMMAND, hostile,
+                Duration.ofSeconds(300), source, target);
+
+        assertThat(reasons.get("source.port: a server that does not answer")).as(reasons.toString())
+                .contains(String.valueOf(closedPort));
+        assertThat(reasons.get("plannedWorkers: 10.5")).contains("10.5");
+        assertThat(reasons.get("prepare: a pasted replication password")).contains("replicationPasswordRef");
+        assertThat(reasons.get("replication.passwordRef: the service's own secret")).contains("env:CONTROL_DB_PASSWORD");
+
+        // still consuming: a valid command afterwards is carried out
+        var prepare = prepare();
+        commands.send(Topics.REPLICATE_COMMAND, ReplicateCommand.class, prepare);
+        assertThat(events.awaitOutcome(prepare.commandId(), Duration.ofSeconds(60))).isInstanceOf(SourcePrepared.class);
+
+        HostileInputSuite.assertNoSecretAnywhere(events, logs, target, source.password(), target.password());
+    }
+
+    private PrepareSource prepare() {
+        return new PrepareSource(UUID.randomUUID(), MIGRATION, Instant.now(), source.endpoint("postgres"), List.of(DB),
+                "127.0.0.1", "replicator", source.secretRef(), 2);
+    }
+}
