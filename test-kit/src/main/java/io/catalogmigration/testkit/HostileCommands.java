@@ -23,8 +23,15 @@ import java.util.function.Consumer;
  */
 public final class HostileCommands {
 
-    /** One message to send: {@code commandId} is null when the message has none a service could read. */
-    public record Case(String name, String key, UUID commandId, String json) {
+    /**
+     * One message to send: {@code commandId} is null when the message has none a service could read; {@code unrecorded}:
+     * the service must refuse it before writing anything to its ledger (a value that is not a secret reference).
+     */
+    public record Case(String name, String key, UUID commandId, String json, boolean unrecorded) {
+        public Case(String name, String key, UUID commandId, String json) {
+            this(name, key, commandId, json, false);
+        }
+
         @Override
         public String toString() {
             return name;
@@ -60,6 +67,10 @@ public final class HostileCommands {
 
     /** Adds a case: the valid command with {@code change} applied to a copy of its JSON tree. */
     public HostileCommands with(String name, Consumer<ObjectNode> change) {
+        return add(name, change, false);
+    }
+
+    private HostileCommands add(String name, Consumer<ObjectNode> change, boolean unrecorded) {
         ObjectNode copy = valid.deepCopy();
         change.accept(copy);
         UUID id = UUID.randomUUID();
@@ -69,7 +80,7 @@ public final class HostileCommands {
         } else {
             id = null;
         }
-        cases.add(new Case(name, "hostile-" + UUID.randomUUID(), id, copy.toString()));
+        cases.add(new Case(name, "hostile-" + UUID.randomUUID(), id, copy.toString(), unrecorded));
         return this;
     }
 
@@ -101,7 +112,8 @@ public final class HostileCommands {
         values.put("passwordRef: a missing file", NODES.stringNode("file:/nonexistent/hostile-secret"));
         values.put("passwordRef: the service's own secret", NODES.stringNode("env:CONTROL_DB_PASSWORD"));
         values.put("passwordRef: the process's environment", NODES.stringNode("file:/proc/self/environ"));
-        values.forEach((field, value) -> with(path + "." + field, c -> set(c, path + "." + field.substring(0, field.indexOf(':')), value)));
+        values.forEach((field, value) -> add(path + "." + field, c -> set(c, path + "." + field.substring(0, field.indexOf(':')), value),
+                NOT_REFERENCES.contains(value.asString())));
         return this;
     }
 

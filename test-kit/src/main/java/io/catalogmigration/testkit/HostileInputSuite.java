@@ -30,7 +30,10 @@ public final class HostileInputSuite {
 
     /**
      * Fingerprints every server (the control database left out: it records the refusals), sends every case, fails
-     * naming each case that was not refused clearly, then fails if any server changed.
+     * naming each case that was not refused clearly or that left a run row where it must not
+     * ({@link HostileCommands.Case#unrecorded}), then fails if any server changed.
+     *
+     * @param servers every server the commands name; the first holds the control database
      *
      * @return the refusals' reasons by case name ("outcome: ..." or "dead letter: ...")
      */
@@ -41,6 +44,11 @@ public final class HostileInputSuite {
         var refusals = sendAll(sender, events, commandTopic, cases, timeout);
         if (refusals.size() != cases.size()) {
             throw new AssertionError(refusals.size() + " refusals for " + cases.size() + " cases");
+        }
+        for (HostileCommands.Case c : cases) {
+            if (c.unrecorded() && runRows(servers[0], c.commandId()) != 0) {
+                throw new AssertionError(c.name() + ": refused, but after a run row was written for it (with a placeholder)");
+            }
         }
         for (int i = 0; i < servers.length; i++) {
             Map<String, String> after = DatabaseFingerprint.of(servers[i], skipped);
@@ -143,6 +151,32 @@ public final class HostileInputSuite {
             }
         }
         return null;
+    }
+
+    /** How many run rows every ledger on {@code control} holds for this run id (the command's id). */
+    public static long runRows(PostgresCluster control, java.util.UUID runId) {
+        long rows = 0;
+        try (Connection c = control.connect(ServiceRunner.CONTROL_DATABASE)) {
+            List<String> ledgers = new ArrayList<>();
+            try (ResultSet rs = c.createStatement().executeQuery(
+                    "select format('%I.%I', schemaname, tablename) from pg_tables where tablename = 'run'")) {
+                while (rs.next()) {
+                    ledgers.add(rs.getString(1));
+                }
+            }
+            for (String run : ledgers) {
+                try (var statement = c.prepareStatement("select count(*) from " + run + " where run_id = ?")) {
+                    statement.setObject(1, runId);
+                    try (ResultSet rs = statement.executeQuery()) {
+                        rs.next();
+                        rows += rs.getLong(1);
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read the ledgers", e);
+        }
+        return rows;
     }
 
     /** Every row of every table of the control database (all services' ledgers), as text. */

@@ -121,7 +121,7 @@ class CutoverHostileInputTest {
                 Instant.now(), source, target, DATABASES)).cases());
 
         var reasons = HostileInputSuite.refuseAll(commands, events, Topics.CUTOVER_COMMAND, hostile,
-                Duration.ofSeconds(300), this.source, this.target);
+                Duration.ofSeconds(300), this.target, this.source);
 
         assertThat(reasons.get("target.port: a server that does not answer")).as(reasons.toString())
                 .contains(String.valueOf(closedPort));

@@ -116,7 +116,7 @@ class ReplicatorHostileInputTest {
                 .cases());
 
         var reasons = HostileInputSuite.refuseAll(commands, events, Topics.REPLICATE_COMMAND, hostile,
-                Duration.ofSeconds(300), source, target);
+                Duration.ofSeconds(300), target, source);
 
         assertThat(reasons.get("source.port: a server that does not answer")).as(reasons.toString())
                 .contains(String.valueOf(closedPort));
