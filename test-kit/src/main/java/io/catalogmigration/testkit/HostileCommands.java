@@ -25,11 +25,12 @@ public final class HostileCommands {
 
     /**
      * One message to send: {@code commandId} is null when the message has none a service could read; {@code unrecorded}:
-     * the service must refuse it before writing anything to its ledger (a value that is not a secret reference).
+     * the service must refuse it before writing anything to its ledger (a value that is not a secret reference);
+     * {@code mustSay}: what the reason must name (the field, the reference, the server), or null.
      */
-    public record Case(String name, String key, UUID commandId, String json, boolean unrecorded) {
+    public record Case(String name, String key, UUID commandId, String json, boolean unrecorded, String mustSay) {
         public Case(String name, String key, UUID commandId, String json) {
-            this(name, key, commandId, json, false);
+            this(name, key, commandId, json, false, null);
         }
 
         @Override
@@ -67,10 +68,10 @@ public final class HostileCommands {
 
     /** Adds a case: the valid command with {@code change} applied to a copy of its JSON tree. */
     public HostileCommands with(String name, Consumer<ObjectNode> change) {
-        return add(name, change, false);
+        return add(name, change, false, null);
     }
 
-    private HostileCommands add(String name, Consumer<ObjectNode> change, boolean unrecorded) {
+    private HostileCommands add(String name, Consumer<ObjectNode> change, boolean unrecorded, String mustSay) {
         ObjectNode copy = valid.deepCopy();
         change.accept(copy);
         UUID id = UUID.randomUUID();
@@ -80,7 +81,7 @@ public final class HostileCommands {
         } else {
             id = null;
         }
-        cases.add(new Case(name, "hostile-" + UUID.randomUUID(), id, copy.toString(), unrecorded));
+        cases.add(new Case(name, "hostile-" + UUID.randomUUID(), id, copy.toString(), unrecorded, mustSay));
         return this;
     }
 
@@ -91,7 +92,8 @@ public final class HostileCommands {
      */
     public HostileCommands endpoint(String path, int closedPort) {
         endpoint(path);
-        return with(path + ".port: a server that does not answer", c -> set(c, path + ".port", NODES.numberNode(closedPort)));
+        return add(path + ".port: a server that does not answer", c -> set(c, path + ".port", NODES.numberNode(closedPort)),
+                false, String.valueOf(closedPort));
     }
 
     /**
@@ -112,8 +114,13 @@ public final class HostileCommands {
         values.put("passwordRef: a missing file", NODES.stringNode("file:/nonexistent/hostile-secret"));
         values.put("passwordRef: the service's own secret", NODES.stringNode("env:CONTROL_DB_PASSWORD"));
         values.put("passwordRef: the process's environment", NODES.stringNode("file:/proc/self/environ"));
-        values.forEach((field, value) -> add(path + "." + field, c -> set(c, path + "." + field.substring(0, field.indexOf(':')), value),
-                NOT_REFERENCES.contains(value.asString())));
+        // the reason names the field as the services write it (databases[0].passwordRef), or the reserved reference
+        String refField = path.replaceAll("\\.(\\d+)", "[$1]") + ".passwordRef";
+        values.forEach((field, value) -> {
+            boolean notReference = NOT_REFERENCES.contains(value.asString());
+            String mustSay = notReference ? refField : value.asString("").startsWith("env:CONTROL") ? value.asString() : null;
+            add(path + "." + field, c -> set(c, path + "." + field.substring(0, field.indexOf(':')), value), notReference, mustSay);
+        });
         return this;
     }
 

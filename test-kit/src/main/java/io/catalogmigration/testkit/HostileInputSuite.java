@@ -122,6 +122,8 @@ public final class HostileInputSuite {
             } else if (refusal.reason() == null || refusal.reason().isBlank()
                     || refusal.reason().matches("(?s).*NullPointerException: null\\s*")) {
                 findings.add(c.name() + ": refused without a clear reason: " + refusal.reason());
+            } else if (c.mustSay() != null && !refusal.reason().contains(c.mustSay())) {
+                findings.add(c.name() + ": the reason does not name " + c.mustSay() + ": " + refusal.reason());
             } else {
                 refusals.add(refusal);
             }

@@ -67,11 +67,7 @@ class ProvisionerHostileInputTest extends ProvisionerTestBase {
         var reasons = HostileInputSuite.refuseAll(parts.commands, parts.events, Topics.PROVISION_COMMAND, hostile,
                 Duration.ofSeconds(180), parts.source, parts.target);
 
-        assertThat(reasons.get("source.port: a server that does not answer")).as(reasons.toString())
-                .contains(String.valueOf(closedPort));
-        assertThat(reasons.get("objectCount: 10.5")).contains("10.5");
-        assertThat(reasons.get("target.passwordRef: the service's own secret")).contains("env:CONTROL_DB_PASSWORD");
-        assertThat(reasons.get("target.passwordRef: not a reference (1)")).contains("target.passwordRef");
+        assertThat(reasons.get("objectCount: 10.5")).as(reasons.toString()).contains("10.5");
 
         // still consuming: a valid command afterwards is carried out
         OutcomeEvent planned = send(new PlanTarget(UUID.randomUUID(), migration, Instant.now(), source(), 1000L, 10, 4));

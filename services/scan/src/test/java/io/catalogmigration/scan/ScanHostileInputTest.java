@@ -68,12 +68,9 @@ class ScanHostileInputTest extends ScanTestBase {
 
         var reasons = HostileInputSuite.refuseAll(commands, events, Topics.SCAN_COMMAND, hostile, Duration.ofSeconds(120), pg);
 
-        assertThat(reasons.get("databases.0.port: a server that does not answer")).as(reasons.toString())
-                .contains("127.0.0.1:" + closedPort);
-        assertThat(reasons.get("parallelism: 10.5")).contains("10.5");
+        assertThat(reasons.get("parallelism: 10.5")).as(reasons.toString()).contains("10.5");
         assertThat(reasons.get("databases: [null]")).contains("databases");
         assertThat(reasons.get("a table not in the catalog")).contains("no_such_table");
-        assertThat(reasons.get("databases.0.passwordRef: not a reference (1)")).contains("databases[0].passwordRef");
 
         // still consuming: a valid command afterwards is carried out
         var report = new StartScan(UUID.randomUUID(), valid.migrationId(), Instant.now(), List.of(database), ScanMode.REPORT,
