@@ -39,10 +39,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ReplicatorHostileInputTest {
 
-    static final String MIGRATION = "mig-hostile";
-    static final String DB = "catalog";
+    private static final String MIGRATION = "mig-hostile";
+    private static final String DB = "catalog";
 
     TwoServers parts;
+    /** Where a BackUpSource would write (none may: every one sent here is refused). */
     Path backups;
 
     @BeforeAll
