@@ -58,7 +58,8 @@ class CliCanaryTest {
         Map<String, String[]> hostile = new LinkedHashMap<>();
         hostile.put("the password itself", new String[]{"--password", canary});
         hostile.put("the password as a reference", new String[]{"--password-ref", canary});
-        hostile.put("the password pasted after a scheme", new String[]{"--password-ref", "env:" + canary});
+        // after file: (not an absolute path): "env:" + canary would be a valid reference, named back as any reference is
+        hostile.put("the password pasted after a scheme", new String[]{"--password-ref", "file:" + canary});
         hostile.put("the service's own secret", new String[]{"--password-ref", "env:CONTROL_DB_PASSWORD"});
         hostile.put("the process's environment", new String[]{"--password-ref", "file:/proc/self/environ"});
         hostile.put("the server's password file, a database that overrides TLS", new String[]{"--password-ref",
