@@ -5,8 +5,8 @@
 
 create table outcome_outbox (
     event_id       uuid primary key,                 -- the outcome's eventId, its ce_id header on the topic
-    run_id         uuid        not null unique       -- one outcome per run
-                   references run (run_id) on delete cascade,
+    run_id         uuid        unique                -- one outcome per run; null for a command refused before it
+                   references run (run_id) on delete cascade, -- opened a run (processed_command keeps it once)
     topic          text        not null,
     message_key    text        not null,             -- the migration id
     payload        text        not null,             -- the outcome's JSON, as MessageJson wrote it

@@ -157,7 +157,7 @@ class HostileEndpointTest {
     }
 
     @Test
-    void aPasswordPastedWhereTheReferenceBelongsIsRefusedAndNeitherEchoedNorStoredInTheLedger() {
+    void aPasswordPastedWhereTheReferenceBelongsIsRefusedBeforeTheLedgerAndNeverEchoed() {
         for (String pasted : List.of("hunter2-" + UUID.randomUUID(), "env:Pasted-" + UUID.randomUUID() + "-Secret")) {
             String value = pasted.substring(pasted.indexOf('-') + 1);
             int before = hostile.logins().size();
@@ -168,10 +168,9 @@ class HostileEndpointTest {
                 assertThat(awaitOutcome(run).value()).contains("Failed").contains("value not shown").doesNotContain(value);
             }
             assertThat(hostile.logins()).hasSize(before);
-            assertThat(stack.target.queryForLong(ServiceRunner.CONTROL_DATABASE, "select count(*) from prune.run where run_id = '"
-                    + prune + "' and command::text like '%not a secret reference: not stored%'"))
-                    .as("the run is recorded with the value replaced").isEqualTo(1);
             for (String schema : List.of("prune", "scan")) {
+                assertThat(stack.target.queryForLong(ServiceRunner.CONTROL_DATABASE, "select count(*) from " + schema
+                        + ".run where run_id in ('" + prune + "', '" + scan + "')")).as("refused before any run row").isZero();
                 assertThat(stack.target.queryForLong(ServiceRunner.CONTROL_DATABASE, "select count(*) from " + schema
                         + ".run where command::text like '%" + value + "%'")).as(schema + "'s ledger").isZero();
             }

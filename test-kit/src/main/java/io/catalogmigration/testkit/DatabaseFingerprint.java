@@ -22,8 +22,9 @@ public final class DatabaseFingerprint {
     public static Map<String, String> of(PostgresCluster server, List<String> skipped) {
         Map<String, String> fingerprint = new TreeMap<>();
         try (Connection postgres = server.connect("postgres")) {
-            fingerprint.put("roles", one(postgres, "select md5(string_agg(rolname || ':' || rolcanlogin || rolsuper || rolreplication"
-                    + " || coalesce(rolpassword, ''), ',' order by rolname)) from pg_authid"));
+            // readable, so that a failure names the role; of the password only a digest of its stored verifier
+            fingerprint.put("roles", one(postgres, "select string_agg(rolname || ':' || rolcanlogin || rolsuper || rolreplication"
+                    + " || ':' || left(md5(coalesce(rolpassword, '')), 8), ',' order by rolname) from pg_authid"));
             List<String> databases = new ArrayList<>();
             try (ResultSet rs = postgres.createStatement().executeQuery(
                     "select datname from pg_database where not datistemplate order by 1")) {

@@ -23,13 +23,30 @@ import java.util.function.Consumer;
  */
 public final class HostileCommands {
 
-    /** One message to send: {@code commandId} is null when the message has none a service could read. */
-    public record Case(String name, String key, UUID commandId, String json) {
+    /**
+     * One message to send: {@code commandId} is null when the message has none a service could read; {@code unrecorded}:
+     * the service must refuse it before writing anything to its ledger (a value that is not a secret reference);
+     * {@code mustSay}: what the reason must name (the field, the reference, the server), or null.
+     */
+    public record Case(String name, String key, UUID commandId, String json, boolean unrecorded, String mustSay) {
+        public Case(String name, String key, UUID commandId, String json) {
+            this(name, key, commandId, json, false, null);
+        }
+
         @Override
         public String toString() {
             return name;
         }
     }
+
+    /**
+     * Values sent where a secret reference belongs that are not references (a password pasted whole or after a valid
+     * scheme): none may be echoed in an outcome, a header, a log line or a ledger row.
+     */
+    public static final List<String> NOT_REFERENCES = List.of("hunter2", "env:Pasted-Pr0d-Secret",
+            "file:/run/secrets/../../Pasted Pr0d Secret", "aws-secretsmanager:Pasted Pr0d Secret");
+    /** What of {@link #NOT_REFERENCES} must not be seen anywhere but in the command itself (and its dead letter). */
+    public static final List<String> PASTED_PARTS = List.of("hunter2", "Pr0d");
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final String OVERSIZED = "x".repeat(100_000);
@@ -51,6 +68,10 @@ public final class HostileCommands {
 
     /** Adds a case: the valid command with {@code change} applied to a copy of its JSON tree. */
     public HostileCommands with(String name, Consumer<ObjectNode> change) {
+        return add(name, change, false, null);
+    }
+
+    private HostileCommands add(String name, Consumer<ObjectNode> change, boolean unrecorded, String mustSay) {
         ObjectNode copy = valid.deepCopy();
         change.accept(copy);
         UUID id = UUID.randomUUID();
@@ -60,7 +81,46 @@ public final class HostileCommands {
         } else {
             id = null;
         }
-        cases.add(new Case(name, "hostile-" + UUID.randomUUID(), id, copy.toString()));
+        cases.add(new Case(name, "hostile-" + UUID.randomUUID(), id, copy.toString(), unrecorded, mustSay));
+        return this;
+    }
+
+    /**
+     * The hostile cases of the endpoint at {@code path} ({@code source}, {@code databases.0}): names shaped as
+     * injections or as connection strings, an unknown sslmode, every value of {@link #NOT_REFERENCES}, references to
+     * missing secrets and to the service's own, and a server that does not answer (at {@code closedPort}).
+     */
+    public HostileCommands endpoint(String path, int closedPort) {
+        endpoint(path);
+        return add(path + ".port: a server that does not answer", c -> set(c, path + ".port", NODES.numberNode(closedPort)),
+                false, String.valueOf(closedPort));
+    }
+
+    /**
+     * {@link #endpoint(String, int)} without the server that does not answer: for an endpoint the service does not
+     * log in to from where it runs (a subscription's address, which the target reaches).
+     */
+    public HostileCommands endpoint(String path) {
+        Map<String, JsonNode> values = new LinkedHashMap<>();
+        values.put("database: injection-shaped", NODES.stringNode("rosemeta; drop table rosemeta_table"));
+        values.put("database: overriding sslmode", NODES.stringNode("rosemeta?sslmode=disable"));
+        values.put("user: injection-shaped", NODES.stringNode("postgres' or '1'='1"));
+        values.put("host: a connection string", NODES.stringNode("127.0.0.1 sslmode=disable dbname=postgres"));
+        values.put("sslmode: unknown", NODES.stringNode("none; drop"));
+        for (int i = 0; i < NOT_REFERENCES.size(); i++) {
+            values.put("passwordRef: not a reference (" + (i + 1) + ")", NODES.stringNode(NOT_REFERENCES.get(i)));
+        }
+        values.put("passwordRef: a missing variable", NODES.stringNode("env:HOSTILE_NO_SUCH_SECRET"));
+        values.put("passwordRef: a missing file", NODES.stringNode("file:/nonexistent/hostile-secret"));
+        values.put("passwordRef: the service's own secret", NODES.stringNode("env:CONTROL_DB_PASSWORD"));
+        values.put("passwordRef: the process's environment", NODES.stringNode("file:/proc/self/environ"));
+        // the reason names the field as the services write it (databases[0].passwordRef), or the reserved reference
+        String refField = path.replaceAll("\\.(\\d+)", "[$1]") + ".passwordRef";
+        values.forEach((field, value) -> {
+            boolean notReference = NOT_REFERENCES.contains(value.asString());
+            String mustSay = notReference ? refField : value.asString("").startsWith("env:CONTROL") ? value.asString() : null;
+            add(path + "." + field, c -> set(c, path + "." + field.substring(0, field.indexOf(':')), value), notReference, mustSay);
+        });
         return this;
     }
 
@@ -96,7 +156,9 @@ public final class HostileCommands {
                 with(path + ": a string", c -> set(c, path, NODES.stringNode("x")));
             } else if (value.isObject()) {
                 with(path + ": a string", c -> set(c, path, NODES.stringNode("x")));
-                with(path + ": null", c -> set(c, path, NODES.nullNode()));
+                if (!value.isEmpty()) {  // an empty object (no role passwords) is what null says too
+                    with(path + ": null", c -> set(c, path, NODES.nullNode()));
+                }
             } else if (value.isBoolean()) {
                 with(path + ": \"yes\"", c -> set(c, path, NODES.stringNode("yes")));
             }

@@ -49,11 +49,13 @@ public class OutcomeOutbox {
 
     /**
      * Records the run's outcome, in the caller's transaction; false when the run has one already (the outcome was
-     * recorded before: there is exactly one per run).
+     * recorded before: there is exactly one per run). The outcome of a command refused before it opened a run (an
+     * invalid secret reference) is recorded without a run: its command id in processed_command keeps it to once.
      */
     public boolean record(UUID eventId, UUID runId, String topic, String key, String payload) {
         return jdbc.update("""
-                insert into outcome_outbox (event_id, run_id, topic, message_key, payload) values (?, ?, ?, ?, ?)
+                insert into outcome_outbox (event_id, run_id, topic, message_key, payload)
+                values (?, (select run_id from run where run_id = ?), ?, ?, ?)
                 on conflict do nothing""", eventId, runId, topic, key, payload) == 1;
     }
 

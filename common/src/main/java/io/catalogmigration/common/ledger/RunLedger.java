@@ -58,6 +58,37 @@ public class RunLedger {
     /** The stage of a run refused because its resource was busy, until its failed outcome finishes it. */
     public static final String REFUSED = "REFUSED";
 
+    /**
+     * Why this command is refused before anything is written for it: each field where a secret reference belongs that
+     * holds something else (a pasted password), named by its path, never quoted. Checked before {@link #admit} or
+     * {@link #open}, so such a command leaves no run row; the caller publishes the failed outcome once, guarded by
+     * {@link #remember} (the command's id only). Empty when every reference is valid, or when the command has no ids
+     * ({@link #admit} says INCOMPLETE for it).
+     */
+    public List<String> invalidReferences(MigrationCommand command, String commandJson) {
+        if (command.commandId() == null || command.migrationId() == null || command.migrationId().isBlank()) {
+            return List.of();
+        }
+        return StoredReferences.problems(commandJson);
+    }
+
+    /**
+     * Refuses a command with {@link #invalidReferences} before anything else is written: {@code refuse} gets the
+     * reason ("invalid StartPrune: database.passwordRef is not a secret reference (value not shown) ...") the first
+     * time the command is seen; true when the command is refused (the caller stops there).
+     */
+    public boolean refusesReferences(MigrationCommand command, String commandJson, java.util.function.Consumer<String> refuse) {
+        var invalid = invalidReferences(command, commandJson);
+        if (invalid.isEmpty()) {
+            return false;
+        }
+        String type = command.getClass().getSimpleName();
+        if (remember(command.commandId(), command.migrationId(), type)) {
+            refuse.accept("invalid " + type + ": " + String.join("; ", invalid));
+        }
+        return true;
+    }
+
     /** Opens the command's run, or says why not: every service's planner starts with this. */
     public Admission admit(MigrationCommand command, String kind, String commandJson) {
         if (command.commandId() == null || command.migrationId() == null || command.migrationId().isBlank()) {
@@ -277,8 +308,9 @@ public class RunLedger {
                 status.name(), stateMessage, detailsJson, runId);
     }
 
+    /** Adds to the run's messages; nothing for a command refused before it had a run ({@link #invalidReferences}). */
     public void say(UUID runId, String message) {
-        jdbc.update("insert into run_message (run_id, message) values (?, ?)", runId, message);
+        jdbc.update("insert into run_message (run_id, message) select run_id, ? from run where run_id = ?", message, runId);
         jdbc.update("update run set state_message = ?, ts_updated = now() where run_id = ?", message, runId);
     }
 

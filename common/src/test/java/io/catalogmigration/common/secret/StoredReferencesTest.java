@@ -28,4 +28,20 @@ class StoredReferencesTest {
 
         assertThat(StoredReferences.withoutInvalid(command)).isEqualTo(command);
     }
+
+    @Test
+    void eachInvalidReferenceIsNamedByItsFieldAndNeverQuoted() {
+        String command = """
+                {"source":{"host":"db","passwordRef":"hunter2"},"databases":[{"passwordRef":"env:Pasted-Pr0d-Secret"}],
+                 "target":{"passwordRef":"env:TARGET_PASSWORD"},"rolePasswordRefs":{"reader":"correct horse"}}""";
+
+        var problems = StoredReferences.problems(command);
+
+        assertThat(problems).hasSize(3);
+        assertThat(problems.get(0)).startsWith("source.passwordRef is not a secret reference (value not shown)");
+        assertThat(problems.get(1)).startsWith("databases[0].passwordRef is not a secret reference");
+        assertThat(problems.get(2)).startsWith("rolePasswordRefs.reader is not a secret reference");
+        assertThat(String.join(" ", problems)).doesNotContain("hunter2").doesNotContain("Pr0d").doesNotContain("horse");
+        assertThat(StoredReferences.problems("{\"database\":{\"passwordRef\":\"env:SOURCE_PASSWORD\"}}")).isEmpty();
+    }
 }

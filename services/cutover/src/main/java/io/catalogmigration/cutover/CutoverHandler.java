@@ -1,5 +1,6 @@
 package io.catalogmigration.cutover;
 
+import io.catalogmigration.common.secret.StoredReferences;
 import io.catalogmigration.common.command.CommandAge;
 import io.catalogmigration.common.contract.CheckFallback;
 import io.catalogmigration.common.contract.CutoverCheck;
@@ -68,6 +69,10 @@ class CutoverHandler {
 
     void handle(CutoverCommand command) {
         String json = MessageJson.mapper().writerFor(CutoverCommand.class).writeValueAsString(command);
+        if (ledger.refusesReferences(command, json, reason -> outcomes.finish(failed(command, "VALIDATE", reason, StoredReferences.ACTION),
+                "refused: not a secret reference"))) {
+            return;
+        }
         var resources = resources(command);
         switch (ledger.admit(command, KIND, json, resources)) {
             case BUSY -> {

@@ -82,6 +82,13 @@ final class CommandCheck {
                         + "or hyphens, a letter first, no trailing or double hyphen)");
             }
         } else if (ProvisionCommand.LOCAL.equals(provider)) {
+            // the local provider uses neither, but a value given is still checked: nothing unchecked reaches the ledger
+            if (region != null && !REGION.matcher(region).matches()) {
+                problems.add("region is not an AWS region such as us-east-1 (the local provider needs none: leave it out)");
+            }
+            if (identifier != null && !ResourceNames.validInstanceIdentifier(identifier)) {
+                problems.add("dbInstanceIdentifier is not a valid RDS identifier (the local provider needs none: leave it out)");
+            }
             if (target == null) {
                 problems.add("target is missing: the local provider needs the PostgreSQL server standing in for RDS "
                         + "(host, port, database, user, sslmode, passwordRef of an administrator)");

@@ -1,5 +1,6 @@
 package io.catalogmigration.provisioner;
 
+import io.catalogmigration.common.secret.StoredReferences;
 import io.catalogmigration.common.command.CommandAge;
 import io.catalogmigration.common.contract.DeprovisionTarget;
 import io.catalogmigration.common.contract.PgEndpoint;
@@ -76,8 +77,13 @@ class ProvisionRuns {
             log.error("{} without commandId or migrationId ignored: every command needs both (nothing was changed)", type);
             return;
         }
+        String json = MessageJson.mapper().writeValueAsString(command);
+        if (ledger.refusesReferences(command, json, reason -> outcomes.failed(command.commandId(), command.migrationId(), type,
+                provider(command), MigrationProblem.withCode(reason, StoredReferences.ACTION, null), List.of()))) {
+            return;
+        }
         var resources = resources(command, provider(command));
-        var admission = ledger.admit(command, KIND, MessageJson.mapper().writeValueAsString(command), resources);
+        var admission = ledger.admit(command, KIND, json, resources);
         if (admission == RunLedger.Admission.BUSY) {
             outcomes.failed(command.commandId(), command.migrationId(), type, provider(command),
                     RunAdmission.busy(type, ledger.holder(resources, command.commandId())), List.of());

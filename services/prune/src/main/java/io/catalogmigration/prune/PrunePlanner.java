@@ -1,5 +1,6 @@
 package io.catalogmigration.prune;
 
+import io.catalogmigration.common.secret.StoredReferences;
 import io.catalogmigration.common.command.CommandAge;
 import io.catalogmigration.common.contract.PruneCompleted;
 import io.catalogmigration.common.contract.PruneMode;
@@ -58,8 +59,13 @@ class PrunePlanner {
     }
 
     void start(StartPrune command) {
+        String json = MessageJson.mapper().writeValueAsString(command);
+        if (ledger.refusesReferences(command, json, reason -> outcomes.failed(command.commandId(), command.migrationId(),
+                command.database() == null ? "(no database)" : command.database().describe(), reason, StoredReferences.ACTION, List.of()))) {
+            return;
+        }
         var resources = resources(command);
-        switch (ledger.admit(command, KIND, MessageJson.mapper().writeValueAsString(command), resources)) {
+        switch (ledger.admit(command, KIND, json, resources)) {
             case BUSY -> {
                 var busy = RunAdmission.busy("StartPrune", ledger.holder(resources, command.commandId()));
                 outcomes.failed(command.commandId(), command.migrationId(), command.database().describe(), busy.reason(),

@@ -1,6 +1,7 @@
 package io.catalogmigration.replicator;
 
 import io.catalogmigration.common.contract.PgEndpoint;
+import io.catalogmigration.common.hook.ChildProcesses;
 import io.catalogmigration.common.pg.ClientTools;
 import io.catalogmigration.common.pg.LibpqEnvironment;
 import io.catalogmigration.common.run.MigrationProblem;
@@ -12,12 +13,15 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Runs pg_dump and psql. The login reaches the child only through PG* variables in its own environment: never on
- * a command line, in a log line or in an exception message.
+ * a command line, in a log line or in an exception message. That environment is built from an allow-list
+ * ({@link #environment}).
  */
 class PgClients {
 
@@ -69,7 +73,8 @@ class PgClients {
     private void run(PgEndpoint endpoint, List<String> command, String what) {
         // Host, port, database, user, sslmode and password as PG* variables: no name on the command line.
         var builder = new ProcessBuilder(command).redirectErrorStream(true);
-        LibpqEnvironment.apply(builder.environment(), endpoint, secrets, "catalog-migration-replicator");
+        builder.environment().clear();
+        builder.environment().putAll(environment(System.getenv(), endpoint, secrets));
         Path output = tempFile("output");
         builder.redirectOutput(output.toFile());
         long started = System.nanoTime();
@@ -95,6 +100,17 @@ class PgClients {
         } finally {
             delete(output);
         }
+    }
+
+    /**
+     * The child's whole environment: PATH, HOME, LANG, LC_* and TZ of the service's ({@link ChildProcesses#BASE}), then
+     * the libpq PG* variables of this login. Nothing else the service holds (DB_PW, FOO_API_KEY, its own PG* or
+     * PGPASSFILE) reaches pg_dump or psql: an allow-list, not the service's environment minus a deny-list.
+     */
+    static Map<String, String> environment(Map<String, String> parent, PgEndpoint endpoint, SecretResolver secrets) {
+        Map<String, String> login = new LinkedHashMap<>();
+        LibpqEnvironment.apply(login, endpoint, secrets, "catalog-migration-replicator");
+        return ChildProcesses.environment(parent, List.of(), login);
     }
 
     private String tool(String name) {

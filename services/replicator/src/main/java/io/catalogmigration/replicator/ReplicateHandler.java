@@ -1,5 +1,6 @@
 package io.catalogmigration.replicator;
 
+import io.catalogmigration.common.secret.StoredReferences;
 import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.secret.SecretRef;
 import io.catalogmigration.common.command.CommandAge;
@@ -75,6 +76,9 @@ class ReplicateHandler {
             return;
         }
         String json = MessageJson.mapper().writerFor(ReplicateCommand.class).writeValueAsString(command);
+        if (ledger.refusesReferences(command, json, reason -> outcomes.failed(command, reason, StoredReferences.ACTION))) {
+            return;
+        }
         var resources = resources(command);
         boolean opened;
         if (resources.isEmpty()) {
@@ -243,8 +247,17 @@ class ReplicateHandler {
             }
             prepare.databases().stream().map(d -> PgEndpoint.nameProblem("databases: a name", d)).filter(p -> p != null)
                     .distinct().forEach(problems::add);
+            if (prepare.plannedWorkers() != null && prepare.plannedWorkers() < 1) {
+                problems.add("plannedWorkers " + prepare.plannedWorkers() + " must be at least 1 (or left out)");
+            }
         }
         if (command instanceof StartReplication start) {
+            // the replication endpoint's database is the source's, one subscription per database: a name given is
+            // ignored, but still checked (it reaches the ledger, and a connection string in it must not pass)
+            if (start.replication() != null && start.replication().database() != null) {
+                String problem = PgEndpoint.nameProblem("replication.database", start.replication().database());
+                if (problem != null) problems.add(problem);
+            }
             start.rolePasswordRefs().forEach((role, ref) -> SecretRef.problem(ref)
                     .ifPresent(p -> problems.add("rolePasswordRefs of a role is " + p)));
         }

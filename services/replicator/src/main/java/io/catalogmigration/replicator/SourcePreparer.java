@@ -53,6 +53,9 @@ class SourcePreparer {
             throw new MigrationProblem("targetAddress " + command.targetAddress() + " does not resolve",
                     "give the IP address the target connects from; nothing was changed");
         }
+        // Read before the first change on the source: a secret that is refused or missing leaves nothing behind (no
+        // setting changed, no role created without its password).
+        char[] replicationPassword = secrets.resolve(command.replicationPasswordRef(), command.source().host()).toCharArray();
         int needed = (command.plannedWorkers() == null ? command.databases().size() * 3 : command.plannedWorkers())
                 + settings.workerHeadroom();
         List<SourceCheck> checks = new ArrayList<>();
@@ -67,7 +70,7 @@ class SourcePreparer {
             checks.add(atLeast(source, "max_wal_senders", needed));
             checks.add(listen(source, target, command.source().host()));
             Sql.execute(source, "SELECT pg_reload_conf()");
-            checks.add(replicationUser(source, command));
+            checks.add(replicationUser(source, command, replicationPassword));
             for (String database : command.databases()) {
                 checks.add(HbaCheck.check(source, database, command.replicationUser(), target));
             }
@@ -148,14 +151,13 @@ class SourcePreparer {
                         + "nothing was changed for this check");
     }
 
-    private SourceCheck replicationUser(Connection source, PrepareSource command) throws SQLException {
+    private SourceCheck replicationUser(Connection source, PrepareSource command, char[] password) throws SQLException {
         String user = command.replicationUser();
         String name = "role " + user;
         if (!Sql.exists(source, "select 1 from pg_roles where rolname = ?", user)) {
             Sql.execute(source, "CREATE ROLE " + SqlIdentifier.quote(user) + " LOGIN REPLICATION");
             // The SCRAM verifier is computed here: the password never reaches the server or its log.
-            source.unwrap(PGConnection.class).alterUserPassword(user,
-                    secrets.resolve(command.replicationPasswordRef(), command.source().host()).toCharArray(), "scram-sha-256");
+            source.unwrap(PGConnection.class).alterUserPassword(user, password, "scram-sha-256");
             return new SourceCheck(name, "missing", "LOGIN REPLICATION", SourceCheck.CHANGED, null);
         }
         if (!Sql.exists(source, "select 1 from pg_roles where rolname = ? and rolcanlogin and (rolreplication or rolsuper)", user)) {

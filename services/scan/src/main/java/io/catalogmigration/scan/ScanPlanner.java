@@ -1,5 +1,6 @@
 package io.catalogmigration.scan;
 
+import io.catalogmigration.common.secret.StoredReferences;
 import io.catalogmigration.common.command.CommandAge;
 import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.contract.ScanMode;
@@ -60,8 +61,12 @@ class ScanPlanner {
     }
 
     void start(StartScan command) {
+        String json = MessageJson.mapper().writeValueAsString(command);
+        if (ledger.refusesReferences(command, json, reason -> outcomes.failed(command.commandId(), command, reason, StoredReferences.ACTION))) {
+            return;
+        }
         var resources = resources(command);
-        switch (ledger.admit(command, KIND, MessageJson.mapper().writeValueAsString(command), resources)) {
+        switch (ledger.admit(command, KIND, json, resources)) {
             case BUSY -> {
                 var busy = RunAdmission.busy("StartScan", ledger.holder(resources, command.commandId()));
                 outcomes.failed(command.commandId(), command, busy.reason(), busy.action());
