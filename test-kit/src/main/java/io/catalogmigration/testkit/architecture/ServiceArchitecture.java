@@ -77,7 +77,7 @@ public final class ServiceArchitecture {
      * a string constant follows its length, which may be a letter or digit byte.
      */
     static final Pattern LEDGER_SQL = Pattern.compile(
-            "(from|into|update|join|references|table)\s+(run|batch|run_message|processed_command|outcome_outbox|run_hold|batch_step)\b",
+            "(from|into|update|join|references|table)\\s+(run|batch|run_message|processed_command|outcome_outbox|run_hold|batch_step)\\b",
             Pattern.CASE_INSENSITIVE);
 
     /** A versioned migration's location folder and version, e.g. {@code db/scan/V2__scan_findings.sql}. */
