@@ -163,8 +163,8 @@ public class MigrationRuntimeAutoConfiguration {
     }
 
     @Bean
-    RunLedger runLedger(JdbcTemplate jdbcTemplate, TransactionTemplate transactionTemplate) {
-        return new RunLedger(jdbcTemplate, transactionTemplate);
+    RunLedger runLedger(JdbcTemplate jdbcTemplate, TransactionTemplate transactionTemplate, SecretPolicy secretPolicy) {
+        return new RunLedger(jdbcTemplate, transactionTemplate, secretPolicy);
     }
 
     @Bean

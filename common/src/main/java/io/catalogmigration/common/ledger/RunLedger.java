@@ -1,6 +1,7 @@
 package io.catalogmigration.common.ledger;
 
 import io.catalogmigration.common.contract.MigrationCommand;
+import io.catalogmigration.common.secret.SecretPolicy;
 import io.catalogmigration.common.secret.StoredReferences;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
@@ -31,10 +32,18 @@ public class RunLedger {
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
+    private final SecretPolicy secrets;
 
+    /** A ledger that refuses only the service's built-in own secrets ({@link SecretPolicy#OWN_SECRETS}). */
     public RunLedger(JdbcTemplate jdbc, TransactionTemplate tx) {
+        this(jdbc, tx, new SecretPolicy(null, null));
+    }
+
+    /** {@code secrets}: its reserved references are refused with the invalid ones, before any run holds anything. */
+    public RunLedger(JdbcTemplate jdbc, TransactionTemplate tx, SecretPolicy secrets) {
         this.jdbc = jdbc;
         this.tx = tx;
+        this.secrets = secrets;
     }
 
     /** What to do with a command that opens a run. */
@@ -60,7 +69,8 @@ public class RunLedger {
 
     /**
      * Why this command is refused before anything is written for it: each field where a secret reference belongs that
-     * holds something else (a pasted password), named by its path, never quoted. Checked before {@link #admit} or
+     * holds something else (a pasted password), named by its path, never quoted; and each reference to one of the
+     * service's own secrets, named (a valid reference is not a secret). Checked before {@link #admit} or
      * {@link #open}, so such a command leaves no run row; the caller publishes the failed outcome once, guarded by
      * {@link #remember} (the command's id only). Empty when every reference is valid, or when the command has no ids
      * ({@link #admit} says INCOMPLETE for it).
@@ -69,7 +79,7 @@ public class RunLedger {
         if (command.commandId() == null || command.migrationId() == null || command.migrationId().isBlank()) {
             return List.of();
         }
-        return StoredReferences.problems(commandJson);
+        return StoredReferences.problems(commandJson, secrets::reservedProblem);
     }
 
     /**

@@ -61,14 +61,31 @@ public record SecretPolicy(List<Rule> rules, List<String> reserved) {
     }
 
     /**
+     * Why a (valid) reference may never be resolved for any command, whatever its host: one of the service's own
+     * secrets. Checked before a command is admitted, so such a command is refused without holding anything.
+     */
+    public java.util.Optional<String> reservedProblem(String reference) {
+        if (!SecretRef.isValid(reference)) {
+            return java.util.Optional.empty();
+        }
+        String ref = SecretRef.parse(reference).toString();
+        return reserved.stream().anyMatch(p -> matches(p, ref, false))
+                ? java.util.Optional.of(reservedMessage(ref)) : java.util.Optional.empty();
+    }
+
+    private static String reservedMessage(String ref) {
+        return "secret " + ref + " is one of this service's own (migration.secrets.reserved)"
+                + " and is never used for a server a command names: give the endpoint a secret of its own";
+    }
+
+    /**
      * The rule that lets this (valid) reference be sent to this host, or why not, in words that name the reference
      * and the host (both valid, so neither is a secret) and the remedy.
      */
     Rule permit(SecretRef reference, String host) {
         String ref = reference.toString();
         if (reserved.stream().anyMatch(p -> matches(p, ref, false))) {
-            throw new SecretUnavailableException("secret " + ref + " is one of this service's own (migration.secrets.reserved)"
-                    + " and is never used for a server a command names: give the endpoint a secret of its own");
+            throw new SecretUnavailableException(reservedMessage(ref));
         }
         if (host == null || host.isBlank()) {
             throw new SecretUnavailableException("secret " + ref + " is refused: the endpoint names no host");

@@ -8,6 +8,8 @@ import tools.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * What of a command's secret references may be kept: the ledger records commands, and a value that is not a valid
@@ -20,8 +22,9 @@ public final class StoredReferences {
     public static final String NOT_STORED = "(not a secret reference: not stored)";
 
     /** What to do about a command refused for {@link #problems}. */
-    public static final String ACTION = "give the secret's reference (env:NAME, file:/path or aws-secretsmanager:arn), never"
-            + " the secret itself, in a new command with a new commandId; nothing was changed";
+    public static final String ACTION = "give each endpoint a reference (env:NAME, file:/path or aws-secretsmanager:arn) to a"
+            + " secret of its own, never the secret itself nor one of the service's own, in a new command with a new"
+            + " commandId; nothing was changed";
 
     /** The command's JSON with every invalid reference replaced by {@link #NOT_STORED}; unchanged when all are valid. */
     public static String withoutInvalid(String commandJson) {
@@ -43,6 +46,14 @@ public final class StoredReferences {
      * to the ledger, so such a command is refused without a run row. Empty when every reference is valid (or absent).
      */
     public static List<String> problems(String commandJson) {
+        return problems(commandJson, ref -> java.util.Optional.empty());
+    }
+
+    /**
+     * {@link #problems(String)}, and also each valid reference {@code refused} says why no command may use (a
+     * service's own secret, {@link SecretPolicy#reservedProblem}), by its path: refused before the ledger as well.
+     */
+    public static List<String> problems(String commandJson, Function<String, Optional<String>> refused) {
         JsonNode tree;
         try {
             tree = JsonMapper.shared().readTree(commandJson);
@@ -50,32 +61,41 @@ public final class StoredReferences {
             throw new IllegalArgumentException("command JSON cannot be read (details not shown)");
         }
         List<String> problems = new ArrayList<>();
-        collect(tree, "", problems);
+        collect(tree, "", problems, refused);
         return problems;
     }
 
-    private static void collect(JsonNode node, String path, List<String> problems) {
+    private static void collect(JsonNode node, String path, List<String> problems,
+                                Function<String, Optional<String>> refused) {
         if (node instanceof ObjectNode object) {
             for (Map.Entry<String, JsonNode> field : object.properties()) {
                 String name = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
                 JsonNode value = field.getValue();
                 if (field.getKey().endsWith("Ref") && value.isString()) {
-                    SecretRef.problem(value.asString()).ifPresent(p -> problems.add(name + " is " + p));
+                    check(value.asString(), name, problems, refused);
                 } else if (field.getKey().endsWith("Refs") && value instanceof ObjectNode refs) {
                     for (Map.Entry<String, JsonNode> ref : refs.properties()) {
                         if (ref.getValue().isString()) {
-                            SecretRef.problem(ref.getValue().asString())
-                                    .ifPresent(p -> problems.add(name + "." + ref.getKey() + " is " + p));
+                            check(ref.getValue().asString(), name + "." + ref.getKey(), problems, refused);
                         }
                     }
                 } else {
-                    collect(value, name, problems);
+                    collect(value, name, problems, refused);
                 }
             }
         } else if (node != null && node.isArray()) {
             for (int i = 0; i < node.size(); i++) {
-                collect(node.get(i), path + "[" + i + "]", problems);
+                collect(node.get(i), path + "[" + i + "]", problems, refused);
             }
+        }
+    }
+
+    private static void check(String value, String name, List<String> problems, Function<String, Optional<String>> refused) {
+        var invalid = SecretRef.problem(value);
+        if (invalid.isPresent()) {
+            problems.add(name + " is " + invalid.get());
+        } else {
+            refused.apply(value).ifPresent(p -> problems.add(name + ": " + p));
         }
     }
 

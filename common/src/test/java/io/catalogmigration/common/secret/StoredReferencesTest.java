@@ -44,4 +44,21 @@ class StoredReferencesTest {
         assertThat(String.join(" ", problems)).doesNotContain("hunter2").doesNotContain("Pr0d").doesNotContain("horse");
         assertThat(StoredReferences.problems("{\"database\":{\"passwordRef\":\"env:SOURCE_PASSWORD\"}}")).isEmpty();
     }
+
+    @Test
+    void aReferenceToTheServicesOwnSecretIsNamedWithTheInvalidOnesWhateverItsHost() {
+        var policy = SecretPolicy.allowing(java.util.List.of("env:*"), java.util.List.of("*"), false);
+        String command = """
+                {"source":{"host":"db","passwordRef":"env:CONTROL_DB_PASSWORD"},
+                 "target":{"host":"rds","passwordRef":"hunter2"},
+                 "rolePasswordRefs":{"alation":"file:/proc/self/environ","reader":"env:READER_PASSWORD"}}""";
+
+        var problems = StoredReferences.problems(command, policy::reservedProblem);
+
+        assertThat(problems).hasSize(3);
+        assertThat(problems.get(0)).startsWith("source.passwordRef: secret env:CONTROL_DB_PASSWORD is one of this service's own");
+        assertThat(problems.get(1)).startsWith("target.passwordRef is not a secret reference");
+        assertThat(problems.get(2)).startsWith("rolePasswordRefs.alation: secret file:/proc/self/environ is one of");
+        assertThat(StoredReferences.problems(command)).as("without a policy only the invalid one").hasSize(1);
+    }
 }

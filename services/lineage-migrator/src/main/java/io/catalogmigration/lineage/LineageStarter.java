@@ -5,6 +5,7 @@ import io.catalogmigration.common.command.CommandAge;
 import io.catalogmigration.common.contract.StartLineageMigration;
 import io.catalogmigration.common.kafka.MessageJson;
 import io.catalogmigration.common.ledger.RunLedger;
+import io.catalogmigration.common.secret.StoredReferences;
 import io.catalogmigration.common.run.RunAdmission;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.TableName;
@@ -62,8 +63,14 @@ class LineageStarter {
     }
 
     void start(StartLineageMigration command) {
+        String json = MessageJson.mapper().writeValueAsString(command);
+        // a pasted password where a reference belongs, or the service's own secret: refused before any row is written
+        if (ledger.refusesReferences(command, json, reason -> outcomes.failed(command.commandId(), command.migrationId(),
+                reason, StoredReferences.ACTION, null, null))) {
+            return;
+        }
         var resources = List.of(pointer(settings));
-        switch (ledger.admit(command, Jobs.RUN_KIND, MessageJson.mapper().writeValueAsString(command), resources)) {
+        switch (ledger.admit(command, Jobs.RUN_KIND, json, resources)) {
             case INCOMPLETE -> log.error("StartLineageMigration without commandId or migrationId ignored: every command needs "
                     + "both (nothing was changed)");
             case DUPLICATE -> log.info("StartLineageMigration {} was handled before: ignoring the redelivery", command.commandId());

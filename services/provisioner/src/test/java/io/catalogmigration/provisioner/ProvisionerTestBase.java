@@ -66,7 +66,8 @@ abstract class ProvisionerTestBase {
     static void assertNoneCrossedTheBroker(String... secrets) {
         assertThat(parts.events.records()).isNotEmpty().allSatisfy(record -> {
             for (String secret : secrets) {
-                assertThat(record.value()).doesNotContain(secret);
+                // a dead letter of an empty record (the hostile suite sends some) has no value to carry a secret
+                assertThat(java.util.Objects.toString(record.value(), "")).doesNotContain(secret);
                 assertThat(record.headers().values()).noneMatch(v -> v != null && v.contains(secret));
             }
         });

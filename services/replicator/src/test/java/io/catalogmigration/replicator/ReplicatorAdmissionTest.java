@@ -73,12 +73,17 @@ class ReplicatorAdmissionTest {
     }
 
     @Test
-    void aSecondStartOrAResetOfAPairBeingReplicatedFailsNamingTheRunAndChangesNothing() {
+    void aSecondStartOrAResetOfAPairBeingReplicatedFailsNamingTheRunAndChangesNothing() throws Exception {
         var first = start();
         var second = start();
         var reset = new ResetReplication(UUID.randomUUID(), MIGRATION, Instant.now(), source.endpoint(DB),
                 target.endpoint("postgres"), MIGRATION);
 
+        // Someone holds the source's table: the first start waits on it (its schema dump, its copy) and stays
+        // unfinished however fast the machine, while the other two arrive.
+        var holder = source.connect(DB);
+        holder.setAutoCommit(false);
+        holder.createStatement().execute("lock table item in access exclusive mode");
         commands.send(Topics.REPLICATE_COMMAND, ReplicateCommand.class, first);
         commands.send(Topics.REPLICATE_COMMAND, ReplicateCommand.class, second);
         commands.send(Topics.REPLICATE_COMMAND, ReplicateCommand.class, reset);
@@ -92,6 +97,8 @@ class ReplicatorAdmissionTest {
             assertThat(refused.action()).startsWith("wait for run " + first.commandId() + " to finish or cancel it");
         }
         assertThat(events.outcomes(first.commandId())).as("the first start was still running").isEmpty();
+        holder.rollback();
+        holder.close();
 
         assertThat(events.awaitOutcome(first.commandId(), TIMEOUT)).isInstanceOf(ReplicationStarted.class);
         assertThat(target.queryForLong("postgres", "select count(*) from pg_database where datname = '" + DB + "'"))
