@@ -2,10 +2,10 @@ package io.catalogmigration.replicator;
 
 import io.catalogmigration.common.contract.CheckReplication;
 import io.catalogmigration.common.contract.ReplicateCommand;
-import io.catalogmigration.common.kafka.InvalidMessageException;
 import io.catalogmigration.common.kafka.MessageJson;
 import io.catalogmigration.common.ledger.Batch;
 import io.catalogmigration.common.ledger.RunLedger;
+import io.catalogmigration.common.run.WorkBatch;
 import io.catalogmigration.common.ledger.RunStatus;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.PgErrors;
@@ -51,16 +51,12 @@ class VerifyWorker {
     }
 
     void handle(VerifyWork work) {
-        var run = ledger.find(work.runId()).orElseThrow(() -> new InvalidMessageException(
-                "verification work " + work.seq() + " names run " + work.runId() + ", which this ledger does not know"));
-        if (run.finished() || !OnlineVerification.KIND.equals(run.kind())) {
+        var found = WorkBatch.find(ledger, work.runId(), work.seq());
+        if (found.isEmpty() || !OnlineVerification.KIND.equals(found.get().run().kind()) || found.get().batch().isDone()) {
             return;
         }
-        var batch = ledger.batch(work.runId(), work.seq()).orElseThrow(() -> new InvalidMessageException(
-                "verification run " + work.runId() + " has no work message " + work.seq()));
-        if (batch.isDone()) {
-            return;
-        }
+        var run = found.get().run();
+        var batch = found.get().batch();
         var command = (CheckReplication) MessageJson.mapper().readValue(run.command(), ReplicateCommand.class);
         String database = command.source().database();
         List<VerifyChunk> chunks = List.of(MessageJson.mapper().readValue(batch.payload(), VerifyChunk[].class));
