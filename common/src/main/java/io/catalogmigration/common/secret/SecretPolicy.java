@@ -64,13 +64,16 @@ public record SecretPolicy(List<Rule> rules, List<String> reserved) {
      * Why a (valid) reference may never be resolved for any command, whatever its host: one of the service's own
      * secrets. Checked before a command is admitted, so such a command is refused without holding anything.
      */
-    public java.util.Optional<String> reservedProblem(String reference) {
+    public Optional<String> reservedProblem(String reference) {
         if (!SecretRef.isValid(reference)) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         String ref = SecretRef.parse(reference).toString();
-        return reserved.stream().anyMatch(p -> matches(p, ref, false))
-                ? java.util.Optional.of(reservedMessage(ref)) : java.util.Optional.empty();
+        return reserved(ref) ? Optional.of(reservedMessage(ref)) : Optional.empty();
+    }
+
+    private boolean reserved(String ref) {
+        return reserved.stream().anyMatch(p -> matches(p, ref, false));
     }
 
     private static String reservedMessage(String ref) {
@@ -84,7 +87,7 @@ public record SecretPolicy(List<Rule> rules, List<String> reserved) {
      */
     Rule permit(SecretRef reference, String host) {
         String ref = reference.toString();
-        if (reserved.stream().anyMatch(p -> matches(p, ref, false))) {
+        if (reserved(ref)) {
             throw new SecretUnavailableException(reservedMessage(ref));
         }
         if (host == null || host.isBlank()) {

@@ -46,7 +46,7 @@ public final class StoredReferences {
      * to the ledger, so such a command is refused without a run row. Empty when every reference is valid (or absent).
      */
     public static List<String> problems(String commandJson) {
-        return problems(commandJson, ref -> java.util.Optional.empty());
+        return problems(commandJson, ref -> Optional.empty());
     }
 
     /**
