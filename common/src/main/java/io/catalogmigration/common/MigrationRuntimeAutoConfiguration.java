@@ -16,12 +16,10 @@ import io.catalogmigration.common.ledger.RunLedger;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.PgPools;
 import io.catalogmigration.common.progress.ProgressReporter;
-import io.catalogmigration.common.secret.SecretPolicy;
 import io.catalogmigration.common.run.OutcomeRelay;
 import io.catalogmigration.common.run.RunOutcomes;
 import io.catalogmigration.common.secret.SecretResolver;
 import io.catalogmigration.common.throttle.ConsumerThrottle;
-import io.catalogmigration.common.throttle.ConsumerThrottlingProperties;
 import io.catalogmigration.common.throttle.HeapGauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -51,11 +49,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import javax.sql.DataSource;
 import java.time.Clock;
-import java.time.Duration;
 
 /** What every service wires the same way: messaging, error handling, throttling, progress, ledger, secrets. */
 @AutoConfiguration(before = KafkaAutoConfiguration.class)
-@EnableConfigurationProperties({ConsumerThrottlingProperties.class, KafkaProperties.class, SecretPolicy.class})
+@EnableConfigurationProperties({MigrationProperties.class, KafkaProperties.class})
 // The management port's defaults, below every service's own settings (a @PropertySource comes after config files).
 @PropertySource("classpath:io/catalogmigration/common/management-defaults.properties")
 public class MigrationRuntimeAutoConfiguration {
@@ -88,10 +85,9 @@ public class MigrationRuntimeAutoConfiguration {
     }
 
     @Bean
-    DefaultErrorHandler migrationErrorHandler(KafkaTemplate<Object, Object> deadLetterTemplate,
-                                              @Value("${migration.retry.initial-interval-ms:500}") long initialInterval,
-                                              @Value("${migration.retry.max-attempts:4}") int maxAttempts) {
-        return ErrorHandling.errorHandler(deadLetterTemplate, initialInterval, maxAttempts);
+    DefaultErrorHandler migrationErrorHandler(KafkaTemplate<Object, Object> deadLetterTemplate, MigrationProperties settings) {
+        return ErrorHandling.errorHandler(deadLetterTemplate, settings.retry().initialIntervalMs(),
+                settings.retry().maxAttempts());
     }
 
     @Bean(destroyMethod = "shutdown")
@@ -105,9 +101,9 @@ public class MigrationRuntimeAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    ConsumerThrottle consumerThrottle(ConsumerThrottlingProperties settings, ThreadPoolTaskScheduler throttleScheduler,
+    ConsumerThrottle consumerThrottle(MigrationProperties settings, ThreadPoolTaskScheduler throttleScheduler,
                                       ObjectProvider<MeterRegistry> meters) {
-        return new ConsumerThrottle(settings, new HeapGauge(), throttleScheduler,
+        return new ConsumerThrottle(settings.consumerThrottling(), new HeapGauge(), throttleScheduler,
                 meters.getIfAvailable(SimpleMeterRegistry::new));
     }
 
@@ -128,16 +124,15 @@ public class MigrationRuntimeAutoConfiguration {
     @Bean
     ProgressReporter progressReporter(MessagePublisher publisher,
                                       @Value("${spring.application.name:migration}") String service,
-                                      @Value("${migration.progress.min-interval:1s}") Duration interval,
-                                      ObjectProvider<MeterRegistry> meters) {
-        return new ProgressReporter(publisher, service, interval, Clock.systemUTC(), meters.getIfAvailable());
+                                      MigrationProperties settings, ObjectProvider<MeterRegistry> meters) {
+        return new ProgressReporter(publisher, service, settings.progress().minInterval(), Clock.systemUTC(),
+                meters.getIfAvailable());
     }
 
     /** Readiness includes it (see management-defaults.properties): without a broker a service can do nothing. */
     @Bean
-    BrokerHealthIndicator kafkaHealthIndicator(KafkaAdmin kafkaAdmin,
-                                               @Value("${migration.health.broker-timeout:3s}") Duration timeout) {
-        return new BrokerHealthIndicator(kafkaAdmin.getConfigurationProperties(), timeout);
+    BrokerHealthIndicator kafkaHealthIndicator(KafkaAdmin kafkaAdmin, MigrationProperties settings) {
+        return new BrokerHealthIndicator(kafkaAdmin.getConfigurationProperties(), settings.health().brokerTimeout());
     }
 
     @Bean
@@ -147,8 +142,8 @@ public class MigrationRuntimeAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    SecretResolver secretResolver(SecretPolicy policy) {
-        return SecretResolver.fromEnvironment(policy);
+    SecretResolver secretResolver(MigrationProperties settings) {
+        return SecretResolver.fromEnvironment(settings.secrets());
     }
 
     @Bean
@@ -158,13 +153,13 @@ public class MigrationRuntimeAutoConfiguration {
 
     @Bean(destroyMethod = "close")
     PgPools pgPools(SecretResolver secrets, @Value("${spring.application.name:migration}") String service,
-                    @Value("${migration.pools.maximum-size:4}") int maximumSize) {
-        return new PgPools(secrets, "catalog-migration-" + service, maximumSize);
+                    MigrationProperties settings) {
+        return new PgPools(secrets, "catalog-migration-" + service, settings.pools().maximumSize());
     }
 
     @Bean
-    RunLedger runLedger(JdbcTemplate jdbcTemplate, TransactionTemplate transactionTemplate, SecretPolicy secretPolicy) {
-        return new RunLedger(jdbcTemplate, transactionTemplate, secretPolicy);
+    RunLedger runLedger(JdbcTemplate jdbcTemplate, TransactionTemplate transactionTemplate, MigrationProperties settings) {
+        return new RunLedger(jdbcTemplate, transactionTemplate, settings.secrets());
     }
 
     @Bean
@@ -178,25 +173,24 @@ public class MigrationRuntimeAutoConfiguration {
      */
     @Bean
     OutcomeRelay outcomeRelay(OutcomeOutbox outcomeOutbox, MessagePublisher publisher,
-                              ConsumerFactory<?, ?> kafkaConsumerFactory,
-                              @Value("${migration.outbox.poll-interval:1s}") Duration pollInterval,
-                              @Value("${migration.outbox.clock-skew:5m}") Duration clockSkew,
-                              @Value("${migration.outbox.search-timeout:30s}") Duration searchTimeout) {
-        return new OutcomeRelay(outcomeOutbox, publisher, kafkaConsumerFactory.getConfigurationProperties(), pollInterval,
-                clockSkew, searchTimeout);
+                              ConsumerFactory<?, ?> kafkaConsumerFactory, MigrationProperties settings) {
+        var outbox = settings.outbox();
+        return new OutcomeRelay(outcomeOutbox, publisher, kafkaConsumerFactory.getConfigurationProperties(),
+                outbox.pollInterval(), outbox.clockSkew(), outbox.searchTimeout());
     }
 
     @Bean
     RunOutcomes runOutcomes(RunLedger runLedger, OutcomeOutbox outcomeOutbox, OutcomeRelay outcomeRelay,
                             ProgressReporter progressReporter, TransactionTemplate transactionTemplate,
-                            @Value("${migration.outbox.await:30s}") Duration await) {
-        return new RunOutcomes(runLedger, outcomeOutbox, outcomeRelay, progressReporter, transactionTemplate, await);
+                            MigrationProperties settings) {
+        return new RunOutcomes(runLedger, outcomeOutbox, outcomeRelay, progressReporter, transactionTemplate,
+                settings.outbox().await());
     }
 
     /** Commands older than this (by their issuedAt) are refused: a replayed topic starts nothing. */
     @Bean
-    CommandAge commandAge(@Value("${migration.commands.max-age:1h}") Duration maxAge) {
-        return new CommandAge(maxAge, Clock.systemUTC());
+    CommandAge commandAge(MigrationProperties settings) {
+        return new CommandAge(settings.commands().maxAge(), Clock.systemUTC());
     }
 
     /**
@@ -207,9 +201,9 @@ public class MigrationRuntimeAutoConfiguration {
     ActiveInstances activeInstances(org.springframework.beans.factory.ObjectProvider<DataSource> dataSource,
                                     KafkaListenerEndpointRegistry registry,
                                     @Value("${spring.application.name:migration}") String service,
-                                    @Value("${migration.active-instance.poll-interval:5s}") Duration pollInterval) {
+                                    MigrationProperties settings) {
         // a service without a control database (a test of the Kafka wiring alone) never asks for an active instance
-        return new ActiveInstances(dataSource.getIfAvailable(), registry, service, pollInterval);
+        return new ActiveInstances(dataSource.getIfAvailable(), registry, service, settings.activeInstance().pollInterval());
     }
 
     @Bean
@@ -219,12 +213,12 @@ public class MigrationRuntimeAutoConfiguration {
     }
 
     @Bean
-    NewTopic progressTopic(@Value("${migration.topics.event-partitions:6}") int partitions) {
-        return TopicBuilder.name(Topics.PROGRESS).partitions(partitions).build();
+    NewTopic progressTopic(MigrationProperties settings) {
+        return TopicBuilder.name(Topics.PROGRESS).partitions(settings.topics().eventPartitions()).build();
     }
 
     @Bean
-    NewTopic outcomeTopic(@Value("${migration.topics.event-partitions:6}") int partitions) {
-        return TopicBuilder.name(Topics.OUTCOME).partitions(partitions).build();
+    NewTopic outcomeTopic(MigrationProperties settings) {
+        return TopicBuilder.name(Topics.OUTCOME).partitions(settings.topics().eventPartitions()).build();
     }
 }

@@ -67,15 +67,15 @@ final class LineageHeapBenchmark {
 
     /** Runs both passes against the stack's source (generated, {@code links} distinct links); no other lineage instance may run. */
     static Result run(LocalStack stack, long links) {
-        Pass unthrottled = pass(stack, links, "lineage_heap_free", Map.of("consumer-throttling.enabled", false));
+        Pass unthrottled = pass(stack, links, "lineage_heap_free", Map.of("migration.consumer-throttling.enabled", false));
         System.out.printf(Locale.ROOT, "heap, unthrottled: the service in its own JVM (-Xmx%s): reading %.1f%% at rest, peaked at "
                         + "%.1f%% (recorded %.1f%%, sampled %.1f%%), %.1f s%n", HEAP, unthrottled.restPercent(), unthrottled.peakPercent(),
                 unthrottled.recordedPeakPercent(),
                 unthrottled.sampledPeakPercent(), unthrottled.seconds());
         int threshold = THRESHOLD != null ? THRESHOLD
                 : (int) Math.round((unthrottled.restPercent() + unthrottled.peakPercent()) / 2);
-        Pass throttled = pass(stack, links, "lineage_heap_throttled", Map.of("consumer-throttling.enabled", true,
-                "consumer-throttling.threshold", threshold, "consumer-throttling.duration", "200ms"));
+        Pass throttled = pass(stack, links, "lineage_heap_throttled", Map.of("migration.consumer-throttling.enabled", true,
+                "migration.consumer-throttling.threshold", threshold, "migration.consumer-throttling.duration", "200ms"));
         System.out.printf(Locale.ROOT, "heap, throttled at %d%%: reading %.1f%% at rest, peaked at %.1f%% (recorded "
                         + "%.1f%%, sampled %.1f%%), %.0f pauses, %.1f s%n", threshold, throttled.restPercent(), throttled.peakPercent(),
                 throttled.recordedPeakPercent(),

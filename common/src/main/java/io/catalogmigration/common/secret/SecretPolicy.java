@@ -1,6 +1,5 @@
 package io.catalogmigration.common.secret;
 
-import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 import java.util.List;
@@ -18,7 +17,6 @@ import java.util.regex.Pattern;
  * @param reserved more reference patterns never resolved for a command, whatever the rules say (the service's own
  *                 secrets), on top of {@link #OWN_SECRETS}, which always apply
  */
-@ConfigurationProperties("migration.secrets")
 public record SecretPolicy(List<Rule> rules, List<String> reserved) {
 
     /** The services' own secrets and what the process exposes of itself: never sent to a server a command names. */

@@ -1,19 +1,18 @@
 package io.catalogmigration.common.throttle;
 
-import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 import java.time.Duration;
 
 /**
- * The lineage runbook's event-bus throttling, the same in every service.
+ * The lineage runbook's event-bus throttling, the same in every service: {@code migration.consumer-throttling.*}
+ * (see {@link io.catalogmigration.common.MigrationProperties}).
  *
  * @param enabled   off by default: throttling trades speed for memory
  * @param threshold percent of the maximum heap in use at which consumers take a break: the heap held by what survived
  *                  garbage collection (old generation and survivor spaces, see {@link HeapGauge})
  * @param duration  how long the break between batches lasts
  */
-@ConfigurationProperties("consumer-throttling")
 public record ConsumerThrottlingProperties(
         @DefaultValue("false") boolean enabled,
         @DefaultValue("90") int threshold,
@@ -21,10 +20,10 @@ public record ConsumerThrottlingProperties(
 
     public ConsumerThrottlingProperties {
         if (threshold < 1 || threshold > 100) {
-            throw new IllegalArgumentException("consumer-throttling.threshold must be a percentage from 1 to 100, got " + threshold);
+            throw new IllegalArgumentException("migration.consumer-throttling.threshold must be a percentage from 1 to 100, got " + threshold);
         }
         if (duration.isNegative()) {
-            throw new IllegalArgumentException("consumer-throttling.duration must not be negative, got " + duration);
+            throw new IllegalArgumentException("migration.consumer-throttling.duration must not be negative, got " + duration);
         }
     }
 }

@@ -21,7 +21,7 @@ class ConsumerThrottlingPropertiesTest {
     void aThresholdThatIsNotAPercentageIsRejected(int threshold) {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> new ConsumerThrottlingProperties(true, threshold, Duration.ofSeconds(1)))
-                .withMessageContaining("consumer-throttling.threshold")
+                .withMessageContaining("migration.consumer-throttling.threshold")
                 .withMessageContaining(String.valueOf(threshold));
     }
 
@@ -35,7 +35,7 @@ class ConsumerThrottlingPropertiesTest {
     void aNegativeBreakIsRejected() {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> new ConsumerThrottlingProperties(true, 90, Duration.ofMillis(-1)))
-                .withMessageContaining("consumer-throttling.duration");
+                .withMessageContaining("migration.consumer-throttling.duration");
     }
 
     @Test
@@ -50,16 +50,16 @@ class ConsumerThrottlingPropertiesTest {
     @Test
     void theRunbookSettingsBindFromProperties() {
         var settings = bind(Map.of(
-                "consumer-throttling.enabled", "true",
-                "consumer-throttling.threshold", "75",
-                "consumer-throttling.duration", "2500ms"));
+                "migration.consumer-throttling.enabled", "true",
+                "migration.consumer-throttling.threshold", "75",
+                "migration.consumer-throttling.duration", "2500ms"));
 
         assertThat(settings).isEqualTo(new ConsumerThrottlingProperties(true, 75, Duration.ofMillis(2500)));
     }
 
     @Test
     void aBadThresholdInTheConfigurationStopsTheServiceFromStarting() {
-        assertThatThrownBy(() -> bind(Map.of("consumer-throttling.threshold", "150")))
+        assertThatThrownBy(() -> bind(Map.of("migration.consumer-throttling.threshold", "150")))
                 .isInstanceOf(BindException.class)
                 .rootCause()
                 .isInstanceOf(IllegalArgumentException.class)
@@ -68,6 +68,6 @@ class ConsumerThrottlingPropertiesTest {
 
     private static ConsumerThrottlingProperties bind(Map<String, String> properties) {
         return new Binder(new MapConfigurationPropertySource(properties))
-                .bindOrCreate("consumer-throttling", ConsumerThrottlingProperties.class);
+                .bindOrCreate("migration", io.catalogmigration.common.MigrationProperties.class).consumerThrottling();
     }
 }

@@ -32,7 +32,7 @@ class LineageResilienceTest extends LineageTestBase {
         var command = start(target);
         // Slow consumers (a throttle that always pauses) leave most messages unpersisted when the service stops.
         var first = startService(Map.of("lineage.messages-per-poll", 20, "lineage.consumers", 1,
-                "consumer-throttling.enabled", true, "consumer-throttling.threshold", 1, "consumer-throttling.duration", "200ms"));
+                "migration.consumer-throttling.enabled", true, "migration.consumer-throttling.threshold", 1, "migration.consumer-throttling.duration", "200ms"));
         long pointerAtStop;
         int workRecordsAtStop;
         try {
@@ -99,8 +99,8 @@ class LineageResilienceTest extends LineageTestBase {
     @Test
     void aSecondStartWhileOneRunsIsRefusedWithTheRunningOneNamed() {
         var target = freshTarget();
-        var slow = startService(Map.of("lineage.messages-per-poll", 50, "consumer-throttling.enabled", true,
-                "consumer-throttling.threshold", 1, "consumer-throttling.duration", "100ms"));
+        var slow = startService(Map.of("lineage.messages-per-poll", 50, "migration.consumer-throttling.enabled", true,
+                "migration.consumer-throttling.threshold", 1, "migration.consumer-throttling.duration", "100ms"));
         try {
             var first = start(target);
             commands.send(Topics.LINEAGE_COMMAND, LineageCommand.class, first);

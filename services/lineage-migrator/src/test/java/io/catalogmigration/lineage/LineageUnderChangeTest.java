@@ -27,7 +27,7 @@ class LineageUnderChangeTest extends LineageTestBase {
 
     /** Consumers that take a break after every poll (a throttle that always pauses): a run that stays under way. */
     static final Map<String, Object> SLOW = Map.of("lineage.messages-per-poll", 20, "lineage.consumers", 1,
-            "consumer-throttling.enabled", true, "consumer-throttling.threshold", 1, "consumer-throttling.duration", "200ms",
+            "migration.consumer-throttling.enabled", true, "migration.consumer-throttling.threshold", 1, "migration.consumer-throttling.duration", "200ms",
             "lineage.lease-ttl", "2s");
 
     @BeforeAll

@@ -41,8 +41,8 @@ class PruneAdmissionTest extends PruneTestBase {
         // Small batches and a throttle that always pauses: the first run still deletes when the second command comes
         // (the refusal comes right after the first run's planning; more batches only make the test slower).
         service = startService(Map.of("prune.batch-size", 100, "prune.ranges-per-message", 1, "prune.workers", 1,
-                "consumer-throttling.enabled", true, "consumer-throttling.threshold", 1,
-                "consumer-throttling.duration", "50ms"));
+                "migration.consumer-throttling.enabled", true, "migration.consumer-throttling.threshold", 1,
+                "migration.consumer-throttling.duration", "50ms"));
     }
 
     @AfterAll

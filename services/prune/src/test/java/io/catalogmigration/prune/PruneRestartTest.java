@@ -26,8 +26,8 @@ class PruneRestartTest extends PruneTestBase {
         var command = command(copy, PruneMode.PURGE, List.of("qli", "metrics"));
         // Small batches and a throttle that always pauses: the run is slow enough to be stopped halfway.
         var slow = startService(Map.of("prune.batch-size", 25, "prune.ranges-per-message", 1, "prune.workers", 1,
-                "consumer-throttling.enabled", true, "consumer-throttling.threshold", 1,
-                "consumer-throttling.duration", "150ms"));
+                "migration.consumer-throttling.enabled", true, "migration.consumer-throttling.threshold", 1,
+                "migration.consumer-throttling.duration", "150ms"));
         String batches = "select count(*) from prune.batch where run_id = '" + command.commandId() + "'";
         try {
             commands.send(Topics.PRUNE_COMMAND, PruneCommand.class, command);
@@ -67,8 +67,8 @@ class PruneRestartTest extends PruneTestBase {
         var copy = copyOfCatalog();
         var command = command(copy, PruneMode.PURGE, List.of("qli", "metadata", "metrics"));
         var slow = startService(Map.of("prune.batch-size", 25, "prune.ranges-per-message", 4, "prune.workers", 2,
-                "consumer-throttling.enabled", true, "consumer-throttling.threshold", 1,
-                "consumer-throttling.duration", "100ms"));
+                "migration.consumer-throttling.enabled", true, "migration.consumer-throttling.threshold", 1,
+                "migration.consumer-throttling.duration", "100ms"));
         String batches = "select count(*) from prune.batch where run_id = '" + command.commandId() + "'";
         String waitingAtTheRunRow = "select count(*) from pg_stat_activity where datname = '" + ServiceRunner.CONTROL_DATABASE
                 + "' and wait_event_type = 'Lock' and query like '%from run where run_id%for update%'";

@@ -28,8 +28,8 @@ class ScanAdmissionTest extends ScanTestBase {
     static void startSlowService() {
         // One item per message and a throttle that always pauses: the first repair still runs when the second comes.
         service = startService(Map.of("scan.items-per-message", 1, "scan.workers", 1, "scan.split-size", "16KB",
-                "consumer-throttling.enabled", true, "consumer-throttling.threshold", 1,
-                "consumer-throttling.duration", "100ms"));
+                "migration.consumer-throttling.enabled", true, "migration.consumer-throttling.threshold", 1,
+                "migration.consumer-throttling.duration", "100ms"));
     }
 
     @AfterAll

@@ -29,8 +29,8 @@ class ScanRestartTest extends ScanTestBase {
         var command = command(List.of(copy), ScanMode.REPAIR, ScanMethod.READ_ROWS, List.of());
         // One item per message and a throttle that always pauses: the run is slow enough to be stopped halfway.
         var slow = startService(Map.of("scan.items-per-message", 1, "scan.workers", 1, "scan.split-size", "16KB",
-                "consumer-throttling.enabled", true, "consumer-throttling.threshold", 1,
-                "consumer-throttling.duration", "150ms"));
+                "migration.consumer-throttling.enabled", true, "migration.consumer-throttling.threshold", 1,
+                "migration.consumer-throttling.duration", "150ms"));
         String batches = "select count(*) from scan.batch where run_id = '" + command.commandId() + "'";
         try {
             commands.send(Topics.SCAN_COMMAND, ScanCommand.class, command);
