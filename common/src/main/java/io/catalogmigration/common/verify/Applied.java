@@ -1,6 +1,7 @@
 package io.catalogmigration.common.verify;
 
 import io.catalogmigration.common.pg.Sql;
+import io.catalogmigration.common.pg.WalPosition;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -36,8 +37,9 @@ public final class Applied {
         return new Applied(source, target, names.slot(), names.subscription(), timeout);
     }
 
+    /** Past every transaction the source has committed so far, those committed asynchronously too ({@link WalPosition}). */
     public String sourcePosition() throws SQLException {
-        return Sql.one(source, "select pg_current_wal_lsn()::text");
+        return WalPosition.committed(source);
     }
 
     /** @return false when the target has not applied {@code lsn} within the timeout (it is lagging: try later) */
@@ -70,7 +72,8 @@ public final class Applied {
         try {
             return "true".equals(Sql.one(target, """
                     select (s.remote_lsn >= ?::pg_lsn)::text from pg_replication_origin_status s
-                    join pg_subscription sub on s.external_id = 'pg_' || sub.oid where sub.subname = ?""", lsn, subscription));
+                    join pg_subscription sub on s.external_id = 'pg_' || sub.oid where sub.subname = ?
+                    and sub.subdbid = (select oid from pg_database where datname = current_database())""", lsn, subscription));
         } catch (SQLException e) {
             if (!"42501".equals(e.getSQLState())) {
                 throw e;

@@ -136,6 +136,18 @@ public final class ChangeLog {
         return planned;
     }
 
+    /**
+     * Has the next pass compare a row again ({@code key} null: the whole table), as if it had changed now: for a row
+     * that could not be settled because the target was still applying older changes.
+     */
+    static void recheck(Connection target, String table, List<String> key) throws SQLException {
+        try (var ps = target.prepareStatement("insert into migration_verify.changes (tab, key) values (?, ?::jsonb)")) {
+            ps.setString(1, table);
+            ps.setString(2, key == null ? null : MessageJson.mapper().writeValueAsString(key));
+            ps.executeUpdate();
+        }
+    }
+
     /** Removes the triggers, their functions and every table of the schema: nothing of verification stays behind. */
     public static void drop(Connection target) throws SQLException {
         // The triggers depend on the schema's functions, so CASCADE takes them too.

@@ -17,9 +17,10 @@ import java.util.Set;
  * first reading ({@link #agree}). The rest are settled together ({@link #settle}): read again after the target has
  * applied the source's WAL position of that reading, a few rounds, one wait per round for all of them; what still
  * differs is narrowed down to its rows by key, and those rows go through the same rounds. A row that still differs but
- * has changed in a transaction the frontier does not see is left to the next delta pass (the change log has it); any
- * other is a difference. In the window (writes stopped, the target caught up) one reading is the answer and nothing is
- * deferred.
+ * has changed in a transaction the frontier does not see is left to the next delta pass (the change log has it); so is
+ * one that still differs while the target has not applied the source's position within the apply timeout (it is
+ * lagging, not wrong: the row is written into the change log, so the next pass compares it again); any other is a
+ * difference. In the window (writes stopped, the target caught up) one reading is the answer and nothing is deferred.
  */
 public final class ChunkVerifier {
 
@@ -39,6 +40,8 @@ public final class ChunkVerifier {
     private final Connection source;
     private final Connection target;
     private final Applied applied;
+    /** The last wait for the target ran out: what still differs may only be late. */
+    private boolean behind;
 
     /** @param applied null in the window: writes are stopped and the target has applied everything */
     public ChunkVerifier(Connection source, Connection target, Applied applied) throws SQLException {
@@ -93,7 +96,7 @@ public final class ChunkVerifier {
         List<Chunk> pending = new ArrayList<>(chunks);
         for (int round = 1; round < rounds() && !pending.isEmpty(); round++) {
             for (Chunk c : pending) counted.put(c, RowHashing.checksum(source, c.table(), c.lo(), c.hi()));
-            applied.await(applied.sourcePosition());
+            catchUp();
             List<Chunk> still = new ArrayList<>();
             for (Chunk c : pending) {
                 if (counted.get(c).equals(RowHashing.checksum(target, c.table(), c.lo(), c.hi()))) {
@@ -140,7 +143,7 @@ public final class ChunkVerifier {
         for (int round = 0; round < rounds() && !left.isEmpty(); round++) {
             for (var e : left.entrySet()) onSource.put(e.getKey(), RowHashing.rowHashes(source, e.getKey(), e.getValue()));
             if (round > 0) {
-                applied.await(applied.sourcePosition());
+                catchUp();
             }
             Map<Relation, List<List<String>>> still = new LinkedHashMap<>();
             for (var e : left.entrySet()) {
@@ -162,6 +165,9 @@ public final class ChunkVerifier {
             for (var key : e.getValue()) {
                 if (changing.contains(key) || changing.contains(List.<String>of())) {
                     deferred++;
+                } else if (behind) {
+                    ChangeLog.recheck(target, e.getKey().name(), key);
+                    deferred++;
                 } else {
                     differences.add(new Difference(e.getKey().name(), key,
                             describe(onSource.get(e.getKey()).get(key), onTarget.get(e.getKey()).get(key))));
@@ -181,12 +187,20 @@ public final class ChunkVerifier {
         return settle(List.of(chunk), frontier);
     }
 
+    private void catchUp() throws SQLException {
+        behind = !applied.await(applied.sourcePosition());
+    }
+
     private int rounds() {
         return applied == null ? 1 : ROUNDS;
     }
 
     private Settled multiset(Relation table, String frontier) throws SQLException {
         if (frontier != null && !changedAfter(table, frontier).isEmpty()) {
+            return new Settled(Map.of(), List.of(), 1);
+        }
+        if (behind) {
+            ChangeLog.recheck(target, table.name(), null);
             return new Settled(Map.of(), List.of(), 1);
         }
         var s = RowHashing.rowHashCounts(source, table);

@@ -4,6 +4,7 @@ import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.ReplicationNames;
 import io.catalogmigration.common.pg.Sql;
+import io.catalogmigration.common.pg.WalPosition;
 import io.catalogmigration.common.run.MigrationProblem;
 
 import java.sql.Connection;
@@ -59,14 +60,14 @@ class CatchUp {
     }
 
     /**
-     * Reads the server's WAL position, then polls (every 10 ms, server-side) until every slot's confirmed_flush_lsn
-     * has reached it.
+     * Reads the server's WAL position past its last commit (asynchronous ones too: {@link WalPosition}), then polls
+     * (every 10 ms, server-side) until every slot's confirmed_flush_lsn has reached it.
      *
      * @return that position
      */
     static String awaitConfirmed(Connection admin, String[] slots, Duration timeout) throws SQLException, Behind {
         long deadline = System.nanoTime() + timeout.toNanos();
-        String lsn = Sql.one(admin, "select pg_current_wal_lsn()::text");
+        String lsn = WalPosition.committed(admin);
         while (true) {
             var behind = Sql.strings(admin, """
                     select s.name || ' (' || coalesce(pg_size_pretty(pg_wal_lsn_diff(?::pg_lsn, r.confirmed_flush_lsn)),

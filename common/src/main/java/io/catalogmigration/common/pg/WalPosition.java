@@ -1,0 +1,60 @@
+package io.catalogmigration.common.pg;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.HexFormat;
+import java.util.Locale;
+
+/**
+ * The WAL position a subscriber must have applied to hold every transaction committed so far on a server.
+ * <p>
+ * Not {@code pg_current_wal_lsn()}: that is how far the WAL has been <em>written out</em>, and a transaction committed
+ * with {@code synchronous_commit = off} (a session's choice, or the server's) is visible before its commit record is
+ * written, for up to three {@code wal_writer_delay}s. Waiting for the write position can end before such a write is
+ * applied: a check that compares too early, a cutover that switches without it. The insert position is past every
+ * visible commit record. One correction: when the last record ended exactly at the end of a page, the insert position
+ * points past the next page's header, where no record ever ends, and a subscriber would never be seen to reach it;
+ * the page's end is taken then.
+ */
+public final class WalPosition {
+
+    /** Header of a WAL segment's first page, and of every other page (MAXALIGNed on 64-bit builds). */
+    static final long LONG_HEADER = 40;
+    static final long SHORT_HEADER = 24;
+
+    /** Where {@code connection}'s server has inserted its last record; 13 to 18 alike, also for a non-superuser. */
+    public static String committed(Connection connection) throws SQLException {
+        String[] row = Sql.one(connection, """
+                select pg_current_wal_insert_lsn()::text || ' ' || current_setting('wal_block_size') || ' '
+                       || (select setting from pg_settings where name = 'wal_segment_size')""").split(" ");
+        return format(committed(parse(row[0]), Long.parseLong(row[1]), Long.parseLong(row[2])));
+    }
+
+    /** The end of the last record before {@code insert}: {@code insert} itself unless a page header lies between. */
+    static long committed(long insert, long blockSize, long segmentSize) {
+        if (insert % segmentSize == LONG_HEADER) {
+            return insert - LONG_HEADER;
+        }
+        if (insert % blockSize == SHORT_HEADER && insert % segmentSize >= blockSize) {
+            return insert - SHORT_HEADER;
+        }
+        return insert;
+    }
+
+    /** {@code "16/B374D848"} as a number. */
+    static long parse(String lsn) {
+        int slash = lsn.indexOf('/');
+        if (slash < 1 || slash == lsn.length() - 1) {
+            throw new IllegalArgumentException("not a WAL position: " + lsn);
+        }
+        return (HexFormat.fromHexDigitsToLong(lsn.substring(0, slash)) << 32)
+                | HexFormat.fromHexDigitsToLong(lsn.substring(slash + 1));
+    }
+
+    static String format(long lsn) {
+        return (Long.toHexString(lsn >>> 32) + "/" + Long.toHexString(lsn & 0xFFFFFFFFL)).toUpperCase(Locale.ROOT);
+    }
+
+    private WalPosition() {
+    }
+}
