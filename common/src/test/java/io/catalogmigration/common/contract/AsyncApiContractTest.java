@@ -220,7 +220,10 @@ class AsyncApiContractTest {
     @SuppressWarnings("unchecked")
     private static Map<String, Map<String, Object>> schemas() throws IOException {
         try (Reader reader = Files.newBufferedReader(DOCUMENT)) {
-            Map<String, Object> document = new Yaml().load(reader);
+            // a key given twice (a merge that kept both sides) would hide the first silently: refuse it
+            var options = new org.yaml.snakeyaml.LoaderOptions();
+            options.setAllowDuplicateKeys(false);
+            Map<String, Object> document = new Yaml(options).load(reader);
             return (Map<String, Map<String, Object>>) (Map<?, ?>) map(map(document.get("components")).get("schemas"));
         }
     }

@@ -5,6 +5,7 @@ import io.catalogmigration.common.contract.ReplicateCommand;
 import io.catalogmigration.common.kafka.InvalidMessageException;
 import io.catalogmigration.common.kafka.MessageJson;
 import io.catalogmigration.common.ledger.Batch;
+import io.catalogmigration.common.ledger.Run;
 import io.catalogmigration.common.ledger.RunLedger;
 import io.catalogmigration.common.ledger.RunStatus;
 import io.catalogmigration.common.pg.PgConnector;
@@ -40,8 +41,7 @@ class VerifyWorker {
     private final PgConnector connector;
     private final RunLedger ledger;
     private final ProgressReporter progress;
-    /** Which instance verified a chunk, recorded with it: how the work spread over the consumer group. */
-    private final String instance = instanceName();
+    private final String instance = ReplicateWorkHandler.instanceName();
 
     VerifyWorker(ReplicatorProperties settings, PgConnector connector, RunLedger ledger, ProgressReporter progress) {
         this.settings = settings;
@@ -50,12 +50,8 @@ class VerifyWorker {
         this.progress = progress;
     }
 
-    void handle(VerifyWork work) {
-        var run = ledger.find(work.runId()).orElseThrow(() -> new InvalidMessageException(
-                "verification work " + work.seq() + " names run " + work.runId() + ", which this ledger does not know"));
-        if (run.finished() || !OnlineVerification.KIND.equals(run.kind())) {
-            return;
-        }
+    /** {@code run}: the unfinished verification run {@code work} names (see {@link ReplicateWorkHandler}). */
+    void handle(Run run, ReplicateWork work) {
         var batch = ledger.batch(work.runId(), work.seq()).orElseThrow(() -> new InvalidMessageException(
                 "verification run " + work.runId() + " has no work message " + work.seq()));
         if (batch.isDone()) {
@@ -123,16 +119,5 @@ class VerifyWorker {
             ledger.finish(run.runId(), RunStatus.SUCCEEDED, "online pass of " + database + " complete", "{}");
             log.info("Verification of {}: online pass complete", database);
         }
-    }
-
-
-    private static String instanceName() {
-        String host;
-        try {
-            host = java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
-            host = "host";
-        }
-        return host + "/" + ProcessHandle.current().pid() + "/" + java.util.UUID.randomUUID().toString().substring(0, 8);
     }
 }

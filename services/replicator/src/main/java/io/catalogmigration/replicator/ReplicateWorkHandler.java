@@ -1,0 +1,49 @@
+package io.catalogmigration.replicator;
+
+import io.catalogmigration.common.kafka.InvalidMessageException;
+import io.catalogmigration.common.ledger.RunLedger;
+
+/**
+ * Takes one work message to the worker of its run's kind: a snapshot copy's chunks or an online verification's. A run
+ * already finished (done, failed, or superseded by a newer copy) has nothing left to do: the message is dropped.
+ */
+class ReplicateWorkHandler {
+
+    private final RunLedger ledger;
+    private final CopyWorker copies;
+    private final VerifyWorker verifications;
+
+    ReplicateWorkHandler(RunLedger ledger, CopyWorker copies, VerifyWorker verifications) {
+        this.ledger = ledger;
+        this.copies = copies;
+        this.verifications = verifications;
+    }
+
+    void handle(ReplicateWork work) {
+        var run = ledger.find(work.runId()).orElseThrow(() -> new InvalidMessageException(
+                "work message " + work.seq() + " names run " + work.runId() + ", which this ledger does not know"));
+        if (run.finished()) {
+            return;
+        }
+        switch (run.kind()) {
+            case SnapshotCopier.KIND -> copies.handle(run, work);
+            case OnlineVerification.KIND -> verifications.handle(run, work);
+            default -> throw new InvalidMessageException("work message " + work.seq() + " names run " + work.runId()
+                    + " of kind " + run.kind() + ", which is not replicator work");
+        }
+    }
+
+    /**
+     * A name for one worker, recorded with each chunk it copied or verified: how the work spread over the consumer
+     * group (host, process and a random part, so that two services in one JVM, as in tests, differ).
+     */
+    static String instanceName() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "host";
+        }
+        return host + "/" + ProcessHandle.current().pid() + "/" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    }
+}
