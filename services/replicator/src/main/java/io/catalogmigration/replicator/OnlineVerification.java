@@ -142,7 +142,7 @@ class OnlineVerification {
     }
 
     void publishPending(UUID runId) {
-        ReplicateWork.publishPending(ledger, publisher, runId, settings.verify().partitions());
+        WorkRuns.publishPending(ledger, publisher, runId, settings.verify().partitions());
     }
 
     private static VerificationReport report(String answer, VerificationState state, long deltaRows, String detail) {

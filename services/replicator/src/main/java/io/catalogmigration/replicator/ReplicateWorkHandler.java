@@ -4,18 +4,21 @@ import io.catalogmigration.common.kafka.InvalidMessageException;
 import io.catalogmigration.common.ledger.RunLedger;
 
 /**
- * Takes one work message to the worker of its run's kind: a snapshot copy's chunks or an online verification's. A run
+ * Takes one work message to the worker of its run's kind: a snapshot copy's chunks, index builds, or an online
+ * verification's chunks. A run
  * already finished (done, failed, or superseded by a newer copy) has nothing left to do: the message is dropped.
  */
 class ReplicateWorkHandler {
 
     private final RunLedger ledger;
     private final CopyWorker copies;
+    private final IndexWorker indexes;
     private final VerifyWorker verifications;
 
-    ReplicateWorkHandler(RunLedger ledger, CopyWorker copies, VerifyWorker verifications) {
+    ReplicateWorkHandler(RunLedger ledger, CopyWorker copies, IndexWorker indexes, VerifyWorker verifications) {
         this.ledger = ledger;
         this.copies = copies;
+        this.indexes = indexes;
         this.verifications = verifications;
     }
 
@@ -27,6 +30,7 @@ class ReplicateWorkHandler {
         }
         switch (run.kind()) {
             case SnapshotCopier.KIND -> copies.handle(run, work);
+            case PostDataApplier.KIND -> indexes.handle(run, work);
             case OnlineVerification.KIND -> verifications.handle(run, work);
             default -> throw new InvalidMessageException("work message " + work.seq() + " names run " + work.runId()
                     + " of kind " + run.kind() + ", which is not replicator work");

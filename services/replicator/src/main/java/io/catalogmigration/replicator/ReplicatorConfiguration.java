@@ -30,13 +30,14 @@ class ReplicatorConfiguration {
     }
 
     /**
-     * Record listeners, one work message per poll, throttled by the common consumer throttle. A message of the snapshot
-     * copy holds up to 4 GB of chunks: the poll interval leaves it half an hour.
+     * Record listeners, one work message per poll, throttled by the common consumer throttle. One index build on a
+     * large table can take hours: the poll interval is index-stall (a process that dies is still noticed within the
+     * session timeout; this only bounds a listener that hangs).
      */
     @Bean
     ConcurrentKafkaListenerContainerFactory<String, ReplicateWork> replicateWorkListenerFactory(ListenerFactories factories,
                                                                                                ReplicatorProperties settings) {
-        return factories.work(ReplicateWork.class, settings.workListeners(), java.time.Duration.ofMinutes(30));
+        return factories.work(ReplicateWork.class, settings.workListeners(), settings.indexStall());
     }
 
     @Bean
@@ -47,8 +48,9 @@ class ReplicatorConfiguration {
 
     @Bean
     ReplicateWorkHandler replicateWorkHandler(RunLedger ledger, PgConnector connector, ProgressReporter progress,
-                                              VerifyWorker verifications) {
-        return new ReplicateWorkHandler(ledger, new CopyWorker(connector, ledger, progress), verifications);
+                                              ReplicationStore store, VerifyWorker verifications) {
+        return new ReplicateWorkHandler(ledger, new CopyWorker(connector, ledger, progress),
+                new IndexWorker(connector, ledger, store, progress), verifications);
     }
 
     @Bean
@@ -84,8 +86,8 @@ class ReplicatorConfiguration {
 
     @Bean
     PostDataApplier postDataApplier(ReplicatorProperties settings, PgConnector connector, ReplicationStore store,
-                                    ProgressReporter progress) {
-        return new PostDataApplier(settings, connector, store, progress);
+                                    RunLedger ledger, MessagePublisher publisher) {
+        return new PostDataApplier(settings, connector, store, ledger, publisher);
     }
 
     @Bean

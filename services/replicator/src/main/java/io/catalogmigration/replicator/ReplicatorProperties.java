@@ -12,7 +12,10 @@ import java.util.stream.Collectors;
 /**
  * The replicator's settings.
  *
- * @param indexWorkers      parallel connections building deferred indexes
+ * @param indexWorkers      the work topic's listeners per instance building deferred indexes (with copy-workers and
+ *                          verify.workers, the largest of the three)
+ * @param indexStall        index builds fail when none has finished for this long; also the work listeners' poll
+ *                          interval (one index on a large table can take hours)
  * @param itemsPerMessage   kept for the shared pattern (work messages of at most 100 items)
  * @param deniedExtensions  extensions the target cannot have; left out of the schema with a note
  * @param tablesWithoutKey  FULL: give tables without primary key or replica identity REPLICA IDENTITY FULL; REPORT: fail
@@ -45,6 +48,7 @@ public record ReplicatorProperties(
         @DefaultValue("2") int copyWorkers,
         @DefaultValue("256MB") DataSize copyChunk,
         @DefaultValue("30m") java.time.Duration copyStall,
+        @DefaultValue("6h") java.time.Duration indexStall,
         @DefaultValue("2") int parallelDatabases,
         @DefaultValue Verify verify,
         @DefaultValue Backup backup) {
@@ -132,6 +136,10 @@ public record ReplicatorProperties(
             throw new IllegalArgumentException("replicator.copy-chunk must be at least 8KB, got " + copyChunk);
         }
         copyStall = copyStall == null ? java.time.Duration.ofMinutes(30) : copyStall;
+        indexStall = indexStall == null ? java.time.Duration.ofHours(6) : indexStall;
+        if (indexStall.toSeconds() < 1 || indexStall.toMillis() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("replicator.index-stall must be 1s-24d, got " + indexStall);
+        }
         if (copyStall.toSeconds() < 1) {
             throw new IllegalArgumentException("replicator.copy-stall must be at least 1s, got " + copyStall);
         }
@@ -145,9 +153,9 @@ public record ReplicatorProperties(
         return deniedExtensions.stream().map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
     }
 
-    /** Listeners on the work topic per instance: enough for the copy's pipes and the verification's workers. */
+    /** Listeners on the work topic per instance: enough for the copy's pipes, the index builds and the verification. */
     int workListeners() {
-        return Math.max(copyWorkers, verify.workers());
+        return Math.max(indexWorkers, Math.max(copyWorkers, verify.workers()));
     }
 
     boolean snapshotCopy() {

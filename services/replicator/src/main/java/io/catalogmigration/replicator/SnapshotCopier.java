@@ -106,7 +106,11 @@ class SnapshotCopier {
             var reading = new Reading(command.migrationId(), command.commandId(), source.database(), total, chunks.size(), Instant.now());
             progress.announce(reading.at(0));
             plan(command, copyRun, snapshot, chunks, total);
-            long bytes = await(copyRun, target);
+            long bytes = WorkRuns.await(ledger, copyRun, settings.copyStall(), "the snapshot copy",
+                    "send StartReplication again (the copy starts over under a new snapshot)").done();
+            try (Connection connection = connector.connect(target)) {
+                log.info("Snapshot copy run {}: chunks copied by instance {}", copyRun, CopyMarks.byInstance(connection, copyRun));
+            }
             progress.announce(reading.at(total));
             log.info("Snapshot copy of {} tables ({} chunks, {} MB) took {} ms", tables.size(), chunks.size(),
                     bytes >> 20, (System.nanoTime() - started) / 1_000_000);
@@ -141,49 +145,9 @@ class SnapshotCopier {
             ledger.finish(copyRun, RunStatus.SUCCEEDED, "nothing to copy", "{}");
             return;
         }
-        ReplicateWork.publishPending(ledger, publisher, copyRun, settings.verify().partitions());
+        WorkRuns.publishPending(ledger, publisher, copyRun, settings.verify().partitions());
         log.info("Snapshot copy of {}: {} chunks ({} MB) in {} work messages on {}", plan.database(), chunks.size(),
                 total >> 20, batches.size(), Topics.REPLICATE_WORK);
-    }
-
-    /**
-     * Waits for the copy run to finish, the snapshot held open meanwhile; fails when a worker failed it, or when no
-     * chunk has finished for {@code copy-stall}.
-     */
-    private long await(UUID copyRun, PgEndpoint target) throws SQLException {
-        long done = -1;
-        long lastChange = System.nanoTime();
-        while (true) {
-            var run = ledger.find(copyRun).orElseThrow();
-            if (run.finished()) {
-                if (run.status() != RunStatus.SUCCEEDED) {
-                    throw new MigrationProblem("the snapshot copy stopped: " + run.stateMessage(),
-                            "fix the cause, then send StartReplication again (the copy starts over under a new snapshot)");
-                }
-                try (Connection connection = connector.connect(target)) {
-                    log.info("Snapshot copy run {}: chunks copied by instance {}", copyRun, CopyMarks.byInstance(connection, copyRun));
-                }
-                return run.done();
-            }
-            if (run.done() != done) {
-                done = run.done();
-                lastChange = System.nanoTime();
-            } else if (System.nanoTime() - lastChange > settings.copyStall().toNanos()) {
-                String reason = "no chunk finished for " + settings.copyStall() + " (" + (done >> 20) + " of "
-                        + (run.planned() >> 20) + " MB copied)";
-                ledger.finish(copyRun, RunStatus.FAILED, reason, "{}");
-                throw new MigrationProblem("the snapshot copy stopped: " + reason, "look for the cause in the replicator "
-                        + "instances' logs and on " + Topics.deadLetter(Topics.REPLICATE_WORK) + ", fix it, then send "
-                        + "StartReplication again (the copy starts over under a new snapshot)");
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt(); // the service stops: the run stays unfinished (ReplicateHandler)
-                throw new MigrationProblem("the snapshot copy was interrupted: the service is stopping",
-                        "send StartReplication again (the copy starts over under a new snapshot)");
-            }
-        }
     }
 
     private Connection replicationConnection(PgEndpoint source) throws SQLException {
