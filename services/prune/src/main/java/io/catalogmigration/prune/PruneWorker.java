@@ -1,10 +1,10 @@
 package io.catalogmigration.prune;
 
-import io.catalogmigration.common.kafka.InvalidMessageException;
 import io.catalogmigration.common.kafka.MessageJson;
 import io.catalogmigration.common.ledger.Batch;
 import io.catalogmigration.common.ledger.BatchStep;
 import io.catalogmigration.common.ledger.RunLedger;
+import io.catalogmigration.common.run.WorkBatch;
 import io.catalogmigration.common.pg.PgErrors;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.PgErrors;
@@ -52,14 +52,13 @@ class PruneWorker {
 
     /** Deletes the batch the ledger holds for the message's run and seq: the message itself says nothing else. */
     void handle(PruneWork message) {
-        var run = ledger.find(message.runId()).orElseThrow(() -> new InvalidMessageException(
-                "work batch " + message.seq() + " names run " + message.runId() + ", which this ledger does not know"));
-        if (run.finished()) {
-            log.info("Prune run {} is finished: ignoring work batch {}", run.runId(), message.seq());
+        var found = WorkBatch.find(ledger, message.runId(), message.seq());
+        if (found.isEmpty()) {
+            log.info("Prune run {} is finished: ignoring work batch {}", message.runId(), message.seq());
             return;
         }
-        Batch batch = ledger.batch(message.runId(), message.seq()).orElseThrow(() -> new InvalidMessageException(
-                "work batch " + message.seq() + " of run " + message.runId() + " was never planned in this ledger"));
+        var run = found.get().run();
+        Batch batch = found.get().batch();
         PruneWorkBatch work = MessageJson.mapper().readValue(batch.payload(), PruneWorkBatch.class);
         if (batch.phase() > run.phase()) {
             // Phases keep children's rows deleted before their parents'; this batch is published when its phase comes.

@@ -2,8 +2,8 @@ package io.catalogmigration.replicator;
 
 import io.catalogmigration.common.contract.ReplicateCommand;
 import io.catalogmigration.common.contract.StartReplication;
-import io.catalogmigration.common.kafka.InvalidMessageException;
 import io.catalogmigration.common.kafka.MessageJson;
+import io.catalogmigration.common.ledger.Batch;
 import io.catalogmigration.common.ledger.Run;
 import io.catalogmigration.common.ledger.RunLedger;
 import io.catalogmigration.common.ledger.RunStatus;
@@ -41,13 +41,8 @@ class CopyWorker {
         this.progress = progress;
     }
 
-    /** {@code run}: the unfinished copy run {@code work} names (see {@link ReplicateWorkHandler}). */
-    void handle(Run run, ReplicateWork work) {
-        var batch = ledger.batch(work.runId(), work.seq()).orElseThrow(() -> new InvalidMessageException(
-                "snapshot copy " + work.runId() + " has no work message " + work.seq()));
-        if (batch.isDone()) {
-            return;
-        }
+    /** {@code run}: the unfinished copy run whose open {@code batch} a work message names (see {@link ReplicateWorkHandler}). */
+    void handle(Run run, Batch batch) {
         var command = (StartReplication) MessageJson.mapper().readValue(run.command(), ReplicateCommand.class);
         var plan = MessageJson.mapper().readValue(run.plan(), CopyPlan.class);
         List<CopyChunk> chunks = List.of(MessageJson.mapper().readValue(batch.payload(), CopyChunk[].class));
@@ -64,15 +59,15 @@ class CopyWorker {
                 if (!CopyMarks.claim(to, run.runId())) {
                     to.rollback();
                     log.info("Snapshot copy {} of {} was superseded by a newer one: its message {} is dropped", run.runId(),
-                            plan.database(), work.seq());
+                            plan.database(), batch.seq());
                     return;
                 }
-                if (!CopyMarks.copied(to, run.runId(), work.seq(), item)) {
+                if (!CopyMarks.copied(to, run.runId(), batch.seq(), item)) {
                     Sql.execute(from, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
                     Sql.execute(from, "SET TRANSACTION SNAPSHOT " + Sql.literal(plan.snapshot()));
                     Sql.execute(to, "SET LOCAL synchronous_commit = off");
                     CopyPipe.copy(from, current.select(), to, current.insert());
-                    CopyMarks.record(to, run.runId(), work.seq(), item, current.bytes(), instance);
+                    CopyMarks.record(to, run.runId(), batch.seq(), item, current.bytes(), instance);
                 }
                 to.commit();
                 from.commit();
@@ -84,7 +79,7 @@ class CopyWorker {
             to.commit();
         } catch (SQLException e) {
             if (PgErrors.transientFault(e)) {
-                throw new IllegalStateException("snapshot copy message " + work.seq() + " of " + plan.database()
+                throw new IllegalStateException("snapshot copy message " + batch.seq() + " of " + plan.database()
                         + " hit a transient fault and will be retried: " + PgErrors.serverMessage(e), e);
             }
             String reason = "copying " + (current == null ? "" : current.qualified() + " ") + "of " + plan.database()
@@ -94,7 +89,7 @@ class CopyWorker {
             ledger.finish(run.runId(), RunStatus.FAILED, reason, "{}");
             return;
         }
-        var completion = ledger.complete(work.runId(), work.seq(), bytes);
+        var completion = ledger.complete(batch.runId(), batch.seq(), bytes);
         progress.report(new Progress(run.migrationId(), plan.startRun(), "copying", completion.runDone(),
                 completion.planned(), "bytes", run.startedAt(), "%s: %d tables or block ranges under the slot's exported snapshot"
                 .formatted(plan.database(), plan.chunks())));

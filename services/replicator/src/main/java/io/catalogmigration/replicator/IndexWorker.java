@@ -2,8 +2,8 @@ package io.catalogmigration.replicator;
 
 import io.catalogmigration.common.contract.CheckReplication;
 import io.catalogmigration.common.contract.ReplicateCommand;
-import io.catalogmigration.common.kafka.InvalidMessageException;
 import io.catalogmigration.common.kafka.MessageJson;
+import io.catalogmigration.common.ledger.Batch;
 import io.catalogmigration.common.ledger.Run;
 import io.catalogmigration.common.ledger.RunLedger;
 import io.catalogmigration.common.ledger.RunStatus;
@@ -36,13 +36,8 @@ class IndexWorker {
         this.progress = progress;
     }
 
-    /** {@code run}: the unfinished index-build run {@code work} names (see {@link ReplicateWorkHandler}). */
-    void handle(Run run, ReplicateWork work) {
-        var batch = ledger.batch(work.runId(), work.seq()).orElseThrow(() -> new InvalidMessageException(
-                "index builds " + work.runId() + " have no work message " + work.seq()));
-        if (batch.isDone()) {
-            return;
-        }
+    /** {@code run}: the unfinished index-build run whose open {@code batch} a work message names (see {@link ReplicateWorkHandler}). */
+    void handle(Run run, Batch batch) {
         var command = (CheckReplication) MessageJson.mapper().readValue(run.command(), ReplicateCommand.class);
         var plan = MessageJson.mapper().readValue(run.plan(), PostDataApplier.IndexPlan.class);
         Set<Integer> seqs = Set.of(MessageJson.mapper().readValue(batch.payload(), Integer[].class));
@@ -58,14 +53,14 @@ class IndexWorker {
             }
         } catch (SQLException e) {
             if (PgErrors.transientFault(e)) {
-                throw new IllegalStateException("index build message " + work.seq() + " of " + plan.database()
+                throw new IllegalStateException("index build message " + batch.seq() + " of " + plan.database()
                         + " hit a transient fault and will be retried: " + PgErrors.serverMessage(e), e);
             }
             ledger.finish(run.runId(), RunStatus.FAILED, "cannot build indexes on " + command.target().describe() + ": "
                     + PgErrors.describe(e), "{}");
             return;
         }
-        var completion = ledger.complete(work.runId(), work.seq(), built);
+        var completion = ledger.complete(batch.runId(), batch.seq(), built);
         long done = plan.doneBefore() + completion.runDone();
         progress.report(new Progress(run.migrationId(), plan.checkRun(), "indexes", done, plan.indexes(), "indexes",
                 run.startedAt(), "%s: created %d/%d indexes".formatted(plan.database(), done, plan.indexes())));

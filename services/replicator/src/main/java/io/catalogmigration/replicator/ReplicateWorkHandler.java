@@ -2,11 +2,13 @@ package io.catalogmigration.replicator;
 
 import io.catalogmigration.common.kafka.InvalidMessageException;
 import io.catalogmigration.common.ledger.RunLedger;
+import io.catalogmigration.common.run.WorkBatch;
 
 /**
  * Takes one work message to the worker of its run's kind: a snapshot copy's chunks, index builds, or an online
  * verification's chunks. A run
- * already finished (done, failed, or superseded by a newer copy) has nothing left to do: the message is dropped.
+ * already finished (done, failed, or superseded by a newer copy), or a batch already done, has nothing left to do:
+ * the message is dropped.
  */
 class ReplicateWorkHandler {
 
@@ -23,15 +25,16 @@ class ReplicateWorkHandler {
     }
 
     void handle(ReplicateWork work) {
-        var run = ledger.find(work.runId()).orElseThrow(() -> new InvalidMessageException(
-                "work message " + work.seq() + " names run " + work.runId() + ", which this ledger does not know"));
-        if (run.finished()) {
+        var found = WorkBatch.find(ledger, work.runId(), work.seq());
+        if (found.isEmpty() || found.get().batch().isDone()) {
             return;
         }
+        var run = found.get().run();
+        var batch = found.get().batch();
         switch (run.kind()) {
-            case SnapshotCopier.KIND -> copies.handle(run, work);
-            case PostDataApplier.KIND -> indexes.handle(run, work);
-            case OnlineVerification.KIND -> verifications.handle(run, work);
+            case SnapshotCopier.KIND -> copies.handle(run, batch);
+            case PostDataApplier.KIND -> indexes.handle(run, batch);
+            case OnlineVerification.KIND -> verifications.handle(run, batch);
             default -> throw new InvalidMessageException("work message " + work.seq() + " names run " + work.runId()
                     + " of kind " + run.kind() + ", which is not replicator work");
         }

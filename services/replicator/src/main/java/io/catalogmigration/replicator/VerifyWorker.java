@@ -2,7 +2,6 @@ package io.catalogmigration.replicator;
 
 import io.catalogmigration.common.contract.CheckReplication;
 import io.catalogmigration.common.contract.ReplicateCommand;
-import io.catalogmigration.common.kafka.InvalidMessageException;
 import io.catalogmigration.common.kafka.MessageJson;
 import io.catalogmigration.common.ledger.Batch;
 import io.catalogmigration.common.ledger.Run;
@@ -50,13 +49,8 @@ class VerifyWorker {
         this.progress = progress;
     }
 
-    /** {@code run}: the unfinished verification run {@code work} names (see {@link ReplicateWorkHandler}). */
-    void handle(Run run, ReplicateWork work) {
-        var batch = ledger.batch(work.runId(), work.seq()).orElseThrow(() -> new InvalidMessageException(
-                "verification run " + work.runId() + " has no work message " + work.seq()));
-        if (batch.isDone()) {
-            return;
-        }
+    /** {@code run}: the unfinished verification run whose open {@code batch} a work message names (see {@link ReplicateWorkHandler}). */
+    void handle(Run run, Batch batch) {
         var command = (CheckReplication) MessageJson.mapper().readValue(run.command(), ReplicateCommand.class);
         String database = command.source().database();
         List<VerifyChunk> chunks = List.of(MessageJson.mapper().readValue(batch.payload(), VerifyChunk[].class));
@@ -100,7 +94,7 @@ class VerifyWorker {
             }
         } catch (SQLException e) {
             if (PgErrors.transientFault(e)) {
-                throw new IllegalStateException("verification message " + work.seq() + " of " + database
+                throw new IllegalStateException("verification message " + batch.seq() + " of " + database
                         + " hit a transient fault and will be retried: " + PgErrors.serverMessage(e), e);
             }
             String reason = "comparing chunks of " + database + " failed: " + PgErrors.serverMessage(e) + " (SQLSTATE "
@@ -111,7 +105,7 @@ class VerifyWorker {
                     + "then ResetReplication and StartReplication for this database", "{}");
             return;
         }
-        var completion = ledger.complete(work.runId(), work.seq(), bytes);
+        var completion = ledger.complete(batch.runId(), batch.seq(), bytes);
         progress.report(new Progress(run.migrationId(), run.runId(), "verify", completion.runDone(), completion.planned(),
                 "bytes", run.startedAt(), database + ": online verification" + (differingRows > 0 ? ", " + differingRows
                 + " row(s) differ in the last message" : "")));

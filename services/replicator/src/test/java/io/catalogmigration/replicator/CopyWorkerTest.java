@@ -6,9 +6,6 @@ import io.catalogmigration.common.contract.Topics;
 import io.catalogmigration.common.kafka.MessageJson;
 import io.catalogmigration.common.ledger.Batch;
 import io.catalogmigration.common.ledger.RunLedger;
-import io.catalogmigration.common.ledger.RunStatus;
-import io.catalogmigration.common.pg.PgConnector;
-import io.catalogmigration.common.progress.ProgressReporter;
 import io.catalogmigration.testkit.KafkaBroker;
 import io.catalogmigration.testkit.PostgresCluster;
 import io.catalogmigration.testkit.ServiceRunner;
@@ -31,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * A snapshot copy's work message copies each of its chunks exactly once, however it is delivered: a worker that
  * failed after some chunks committed (or was killed before the ledger heard of them) leaves them recorded on the
  * target, and the message delivered again copies only the rest. A worker of a copy that a newer one superseded
- * writes nothing. Real servers, the service's own ledger and connector; the worker is called as its listener would.
+ * writes nothing. Real servers, the service's own ledger and work handler, called as its listener would be.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CopyWorkerTest {
@@ -44,7 +41,7 @@ class CopyWorkerTest {
     KafkaBroker kafka;
     ConfigurableApplicationContext service;
     RunLedger ledger;
-    CopyWorker worker;
+    ReplicateWorkHandler worker;
 
     @BeforeAll
     void startRealParts() {
@@ -61,7 +58,7 @@ class CopyWorkerTest {
         kafka.createTopic(Topics.REPLICATE_COMMAND, 1);
         service = ServiceRunner.start(ReplicatorApplication.class, target, kafka.bootstrapServers(), Map.of());
         ledger = service.getBean(RunLedger.class);
-        worker = new CopyWorker(service.getBean(PgConnector.class), ledger, service.getBean(ProgressReporter.class));
+        worker = service.getBean(ReplicateWorkHandler.class);
     }
 
     @AfterAll
@@ -90,7 +87,7 @@ class CopyWorkerTest {
             try (Connection locker = target.connect(DB)) {
                 locker.setAutoCommit(false);
                 locker.createStatement().execute("lock table b in access exclusive mode");
-                assertThatThrownBy(() -> worker.handle(run(copyRun), new ReplicateWork(copyRun, 0)))
+                assertThatThrownBy(() -> worker.handle(new ReplicateWork(copyRun, 0)))
                         .as("a lock timeout is a transient fault: the error handler delivers the message again")
                         .hasMessageContaining("transient");
                 locker.rollback();
@@ -99,7 +96,7 @@ class CopyWorkerTest {
             assertThat(count("b")).isZero();
             assertThat(ledger.batch(copyRun, 0).orElseThrow().isDone()).as("the ledger never heard of a").isFalse();
 
-            worker.handle(run(copyRun), new ReplicateWork(copyRun, 0));
+            worker.handle(new ReplicateWork(copyRun, 0));
 
             assertThat(count("a")).as("a, recorded as copied with its rows, is not copied again").isEqualTo(ROWS);
             assertThat(count("b")).isEqualTo(ROWS);
@@ -112,7 +109,7 @@ class CopyWorkerTest {
                 CopyMarks.takeOver(takeOver, UUID.randomUUID());
                 takeOver.commit();
             }
-            worker.handle(run(copyRun), new ReplicateWork(copyRun, 1));
+            worker.handle(new ReplicateWork(copyRun, 1));
             assertThat(count("c")).isZero();
             assertThat(ledger.batch(copyRun, 1).orElseThrow().isDone()).isFalse();
             assertThat(target.queryForLong(DB, "select count(*) from migration_verify.copied_chunk"))
@@ -141,12 +138,6 @@ class CopyWorkerTest {
             CopyMarks.takeOver(connection, copyRun);
             connection.commit();
         }
-    }
-
-    private io.catalogmigration.common.ledger.Run run(UUID copyRun) {
-        var run = ledger.find(copyRun).orElseThrow();
-        assertThat(run.status()).isNotEqualTo(RunStatus.FAILED);
-        return run;
     }
 
     private static CopyChunk chunk(String table) {

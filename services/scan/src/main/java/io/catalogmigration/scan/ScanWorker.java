@@ -2,10 +2,10 @@ package io.catalogmigration.scan;
 
 import io.catalogmigration.common.contract.ScanMethod;
 import io.catalogmigration.common.contract.ScanMode;
-import io.catalogmigration.common.kafka.InvalidMessageException;
 import io.catalogmigration.common.kafka.MessageJson;
 import io.catalogmigration.common.ledger.Batch;
 import io.catalogmigration.common.ledger.RunLedger;
+import io.catalogmigration.common.run.WorkBatch;
 import io.catalogmigration.common.pg.Catalog;
 import io.catalogmigration.common.pg.PgErrors;
 import io.catalogmigration.common.pg.PgPools;
@@ -47,14 +47,13 @@ class ScanWorker {
 
     /** Checks the batch the ledger holds for the message's run and seq: the message itself says nothing else. */
     void handle(ScanWork message) {
-        var run = ledger.find(message.runId()).orElseThrow(() -> new InvalidMessageException(
-                "scan work message " + message.seq() + " names run " + message.runId() + ", which this ledger does not know"));
-        if (run.finished()) {
-            log.info("Scan run {} is finished: ignoring work message {}", run.runId(), message.seq());
+        var found = WorkBatch.find(ledger, message.runId(), message.seq());
+        if (found.isEmpty()) {
+            log.info("Scan run {} is finished: ignoring work message {}", message.runId(), message.seq());
             return;
         }
-        Batch batch = ledger.batch(message.runId(), message.seq()).orElseThrow(() -> new InvalidMessageException(
-                "scan work message " + message.seq() + " of run " + message.runId() + " was never planned in this ledger"));
+        var run = found.get().run();
+        Batch batch = found.get().batch();
         ScanWorkBatch work = MessageJson.mapper().readValue(batch.payload(), ScanWorkBatch.class);
         if (batch.isDone()) {
             log.info("Scan run {}: work message {} was done before; checking nothing again", run.runId(), work.seq());
