@@ -119,8 +119,9 @@ class ReplicationStarter {
         if (snapshot) {
             long bytes = copier.copy(command, target, names.slot(), tables);
             createKeys(target, post, settings.copyWorkers());
-            notes.add("initial copy: %d tables (%,d MB) copied under the slot's exported snapshot by the work topic's consumers"
-                    + " (%d pipes per instance); ".formatted(tables.size(), bytes >> 20, settings.workListeners()) + "subscription with copy_data = false");
+            notes.add(("initial copy: %d tables (%,d MB) copied under the slot's exported snapshot by the work topic's "
+                    + "consumers (%d pipes per instance); subscription with copy_data = false")
+                    .formatted(tables.size(), bytes >> 20, settings.workListeners()));
         }
         notes.addAll(unreplicated.atStart(command.source(), target));
         ensureSubscription(target, command.replication().withDatabase(database), names, !settings.snapshotCopy());
