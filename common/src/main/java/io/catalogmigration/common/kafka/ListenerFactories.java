@@ -88,6 +88,13 @@ public class ListenerFactories {
         return build(family, concurrency, true);
     }
 
+    /** {@link #work(Class, int)} for messages that may take up to {@code maxPollInterval} each. */
+    public <T> ConcurrentKafkaListenerContainerFactory<String, T> work(Class<T> family, int concurrency,
+                                                                       java.time.Duration maxPollInterval) {
+        return build(family, concurrency, true, Map.of(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
+                (int) maxPollInterval.toMillis()));
+    }
+
     /**
      * For bulk work topics whose consumer writes many messages in one database transaction: the listener gets up to
      * {@code maxPollRecords} records at once; throttled between polls when consumer throttling is enabled. A record
@@ -106,7 +113,13 @@ public class ListenerFactories {
     }
 
     private <T> ConcurrentKafkaListenerContainerFactory<String, T> build(Class<T> family, int concurrency, boolean throttled) {
+        return build(family, concurrency, throttled, Map.of());
+    }
+
+    private <T> ConcurrentKafkaListenerContainerFactory<String, T> build(Class<T> family, int concurrency, boolean throttled,
+                                                                        Map<String, Object> overrides) {
         Map<String, Object> props = new HashMap<>(consumerProperties);
+        props.putAll(overrides);
         // Work batches are bounded (<= 100 items), so one record per poll keeps a slow batch inside max.poll.interval.ms.
         props.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, throttled ? 1 : 10);
         // Planning counts whole tables inside the command listener; give it room before the group evicts it.

@@ -39,6 +39,16 @@ public final class Sql {
         return values;
     }
 
+    /** An INSERT, UPDATE or DELETE with bound parameters; the rows it changed. */
+    public static int update(Connection connection, String sql, Object... args) throws SQLException {
+        try (var ps = connection.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            return ps.executeUpdate();
+        }
+    }
+
     public static void execute(Connection connection, String sql) throws SQLException {
         try (var statement = connection.createStatement()) {
             statement.execute(sql);

@@ -9,8 +9,8 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The batch a work message names, with its run: how every fan-out worker (prune, scan, the replicator's
- * verification) starts. A work message carries ids only; what to do is read here from the ledger.
+ * The batch a work message names, with its run: how every fan-out worker (prune, scan, the replicator's copy, index
+ * and verification workers) starts. A work message carries ids only; what to do is read here from the ledger.
  */
 public record WorkBatch(Run run, Batch batch) {
 

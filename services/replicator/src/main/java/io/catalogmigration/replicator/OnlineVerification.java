@@ -3,7 +3,6 @@ package io.catalogmigration.replicator;
 import io.catalogmigration.common.contract.CheckReplication;
 import io.catalogmigration.common.contract.Topics;
 import io.catalogmigration.common.contract.VerificationReport;
-import io.catalogmigration.common.kafka.KeySpreader;
 import io.catalogmigration.common.kafka.MessageJson;
 import io.catalogmigration.common.kafka.MessagePublisher;
 import io.catalogmigration.common.ledger.Batch;
@@ -30,7 +29,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * The online verification of one database, moved on by each CheckReplication once every table is ready: the first
@@ -143,16 +141,8 @@ class OnlineVerification {
         return chunks.size();
     }
 
-    /** Publishes the batches never sent (a crash between planning and publishing), recording each once the broker has it. */
     void publishPending(UUID runId) {
-        var batches = ledger.batches(runId, 0, Batch.PLANNED);
-        var sent = new ArrayList<CompletableFuture<?>>();
-        for (Batch batch : batches) {
-            sent.add(publisher.sendAsync(Topics.REPLICATE_WORK, KeySpreader.key(runId.toString(), batch.seq(),
-                    settings.verify().partitions()), new VerifyWork(runId, batch.seq())));
-        }
-        CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
-        batches.forEach(b -> ledger.markPublished(runId, b.seq()));
+        WorkRuns.publishPending(ledger, publisher, runId, settings.verify().partitions());
     }
 
     private static VerificationReport report(String answer, VerificationState state, long deltaRows, String detail) {

@@ -11,16 +11,16 @@ class ReplicateListeners {
     static final String COMMANDS = "replicator";
 
     private final ReplicateHandler handler;
-    private final VerifyWorker worker;
+    private final ReplicateWorkHandler worker;
 
-    ReplicateListeners(ReplicateHandler handler, VerifyWorker worker) {
+    ReplicateListeners(ReplicateHandler handler, ReplicateWorkHandler worker) {
         this.handler = handler;
         this.worker = worker;
     }
 
-    @KafkaListener(id = "replicator-verify", groupId = "replicator-verify", topics = Topics.REPLICATE_WORK,
-            containerFactory = "verifyWorkListenerFactory")
-    void onWork(VerifyWork work) {
+    @KafkaListener(id = "replicator-work", groupId = "replicator-work", topics = Topics.REPLICATE_WORK,
+            containerFactory = "replicateWorkListenerFactory")
+    void onWork(ReplicateWork work) {
         worker.handle(work);
     }
 

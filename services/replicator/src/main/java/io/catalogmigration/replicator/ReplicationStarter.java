@@ -53,8 +53,12 @@ class ReplicationStarter {
     private final StartChecks checks;
     private final UnreplicatedObjects unreplicated;
 
+    private final SnapshotCopier copier;
+
     ReplicationStarter(ReplicatorProperties settings, PgConnector connector, PgClients clients, SecretResolver secrets,
-                       ReplicationStore store, ProgressReporter progress, UnreplicatedObjects unreplicated) {
+                       ReplicationStore store, ProgressReporter progress, UnreplicatedObjects unreplicated,
+                       SnapshotCopier copier) {
+        this.copier = copier;
         this.unreplicated = unreplicated;
         this.progress = progress;
         this.settings = settings;
@@ -113,11 +117,11 @@ class ReplicationStarter {
             }
         }
         if (snapshot) {
-            long bytes = new SnapshotCopier(settings, connector, secrets, progress)
-                    .copy(command.migrationId(), command.commandId(), command.source(), target, names.slot(), tables);
+            long bytes = copier.copy(command, target, names.slot(), tables);
             createKeys(target, post, settings.copyWorkers());
-            notes.add("initial copy: %d tables (%,d MB) copied under the slot's exported snapshot on %d connections; "
-                    .formatted(tables.size(), bytes >> 20, settings.copyWorkers()) + "subscription with copy_data = false");
+            notes.add(("initial copy: %d tables (%,d MB) copied under the slot's exported snapshot by the work topic's "
+                    + "consumers (%d pipes per instance); subscription with copy_data = false")
+                    .formatted(tables.size(), bytes >> 20, settings.workListeners()));
         }
         notes.addAll(unreplicated.atStart(command.source(), target));
         ensureSubscription(target, command.replication().withDatabase(database), names, !settings.snapshotCopy());

@@ -29,11 +29,28 @@ class ReplicatorConfiguration {
         return factories.commands(ReplicateCommand.class);
     }
 
-    /** Record listeners, one work message per poll, throttled by the common consumer throttle. */
+    /**
+     * Record listeners, one work message per poll, throttled by the common consumer throttle. One index build on a
+     * large table can take hours: the poll interval is index-stall (a process that dies is still noticed within the
+     * session timeout; this only bounds a listener that hangs).
+     */
     @Bean
-    ConcurrentKafkaListenerContainerFactory<String, VerifyWork> verifyWorkListenerFactory(ListenerFactories factories,
-                                                                                         ReplicatorProperties settings) {
-        return factories.work(VerifyWork.class, settings.verify().workers());
+    ConcurrentKafkaListenerContainerFactory<String, ReplicateWork> replicateWorkListenerFactory(ListenerFactories factories,
+                                                                                               ReplicatorProperties settings) {
+        return factories.work(ReplicateWork.class, settings.workListeners(), settings.indexStall());
+    }
+
+    @Bean
+    SnapshotCopier snapshotCopier(ReplicatorProperties settings, PgConnector connector, SecretResolver secrets,
+                                  ProgressReporter progress, RunLedger ledger, MessagePublisher publisher) {
+        return new SnapshotCopier(settings, connector, secrets, progress, ledger, publisher);
+    }
+
+    @Bean
+    ReplicateWorkHandler replicateWorkHandler(RunLedger ledger, PgConnector connector, ProgressReporter progress,
+                                              ReplicationStore store, VerifyWorker verifications) {
+        return new ReplicateWorkHandler(ledger, new CopyWorker(connector, ledger, progress),
+                new IndexWorker(connector, ledger, store, progress), verifications);
     }
 
     @Bean
@@ -69,8 +86,8 @@ class ReplicatorConfiguration {
 
     @Bean
     PostDataApplier postDataApplier(ReplicatorProperties settings, PgConnector connector, ReplicationStore store,
-                                    ProgressReporter progress) {
-        return new PostDataApplier(settings, connector, store, progress);
+                                    RunLedger ledger, MessagePublisher publisher) {
+        return new PostDataApplier(settings, connector, store, ledger, publisher);
     }
 
     @Bean
@@ -82,10 +99,11 @@ class ReplicatorConfiguration {
     ReplicateHandler replicateHandler(ReplicatorProperties settings, RunLedger ledger, ReplicateOutcomes outcomes,
                                       PgConnector connector, PgClients clients, SecretResolver secrets,
                                       ReplicationStore store, PostDataApplier applier, ProgressReporter progress,
-                                      DatabaseThreads threads, OnlineVerification verification, CommandAge age) {
+                                      DatabaseThreads threads, OnlineVerification verification, CommandAge age,
+                                      SnapshotCopier copier) {
         var unreplicated = new UnreplicatedObjects(connector);
         return new ReplicateHandler(ledger, outcomes, new SourcePreparer(settings, connector, secrets),
-                new ReplicationStarter(settings, connector, clients, secrets, store, progress, unreplicated),
+                new ReplicationStarter(settings, connector, clients, secrets, store, progress, unreplicated, copier),
                 new StatusChecker(settings, connector, store, applier, verification, progress, unreplicated),
                 new ReplicationResetter(connector, store),
                 new SourceBackup(settings.backup(), connector, clients, secrets, progress, ledger), age, threads);
@@ -97,8 +115,8 @@ class ReplicatorConfiguration {
     }
 
     /**
-     * One instance at a time takes replicate commands and resumes the unfinished ones (verification work is shared by
-     * every instance); on a stop the runs in progress stop before the lock goes.
+     * One instance at a time takes replicate commands and resumes the unfinished ones (the copy's and the verification's
+     * work is shared by every instance); on a stop the runs in progress stop before the lock goes.
      */
     @Bean
     ActiveInstance replicatorActiveInstance(ActiveInstances instances, ReplicateRecovery recovery, DatabaseThreads threads) {
@@ -106,7 +124,7 @@ class ReplicatorConfiguration {
     }
 
     @Bean
-    ReplicateListeners replicateListeners(ReplicateHandler handler, VerifyWorker worker) {
+    ReplicateListeners replicateListeners(ReplicateHandler handler, ReplicateWorkHandler worker) {
         return new ReplicateListeners(handler, worker);
     }
 }

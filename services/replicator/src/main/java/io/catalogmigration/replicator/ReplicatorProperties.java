@@ -12,7 +12,10 @@ import java.util.stream.Collectors;
 /**
  * The replicator's settings.
  *
- * @param indexWorkers      parallel connections building deferred indexes
+ * @param indexWorkers      the work topic's listeners per instance building deferred indexes (with copy-workers and
+ *                          verify.workers, the largest of the three)
+ * @param indexStall        index builds fail when none has finished for this long; also the work listeners' poll
+ *                          interval (one index on a large table can take hours)
  * @param itemsPerMessage   kept for the shared pattern (work messages of at most 100 items)
  * @param deniedExtensions  extensions the target cannot have; left out of the schema with a note
  * @param tablesWithoutKey  FULL: give tables without primary key or replica identity REPLICA IDENTITY FULL; REPORT: fail
@@ -22,8 +25,12 @@ import java.util.stream.Collectors;
  * @param initialCopy       SNAPSHOT (default, the faster one measured): the replicator copies the tables in parallel
  *                          under the slot's exported snapshot, then subscribes with copy_data = false; NATIVE: the
  *                          subscription copies them (copy_data = true, table synchronisation)
- * @param copyWorkers       parallel COPY pipes of the snapshot copy
+ * @param copyWorkers       the work topic's listeners per instance (with {@code verify.workers}, the larger of the
+ *                          two): each copies one work message's chunks at a time, so each instance keeps this many
+ *                          COPY pipes of the snapshot copy open
  * @param copyChunk         the snapshot copy splits tables larger than this into block ranges of this size
+ * @param copyStall         the snapshot copy fails when no chunk has finished for this long (a worker that keeps
+ *                          failing, its message dead-lettered): the slot's snapshot is not held open forever
  * @param parallelDatabases databases whose commands run at the same time, each on its own thread off the listener
  * @param verify            the online verification of every row (see {@link Verify})
  * @param backup            BackUpSource: how the source's backup is taken or found (see {@link Backup})
@@ -40,6 +47,8 @@ public record ReplicatorProperties(
         @DefaultValue("SNAPSHOT") String initialCopy,
         @DefaultValue("2") int copyWorkers,
         @DefaultValue("256MB") DataSize copyChunk,
+        @DefaultValue("30m") java.time.Duration copyStall,
+        @DefaultValue("6h") java.time.Duration indexStall,
         @DefaultValue("2") int parallelDatabases,
         @DefaultValue Verify verify,
         @DefaultValue Backup backup) {
@@ -126,6 +135,14 @@ public record ReplicatorProperties(
         if (copyChunk.toBytes() < 8192) {
             throw new IllegalArgumentException("replicator.copy-chunk must be at least 8KB, got " + copyChunk);
         }
+        copyStall = copyStall == null ? java.time.Duration.ofMinutes(30) : copyStall;
+        indexStall = indexStall == null ? java.time.Duration.ofHours(6) : indexStall;
+        if (indexStall.toSeconds() < 1 || indexStall.toMillis() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("replicator.index-stall must be 1s-24d, got " + indexStall);
+        }
+        if (copyStall.toSeconds() < 1) {
+            throw new IllegalArgumentException("replicator.copy-stall must be at least 1s, got " + copyStall);
+        }
         if (parallelDatabases < 1 || parallelDatabases > 16) {
             throw new IllegalArgumentException("replicator.parallel-databases must be 1-16, got " + parallelDatabases);
         }
@@ -134,6 +151,11 @@ public record ReplicatorProperties(
 
     Set<String> denied() {
         return deniedExtensions.stream().map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+    }
+
+    /** Listeners on the work topic per instance: enough for the copy's pipes, the index builds and the verification. */
+    int workListeners() {
+        return Math.max(indexWorkers, Math.max(copyWorkers, verify.workers()));
     }
 
     boolean snapshotCopy() {

@@ -1,10 +1,18 @@
 package io.catalogmigration.replicator;
 
+import io.catalogmigration.common.contract.PgEndpoint;
+import io.catalogmigration.common.contract.ReplicateCommand;
+import io.catalogmigration.common.contract.StartReplication;
+import io.catalogmigration.common.contract.Topics;
+import io.catalogmigration.common.kafka.MessageJson;
+import io.catalogmigration.common.kafka.MessagePublisher;
+import io.catalogmigration.common.ledger.Batch;
+import io.catalogmigration.common.ledger.RunLedger;
+import io.catalogmigration.common.ledger.RunStatus;
 import io.catalogmigration.common.pg.CopyPipe;
+import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.PgErrors;
 import io.catalogmigration.common.pg.Sql;
-import io.catalogmigration.common.contract.PgEndpoint;
-import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.progress.Progress;
 import io.catalogmigration.common.progress.ProgressReporter;
 import io.catalogmigration.common.run.MigrationProblem;
@@ -14,73 +22,63 @@ import org.postgresql.PGProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The initial copy without table synchronisation ({@code replicator.initial-copy: snapshot}): the slot is created over
- * a replication connection that exports its snapshot; while that connection stays open, {@code copy-workers}
- * connections copy the tables, large ones in block ranges (ctid ranges of {@code copy-chunk}), each range in its own
- * REPEATABLE READ transaction that imports the snapshot, piping {@code COPY (SELECT ...) TO STDOUT (FORMAT binary)}
- * into {@code COPY ... FROM STDIN} on the target. The subscription then starts at the slot's consistent point with
+ * a replication connection that exports its snapshot. While that connection stays open here, the tables, large ones in
+ * block ranges (ctid ranges of {@code copy-chunk}), go as work items (at most 100 per message) on the replicator's work
+ * topic to the consumer group of every replicator instance, this one included ({@link CopyWorker}): each range is
+ * piped, {@code COPY (SELECT ...) TO STDOUT (FORMAT binary)} into {@code COPY ... FROM STDIN}, in its own REPEATABLE
+ * READ transaction that imports the snapshot. The subscription then starts at the slot's consistent point with
  * {@code copy_data = false}: every change after the snapshot arrives through replication, none before it twice.
  */
 class SnapshotCopier {
 
+    /** The ledger's kind for a snapshot copy's run: its batches are the copy's work messages. */
+    static final String KIND = "copy";
+
     private static final Logger log = LoggerFactory.getLogger(SnapshotCopier.class);
+    /** Bytes of one work message at most, so that copying it stays well inside the work listener's poll interval. */
+    private static final long MESSAGE_BYTES = 4L << 30;
 
     private final ReplicatorProperties settings;
     private final PgConnector connector;
     private final SecretResolver secrets;
     private final ProgressReporter progress;
+    private final RunLedger ledger;
+    private final MessagePublisher publisher;
 
-    SnapshotCopier(ReplicatorProperties settings, PgConnector connector, SecretResolver secrets, ProgressReporter progress) {
+    SnapshotCopier(ReplicatorProperties settings, PgConnector connector, SecretResolver secrets, ProgressReporter progress,
+                   RunLedger ledger, MessagePublisher publisher) {
         this.progress = progress;
         this.settings = settings;
         this.connector = connector;
         this.secrets = secrets;
-    }
-
-    /** One table or one block range [fromPage, toPage) of it; toPage &lt; 0: to the end. */
-    record Chunk(SourceTables.Table table, String columns, long fromPage, long toPage, long bytes) {
-
-        String select() {
-            return CopyPipe.statements(table.qualified(), columns, fromPage, toPage).get(0);
-        }
-
-        String insert() {
-            return CopyPipe.statements(table.qualified(), columns, fromPage, toPage).get(1);
-        }
+        this.ledger = ledger;
+        this.publisher = publisher;
     }
 
     /**
-     * Drops a slot left by an earlier attempt (its snapshot is gone, so the copy starts over), empties the target's
-     * tables, creates the slot with an exported snapshot and copies every table under it. Returns bytes copied.
+     * Drops a slot left by an earlier attempt (its snapshot is gone, so the copy starts over), creates the slot with an
+     * exported snapshot, empties the target's tables for a new copy run (an earlier one's workers can no longer write,
+     * {@link CopyMarks}), publishes the chunks and waits, holding the snapshot, until the workers have copied them all.
+     * Returns the bytes copied (the tables' size, as planned per chunk).
      */
-    long copy(String migrationId, UUID runId, PgEndpoint source, PgEndpoint target, String slot,
-              List<SourceTables.Table> tables) throws SQLException {
+    long copy(StartReplication command, PgEndpoint target, String slot, List<SourceTables.Table> tables) throws SQLException {
+        PgEndpoint source = command.source();
         try (Connection admin = connector.connect(source)) {
             if (Sql.exists(admin, "select 1 from pg_replication_slots where slot_name = ?", slot)) {
                 Sql.one(admin, "select pg_drop_replication_slot(?)::text", slot);
                 log.info("Replication slot {} of an unfinished snapshot copy dropped: the copy starts over", slot);
-            }
-        }
-        if (!tables.isEmpty()) {
-            try (Connection connection = connector.connect(target)) {
-                Sql.execute(connection, "TRUNCATE ONLY " + String.join(", ", tables.stream().map(SourceTables.Table::qualified).toList()));
             }
         }
         long started = System.nanoTime();
@@ -93,16 +91,63 @@ class SnapshotCopier {
                         "use replicator.initial-copy: native, or send ResetReplication and StartReplication again");
             }
             log.info("Replication slot {} created at {} with snapshot {}", slot, info.getConsistentPoint(), snapshot);
-            List<Chunk> chunks = chunks(source, tables);
-            var reading = new Reading(migrationId, runId, source.database(), chunks.stream().mapToLong(Chunk::bytes).sum(),
-                    chunks.size(), Instant.now());
-            progress.announce(reading.at(0, 0));
-            long bytes = copyAll(source, target, snapshot, chunks, reading);
-            progress.announce(reading.at(reading.total, chunks.size()));
+            UUID copyRun = UUID.nameUUIDFromBytes((KIND + "|" + command.commandId() + "|" + snapshot).getBytes(StandardCharsets.UTF_8));
+            supersedeEarlier(command, copyRun);
+            List<CopyChunk> chunks = chunks(source, tables);
+            try (Connection connection = connector.connect(target)) {
+                connection.setAutoCommit(false);
+                CopyMarks.takeOver(connection, copyRun);
+                if (!tables.isEmpty()) {
+                    Sql.execute(connection, "TRUNCATE ONLY " + String.join(", ", tables.stream().map(SourceTables.Table::qualified).toList()));
+                }
+                connection.commit();
+            }
+            long total = chunks.stream().mapToLong(CopyChunk::bytes).sum();
+            var reading = new Reading(command.migrationId(), command.commandId(), source.database(), total, chunks.size(), Instant.now());
+            progress.announce(reading.at(0));
+            plan(command, copyRun, snapshot, chunks, total);
+            long bytes = WorkRuns.await(ledger, copyRun, settings.copyStall(), "the snapshot copy",
+                    "send StartReplication again (the copy starts over under a new snapshot)").done();
+            try (Connection connection = connector.connect(target)) {
+                log.info("Snapshot copy run {}: chunks copied by instance {}", copyRun, CopyMarks.byInstance(connection, copyRun));
+            }
+            progress.announce(reading.at(total));
             log.info("Snapshot copy of {} tables ({} chunks, {} MB) took {} ms", tables.size(), chunks.size(),
                     bytes >> 20, (System.nanoTime() - started) / 1_000_000);
             return bytes;
         }
+    }
+
+    /** A copy of this StartReplication begun before (under a snapshot now gone) is over: its messages are dropped. */
+    private void supersedeEarlier(StartReplication command, UUID copyRun) {
+        for (var run : ledger.active(KIND, command.migrationId())) {
+            var plan = MessageJson.mapper().readValue(run.plan() == null ? "{}" : run.plan(), CopyPlan.class);
+            if (!run.runId().equals(copyRun) && command.commandId().equals(plan.startRun())) {
+                ledger.finish(run.runId(), RunStatus.FAILED, "superseded: the copy started over under a new snapshot", "{}");
+            }
+        }
+    }
+
+    /** Records the copy run with its work messages in the ledger, then publishes them. */
+    private void plan(StartReplication command, UUID copyRun, String snapshot, List<CopyChunk> chunks, long total) {
+        ledger.open(copyRun, command.migrationId(), KIND, MessageJson.mapper().writerFor(ReplicateCommand.class)
+                .writeValueAsString(command));
+        // at least one message per partition, and none so large that copying it outlasts the listener's poll interval
+        int messages = (int) Math.max(settings.verify().partitions(), (total + MESSAGE_BYTES - 1) / MESSAGE_BYTES);
+        List<Batch> batches = new ArrayList<>();
+        for (var part : WorkSharing.balance(chunks, CopyChunk::bytes, settings.itemsPerMessage(), messages)) {
+            batches.add(new Batch(copyRun, batches.size(), 0, Batch.PLANNED, part.size(), 0,
+                    MessageJson.mapper().writeValueAsString(part)));
+        }
+        var plan = new CopyPlan(snapshot, command.source().database(), command.commandId(), chunks.size());
+        ledger.start(copyRun, "COPYING", total, MessageJson.mapper().writeValueAsString(plan), batches);
+        if (batches.isEmpty()) {
+            ledger.finish(copyRun, RunStatus.SUCCEEDED, "nothing to copy", "{}");
+            return;
+        }
+        WorkRuns.publishPending(ledger, publisher, copyRun, settings.verify().partitions());
+        log.info("Snapshot copy of {}: {} chunks ({} MB) in {} work messages on {}", plan.database(), chunks.size(),
+                total >> 20, batches.size(), Topics.REPLICATE_WORK);
     }
 
     private Connection replicationConnection(PgEndpoint source) throws SQLException {
@@ -120,9 +165,9 @@ class SnapshotCopier {
         }
     }
 
-    /** Whole tables, and block ranges of those larger than copy-chunk; largest first. */
-    private List<Chunk> chunks(PgEndpoint source, List<SourceTables.Table> tables) throws SQLException {
-        List<Chunk> chunks = new ArrayList<>();
+    /** Whole tables, and block ranges of those larger than copy-chunk. */
+    private List<CopyChunk> chunks(PgEndpoint source, List<SourceTables.Table> tables) throws SQLException {
+        List<CopyChunk> chunks = new ArrayList<>();
         long chunkBytes = settings.copyChunk().toBytes();
         try (Connection connection = connector.connect(source)) {
             long blockSize = Long.parseLong(Sql.one(connection, "select current_setting('block_size')"));
@@ -136,81 +181,24 @@ class SnapshotCopier {
                     continue;
                 }
                 if (heap <= chunkBytes) {
-                    chunks.add(new Chunk(table, columns, -1, -1, total));
+                    chunks.add(new CopyChunk(table.qualified(), columns, -1, -1, total));
                     continue;
                 }
                 for (long from = 0; from < pages; from += pagesPerChunk) {
                     long to = from + pagesPerChunk >= pages ? -1 : from + pagesPerChunk;
-                    chunks.add(new Chunk(table, columns, from, to, total * Math.min(pagesPerChunk, pages - from) / pages));
+                    chunks.add(new CopyChunk(table.qualified(), columns, from, to, total * Math.min(pagesPerChunk, pages - from) / pages));
                 }
             }
         }
-        chunks.sort(Comparator.comparingLong(Chunk::bytes).reversed());
         return chunks;
     }
 
     /** Progress of the copy: bytes of the tables' size (pg_table_size, as planned per chunk) copied of the total. */
-    private record Reading(String migrationId, UUID runId, String database, long total, int chunks, Instant startedAt) {
+    record Reading(String migrationId, UUID runId, String database, long total, int chunks, Instant startedAt) {
 
-        Progress at(long done, int chunksDone) {
+        Progress at(long done) {
             return new Progress(migrationId, runId, "copying", done, total, "bytes", startedAt,
-                    "%s: %d/%d tables or block ranges copied".formatted(database, chunksDone, chunks));
+                    "%s: %d tables or block ranges under the slot's exported snapshot".formatted(database, chunks));
         }
-    }
-
-    private long copyAll(PgEndpoint source, PgEndpoint target, String snapshot, List<Chunk> chunks, Reading reading) {
-        var queue = new ConcurrentLinkedQueue<>(chunks);
-        var bytes = new AtomicLong();
-        var planned = new AtomicLong();
-        var chunksDone = new AtomicInteger();
-        int workers = Math.max(1, Math.min(settings.copyWorkers(), chunks.size()));
-        ExecutorService pool = Executors.newFixedThreadPool(workers);
-        try {
-            List<Future<?>> running = new ArrayList<>();
-            for (int i = 0; i < workers; i++) {
-                running.add(pool.submit(() -> {
-                    try (Connection from = connector.connect(source); Connection to = connector.connect(target)) {
-                        from.setAutoCommit(false);
-                        to.setAutoCommit(false);
-                        Sql.execute(to, "SELECT pg_catalog.set_config('search_path', '', false)");
-                        for (var chunk = queue.poll(); chunk != null; chunk = queue.poll()) {
-                            Sql.execute(from, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-                            Sql.execute(from, "SET TRANSACTION SNAPSHOT " + Sql.literal(snapshot));
-                            Sql.execute(to, "SET LOCAL synchronous_commit = off");
-                            bytes.addAndGet(CopyPipe.copy(from, chunk.select(), to, chunk.insert()));
-                            to.commit();
-                            from.commit();
-                            long done = planned.addAndGet(chunk.bytes());
-                            int count = chunksDone.incrementAndGet();
-                            if (count < chunks.size()) {
-                                // the last one is announced by copy(), once every worker has finished
-                                progress.report(reading.at(done, count));
-                            }
-                        }
-                    }
-                    return null;
-                }));
-            }
-            for (var worker : running) {
-                worker.get();
-            }
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt(); // the service stops: the run stays unfinished (ReplicateHandler)
-            }
-            queue.clear();
-            throw new MigrationProblem("the snapshot copy stopped: " + rootMessage(e),
-                    "fix the cause, then send StartReplication again (the copy starts over under a new snapshot)");
-        } finally {
-            pool.shutdownNow();
-        }
-        return bytes.get();
-    }
-
-    private static String rootMessage(Throwable e) {
-        while (e.getCause() != null) {
-            e = e.getCause();
-        }
-        return e instanceof SQLException sql ? PgErrors.describe(sql) : e.getMessage();
     }
 }

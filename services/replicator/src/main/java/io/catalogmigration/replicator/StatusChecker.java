@@ -95,7 +95,7 @@ class StatusChecker {
         progress.announce(new Progress(command.migrationId(), command.commandId(), "sync", ready, tables.size(), "tables",
                 Instant.now(), "%s: %d/%d tables ready, lag %,d bytes".formatted(database, ready, tables.size(), lag)));
         if (ready == tables.size()) {
-            applier.apply(command.migrationId(), command.commandId(), target);
+            applier.apply(command, target);
         }
         var steps = store.steps(command.migrationId(), database);
         int indexes = (int) steps.stream().filter(ReplicationStore.Step::index).count();

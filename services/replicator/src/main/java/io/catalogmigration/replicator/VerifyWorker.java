@@ -4,8 +4,8 @@ import io.catalogmigration.common.contract.CheckReplication;
 import io.catalogmigration.common.contract.ReplicateCommand;
 import io.catalogmigration.common.kafka.MessageJson;
 import io.catalogmigration.common.ledger.Batch;
+import io.catalogmigration.common.ledger.Run;
 import io.catalogmigration.common.ledger.RunLedger;
-import io.catalogmigration.common.run.WorkBatch;
 import io.catalogmigration.common.ledger.RunStatus;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.PgErrors;
@@ -40,8 +40,7 @@ class VerifyWorker {
     private final PgConnector connector;
     private final RunLedger ledger;
     private final ProgressReporter progress;
-    /** Which instance verified a chunk, recorded with it: how the work spread over the consumer group. */
-    private final String instance = instanceName();
+    private final String instance = ReplicateWorkHandler.instanceName();
 
     VerifyWorker(ReplicatorProperties settings, PgConnector connector, RunLedger ledger, ProgressReporter progress) {
         this.settings = settings;
@@ -50,13 +49,8 @@ class VerifyWorker {
         this.progress = progress;
     }
 
-    void handle(VerifyWork work) {
-        var found = WorkBatch.find(ledger, work.runId(), work.seq());
-        if (found.isEmpty() || !OnlineVerification.KIND.equals(found.get().run().kind()) || found.get().batch().isDone()) {
-            return;
-        }
-        var run = found.get().run();
-        var batch = found.get().batch();
+    /** {@code run}: the unfinished verification run whose open {@code batch} a work message names (see {@link ReplicateWorkHandler}). */
+    void handle(Run run, Batch batch) {
         var command = (CheckReplication) MessageJson.mapper().readValue(run.command(), ReplicateCommand.class);
         String database = command.source().database();
         List<VerifyChunk> chunks = List.of(MessageJson.mapper().readValue(batch.payload(), VerifyChunk[].class));
@@ -100,7 +94,7 @@ class VerifyWorker {
             }
         } catch (SQLException e) {
             if (PgErrors.transientFault(e)) {
-                throw new IllegalStateException("verification message " + work.seq() + " of " + database
+                throw new IllegalStateException("verification message " + batch.seq() + " of " + database
                         + " hit a transient fault and will be retried: " + PgErrors.serverMessage(e), e);
             }
             String reason = "comparing chunks of " + database + " failed: " + PgErrors.serverMessage(e) + " (SQLSTATE "
@@ -111,7 +105,7 @@ class VerifyWorker {
                     + "then ResetReplication and StartReplication for this database", "{}");
             return;
         }
-        var completion = ledger.complete(work.runId(), work.seq(), bytes);
+        var completion = ledger.complete(batch.runId(), batch.seq(), bytes);
         progress.report(new Progress(run.migrationId(), run.runId(), "verify", completion.runDone(), completion.planned(),
                 "bytes", run.startedAt(), database + ": online verification" + (differingRows > 0 ? ", " + differingRows
                 + " row(s) differ in the last message" : "")));
@@ -119,16 +113,5 @@ class VerifyWorker {
             ledger.finish(run.runId(), RunStatus.SUCCEEDED, "online pass of " + database + " complete", "{}");
             log.info("Verification of {}: online pass complete", database);
         }
-    }
-
-
-    private static String instanceName() {
-        String host;
-        try {
-            host = java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
-            host = "host";
-        }
-        return host + "/" + ProcessHandle.current().pid() + "/" + java.util.UUID.randomUUID().toString().substring(0, 8);
     }
 }

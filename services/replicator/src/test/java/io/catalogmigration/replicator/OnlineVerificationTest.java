@@ -43,8 +43,9 @@ class OnlineVerificationTest {
     static final Duration TIMEOUT = Duration.ofSeconds(120);
     static final String DB = "catalog";
     static final String MIGRATION = "mig-verify";
+    /** One work listener per instance (verify.workers, copy-workers and index-workers all 1): two instances, two consumers. */
     static final Map<String, Object> SETTINGS = Map.of("replicator.verify.chunk", "512KB", "replicator.verify.workers", "1",
-            "replicator.items-per-message", "10");
+            "replicator.copy-workers", "1", "replicator.index-workers", "1", "replicator.items-per-message", "10");
 
     static PostgresCluster source;
     static PostgresCluster target;

@@ -68,6 +68,7 @@ class SnapshotCopyReplicationTest {
     static EventLog events;
     static CommandSender commands;
     static ConfigurableApplicationContext service;
+    static ConfigurableApplicationContext secondInstance;
     static Path secrets;
     static String replicationPasswordRef;
     static final AtomicBoolean writing = new AtomicBoolean(true);
@@ -112,8 +113,11 @@ class SnapshotCopyReplicationTest {
         kafka.createTopic(Topics.OUTCOME, 6);
         events = EventLog.follow(kafka.bootstrapServers());
         commands = new CommandSender(kafka.bootstrapServers());
-        service = ServiceRunner.start(ReplicatorApplication.class, target, kafka.bootstrapServers(),
-                Map.of("replicator.initial-copy", "snapshot", "replicator.copy-chunk", "1MB", "replicator.copy-workers", "3"));
+        Map<String, Object> settings = Map.of("replicator.initial-copy", "snapshot", "replicator.copy-chunk", "1MB",
+                "replicator.copy-workers", "3");
+        service = ServiceRunner.start(ReplicatorApplication.class, target, kafka.bootstrapServers(), settings);
+        // A second instance: it takes no commands (the first is the active one) but joins the work topic's group.
+        secondInstance = ServiceRunner.start(ReplicatorApplication.class, target, kafka.bootstrapServers(), settings);
     }
 
     @AfterAll
@@ -122,6 +126,7 @@ class SnapshotCopyReplicationTest {
         if (writer != null) {
             writer.join(5_000);
         }
+        ServiceRunner.stop(secondInstance);
         ServiceRunner.stop(service);
         commands.close();
         events.close();
@@ -196,6 +201,8 @@ class SnapshotCopyReplicationTest {
         var s = (ReplicationStarted) started;
         assertThat(s.notes()).anySatisfy(n -> assertThat(n).contains("public.no_key"));
         assertThat(s.notes()).anySatisfy(n -> assertThat(n).contains("exported snapshot").contains("copy_data = false"));
+        assertThat(target.queryForLong(DB, "select count(distinct instance) from migration_verify.copied_chunk"))
+                .as("both instances copied a share of the chunks").isEqualTo(2);
         assertThat(target.queryForLong(DB, "select count(*) from pg_subscription_rel where srsubstate <> 'r'")).isZero();
         assertThat(s.postDataSteps()).isGreaterThan(0);
         assertThat(source.queryForLong("postgres", "select count(*) from pg_replication_slots where slot_name = 'migration_rosemeta'"))
