@@ -6,6 +6,7 @@ import io.catalogmigration.common.contract.StartCutover;
 import io.catalogmigration.common.kafka.MessageJson;
 import io.catalogmigration.common.ledger.Run;
 import io.catalogmigration.common.ledger.RunLedger;
+import io.catalogmigration.common.run.UnfinishedRuns;
 import io.catalogmigration.cutover.switching.SettingsSwitcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,30 +50,26 @@ class CutoverRecovery {
     }
 
     void settleUnfinishedRuns() {
-        for (Run run : ledger.unfinished(CutoverHandler.KIND)) {
-            if (handler.running(run.runId())) {
-                continue; // this instance's own run, still going on (the lock's session was lost and taken again)
-            }
-            try {
-                var command = MessageJson.mapper().readValue(run.command(), CutoverCommand.class);
-                var state = store.find(run.migrationId()).filter(s -> s.runId().equals(run.runId()));
-                if (command instanceof StartCutover start && state.isPresent()) {
-                    settle(start, state.get());
-                } else if (command instanceof StartCutover start) {
-                    // Writes had not stopped yet: nothing to undo, and no downtime is started unasked after a restart.
-                    outcomes.finish(new CutoverFailed(UUID.randomUUID(), start.migrationId(), Instant.now(), start.commandId(),
-                            "StartCutover", "PREFLIGHT", "the cutover service stopped before writes were stopped",
-                            "nothing was changed; send StartCutover again when you are ready for the downtime", false, false,
-                            List.of(), List.of()), "interrupted before the downtime window");
-                } else {
-                    log.info("Carrying out {} {} of migration {} again after a restart", command.getClass().getSimpleName(),
-                            run.runId(), run.migrationId());
-                    handler.submit(command);
-                }
-            } catch (Exception e) {
-                log.error("Could not settle cutover run {} of migration {}: {}. Send ResetCutover to release the source.",
-                        run.runId(), run.migrationId(), CutoverRun.reason(e));
-            }
+        // A run this instance is still carrying out is passed by (the lock's session was lost and taken again).
+        UnfinishedRuns.resume(ledger, CutoverHandler.KIND, run -> handler.running(run.runId()), this::settle,
+                "send ResetCutover to release the source");
+    }
+
+    private void settle(Run run) throws Exception {
+        var command = MessageJson.mapper().readValue(run.command(), CutoverCommand.class);
+        var state = store.find(run.migrationId()).filter(s -> s.runId().equals(run.runId()));
+        if (command instanceof StartCutover start && state.isPresent()) {
+            settle(start, state.get());
+        } else if (command instanceof StartCutover start) {
+            // Writes had not stopped yet: nothing to undo, and no downtime is started unasked after a restart.
+            outcomes.finish(new CutoverFailed(UUID.randomUUID(), start.migrationId(), Instant.now(), start.commandId(),
+                    "StartCutover", "PREFLIGHT", "the cutover service stopped before writes were stopped",
+                    "nothing was changed; send StartCutover again when you are ready for the downtime", false, false,
+                    List.of(), List.of()), "interrupted before the downtime window");
+        } else {
+            log.info("Carrying out {} {} of migration {} again after a restart", command.getClass().getSimpleName(),
+                    run.runId(), run.migrationId());
+            handler.submit(command);
         }
     }
 

@@ -4,6 +4,7 @@ import io.catalogmigration.common.contract.StartLineageMigration;
 import io.catalogmigration.common.kafka.MessageJson;
 import io.catalogmigration.common.ledger.Run;
 import io.catalogmigration.common.ledger.RunLedger;
+import io.catalogmigration.common.run.UnfinishedRuns;
 import io.catalogmigration.common.ledger.RunState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,17 +56,10 @@ class LineageRecovery implements AutoCloseable {
 
     @EventListener(ApplicationReadyEvent.class)
     void resumeUnfinishedRuns() {
-        for (Run run : ledger.unfinished(Jobs.RUN_KIND)) {
-            if (run.state() == RunState.QUEUED) {
-                log.info("Preparing lineage run {} of migration {} again: it was still preparing when the service stopped",
-                        run.runId(), run.migrationId());
-                try {
-                    starter.prepare(MessageJson.mapper().readValue(run.command(), StartLineageMigration.class));
-                } catch (RuntimeException e) {
-                    log.error("Could not resume lineage run {}: {}. Restart the service to try again.", run.runId(), e.getMessage(), e);
-                }
-            }
-        }
+        // A run still preparing when the service stopped is prepared again; the others are the watch's.
+        UnfinishedRuns.resume(ledger, Jobs.RUN_KIND, run -> run.state() != RunState.QUEUED,
+                run -> starter.prepare(MessageJson.mapper().readValue(run.command(), StartLineageMigration.class)),
+                "restart the service to try again");
         watcher.scheduleWithFixedDelay(this::watch, 0, every.toMillis(), TimeUnit.MILLISECONDS);
     }
 

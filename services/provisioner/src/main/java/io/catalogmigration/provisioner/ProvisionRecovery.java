@@ -2,10 +2,8 @@ package io.catalogmigration.provisioner;
 
 import io.catalogmigration.common.contract.ProvisionCommand;
 import io.catalogmigration.common.kafka.MessageJson;
-import io.catalogmigration.common.ledger.Run;
 import io.catalogmigration.common.ledger.RunLedger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.catalogmigration.common.run.UnfinishedRuns;
 
 /**
  * When this instance becomes the active one (see ActiveInstance: one at a time), runs again every run an earlier
@@ -17,8 +15,6 @@ import org.slf4j.LoggerFactory;
  */
 class ProvisionRecovery {
 
-    private static final Logger log = LoggerFactory.getLogger(ProvisionRecovery.class);
-
     private final RunLedger ledger;
     private final ProvisionRuns runs;
 
@@ -28,19 +24,9 @@ class ProvisionRecovery {
     }
 
     void resumeUnfinishedRuns() {
-        for (Run run : ledger.unfinished(ProvisionRuns.KIND)) {
-            if (runs.running(run.runId())) {
-                continue;
-            }
-            log.info("Resuming provisioner run {} of migration {} ({} / {})", run.runId(), run.migrationId(), run.state(),
-                    run.stage());
-            try {
-                ledger.say(run.runId(), "resumed after a restart");
-                runs.submit(MessageJson.mapper().readValue(run.command(), ProvisionCommand.class));
-            } catch (RuntimeException e) {
-                log.error("Could not resume provisioner run {}: {}. It stays unfinished; send the command again with a new "
-                        + "commandId to start over (what exists is adopted).", run.runId(), e.getMessage(), e);
-            }
-        }
+        UnfinishedRuns.resume(ledger, ProvisionRuns.KIND, run -> runs.running(run.runId()), run -> {
+            ledger.say(run.runId(), "resumed after a restart");
+            runs.submit(MessageJson.mapper().readValue(run.command(), ProvisionCommand.class));
+        }, "send the command again with a new commandId to start over (what exists is adopted)");
     }
 }

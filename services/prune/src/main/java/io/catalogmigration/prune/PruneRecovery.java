@@ -5,9 +5,7 @@ import io.catalogmigration.common.kafka.MessageJson;
 import io.catalogmigration.common.ledger.Run;
 import io.catalogmigration.common.ledger.RunLedger;
 import io.catalogmigration.common.ledger.RunState;
-import io.catalogmigration.common.logging.ErrorText;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.catalogmigration.common.run.UnfinishedRuns;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 
@@ -23,8 +21,6 @@ import java.time.Instant;
  */
 class PruneRecovery {
 
-    private static final Logger log = LoggerFactory.getLogger(PruneRecovery.class);
-
     private final RunLedger ledger;
     private final PrunePlanner planner;
     private final PruneDispatcher dispatcher;
@@ -37,15 +33,8 @@ class PruneRecovery {
 
     @EventListener(ApplicationReadyEvent.class)
     void resumeUnfinishedRuns() {
-        for (Run run : ledger.unfinished(PrunePlanner.KIND)) {
-            log.info("Resuming prune run {} of migration {} ({} / {})", run.runId(), run.migrationId(), run.state(), run.stage());
-            try {
-                resume(run);
-            } catch (RuntimeException e) {
-                log.error("Could not resume prune run {}: {}. It stays unfinished; send StartPrune again with a new commandId "
-                        + "to start over.", run.runId(), ErrorText.rootCause(e));
-            }
-        }
+        UnfinishedRuns.resume(ledger, PrunePlanner.KIND, this::resume,
+                "send StartPrune again with a new commandId to start over");
     }
 
     private void resume(Run run) {

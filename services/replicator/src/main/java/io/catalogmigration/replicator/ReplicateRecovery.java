@@ -2,10 +2,8 @@ package io.catalogmigration.replicator;
 
 import io.catalogmigration.common.contract.ReplicateCommand;
 import io.catalogmigration.common.kafka.MessageJson;
-import io.catalogmigration.common.ledger.Run;
 import io.catalogmigration.common.ledger.RunLedger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.catalogmigration.common.run.UnfinishedRuns;
 
 /**
  * When this instance becomes the active one (see ActiveInstance), carries out again the commands an earlier instance
@@ -16,8 +14,6 @@ import org.slf4j.LoggerFactory;
  */
 class ReplicateRecovery {
 
-    private static final Logger log = LoggerFactory.getLogger(ReplicateRecovery.class);
-
     private final RunLedger ledger;
     private final ReplicateHandler handler;
 
@@ -27,14 +23,8 @@ class ReplicateRecovery {
     }
 
     void resumeUnfinishedRuns() {
-        for (Run run : ledger.unfinished(ReplicateHandler.KIND)) {
-            log.info("Resuming replicate run {} of migration {}", run.runId(), run.migrationId());
-            try {
-                handler.submit(MessageJson.mapper().readValue(run.command(), ReplicateCommand.class));
-            } catch (RuntimeException e) {
-                log.error("Could not resume replicate run {}: {}. It stays unfinished; send the command again with a new "
-                        + "commandId.", run.runId(), e.getMessage(), e);
-            }
-        }
+        UnfinishedRuns.resume(ledger, ReplicateHandler.KIND,
+                run -> handler.submit(MessageJson.mapper().readValue(run.command(), ReplicateCommand.class)),
+                "send the command again with a new commandId");
     }
 }

@@ -4,9 +4,8 @@ import io.catalogmigration.common.contract.StartScan;
 import io.catalogmigration.common.kafka.MessageJson;
 import io.catalogmigration.common.ledger.Run;
 import io.catalogmigration.common.ledger.RunLedger;
+import io.catalogmigration.common.run.UnfinishedRuns;
 import io.catalogmigration.common.ledger.RunState;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 
@@ -22,8 +21,6 @@ import java.time.Instant;
  */
 class ScanRecovery {
 
-    private static final Logger log = LoggerFactory.getLogger(ScanRecovery.class);
-
     private final RunLedger ledger;
     private final ScanPlanner planner;
     private final ScanDispatcher dispatcher;
@@ -36,18 +33,14 @@ class ScanRecovery {
 
     @EventListener(ApplicationReadyEvent.class)
     void resumeUnfinishedRuns() {
-        for (Run run : ledger.unfinished(ScanPlanner.KIND)) {
-            log.info("Resuming scan run {} of migration {} ({} / {})", run.runId(), run.migrationId(), run.state(), run.stage());
-            try {
-                if (run.state() == RunState.QUEUED) {
-                    planner.plan(MessageJson.mapper().readValue(run.command(), StartScan.class), Instant.now());
-                } else {
-                    dispatcher.advance(run.runId());
-                }
-            } catch (RuntimeException e) {
-                log.error("Could not resume scan run {}: {}. It stays unfinished; send StartScan again with a new commandId "
-                        + "to start over.", run.runId(), e.getMessage(), e);
-            }
+        UnfinishedRuns.resume(ledger, ScanPlanner.KIND, this::resume, "send StartScan again with a new commandId to start over");
+    }
+
+    private void resume(Run run) {
+        if (run.state() == RunState.QUEUED) {
+            planner.plan(MessageJson.mapper().readValue(run.command(), StartScan.class), Instant.now());
+        } else {
+            dispatcher.advance(run.runId());
         }
     }
 }
