@@ -72,6 +72,21 @@ class WaitingForTheTargetTest {
     }
 
     @Test
+    void theCatchUpEndsWhileATransactionIsStillOpenOnTheSource() throws Exception {
+        // An open transaction's records follow the last commit and are not flushed (until, at best, the background
+        // writer's next running-transactions record, up to 15 s later): the catch-up must not wait for them.
+        try (Connection open = source.connect(DATABASE); Connection admin = source.connect(DATABASE)) {
+            open.setAutoCommit(false);
+            open.createStatement().execute("insert into item values (10, 'not committed')");
+
+            CatchUp.awaitConfirmed(admin, new String[]{SLOT}, Duration.ofSeconds(5));
+
+            open.rollback();
+        }
+        assertThat(onTarget(10)).isFalse();
+    }
+
+    @Test
     void theOnlineChecksWaitForTheTargetReturnsOnlyOnceItHoldsAWriteCommittedAsynchronously() throws Exception {
         writeAsynchronously(2);
         boolean applied;
