@@ -26,7 +26,7 @@ abstract class PublishCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
-    @Option(names = "--migration-id", required = true, paramLabel = "ID",
+    @Option(names = "--migration-id", required = true, paramLabel = "ID", converter = MigrationIdOption.class,
             description = "your name for the whole migration, e.g. rds-2025-06 (the Kafka key)")
     String migrationId;
 

@@ -42,7 +42,7 @@ final class RunbookCli implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
-    @Option(names = "--migration-id", required = true, paramLabel = "ID", description = "your name for the whole migration (the Kafka key)")
+    @Option(names = "--migration-id", required = true, paramLabel = "ID", converter = MigrationIdOption.class, description = "your name for the whole migration (the Kafka key)")
     String migrationId;
 
     @Mixin

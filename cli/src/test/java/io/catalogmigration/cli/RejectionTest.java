@@ -54,6 +54,10 @@ class RejectionTest {
             assertThat(badPort.exitCode()).isEqualTo(MigrateCli.USAGE);
             assertThat(badPort.err()).contains("not a TCP port");
 
+            var badId = Cli.run("prune", "--password-ref", "env:X", "--migration-id", "rds 2025\nforged", "--host", "h", "--user", "u");
+            assertThat(badId.exitCode()).isEqualTo(MigrateCli.USAGE);
+            assertThat(badId.err()).contains("must be 1-100 letters, digits", "nothing was sent").doesNotContain("\nforged");
+
             // A valid command after all the refused ones: once it is on the topic, the refused ones would be too.
             String sentinel = "cli-sentinel-" + UUID.randomUUID();
             var ok = Cli.run("lineage", "reset-pointer", "--migration-id", sentinel);

@@ -1,5 +1,6 @@
 package io.catalogmigration.cutover;
 
+import io.catalogmigration.common.command.MigrationIds;
 import io.catalogmigration.common.contract.CutoverCommand;
 import io.catalogmigration.common.contract.FinishCutover;
 import io.catalogmigration.common.contract.PgEndpoint;
@@ -20,6 +21,7 @@ final class CommandCheck {
 
     static List<String> problems(CutoverCommand command) {
         List<String> problems = new ArrayList<>();
+        MigrationIds.problem(command.migrationId()).ifPresent(problems::add);
         if (command.source() == null) {
             problems.add("source is missing");
         } else {

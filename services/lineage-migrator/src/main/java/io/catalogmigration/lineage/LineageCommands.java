@@ -1,5 +1,6 @@
 package io.catalogmigration.lineage;
 
+import io.catalogmigration.common.command.MigrationIds;
 import io.catalogmigration.common.command.CommandAge;
 import io.catalogmigration.common.contract.LineagePointerReset;
 import io.catalogmigration.common.contract.LineageValidated;
@@ -69,6 +70,7 @@ class LineageCommands {
             return;
         }
         List<String> problems = new ArrayList<>();
+        MigrationIds.problem(command.migrationId()).ifPresent(problems::add);
         if (command.source() == null || command.target() == null) {
             problems.add("both source (rosemeta) and target (lineage) endpoints are required");
         } else {

@@ -1,5 +1,6 @@
 package io.catalogmigration.lineage;
 
+import io.catalogmigration.common.command.MigrationIds;
 import io.catalogmigration.common.logging.ErrorText;
 import io.catalogmigration.common.command.CommandAge;
 import io.catalogmigration.common.contract.StartLineageMigration;
@@ -202,6 +203,7 @@ class LineageStarter {
 
     private static List<String> problems(StartLineageMigration command) {
         List<String> problems = new ArrayList<>();
+        MigrationIds.problem(command.migrationId()).ifPresent(problems::add);
         if (command.source() == null) {
             problems.add("source is missing: the rosemeta database holding object_lineage_link");
         } else {

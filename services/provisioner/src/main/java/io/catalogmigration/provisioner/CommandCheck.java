@@ -1,5 +1,6 @@
 package io.catalogmigration.provisioner;
 
+import io.catalogmigration.common.command.MigrationIds;
 import io.catalogmigration.common.contract.DeprovisionTarget;
 import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.contract.PlanTarget;
@@ -20,10 +21,7 @@ final class CommandCheck {
 
     static List<String> problems(ProvisionCommand command, String provider) {
         List<String> problems = new ArrayList<>();
-        if (!ResourceNames.MIGRATION_ID.matcher(command.migrationId()).matches()) {
-            problems.add("migrationId '" + command.migrationId() + "' must be 1-100 letters, digits, '.', '_' or '-', "
-                    + "starting with a letter or digit (it names and tags what is created)");
-        }
+        MigrationIds.problem(command.migrationId()).ifPresent(problems::add);
         if (command instanceof PlanTarget plan) {
             sizingInputs(problems, plan.source(), plan.objectCount(), plan.concurrentUsers(), plan.sourceCpuCount());
         } else if (command instanceof ProvisionTarget provision) {

@@ -20,8 +20,6 @@ record ResourceNames(String instance, String subnetGroup, String securityGroup, 
 
     /** RDS: 1-63 letters, digits or hyphens, a letter first, no trailing or double hyphen. */
     private static final Pattern INSTANCE = Pattern.compile("[a-zA-Z](?!.*--)[a-zA-Z0-9-]{0,62}(?<!-)");
-    /** Migration ids end up in names, tags and SQL comments: keep them plain. */
-    static final Pattern MIGRATION_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
     private static final DateTimeFormatter SNAPSHOT_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
     static ResourceNames of(String instanceIdentifier, String appUser) {

@@ -1,5 +1,6 @@
 package io.catalogmigration.prune;
 
+import io.catalogmigration.common.command.MigrationIds;
 import io.catalogmigration.common.contract.StartPrune;
 
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ final class CommandCheck {
 
     static List<String> problems(StartPrune command, PruneProperties settings) {
         List<String> problems = new ArrayList<>();
+        MigrationIds.problem(command.migrationId()).ifPresent(problems::add);
         if (command.database() == null) {
             problems.add("database is missing: give host, port, database, user, sslmode and passwordRef");
         } else {

@@ -38,6 +38,14 @@ class CommandCheckTest {
     }
 
     @Test
+    void aMigrationIdThatIsNotPlainIsNamedByTheRuleEveryServiceShares() {
+        var command = new StartPrune(UUID.randomUUID(), "prod catalog", Instant.now(), DB, List.of("qli"), PruneMode.PURGE, null);
+
+        assertThat(CommandCheck.problems(command, SETTINGS)).singleElement().asString()
+                .startsWith("migrationId 'prod catalog' must be 1-100 letters, digits");
+    }
+
+    @Test
     void aMissingDatabaseIsAProblemNotACrash() {
         assertThat(CommandCheck.problems(start(null, List.of(), null), SETTINGS)).singleElement().asString().contains("database is missing");
     }

@@ -1,5 +1,6 @@
 package io.catalogmigration.replicator;
 
+import io.catalogmigration.common.command.MigrationIds;
 import io.catalogmigration.common.secret.StoredReferences;
 import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.secret.SecretRef;
@@ -211,6 +212,7 @@ class ReplicateHandler {
 
     private static List<String> problems(ReplicateCommand command) {
         List<String> problems = new ArrayList<>();
+        MigrationIds.problem(command.migrationId()).ifPresent(problems::add);
         if (command.source() == null) {
             problems.add("source is missing");
         } else {

@@ -1,5 +1,6 @@
 package io.catalogmigration.scan;
 
+import io.catalogmigration.common.command.MigrationIds;
 import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.contract.StartScan;
 import io.catalogmigration.common.pg.SqlIdentifier;
@@ -14,6 +15,7 @@ final class CommandCheck {
 
     static List<String> problems(StartScan command) {
         List<String> problems = new ArrayList<>();
+        MigrationIds.problem(command.migrationId()).ifPresent(problems::add);
         if (command.databases().isEmpty()) {
             problems.add("databases is empty: give at least one endpoint (host, port, database, user, sslmode, passwordRef)");
         }
