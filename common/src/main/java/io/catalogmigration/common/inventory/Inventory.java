@@ -1,5 +1,8 @@
 package io.catalogmigration.common.inventory;
 
+import io.catalogmigration.common.pg.Sql;
+import io.catalogmigration.common.pg.Transactions;
+
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -145,13 +148,9 @@ public record Inventory(Map<String, Item> items) {
 
     /** The inventory of the database {@code connection} is on (one transaction, search_path pg_catalog). */
     public static Inventory take(Connection connection) throws SQLException {
-        boolean autoCommit = connection.getAutoCommit();
-        connection.setAutoCommit(false);
         Map<String, Item> items = new TreeMap<>();
-        try {
-            try (var statement = connection.createStatement()) {
-                statement.execute("set local search_path = pg_catalog");
-            }
+        Transactions.inOne(connection, () -> {
+            Sql.execute(connection, "set local search_path = pg_catalog");
             for (String sql : QUERIES) {
                 try (var statement = connection.createStatement(); var rs = statement.executeQuery(sql)) {
                     while (rs.next()) {
@@ -160,13 +159,8 @@ public record Inventory(Map<String, Item> items) {
                     }
                 }
             }
-            connection.commit();
-        } catch (SQLException e) {
-            connection.rollback();
-            throw e;
-        } finally {
-            connection.setAutoCommit(autoCommit);
-        }
+            return null;
+        });
         return new Inventory(items);
     }
 

@@ -1,6 +1,7 @@
 package io.catalogmigration.common.inventory;
 
 import io.catalogmigration.common.pg.Sql;
+import io.catalogmigration.common.pg.Transactions;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -81,23 +82,16 @@ public final class SchemaDrift {
     }
 
     private static Map<String, Map<String, String>> columns(Connection connection) throws SQLException {
-        boolean autoCommit = connection.getAutoCommit();
-        connection.setAutoCommit(false);
         Map<String, Map<String, String>> tables = new LinkedHashMap<>();
-        try {
+        Transactions.inOne(connection, () -> {
             Sql.execute(connection, "set local search_path = pg_catalog");
             try (var statement = connection.createStatement(); var rs = statement.executeQuery(COLUMNS)) {
                 while (rs.next()) {
                     tables.computeIfAbsent(rs.getString(1), t -> new LinkedHashMap<>()).put(rs.getString(2), rs.getString(3));
                 }
             }
-            connection.commit();
-        } catch (SQLException e) {
-            connection.rollback();
-            throw e;
-        } finally {
-            connection.setAutoCommit(autoCommit);
-        }
+            return null;
+        });
         return tables;
     }
 }

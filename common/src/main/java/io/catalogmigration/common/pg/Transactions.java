@@ -7,9 +7,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Whether a transaction on a server committed, asked of that server: what makes a count recorded elsewhere (the
- * ledger) exact when the process that wrote it died between the server's commit and the ledger's record.
- * PostgreSQL 13 and later ({@code pg_current_xact_id}, {@code pg_xact_status}).
+ * Transactions on a server: work done in one ({@link #inOne}), and whether one committed, asked of that server: what
+ * makes a count recorded elsewhere (the ledger) exact when the process that wrote it died between the server's commit
+ * and the ledger's record. PostgreSQL 13 and later ({@code pg_current_xact_id}, {@code pg_xact_status}).
  */
 public final class Transactions {
 
@@ -21,6 +21,31 @@ public final class Transactions {
     }
 
     private Transactions() {
+    }
+
+    /** Work done inside {@link #inOne}. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run() throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} in one transaction on {@code connection}: committed when it returns, rolled back when it throws;
+     * the connection's auto-commit mode is as before either way.
+     */
+    public static <T> T inOne(Connection connection, Work<T> work) throws SQLException {
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try {
+            T result = work.run();
+            connection.commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(autoCommit);
+        }
     }
 
     /** The id of the connection's current transaction if it has written anything, else null (it then has none). */

@@ -40,17 +40,10 @@ public final class WalPosition {
                        || (select setting from pg_settings where name = 'wal_segment_size')""").split(" ");
         long position = committed(parse(row[0]), Long.parseLong(row[2]), Long.parseLong(row[3]));
         if (parse(row[1]) < position) {
-            connection.setAutoCommit(false);
-            try {
+            Transactions.inOne(connection, () -> {
                 Sql.execute(connection, "SET LOCAL synchronous_commit = on");
-                Sql.one(connection, "select pg_current_xact_id()::text");
-                connection.commit();
-            } catch (SQLException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
-            }
+                return Sql.one(connection, "select pg_current_xact_id()::text");
+            });
         }
         return format(position);
     }

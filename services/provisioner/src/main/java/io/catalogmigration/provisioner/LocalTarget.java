@@ -19,6 +19,7 @@ import io.catalogmigration.common.pg.ClientTools;
 import io.catalogmigration.common.pg.Sql;
 import io.catalogmigration.common.pg.SqlIdentifier;
 import io.catalogmigration.common.pg.TargetGuard;
+import io.catalogmigration.common.pg.Transactions;
 import io.catalogmigration.common.run.MigrationProblem;
 import io.catalogmigration.common.secret.SecretResolver;
 import org.postgresql.PGConnection;
@@ -114,18 +115,14 @@ class LocalTarget {
         // The file first: a crash after it leaves a file nobody uses, never a role whose password nobody knows.
         String password = Passwords.generate();
         SecretFile.write(secret, password);
-        connection.setAutoCommit(false);
-        try (var statement = connection.createStatement()) {
-            statement.execute("create role " + SqlIdentifier.quote(user) + " login");
-            statement.execute("comment on role " + SqlIdentifier.quote(user) + " is " + literal(marker));
+        Transactions.inOne(connection, () -> {
+            try (var statement = connection.createStatement()) {
+                statement.execute("create role " + SqlIdentifier.quote(user) + " login");
+                statement.execute("comment on role " + SqlIdentifier.quote(user) + " is " + literal(marker));
+            }
             setPassword(connection, user, password);
-            connection.commit();
-        } catch (SQLException e) {
-            connection.rollback();
-            throw e;
-        } finally {
-            connection.setAutoCommit(true);
-        }
+            return null;
+        });
         run.resource("role " + user, false);
     }
 
