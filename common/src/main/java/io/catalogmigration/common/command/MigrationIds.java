@@ -11,12 +11,12 @@ import java.util.regex.Pattern;
  */
 public final class MigrationIds {
 
-    public static final Pattern PATTERN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+    private static final Pattern PATTERN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
     /** Shown at most this long in a refusal: a hostile id may be a megabyte. */
     private static final int SHOWN = 40;
 
-    public static boolean isValid(String migrationId) {
+    private static boolean isValid(String migrationId) {
         return migrationId != null && PATTERN.matcher(migrationId).matches();
     }
 
