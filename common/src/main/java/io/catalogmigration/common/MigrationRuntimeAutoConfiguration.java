@@ -18,6 +18,7 @@ import io.catalogmigration.common.pg.PgPools;
 import io.catalogmigration.common.progress.ProgressReporter;
 import io.catalogmigration.common.run.OutcomeRelay;
 import io.catalogmigration.common.run.RunOutcomes;
+import io.catalogmigration.common.run.RunStart;
 import io.catalogmigration.common.secret.SecretResolver;
 import io.catalogmigration.common.throttle.ConsumerThrottle;
 import io.catalogmigration.common.throttle.HeapGauge;
@@ -191,6 +192,12 @@ public class MigrationRuntimeAutoConfiguration {
     @Bean
     CommandAge commandAge(MigrationProperties settings) {
         return new CommandAge(settings.commands().maxAge(), Clock.systemUTC());
+    }
+
+    /** The one way a command opens a run: ids, secret references, the ledger's admission and the command's age. */
+    @Bean
+    RunStart runStart(RunLedger runLedger, CommandAge commandAge) {
+        return new RunStart(runLedger, commandAge);
     }
 
     /**

@@ -2,7 +2,6 @@ package io.catalogmigration.cutover;
 
 import io.catalogmigration.common.active.ActiveInstance;
 import io.catalogmigration.common.active.ActiveInstances;
-import io.catalogmigration.common.command.CommandAge;
 import io.catalogmigration.common.contract.CutoverCommand;
 import io.catalogmigration.common.contract.Topics;
 import io.catalogmigration.common.kafka.ListenerFactories;
@@ -10,6 +9,7 @@ import io.catalogmigration.common.kafka.MessagePublisher;
 import io.catalogmigration.common.kafka.ServiceTopics;
 import io.catalogmigration.common.ledger.RunLedger;
 import io.catalogmigration.common.pg.PgConnector;
+import io.catalogmigration.common.run.RunStart;
 import io.catalogmigration.common.progress.ProgressReporter;
 import io.catalogmigration.common.run.RunOutcomes;
 import io.catalogmigration.common.secret.SecretResolver;
@@ -111,14 +111,15 @@ class CutoverConfiguration {
                                   WriteFence fence, WindowVerification verification, PreflightChecks preflight,
                                   Fallback fallback, SettingsSwitcher switcher, HookRunner hooks, ProgressReporter progress,
                                   MessagePublisher publisher, Outcomes outcomes, ExecutorService cutoverThread,
-                                  CommandAge age) {
+                                  RunStart runStart) {
         var sequences = new SequenceCopy(connector);
         var parts = new CutoverRun.Parts(connector, store, ledger, fence, new CatchUp(connector), sequences, verification,
                 preflight, fallback, new SwitchConfirmation(connector), switcher, hooks, progress,
                 new UnreplicatedCopy(connector, settings));
         var back = new SwitchBack.Parts(store, fence, fallback, sequences, switcher, hooks, publisher, ledger, progress);
         return new CutoverHandler(ledger, outcomes, preflight, new CutoverRun(settings, parts), new SwitchBack(settings, back),
-                new FallbackCommands(settings, store, fallback, hooks, new ReplicationRoleRetirement(connector)), store, connector, age, cutoverThread);
+                new FallbackCommands(settings, store, fallback, hooks, new ReplicationRoleRetirement(connector)), store, connector, runStart,
+                cutoverThread);
     }
 
     @Bean

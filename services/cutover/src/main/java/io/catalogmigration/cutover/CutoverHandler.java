@@ -1,7 +1,5 @@
 package io.catalogmigration.cutover;
 
-import io.catalogmigration.common.secret.StoredReferences;
-import io.catalogmigration.common.command.CommandAge;
 import io.catalogmigration.common.contract.CheckFallback;
 import io.catalogmigration.common.contract.CutoverCheck;
 import io.catalogmigration.common.contract.CutoverCommand;
@@ -19,6 +17,7 @@ import io.catalogmigration.common.logging.RunContext;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.TargetGuard;
 import io.catalogmigration.common.run.RunAdmission;
+import io.catalogmigration.common.run.RunStart;
 import io.catalogmigration.common.secret.SecretUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,16 +47,16 @@ class CutoverHandler {
     private final FallbackCommands fallback;
     private final CutoverStore store;
     private final PgConnector connector;
-    private final CommandAge age;
+    private final RunStart runStart;
     private final ExecutorService thread;
     private final Set<UUID> inFlight = ConcurrentHashMap.newKeySet();
 
     CutoverHandler(RunLedger ledger, Outcomes outcomes, PreflightChecks preflight, CutoverRun cutover, SwitchBack switchBack,
-                   FallbackCommands fallback, CutoverStore store, PgConnector connector, CommandAge age,
+                   FallbackCommands fallback, CutoverStore store, PgConnector connector, RunStart runStart,
                    ExecutorService thread) {
         this.fallback = fallback;
         this.connector = connector;
-        this.age = age;
+        this.runStart = runStart;
         this.ledger = ledger;
         this.outcomes = outcomes;
         this.preflight = preflight;
@@ -68,25 +67,13 @@ class CutoverHandler {
     }
 
     void handle(CutoverCommand command) {
-        String json = MessageJson.mapper().writerFor(CutoverCommand.class).writeValueAsString(command);
-        if (ledger.refusesReferences(command, json, reason -> outcomes.finish(failed(command, "VALIDATE", reason, StoredReferences.ACTION),
-                "refused: not a secret reference"))) {
-            return;
-        }
-        var resources = resources(command);
-        switch (ledger.admit(command, KIND, json, resources)) {
-            case BUSY -> {
-                var busy = RunAdmission.busy(command.getClass().getSimpleName(), ledger.holder(resources, command.commandId()));
-                outcomes.finish(failed(command, "VALIDATE", busy.reason(), busy.action()), "refused: migration in use");
-            }
-            case INCOMPLETE -> log.error("{} without commandId or migrationId ignored: every command needs both (nothing was "
-                    + "changed)", command.getClass().getSimpleName());
-            case DUPLICATE -> log.info("{} {} was handled before: ignoring the redelivery", command.getClass().getSimpleName(),
-                    command.commandId());
-            case NEW -> age.refusal(command).ifPresentOrElse(refusal -> outcomes.finish(failed(command, "VALIDATE",
-                    refusal.reason(), refusal.action()), "refused: too old"), () -> submit(command));
-            default -> submit(command);
-        }
+        runStart.take(command, KIND, MessageJson.mapper().writerFor(CutoverCommand.class).writeValueAsString(command),
+                resources(command), (why, problem) -> outcomes.finish(failed(command, "VALIDATE", problem.reason(),
+                        problem.action()), switch (why) {
+                    case SECRET_REFERENCE -> "refused: not a secret reference";
+                    case BUSY -> "refused: migration in use";
+                    case TOO_OLD -> "refused: too old";
+                }), () -> submit(command));
     }
 
     /**

@@ -8,6 +8,7 @@ import io.catalogmigration.common.kafka.ListenerFactories;
 import io.catalogmigration.common.kafka.MessagePublisher;
 import io.catalogmigration.common.ledger.RunLedger;
 import io.catalogmigration.common.run.RunOutcomes;
+import io.catalogmigration.common.run.RunStart;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.PgPools;
 import io.catalogmigration.common.progress.ProgressReporter;
@@ -106,8 +107,9 @@ class LineageConfiguration {
     @Bean
     LineageStarter lineageStarter(LineageProperties settings, RunLedger ledger, LinkLedger links, PgConnector connector,
                                   GraphSchema schema, BrokerProbe probe, LinkPublisher publisher, LineageOutcomes outcomes,
-                                  ProgressReporter progress, CommandAge age, RunLease lease) {
-        return new LineageStarter(settings, ledger, links, connector, schema, probe, publisher, outcomes, progress, age, lease);
+                                  ProgressReporter progress, RunStart runStart, RunLease lease) {
+        return new LineageStarter(settings, ledger, links, connector, schema, probe, publisher, outcomes, progress, runStart,
+                lease);
     }
 
     @Bean

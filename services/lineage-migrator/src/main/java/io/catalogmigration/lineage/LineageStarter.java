@@ -2,12 +2,11 @@ package io.catalogmigration.lineage;
 
 import io.catalogmigration.common.command.MigrationIds;
 import io.catalogmigration.common.logging.ErrorText;
-import io.catalogmigration.common.command.CommandAge;
 import io.catalogmigration.common.contract.StartLineageMigration;
 import io.catalogmigration.common.kafka.MessageJson;
 import io.catalogmigration.common.ledger.RunLedger;
-import io.catalogmigration.common.secret.StoredReferences;
 import io.catalogmigration.common.run.RunAdmission;
+import io.catalogmigration.common.run.RunStart;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.TableName;
 import io.catalogmigration.common.progress.Progress;
@@ -44,13 +43,13 @@ class LineageStarter {
     private final LinkPublisher publisher;
     private final LineageOutcomes outcomes;
     private final ProgressReporter progress;
-    private final CommandAge age;
+    private final RunStart runStart;
     private final RunLease lease;
 
     LineageStarter(LineageProperties settings, RunLedger ledger, LinkLedger links, PgConnector connector, GraphSchema schema,
                    BrokerProbe probe, LinkPublisher publisher, LineageOutcomes outcomes, ProgressReporter progress,
-                   CommandAge age, RunLease lease) {
-        this.age = age;
+                   RunStart runStart, RunLease lease) {
+        this.runStart = runStart;
         this.lease = lease;
         this.settings = settings;
         this.ledger = ledger;
@@ -64,34 +63,12 @@ class LineageStarter {
     }
 
     void start(StartLineageMigration command) {
-        String json = MessageJson.mapper().writeValueAsString(command);
-        // a pasted password where a reference belongs, or the service's own secret: refused before any row is written
-        if (ledger.refusesReferences(command, json, reason -> outcomes.failed(command.commandId(), command.migrationId(),
-                reason, StoredReferences.ACTION, null, null))) {
-            return;
-        }
-        var resources = List.of(pointer(settings));
-        switch (ledger.admit(command, Jobs.RUN_KIND, json, resources)) {
-            case INCOMPLETE -> log.error("StartLineageMigration without commandId or migrationId ignored: every command needs "
-                    + "both (nothing was changed)");
-            case DUPLICATE -> log.info("StartLineageMigration {} was handled before: ignoring the redelivery", command.commandId());
-            case BUSY -> {
-                var busy = RunAdmission.busy("StartLineageMigration", ledger.holder(resources, command.commandId()));
-                outcomes.failed(command.commandId(), command.migrationId(), "a lineage migration is already running: "
-                        + busy.reason(), busy.action() + "; a restarted service resumes it from the pointer by itself", null, null);
-            }
-            // An earlier delivery failed before anything was published: the error handler's retry prepares again.
-            case AGAIN -> prepare(command);
-            case NEW -> {
-                var refusal = age.refusal(command);
-                if (refusal.isPresent()) {
-                    outcomes.failed(command.commandId(), command.migrationId(), refusal.get().reason(), refusal.get().action(),
-                            null, null);
-                } else {
-                    prepare(command);
-                }
-            }
-        }
+        runStart.take(command, Jobs.RUN_KIND, MessageJson.mapper().writeValueAsString(command), List.of(pointer(settings)),
+                (why, problem) -> outcomes.failed(command.commandId(), command.migrationId(), why == RunStart.Refusal.BUSY
+                                ? "a lineage migration is already running: " + problem.reason() : problem.reason(),
+                        why == RunStart.Refusal.BUSY ? problem.action() + "; a restarted service resumes it from the pointer by itself"
+                                : problem.action(), null, null),
+                () -> prepare(command));
     }
 
     /**

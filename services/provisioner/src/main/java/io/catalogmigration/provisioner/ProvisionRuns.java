@@ -1,7 +1,5 @@
 package io.catalogmigration.provisioner;
 
-import io.catalogmigration.common.secret.StoredReferences;
-import io.catalogmigration.common.command.CommandAge;
 import io.catalogmigration.common.contract.DeprovisionTarget;
 import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.contract.PlanTarget;
@@ -17,6 +15,7 @@ import io.catalogmigration.common.logging.RunContext;
 import io.catalogmigration.common.progress.ProgressReporter;
 import io.catalogmigration.common.run.MigrationProblem;
 import io.catalogmigration.common.run.RunAdmission;
+import io.catalogmigration.common.run.RunStart;
 import io.catalogmigration.common.secret.SecretUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,16 +49,16 @@ class ProvisionRuns {
     private final RdsSnapshot awsSnapshot;
     private final LocalTarget local;
     private final ProvisionOutcomes outcomes;
-    private final CommandAge age;
+    private final RunStart runStart;
     private final TaskExecutor executor;
     /** Runs queued or running here: recovery leaves them alone. */
     private final Set<UUID> inFlight = ConcurrentHashMap.newKeySet();
 
     ProvisionRuns(ProvisionerProperties settings, RunLedger ledger, ProgressReporter progress, SourceSurvey survey,
                   AwsProvisioner aws, AwsDeprovisioner awsRemoval, RdsSnapshot awsSnapshot, LocalTarget local,
-                  ProvisionOutcomes outcomes, CommandAge age, TaskExecutor executor) {
+                  ProvisionOutcomes outcomes, RunStart runStart, TaskExecutor executor) {
         this.awsSnapshot = awsSnapshot;
-        this.age = age;
+        this.runStart = runStart;
         this.settings = settings;
         this.ledger = ledger;
         this.progress = progress;
@@ -72,40 +71,10 @@ class ProvisionRuns {
     }
 
     void start(ProvisionCommand command) {
-        String type = command.getClass().getSimpleName();
-        if (command.commandId() == null || command.migrationId() == null || command.migrationId().isBlank()) {
-            log.error("{} without commandId or migrationId ignored: every command needs both (nothing was changed)", type);
-            return;
-        }
-        String json = MessageJson.mapper().writeValueAsString(command);
-        if (ledger.refusesReferences(command, json, reason -> outcomes.failed(command.commandId(), command.migrationId(), type,
-                provider(command), MigrationProblem.withCode(reason, StoredReferences.ACTION, null), List.of()))) {
-            return;
-        }
-        var resources = resources(command, provider(command));
-        var admission = ledger.admit(command, KIND, json, resources);
-        if (admission == RunLedger.Admission.BUSY) {
-            outcomes.failed(command.commandId(), command.migrationId(), type, provider(command),
-                    RunAdmission.busy(type, ledger.holder(resources, command.commandId())), List.of());
-            return;
-        }
-        if (admission == RunLedger.Admission.AGAIN) {
-            // still queued: the run was never taken up here (or its refusal never said and its resources free now)
-            submit(command);
-            return;
-        }
-        if (admission != RunLedger.Admission.NEW) {
-            log.info("{} {} of migration {} was handled before: ignoring the redelivery", type, command.commandId(),
-                    command.migrationId());
-            return;
-        }
-        var refusal = age.refusal(command);
-        if (refusal.isPresent()) {
-            outcomes.failed(command.commandId(), command.migrationId(), type, provider(command),
-                    MigrationProblem.withCode(refusal.get().reason(), refusal.get().action(), null), List.of());
-            return;
-        }
-        submit(command);
+        runStart.take(command, KIND, MessageJson.mapper().writeValueAsString(command), resources(command, provider(command)),
+                (why, problem) -> outcomes.failed(command.commandId(), command.migrationId(),
+                        command.getClass().getSimpleName(), provider(command), problem, List.of()),
+                () -> submit(command));
     }
 
     /**

@@ -2,7 +2,6 @@ package io.catalogmigration.provisioner;
 
 import io.catalogmigration.common.active.ActiveInstance;
 import io.catalogmigration.common.active.ActiveInstances;
-import io.catalogmigration.common.command.CommandAge;
 import io.catalogmigration.common.contract.ProvisionCommand;
 import io.catalogmigration.common.contract.Topics;
 import io.catalogmigration.common.kafka.ServiceTopics;
@@ -11,6 +10,7 @@ import io.catalogmigration.common.ledger.RunLedger;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.progress.ProgressReporter;
 import io.catalogmigration.common.run.RunOutcomes;
+import io.catalogmigration.common.run.RunStart;
 import io.catalogmigration.common.secret.SecretResolver;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -51,10 +51,10 @@ class ProvisionerConfiguration {
     @Bean
     ProvisionRuns provisionRuns(ProvisionerProperties settings, RunLedger ledger, ProgressReporter progress,
                                 PgConnector connector, AwsClients awsClients, ProvisionOutcomes outcomes,
-                                ProvisioningThread provisioningThread, SecretResolver secrets, CommandAge age) {
+                                ProvisioningThread provisioningThread, SecretResolver secrets, RunStart runStart) {
         return new ProvisionRuns(settings, ledger, progress, new SourceSurvey(connector),
                 new AwsProvisioner(awsClients, settings), new AwsDeprovisioner(awsClients, settings),
-                new RdsSnapshot(awsClients, settings), new LocalTarget(connector, settings, secrets), outcomes, age,
+                new RdsSnapshot(awsClients, settings), new LocalTarget(connector, settings, secrets), outcomes, runStart,
                 provisioningThread);
     }
 

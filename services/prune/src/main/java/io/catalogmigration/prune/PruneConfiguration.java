@@ -1,6 +1,5 @@
 package io.catalogmigration.prune;
 
-import io.catalogmigration.common.command.CommandAge;
 import io.catalogmigration.common.contract.PruneCommand;
 import io.catalogmigration.common.contract.Topics;
 import io.catalogmigration.common.kafka.ServiceTopics;
@@ -10,6 +9,7 @@ import io.catalogmigration.common.ledger.RunLedger;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.progress.ProgressReporter;
 import io.catalogmigration.common.run.RunOutcomes;
+import io.catalogmigration.common.run.RunStart;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -54,8 +54,8 @@ class PruneConfiguration {
 
     @Bean
     PrunePlanner prunePlanner(PruneProperties settings, RunLedger ledger, PgConnector connector, PruneDispatcher dispatcher,
-                              PruneOutcomes outcomes, ProgressReporter progress, CommandAge age) {
-        return new PrunePlanner(settings, ledger, connector, dispatcher, outcomes, progress, age);
+                              PruneOutcomes outcomes, ProgressReporter progress, RunStart runStart) {
+        return new PrunePlanner(settings, ledger, connector, dispatcher, outcomes, progress, runStart);
     }
 
     @Bean

@@ -1,7 +1,5 @@
 package io.catalogmigration.prune;
 
-import io.catalogmigration.common.secret.StoredReferences;
-import io.catalogmigration.common.command.CommandAge;
 import io.catalogmigration.common.contract.PruneCompleted;
 import io.catalogmigration.common.contract.PruneMode;
 import io.catalogmigration.common.contract.PrunedTable;
@@ -17,9 +15,8 @@ import io.catalogmigration.common.pg.TableName;
 import io.catalogmigration.common.progress.Progress;
 import io.catalogmigration.common.progress.ProgressReporter;
 import io.catalogmigration.common.run.RunAdmission;
+import io.catalogmigration.common.run.RunStart;
 import io.catalogmigration.common.secret.SecretUnavailableException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -37,19 +34,17 @@ class PrunePlanner {
 
     static final String KIND = "prune";
 
-    private static final Logger log = LoggerFactory.getLogger(PrunePlanner.class);
-
     private final PruneProperties settings;
     private final RunLedger ledger;
     private final PgConnector connector;
     private final PruneDispatcher dispatcher;
     private final PruneOutcomes outcomes;
     private final ProgressReporter progress;
-    private final CommandAge age;
+    private final RunStart runStart;
 
     PrunePlanner(PruneProperties settings, RunLedger ledger, PgConnector connector, PruneDispatcher dispatcher,
-                 PruneOutcomes outcomes, ProgressReporter progress, CommandAge age) {
-        this.age = age;
+                 PruneOutcomes outcomes, ProgressReporter progress, RunStart runStart) {
+        this.runStart = runStart;
         this.settings = settings;
         this.ledger = ledger;
         this.connector = connector;
@@ -59,27 +54,11 @@ class PrunePlanner {
     }
 
     void start(StartPrune command) {
-        String json = MessageJson.mapper().writeValueAsString(command);
-        if (ledger.refusesReferences(command, json, reason -> outcomes.failed(command.commandId(), command.migrationId(),
-                command.database() == null ? "(no database)" : command.database().describe(), reason, StoredReferences.ACTION, List.of()))) {
-            return;
-        }
-        var resources = resources(command);
-        switch (ledger.admit(command, KIND, json, resources)) {
-            case BUSY -> {
-                var busy = RunAdmission.busy("StartPrune", ledger.holder(resources, command.commandId()));
-                outcomes.failed(command.commandId(), command.migrationId(), command.database().describe(), busy.reason(),
-                        busy.action(), List.of());
-            }
-            case INCOMPLETE -> log.error("StartPrune without commandId or migrationId ignored: every command needs both (nothing was changed)");
-            case DUPLICATE -> log.info("StartPrune {} of migration {} was handled before: ignoring the redelivery",
-                    command.commandId(), command.migrationId());
-            // AGAIN: an earlier delivery failed before a plan was recorded, so nothing was done yet: plan again.
-            case AGAIN -> plan(command, Instant.now());
-            case NEW -> age.refusal(command).ifPresentOrElse(r -> outcomes.failed(command.commandId(), command.migrationId(),
-                    command.database() == null ? "(no database)" : command.database().describe(), r.reason(), r.action(),
-                    List.of()), () -> plan(command, Instant.now()));
-        }
+        String database = command.database() == null ? "(no database)" : command.database().describe();
+        runStart.take(command, KIND, MessageJson.mapper().writeValueAsString(command), resources(command),
+                (why, problem) -> outcomes.failed(command.commandId(), command.migrationId(), database, problem.reason(),
+                        problem.action(), List.of()),
+                () -> plan(command, Instant.now()));
     }
 
     /**

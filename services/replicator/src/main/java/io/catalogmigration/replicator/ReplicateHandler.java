@@ -1,10 +1,8 @@
 package io.catalogmigration.replicator;
 
 import io.catalogmigration.common.command.MigrationIds;
-import io.catalogmigration.common.secret.StoredReferences;
 import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.secret.SecretRef;
-import io.catalogmigration.common.command.CommandAge;
 import io.catalogmigration.common.contract.BackUpSource;
 import io.catalogmigration.common.contract.CheckReplication;
 import io.catalogmigration.common.contract.OutcomeEvent;
@@ -20,6 +18,7 @@ import io.catalogmigration.common.pg.SqlIdentifier;
 import io.catalogmigration.common.pg.TargetGuard;
 import io.catalogmigration.common.run.MigrationProblem;
 import io.catalogmigration.common.run.RunAdmission;
+import io.catalogmigration.common.run.RunStart;
 import io.catalogmigration.common.secret.SecretUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,17 +50,17 @@ class ReplicateHandler {
     private final StatusChecker checker;
     private final ReplicationResetter resetter;
     private final SourceBackup backup;
-    private final CommandAge age;
+    private final RunStart runStart;
     private final DatabaseThreads threads;
     /** Runs queued or running here: a redelivery of one of them is not carried out a second time. */
     private final Set<UUID> inFlight = ConcurrentHashMap.newKeySet();
 
     ReplicateHandler(RunLedger ledger, ReplicateOutcomes outcomes, SourcePreparer preparer, ReplicationStarter starter,
-                     StatusChecker checker, ReplicationResetter resetter, SourceBackup backup, CommandAge age,
+                     StatusChecker checker, ReplicationResetter resetter, SourceBackup backup, RunStart runStart,
                      DatabaseThreads threads) {
         this.threads = threads;
         this.backup = backup;
-        this.age = age;
+        this.runStart = runStart;
         this.ledger = ledger;
         this.outcomes = outcomes;
         this.preparer = preparer;
@@ -70,39 +69,11 @@ class ReplicateHandler {
         this.resetter = resetter;
     }
 
+    /** A redelivered command whose run is unfinished goes again: {@link #submit} keeps it from running twice at once. */
     void handle(ReplicateCommand command) {
-        if (command.commandId() == null || command.migrationId() == null || command.migrationId().isBlank()) {
-            log.error("{} without commandId or migrationId ignored: every command needs both (nothing was changed)",
-                    command.getClass().getSimpleName());
-            return;
-        }
-        String json = MessageJson.mapper().writerFor(ReplicateCommand.class).writeValueAsString(command);
-        if (ledger.refusesReferences(command, json, reason -> outcomes.failed(command, reason, StoredReferences.ACTION))) {
-            return;
-        }
-        var resources = resources(command);
-        boolean opened;
-        if (resources.isEmpty()) {
-            opened = ledger.open(command.commandId(), command.migrationId(), KIND, json);
-        } else {
-            var admission = ledger.admit(command, KIND, json, resources);
-            if (admission == RunLedger.Admission.BUSY) {
-                var busy = RunAdmission.busy(command.getClass().getSimpleName(), ledger.holder(resources, command.commandId()));
-                outcomes.failed(command, busy.reason(), busy.action());
-                return;
-            }
-            opened = admission == RunLedger.Admission.NEW;
-        }
-        if (!opened && ledger.find(command.commandId()).map(r -> r.finished()).orElse(true)) {
-            log.info("{} {} was handled before: ignoring the redelivery", command.getClass().getSimpleName(), command.commandId());
-            return;
-        }
-        var refusal = opened ? age.refusal(command) : java.util.Optional.<CommandAge.Refusal>empty();
-        if (refusal.isPresent()) {
-            outcomes.failed(command, refusal.get().reason(), refusal.get().action());
-            return;
-        }
-        submit(command);
+        runStart.takeOrResume(command, KIND, MessageJson.mapper().writerFor(ReplicateCommand.class).writeValueAsString(command),
+                resources(command), (why, problem) -> outcomes.failed(command, problem.reason(), problem.action()),
+                () -> submit(command));
     }
 
     /**

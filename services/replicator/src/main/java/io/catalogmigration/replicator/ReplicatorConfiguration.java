@@ -2,7 +2,7 @@ package io.catalogmigration.replicator;
 
 import io.catalogmigration.common.active.ActiveInstance;
 import io.catalogmigration.common.active.ActiveInstances;
-import io.catalogmigration.common.command.CommandAge;
+import io.catalogmigration.common.run.RunStart;
 import io.catalogmigration.common.contract.ReplicateCommand;
 import io.catalogmigration.common.contract.Topics;
 import io.catalogmigration.common.kafka.ServiceTopics;
@@ -99,14 +99,14 @@ class ReplicatorConfiguration {
     ReplicateHandler replicateHandler(ReplicatorProperties settings, RunLedger ledger, ReplicateOutcomes outcomes,
                                       PgConnector connector, PgClients clients, SecretResolver secrets,
                                       ReplicationStore store, PostDataApplier applier, ProgressReporter progress,
-                                      DatabaseThreads threads, OnlineVerification verification, CommandAge age,
+                                      DatabaseThreads threads, OnlineVerification verification, RunStart runStart,
                                       SnapshotCopier copier) {
         var unreplicated = new UnreplicatedObjects(connector);
         return new ReplicateHandler(ledger, outcomes, new SourcePreparer(settings, connector, secrets),
                 new ReplicationStarter(settings, connector, clients, secrets, store, progress, unreplicated, copier),
                 new StatusChecker(settings, connector, store, applier, verification, progress, unreplicated),
                 new ReplicationResetter(connector, store),
-                new SourceBackup(settings.backup(), connector, clients, secrets, progress, ledger), age, threads);
+                new SourceBackup(settings.backup(), connector, clients, secrets, progress, ledger), runStart, threads);
     }
 
     @Bean

@@ -1,6 +1,5 @@
 package io.catalogmigration.scan;
 
-import io.catalogmigration.common.command.CommandAge;
 import io.catalogmigration.common.contract.ScanCommand;
 import io.catalogmigration.common.contract.Topics;
 import io.catalogmigration.common.kafka.ServiceTopics;
@@ -11,6 +10,7 @@ import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.PgPools;
 import io.catalogmigration.common.progress.ProgressReporter;
 import io.catalogmigration.common.run.RunOutcomes;
+import io.catalogmigration.common.run.RunStart;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -61,8 +61,8 @@ class ScanConfiguration {
 
     @Bean
     ScanPlanner scanPlanner(ScanProperties settings, RunLedger ledger, PgConnector connector, ScanDispatcher dispatcher,
-                            ScanOutcomes outcomes, ProgressReporter progress, CommandAge age) {
-        return new ScanPlanner(settings, ledger, connector, dispatcher, outcomes, progress, age);
+                            ScanOutcomes outcomes, ProgressReporter progress, RunStart runStart) {
+        return new ScanPlanner(settings, ledger, connector, dispatcher, outcomes, progress, runStart);
     }
 
     @Bean

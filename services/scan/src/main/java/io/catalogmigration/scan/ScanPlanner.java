@@ -1,7 +1,5 @@
 package io.catalogmigration.scan;
 
-import io.catalogmigration.common.secret.StoredReferences;
-import io.catalogmigration.common.command.CommandAge;
 import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.contract.ScanMode;
 import io.catalogmigration.common.contract.StartScan;
@@ -14,6 +12,7 @@ import io.catalogmigration.common.pg.TableName;
 import io.catalogmigration.common.progress.Progress;
 import io.catalogmigration.common.progress.ProgressReporter;
 import io.catalogmigration.common.run.RunAdmission;
+import io.catalogmigration.common.run.RunStart;
 import io.catalogmigration.common.secret.SecretUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,11 +46,11 @@ class ScanPlanner {
     private final ScanDispatcher dispatcher;
     private final ScanOutcomes outcomes;
     private final ProgressReporter progress;
-    private final CommandAge age;
+    private final RunStart runStart;
 
     ScanPlanner(ScanProperties settings, RunLedger ledger, PgConnector connector, ScanDispatcher dispatcher,
-                ScanOutcomes outcomes, ProgressReporter progress, CommandAge age) {
-        this.age = age;
+                ScanOutcomes outcomes, ProgressReporter progress, RunStart runStart) {
+        this.runStart = runStart;
         this.settings = settings;
         this.ledger = ledger;
         this.connector = connector;
@@ -61,24 +60,9 @@ class ScanPlanner {
     }
 
     void start(StartScan command) {
-        String json = MessageJson.mapper().writeValueAsString(command);
-        if (ledger.refusesReferences(command, json, reason -> outcomes.failed(command.commandId(), command, reason, StoredReferences.ACTION))) {
-            return;
-        }
-        var resources = resources(command);
-        switch (ledger.admit(command, KIND, json, resources)) {
-            case BUSY -> {
-                var busy = RunAdmission.busy("StartScan", ledger.holder(resources, command.commandId()));
-                outcomes.failed(command.commandId(), command, busy.reason(), busy.action());
-            }
-            case INCOMPLETE -> log.error("StartScan without commandId or migrationId ignored: every command needs both (nothing was scanned)");
-            case DUPLICATE -> log.info("StartScan {} of migration {} was handled before: ignoring the redelivery",
-                    command.commandId(), command.migrationId());
-            // AGAIN: an earlier delivery failed before a plan was recorded, so nothing was done yet: plan again.
-            case AGAIN -> plan(command, Instant.now());
-            case NEW -> age.refusal(command).ifPresentOrElse(r -> outcomes.failed(command.commandId(), command, r.reason(),
-                    r.action()), () -> plan(command, Instant.now()));
-        }
+        runStart.take(command, KIND, MessageJson.mapper().writeValueAsString(command), resources(command),
+                (why, problem) -> outcomes.failed(command.commandId(), command, problem.reason(), problem.action()),
+                () -> plan(command, Instant.now()));
     }
 
     /**
