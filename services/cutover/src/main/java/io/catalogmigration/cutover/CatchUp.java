@@ -18,7 +18,7 @@ import java.util.List;
  * cutover (the source's slots, the target applying), backwards at a rollback (the target's fallback slots, the source
  * applying).
  */
-class CatchUp {
+record CatchUp(PgConnector connector) {
 
     /** Slots still behind the position when the wait ran out, or missing, each described with how far it is. */
     static final class Behind extends Exception {
@@ -32,12 +32,6 @@ class CatchUp {
             this.slots = slots;
             this.missing = missing;
         }
-    }
-
-    private final PgConnector connector;
-
-    CatchUp(PgConnector connector) {
-        this.connector = connector;
     }
 
     /** @return the source's WAL position the target reached */

@@ -5,16 +5,10 @@ import io.catalogmigration.common.contract.Topics;
 import org.springframework.kafka.annotation.KafkaListener;
 
 /** Adapter only: unwrap the message, call the application. */
-class CutoverListeners {
+record CutoverListeners(CutoverHandler handler) {
 
     /** Started by the active instance only (see ActiveInstance): one instance at a time takes commands. */
     static final String COMMANDS = "cutover";
-
-    private final CutoverHandler handler;
-
-    CutoverListeners(CutoverHandler handler) {
-        this.handler = handler;
-    }
 
     @KafkaListener(id = COMMANDS, groupId = "cutover", topics = Topics.CUTOVER_COMMAND,
             containerFactory = "cutoverCommandListenerFactory", autoStartup = "false")

@@ -26,28 +26,10 @@ import java.util.UUID;
  * <p>Outcomes are not this class's: a run whose outcome is recorded is finished and passed by, and an outcome recorded
  * but not yet on the topic is published by common's OutcomeRelay.
  */
-class CutoverRecovery {
+record CutoverRecovery(RunLedger ledger, CutoverHandler handler, CutoverStore store, WriteFence fence,
+                       Outcomes outcomes, SettingsSwitcher switcher, Fallback fallback) {
 
     private static final Logger log = LoggerFactory.getLogger(CutoverRecovery.class);
-
-    private final RunLedger ledger;
-    private final CutoverHandler handler;
-    private final CutoverStore store;
-    private final WriteFence fence;
-    private final Outcomes outcomes;
-    private final SettingsSwitcher switcher;
-    private final Fallback fallback;
-
-    CutoverRecovery(RunLedger ledger, CutoverHandler handler, CutoverStore store, WriteFence fence, Outcomes outcomes,
-                    SettingsSwitcher switcher, Fallback fallback) {
-        this.switcher = switcher;
-        this.fallback = fallback;
-        this.ledger = ledger;
-        this.handler = handler;
-        this.store = store;
-        this.fence = fence;
-        this.outcomes = outcomes;
-    }
 
     void settleUnfinishedRuns() {
         // A run this instance is still carrying out is passed by (the lock's session was lost and taken again).

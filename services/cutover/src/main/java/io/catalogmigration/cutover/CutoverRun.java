@@ -36,7 +36,7 @@ import java.util.UUID;
  * phase, then the confirmation that the application works on the target. Until the switch, any failure releases the
  * source, takes the fallback down and leaves the application's settings and the replication as they were.
  */
-class CutoverRun {
+record CutoverRun(CutoverProperties settings, Parts parts) {
 
     static final List<String> PHASES = List.of("PREFLIGHT", "STOP_WRITES", "WAIT_FOR_TARGET", "COPY_SEQUENCES",
             UnreplicatedCopy.PHASE, "VERIFY", "FALLBACK", "DROP_SUBSCRIPTIONS", "SWITCH", "START_APPLICATION",
@@ -46,19 +46,11 @@ class CutoverRun {
     /** How long the outcome waits for the fallback's apply workers to start, after the downtime. */
     private static final java.time.Duration FALLBACK_START = java.time.Duration.ofSeconds(15);
 
-    private final CutoverProperties settings;
-    private final Parts parts;
-
     /** The steps' tools, wired once. */
     record Parts(PgConnector connector, CutoverStore store, RunLedger ledger, WriteFence fence, CatchUp catchUp,
                  SequenceCopy sequences, WindowVerification verification, PreflightChecks preflight, Fallback fallback,
                  SwitchConfirmation confirmation, SettingsSwitcher switcher, HookRunner hooks, ProgressReporter progress,
                  UnreplicatedCopy unreplicated) {
-    }
-
-    CutoverRun(CutoverProperties settings, Parts parts) {
-        this.settings = settings;
-        this.parts = parts;
     }
 
     OutcomeEvent run(StartCutover command) throws Exception {

@@ -13,7 +13,7 @@ import java.util.UUID;
  * One row per migration in the cutover's schema of the control database: what the last cutover changed; and one row
  * per change a fence made, so that releasing it puts back exactly what was there.
  */
-class CutoverStore {
+record CutoverStore(JdbcTemplate jdbc) {
 
     static final String FENCED = "FENCED";
     static final String SUBSCRIPTIONS_DROPPED = "SUBSCRIPTIONS_DROPPED";
@@ -54,12 +54,6 @@ class CutoverStore {
     record FenceChange(String side, String kind, String name, String previous) {
         static final String LOGIN = "login";
         static final String READ_ONLY = "read-only";
-    }
-
-    private final JdbcTemplate jdbc;
-
-    CutoverStore(JdbcTemplate jdbc) {
-        this.jdbc = jdbc;
     }
 
     Optional<State> find(String migrationId) {

@@ -28,21 +28,9 @@ import java.util.List;
  * {@code copy_data = false} (the two are equal at that moment), through a slot the subscription creates on the target.
  * On a 16+ source the subscription also takes {@code origin = none}.
  */
-class Fallback {
+record Fallback(PgConnector connector, SecretResolver secrets, CutoverStore store, FallbackLogin login) {
 
     private static final Logger log = LoggerFactory.getLogger(Fallback.class);
-
-    private final PgConnector connector;
-    private final SecretResolver secrets;
-    private final CutoverStore store;
-    private final FallbackLogin login;
-
-    Fallback(PgConnector connector, SecretResolver secrets, CutoverStore store, FallbackLogin login) {
-        this.connector = connector;
-        this.secrets = secrets;
-        this.store = store;
-        this.login = login;
-    }
 
     /** What was made ready before the window: the login and whether the cutover created it, notes for the outcome. */
     record Prepared(String login, boolean loginCreated, List<String> notes) {

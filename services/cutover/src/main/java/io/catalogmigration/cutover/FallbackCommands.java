@@ -20,22 +20,8 @@ import java.util.UUID;
  * (cutover.replication-role-after), the source stays fenced, and the finish hook, if configured, does the rest (e.g.
  * stops the old server).
  */
-class FallbackCommands {
-
-    private final CutoverProperties settings;
-    private final CutoverStore store;
-    private final Fallback fallback;
-    private final HookRunner hooks;
-    private final ReplicationRoleRetirement replicationRole;
-
-    FallbackCommands(CutoverProperties settings, CutoverStore store, Fallback fallback, HookRunner hooks,
-                     ReplicationRoleRetirement replicationRole) {
-        this.settings = settings;
-        this.store = store;
-        this.fallback = fallback;
-        this.hooks = hooks;
-        this.replicationRole = replicationRole;
-    }
+record FallbackCommands(CutoverProperties settings, CutoverStore store, Fallback fallback, HookRunner hooks,
+                        ReplicationRoleRetirement replicationRole) {
 
     OutcomeEvent check(CheckFallback command) throws Exception {
         var state = store.find(command.migrationId()).filter(CutoverStore.State::switched);

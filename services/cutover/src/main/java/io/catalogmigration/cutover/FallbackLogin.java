@@ -24,20 +24,12 @@ import java.util.List;
  * REPLICATION attribute. A login that does not exist is created, as the replicator creates its replication user on the
  * source, with the password of its secret reference (its SCRAM verifier computed here).
  */
-class FallbackLogin {
+record FallbackLogin(PgConnector connector, SecretResolver secrets) {
 
     private static final Logger log = LoggerFactory.getLogger(FallbackLogin.class);
     private static final String CAN_REPLICATE = """
             select 1 from pg_roles r where r.rolname = ? and r.rolcanlogin and (r.rolreplication or r.rolsuper
             or exists (select 1 from pg_roles g where g.rolname = 'rds_replication' and pg_has_role(r.oid, g.oid, 'MEMBER')))""";
-
-    private final PgConnector connector;
-    private final SecretResolver secrets;
-
-    FallbackLogin(PgConnector connector, SecretResolver secrets) {
-        this.connector = connector;
-        this.secrets = secrets;
-    }
 
     /**
      * Creates the login if missing and lets it replicate: GRANT rds_replication where that role exists, the REPLICATION

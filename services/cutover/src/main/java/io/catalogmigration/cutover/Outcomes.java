@@ -12,15 +12,9 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /** The one outcome of a run, with one log line; common's RunOutcomes records it and ends the run. */
-class Outcomes {
+record Outcomes(RunOutcomes runs) {
 
     private static final Logger log = LoggerFactory.getLogger(Outcomes.class);
-
-    private final RunOutcomes runs;
-
-    Outcomes(RunOutcomes runs) {
-        this.runs = runs;
-    }
 
     void finish(OutcomeEvent event, String summary) {
         boolean failed = event instanceof CutoverFailed;

@@ -22,16 +22,10 @@ import java.util.List;
  * replicating again after it logs in as this role with its secret. The fallback's own login (on the target) is
  * FallbackLogin's business and untouched here.
  */
-class ReplicationRoleRetirement {
+record ReplicationRoleRetirement(PgConnector connector) {
 
     private static final Logger log = LoggerFactory.getLogger(ReplicationRoleRetirement.class);
     private static final SecureRandom RANDOM = new SecureRandom();
-
-    private final PgConnector connector;
-
-    ReplicationRoleRetirement(PgConnector connector) {
-        this.connector = connector;
-    }
 
     /** @return one note for the outcome: "replication role <name> on the source: rotated|dropped|kept ..." */
     String retire(PgEndpoint sourceAdmin, List<String> databases, String role, String after) {

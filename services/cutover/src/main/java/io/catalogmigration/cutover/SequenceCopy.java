@@ -17,13 +17,7 @@ import java.util.List;
  * insert on the target cannot collide. A sequence is never lowered. A rollback copies them the other way, into a source
  * that is still fenced (read-only by default).
  */
-class SequenceCopy {
-
-    private final PgConnector connector;
-
-    SequenceCopy(PgConnector connector) {
-        this.connector = connector;
-    }
+record SequenceCopy(PgConnector connector) {
 
     /** @return the sequences set on the target */
     int copy(PgEndpoint source, PgEndpoint target) throws SQLException, MigrationProblem {

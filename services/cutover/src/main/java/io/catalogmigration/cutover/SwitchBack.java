@@ -32,7 +32,7 @@ import java.util.UUID;
  * put back, a failure releases the target again and the application stays there.
  * RESET: the same if a switch happened, the source released in any case, then each database reset by the replicator.
  */
-class SwitchBack {
+record SwitchBack(CutoverProperties settings, Parts parts) {
 
     static final List<String> PHASES = List.of("STOP_WRITES", "WAIT_FOR_SOURCE", "COPY_SEQUENCES", "DROP_FALLBACK",
             "SWITCH_BACK", "RELEASE_SOURCE", "START_APPLICATION");
@@ -54,14 +54,6 @@ class SwitchBack {
     /** The tools, wired once. */
     record Parts(CutoverStore store, WriteFence fence, Fallback fallback, SequenceCopy sequences, SettingsSwitcher switcher,
                  HookRunner hooks, MessagePublisher publisher, RunLedger ledger, ProgressReporter progress) {
-    }
-
-    private final CutoverProperties settings;
-    private final Parts parts;
-
-    SwitchBack(CutoverProperties settings, Parts parts) {
-        this.settings = settings;
-        this.parts = parts;
     }
 
     OutcomeEvent rollBack(RollBackCutover command) throws Exception {

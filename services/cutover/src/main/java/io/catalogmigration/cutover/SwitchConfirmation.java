@@ -18,13 +18,7 @@ import java.util.TreeSet;
  * started, its sessions are counted on both servers until it has some on the target and none on the source, or the
  * wait runs out. A switch whose application cannot log in on the target then says so instead of passing silently.
  */
-class SwitchConfirmation {
-
-    private final PgConnector connector;
-
-    SwitchConfirmation(PgConnector connector) {
-        this.connector = connector;
-    }
+record SwitchConfirmation(PgConnector connector) {
 
     /**
      * @param user        the application's role on the target

@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
  * (the inventory), or the operator accepted by name to leave it behind; and the application's role logs in there with
  * the secret the cutover will write and reads every table.
  */
-class TargetReadiness {
+record TargetReadiness(PgConnector connector) {
 
     /** What the command expects of the target: the losses accepted, the application's login (null: not tried). */
     record Expectations(List<String> acceptedLosses, String applicationUser, String applicationPasswordRef,
@@ -38,12 +38,6 @@ class TargetReadiness {
             }
             return new Expectations(List.of(), null, null, null);
         }
-    }
-
-    private final PgConnector connector;
-
-    TargetReadiness(PgConnector connector) {
-        this.connector = connector;
     }
 
     /** The objects the target lacks that nobody accepted to lose; empty when the target has everything else. */

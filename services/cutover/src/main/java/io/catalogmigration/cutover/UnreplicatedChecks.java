@@ -23,18 +23,10 @@ import java.util.stream.Collectors;
  * the target, and the unlogged tables' size with the time their copy will add to the window, measured by copying a
  * sample of each into the target inside a transaction that is rolled back. Nothing is changed on either server.
  */
-class UnreplicatedChecks {
+record UnreplicatedChecks(PgConnector connector, CutoverProperties settings) {
 
     /** At most this much of each unlogged table is copied (and rolled back) to measure the rate. */
     static final long SAMPLE_BYTES = 64L << 20;
-
-    private final PgConnector connector;
-    private final CutoverProperties settings;
-
-    UnreplicatedChecks(PgConnector connector, CutoverProperties settings) {
-        this.connector = connector;
-        this.settings = settings;
-    }
 
     /** @param limit the window's hard limit for the cutover this preflight is for */
     List<CutoverCheck> run(PgEndpoint source, PgEndpoint target, Duration limit) throws SQLException {

@@ -30,7 +30,7 @@ import java.util.stream.Collectors;
  * compared by count and row hash, unless {@code cutover.unlogged-tables: leave-empty}. A difference stops the window
  * like a row that differs: the source is released. Every statement is bounded by what is left of the window.
  */
-class UnreplicatedCopy {
+record UnreplicatedCopy(PgConnector connector, CutoverProperties settings) {
 
     /** What was copied and compared, per object, and notes for the outcome. */
     record Result(List<CopiedObject> objects, List<String> notes) {
@@ -41,14 +41,6 @@ class UnreplicatedCopy {
 
     static final String PHASE = "COPY_UNREPLICATED";
     private static final Logger log = LoggerFactory.getLogger(UnreplicatedCopy.class);
-
-    private final PgConnector connector;
-    private final CutoverProperties settings;
-
-    UnreplicatedCopy(PgConnector connector, CutoverProperties settings) {
-        this.connector = connector;
-        this.settings = settings;
-    }
 
     Result inWindow(StartCutover command, Deadline deadline) throws SQLException, MigrationProblem {
         List<CopiedObject> objects = new ArrayList<>();

@@ -23,17 +23,9 @@ import java.util.List;
  * only the last moments' writes; in the window, with writes stopped and the target caught up, the final delta pass
  * re-checks exactly the rows changed since, and its cost depends on those writes, not on the size of the database.
  */
-class WindowVerification {
+record WindowVerification(PgConnector connector, Duration applyTimeout) {
 
     record Window(List<VerifiedTable> tables, List<Difference> differences) {
-    }
-
-    private final PgConnector connector;
-    private final Duration applyTimeout;
-
-    WindowVerification(PgConnector connector, Duration applyTimeout) {
-        this.connector = connector;
-        this.applyTimeout = applyTimeout;
     }
 
     /** Preflight, while the application writes: the online pass is whole and clean, and a delta pass moves the frontier. */

@@ -11,15 +11,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 
 /** Creates the V3 graph tables in the lineage database if they are absent, with the service's own migrations. */
-class GraphSchema {
+record GraphSchema(SecretResolver secrets) {
 
     static final String HISTORY = "lineage_migrator_schema_history";
-
-    private final SecretResolver secrets;
-
-    GraphSchema(SecretResolver secrets) {
-        this.secrets = secrets;
-    }
 
     /**
      * Why {@link #ensure} could not create its tables on this connection's database, or null when it can: looked at

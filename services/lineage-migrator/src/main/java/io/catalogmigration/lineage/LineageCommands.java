@@ -23,26 +23,10 @@ import java.util.List;
 import java.util.UUID;
 
 /** RESET_POINTER and VALIDATE: each a short run of its own, with one outcome. */
-class LineageCommands {
+record LineageCommands(LineageProperties settings, RunLedger ledger, LinkLedger links, PgConnector connector,
+                       LineageOutcomes outcomes, CommandAge age) {
 
     private static final Logger log = LoggerFactory.getLogger(LineageCommands.class);
-
-    private final LineageProperties settings;
-    private final RunLedger ledger;
-    private final LinkLedger links;
-    private final PgConnector connector;
-    private final LineageOutcomes outcomes;
-    private final CommandAge age;
-
-    LineageCommands(LineageProperties settings, RunLedger ledger, LinkLedger links, PgConnector connector,
-                    LineageOutcomes outcomes, CommandAge age) {
-        this.age = age;
-        this.settings = settings;
-        this.ledger = ledger;
-        this.links = links;
-        this.connector = connector;
-        this.outcomes = outcomes;
-    }
 
     void reset(ResetLineagePointer command) {
         if (!open(command.commandId(), command.migrationId(), "lineage-reset", MessageJson.mapper().writeValueAsString(command))

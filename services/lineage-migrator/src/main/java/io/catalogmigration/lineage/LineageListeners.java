@@ -11,17 +11,7 @@ import org.springframework.kafka.annotation.KafkaListener;
 import java.util.List;
 
 /** Adapters only: unwrap the messages, call the application. */
-class LineageListeners {
-
-    private final LineageStarter starter;
-    private final LineageCommands commands;
-    private final LinkConsumer consumer;
-
-    LineageListeners(LineageStarter starter, LineageCommands commands, LinkConsumer consumer) {
-        this.starter = starter;
-        this.commands = commands;
-        this.consumer = consumer;
-    }
+record LineageListeners(LineageStarter starter, LineageCommands commands, LinkConsumer consumer) {
 
     @KafkaListener(id = "lineage-commands", groupId = "lineage-commands", topics = Topics.LINEAGE_COMMAND,
             containerFactory = "lineageCommandListenerFactory")

@@ -16,17 +16,9 @@ import java.util.UUID;
  * The one outcome of a run, with its log line; common's RunOutcomes records it with the run's end (and its jobs', in
  * the same transaction) and has it published.
  */
-class LineageOutcomes {
+record LineageOutcomes(RunOutcomes runs, RunLedger ledger) {
 
     private static final Logger log = LoggerFactory.getLogger(LineageOutcomes.class);
-
-    private final RunOutcomes runs;
-    private final RunLedger ledger;
-
-    LineageOutcomes(RunOutcomes runs, RunLedger ledger) {
-        this.runs = runs;
-        this.ledger = ledger;
-    }
 
     void failed(UUID runId, String migrationId, String reason, String action, Long sourceLinks, Long edges) {
         log.error("Lineage run {} of migration {} FAILED: {}. What to do: {}. Lineage V2 stays in force.",

@@ -30,37 +30,11 @@ import java.util.UUID;
  * are opened and publishing begins from the pointer. A failed precondition is the run's failed outcome, finished as
  * FAILED in the ledger, and nothing written anywhere.
  */
-class LineageStarter {
+record LineageStarter(LineageProperties settings, RunLedger ledger, LinkLedger links, PgConnector connector,
+                      GraphSchema schema, BrokerProbe probe, LinkPublisher publisher, LineageOutcomes outcomes,
+                      ProgressReporter progress, RunStart runStart, RunLease lease) {
 
     private static final Logger log = LoggerFactory.getLogger(LineageStarter.class);
-
-    private final LineageProperties settings;
-    private final RunLedger ledger;
-    private final LinkLedger links;
-    private final PgConnector connector;
-    private final GraphSchema schema;
-    private final BrokerProbe probe;
-    private final LinkPublisher publisher;
-    private final LineageOutcomes outcomes;
-    private final ProgressReporter progress;
-    private final RunStart runStart;
-    private final RunLease lease;
-
-    LineageStarter(LineageProperties settings, RunLedger ledger, LinkLedger links, PgConnector connector, GraphSchema schema,
-                   BrokerProbe probe, LinkPublisher publisher, LineageOutcomes outcomes, ProgressReporter progress,
-                   RunStart runStart, RunLease lease) {
-        this.runStart = runStart;
-        this.lease = lease;
-        this.settings = settings;
-        this.ledger = ledger;
-        this.links = links;
-        this.connector = connector;
-        this.schema = schema;
-        this.probe = probe;
-        this.publisher = publisher;
-        this.outcomes = outcomes;
-        this.progress = progress;
-    }
 
     void start(StartLineageMigration command) {
         runStart.take(command, Jobs.RUN_KIND, MessageJson.mapper().writeValueAsString(command), List.of(pointer(settings)),

@@ -18,7 +18,7 @@ import java.util.UUID;
  * (the runbook's count of links) and the key of that run's last link: publishing resumes after the key, so links
  * deleted or added behind it shift nothing.
  */
-class LinkLedger {
+record LinkLedger(JdbcTemplate jdbc, TransactionTemplate tx, RunLedger runs, String jobName) {
 
     /** The pointer: links persisted contiguously, and the key of the last of them (null before the first). */
     record Pointer(long position, LinkKey key) {
@@ -26,18 +26,6 @@ class LinkLedger {
 
     /** What persisting a set of messages changed. */
     record Persisted(long links, long runDone, long pointer, long open) {
-    }
-
-    private final JdbcTemplate jdbc;
-    private final TransactionTemplate tx;
-    private final RunLedger runs;
-    private final String jobName;
-
-    LinkLedger(JdbcTemplate jdbc, TransactionTemplate tx, RunLedger runs, String jobName) {
-        this.jdbc = jdbc;
-        this.tx = tx;
-        this.runs = runs;
-        this.jobName = jobName;
     }
 
     long pointer() {

@@ -20,17 +20,9 @@ import static io.catalogmigration.provisioner.AwsProvisioner.call;
  * Removes what this migration created, in the order AWS allows (the instance first, then what it used), and only
  * resources tagged with its migration id. Running it again finds what is already gone and says so.
  */
-class AwsDeprovisioner {
+record AwsDeprovisioner(AwsClients clients, ProvisionerProperties settings) {
 
     static final int STEPS = 5;
-
-    private final AwsClients clients;
-    private final ProvisionerProperties settings;
-
-    AwsDeprovisioner(AwsClients clients, ProvisionerProperties settings) {
-        this.clients = clients;
-        this.settings = settings;
-    }
 
     TargetDeprovisioned deprovision(DeprovisionTarget command, RunSteps run) {
         var aws = clients.in(command.region());

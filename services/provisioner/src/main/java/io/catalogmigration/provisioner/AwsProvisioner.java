@@ -18,17 +18,9 @@ import java.util.function.Supplier;
  * then the application user's secret. Each resource is looked up first and adopted when an earlier attempt of this
  * migration made it, so the whole sequence can simply run again after any failure or restart.
  */
-class AwsProvisioner {
+record AwsProvisioner(AwsClients clients, ProvisionerProperties settings) {
 
     static final int STEPS = 8;
-
-    private final AwsClients clients;
-    private final ProvisionerProperties settings;
-
-    AwsProvisioner(AwsClients clients, ProvisionerProperties settings) {
-        this.clients = clients;
-        this.settings = settings;
-    }
 
     TargetProvisioned provision(ProvisionTarget command, TargetPlan plan, int sourceMajor, RunSteps run) {
         var aws = clients.in(command.region());

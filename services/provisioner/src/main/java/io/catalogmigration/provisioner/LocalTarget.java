@@ -43,21 +43,11 @@ import java.util.stream.Stream;
  * created on it (the role owns them, as on the runbook's RDS), each marked with a comment naming the migration,
  * which plays the part of the AWS tag: only marked objects are adopted or dropped.
  */
-class LocalTarget {
+record LocalTarget(PgConnector connector, ProvisionerProperties settings, SecretResolver secrets) {
 
     static final int PROVISION_STEPS = 2;
     static final int DEPROVISION_STEPS = 3;
     static final int SNAPSHOT_STEPS = 2;
-
-    private final PgConnector connector;
-    private final ProvisionerProperties settings;
-    private final SecretResolver secrets;
-
-    LocalTarget(PgConnector connector, ProvisionerProperties settings, SecretResolver secrets) {
-        this.connector = connector;
-        this.settings = settings;
-        this.secrets = secrets;
-    }
 
     TargetProvisioned provision(ProvisionTarget command, TargetPlan plan, RunSteps run) {
         PgEndpoint target = command.target();

@@ -5,16 +5,10 @@ import io.catalogmigration.common.contract.Topics;
 import org.springframework.kafka.annotation.KafkaListener;
 
 /** Adapters only: unwrap the message, call the application. */
-class ProvisionListeners {
+record ProvisionListeners(ProvisionRuns runs) {
 
     /** Started by the active instance only (see ActiveInstance): one instance at a time takes commands. */
     static final String COMMANDS = "provisioner";
-
-    private final ProvisionRuns runs;
-
-    ProvisionListeners(ProvisionRuns runs) {
-        this.runs = runs;
-    }
 
     @KafkaListener(id = COMMANDS, groupId = "provisioner", topics = Topics.PROVISION_COMMAND,
             containerFactory = "provisionCommandListenerFactory", autoStartup = "false")

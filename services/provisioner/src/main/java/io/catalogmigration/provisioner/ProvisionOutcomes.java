@@ -17,15 +17,9 @@ import java.util.List;
 import java.util.UUID;
 
 /** The one outcome of a run, with its log lines; common's RunOutcomes records it and ends the run. */
-class ProvisionOutcomes {
+record ProvisionOutcomes(RunOutcomes runs) {
 
     private static final Logger log = LoggerFactory.getLogger(ProvisionOutcomes.class);
-
-    private final RunOutcomes runs;
-
-    ProvisionOutcomes(RunOutcomes runs) {
-        this.runs = runs;
-    }
 
     void failed(UUID runId, String migrationId, String command, String provider, MigrationProblem problem,
                 List<String> resourcesLeft) {

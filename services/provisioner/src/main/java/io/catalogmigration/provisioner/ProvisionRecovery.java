@@ -13,15 +13,7 @@ import io.catalogmigration.common.run.UnfinishedRuns;
  * <p>Outcomes are not this class's: a run whose outcome is recorded is finished and passed by, and an outcome recorded
  * but not yet on the topic is published by common's OutcomeRelay.
  */
-class ProvisionRecovery {
-
-    private final RunLedger ledger;
-    private final ProvisionRuns runs;
-
-    ProvisionRecovery(RunLedger ledger, ProvisionRuns runs) {
-        this.ledger = ledger;
-        this.runs = runs;
-    }
+record ProvisionRecovery(RunLedger ledger, ProvisionRuns runs) {
 
     void resumeUnfinishedRuns() {
         UnfinishedRuns.resume(ledger, ProvisionRuns.KIND, run -> runs.running(run.runId()), run -> {

@@ -28,17 +28,9 @@ import static io.catalogmigration.provisioner.AwsProvisioner.call;
  * migration id), waited for with the SDK's {@code waitUntilDBSnapshotAvailable}. Manual snapshots outlive the
  * instance's automated backups, so this one stays as the first known-good copy on RDS until someone deletes it.
  */
-class RdsSnapshot {
+record RdsSnapshot(AwsClients clients, ProvisionerProperties settings) {
 
     static final int STEPS = 3;
-
-    private final AwsClients clients;
-    private final ProvisionerProperties settings;
-
-    RdsSnapshot(AwsClients clients, ProvisionerProperties settings) {
-        this.clients = clients;
-        this.settings = settings;
-    }
 
     TargetSnapshotTaken take(SnapshotTarget command, RunSteps run) {
         var rds = clients.in(command.region()).rds();

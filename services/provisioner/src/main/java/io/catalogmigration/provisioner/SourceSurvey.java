@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Reads what sizing needs from the source server: each database's size, its version, an object estimate. */
-class SourceSurvey {
+record SourceSurvey(PgConnector connector) {
 
     /**
      * @param serverVersion {@code server_version_num}, e.g. 150004
@@ -23,12 +23,6 @@ class SourceSurvey {
         int major() {
             return serverVersion / 10_000;
         }
-    }
-
-    private final PgConnector connector;
-
-    SourceSurvey(PgConnector connector) {
-        this.connector = connector;
     }
 
     Facts measure(PgEndpoint source, List<String> databases) {

@@ -11,19 +11,9 @@ import org.slf4j.LoggerFactory;
 import java.util.UUID;
 
 /** Publishes a phase's planned batches to the work topic, recording each one as published once the broker has it. */
-class PruneDispatcher {
+record PruneDispatcher(RunLedger ledger, MessagePublisher publisher, PruneFinisher finisher) {
 
     private static final Logger log = LoggerFactory.getLogger(PruneDispatcher.class);
-
-    private final RunLedger ledger;
-    private final MessagePublisher publisher;
-    private final PruneFinisher finisher;
-
-    PruneDispatcher(RunLedger ledger, MessagePublisher publisher, PruneFinisher finisher) {
-        this.ledger = ledger;
-        this.publisher = publisher;
-        this.finisher = finisher;
-    }
 
     /**
      * Moves a run on from wherever the ledger says it is: publishes the lowest phase that still has open batches

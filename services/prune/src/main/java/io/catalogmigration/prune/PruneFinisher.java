@@ -28,24 +28,10 @@ import java.util.UUID;
  * Post-validation: counts every table again with the plan's cutoffs. Deleted rows are the planned rows that are gone,
  * which stays true however often a batch was retried. More left behind than the tolerance allows fails the run.
  */
-class PruneFinisher {
+record PruneFinisher(PruneProperties settings, RunLedger ledger, PgConnector connector, PruneOutcomes outcomes,
+                     ProgressReporter progress) {
 
     private static final Logger log = LoggerFactory.getLogger(PruneFinisher.class);
-
-    private final PruneProperties settings;
-    private final RunLedger ledger;
-    private final PgConnector connector;
-    private final PruneOutcomes outcomes;
-    private final ProgressReporter progress;
-
-    PruneFinisher(PruneProperties settings, RunLedger ledger, PgConnector connector, PruneOutcomes outcomes,
-                  ProgressReporter progress) {
-        this.settings = settings;
-        this.ledger = ledger;
-        this.connector = connector;
-        this.outcomes = outcomes;
-        this.progress = progress;
-    }
 
     /** Finishes the run once: only the caller that moves it from DELETING to VALIDATING goes on. */
     void finish(UUID runId) {

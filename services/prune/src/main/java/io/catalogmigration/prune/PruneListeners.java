@@ -6,15 +6,7 @@ import io.catalogmigration.common.contract.Topics;
 import org.springframework.kafka.annotation.KafkaListener;
 
 /** Adapters only: unwrap the message, call the application. */
-class PruneListeners {
-
-    private final PrunePlanner planner;
-    private final PruneWorker worker;
-
-    PruneListeners(PrunePlanner planner, PruneWorker worker) {
-        this.planner = planner;
-        this.worker = worker;
-    }
+record PruneListeners(PrunePlanner planner, PruneWorker worker) {
 
     @KafkaListener(id = "prune-planner", groupId = "prune-planner", topics = Topics.PRUNE_COMMAND,
             containerFactory = "pruneCommandListenerFactory")

@@ -12,15 +12,9 @@ import java.util.List;
 import java.util.UUID;
 
 /** The one outcome of a run, with its log lines; common's RunOutcomes records it and ends the run. */
-class PruneOutcomes {
+record PruneOutcomes(RunOutcomes runs) {
 
     private static final Logger log = LoggerFactory.getLogger(PruneOutcomes.class);
-
-    private final RunOutcomes runs;
-
-    PruneOutcomes(RunOutcomes runs) {
-        this.runs = runs;
-    }
 
     void failed(UUID runId, String migrationId, String database, String reason, String action, List<PrunedTable> tables) {
         log.error("Prune run {} of migration {} on {} FAILED: {}. What to do: {}", runId, migrationId, database, reason, action);

@@ -30,28 +30,10 @@ import java.util.UUID;
  * Validates a StartPrune, records the run, counts what is past retention (the cutoff is fixed here), and either
  * reports (dry run) or plans key-range batches in deletion order and publishes the first phase.
  */
-class PrunePlanner {
+record PrunePlanner(PruneProperties settings, RunLedger ledger, PgConnector connector, PruneDispatcher dispatcher,
+                    PruneOutcomes outcomes, ProgressReporter progress, RunStart runStart) {
 
     static final String KIND = "prune";
-
-    private final PruneProperties settings;
-    private final RunLedger ledger;
-    private final PgConnector connector;
-    private final PruneDispatcher dispatcher;
-    private final PruneOutcomes outcomes;
-    private final ProgressReporter progress;
-    private final RunStart runStart;
-
-    PrunePlanner(PruneProperties settings, RunLedger ledger, PgConnector connector, PruneDispatcher dispatcher,
-                 PruneOutcomes outcomes, ProgressReporter progress, RunStart runStart) {
-        this.runStart = runStart;
-        this.settings = settings;
-        this.ledger = ledger;
-        this.connector = connector;
-        this.dispatcher = dispatcher;
-        this.outcomes = outcomes;
-        this.progress = progress;
-    }
 
     void start(StartPrune command) {
         String database = command.database() == null ? "(no database)" : command.database().describe();

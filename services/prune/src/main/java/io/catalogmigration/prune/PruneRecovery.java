@@ -19,17 +19,7 @@ import java.time.Instant;
  * <p>Outcomes are not this class's: a run whose outcome is recorded is finished and passed by, and an outcome recorded
  * but not yet on the topic is published by common's OutcomeRelay.
  */
-class PruneRecovery {
-
-    private final RunLedger ledger;
-    private final PrunePlanner planner;
-    private final PruneDispatcher dispatcher;
-
-    PruneRecovery(RunLedger ledger, PrunePlanner planner, PruneDispatcher dispatcher) {
-        this.ledger = ledger;
-        this.planner = planner;
-        this.dispatcher = dispatcher;
-    }
+record PruneRecovery(RunLedger ledger, PrunePlanner planner, PruneDispatcher dispatcher) {
 
     @EventListener(ApplicationReadyEvent.class)
     void resumeUnfinishedRuns() {

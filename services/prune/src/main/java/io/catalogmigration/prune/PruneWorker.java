@@ -29,26 +29,10 @@ import java.util.stream.IntStream;
  * batch's count is what the committed transactions recorded in the ledger, so a redelivery counts nothing twice and
  * loses nothing either.
  */
-class PruneWorker {
+record PruneWorker(PruneProperties settings, RunLedger ledger, PgConnector connector, PruneDispatcher dispatcher,
+                   PruneOutcomes outcomes, ProgressReporter progress) {
 
     private static final Logger log = LoggerFactory.getLogger(PruneWorker.class);
-
-    private final PruneProperties settings;
-    private final RunLedger ledger;
-    private final PgConnector connector;
-    private final PruneDispatcher dispatcher;
-    private final PruneOutcomes outcomes;
-    private final ProgressReporter progress;
-
-    PruneWorker(PruneProperties settings, RunLedger ledger, PgConnector connector, PruneDispatcher dispatcher,
-                PruneOutcomes outcomes, ProgressReporter progress) {
-        this.settings = settings;
-        this.ledger = ledger;
-        this.connector = connector;
-        this.dispatcher = dispatcher;
-        this.outcomes = outcomes;
-        this.progress = progress;
-    }
 
     /** Deletes the batch the ledger holds for the message's run and seq: the message itself says nothing else. */
     void handle(PruneWork message) {

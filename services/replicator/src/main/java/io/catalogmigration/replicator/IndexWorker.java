@@ -22,19 +22,7 @@ import java.util.Set;
  * replicator's own record of the deferred steps, by number, never from the message; a step done before (by another
  * instance, or before a restart) is skipped, and one whose index is there already counts as done.
  */
-class IndexWorker {
-
-    private final PgConnector connector;
-    private final RunLedger ledger;
-    private final ReplicationStore store;
-    private final ProgressReporter progress;
-
-    IndexWorker(PgConnector connector, RunLedger ledger, ReplicationStore store, ProgressReporter progress) {
-        this.connector = connector;
-        this.ledger = ledger;
-        this.store = store;
-        this.progress = progress;
-    }
+record IndexWorker(PgConnector connector, RunLedger ledger, ReplicationStore store, ProgressReporter progress) {
 
     /** {@code run}: the unfinished index-build run whose open {@code batch} a work message names (see {@link ReplicateWorkHandler}). */
     void handle(Run run, Batch batch) {

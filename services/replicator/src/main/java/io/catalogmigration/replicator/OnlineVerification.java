@@ -36,27 +36,11 @@ import java.util.UUID;
  * publishes it as work; later checks publish what was never sent and report progress; once the pass is complete each
  * check runs a delta pass over the rows changed since, so that the cutover's window has only the last moments to check.
  */
-class OnlineVerification {
+record OnlineVerification(ReplicatorProperties settings, PgConnector connector, RunLedger ledger,
+                          ReplicationStore store, MessagePublisher publisher, ProgressReporter progress) {
 
     static final String KIND = "verify";
     private static final Logger log = LoggerFactory.getLogger(OnlineVerification.class);
-
-    private final ReplicatorProperties settings;
-    private final PgConnector connector;
-    private final RunLedger ledger;
-    private final ReplicationStore store;
-    private final MessagePublisher publisher;
-    private final ProgressReporter progress;
-
-    OnlineVerification(ReplicatorProperties settings, PgConnector connector, RunLedger ledger, ReplicationStore store,
-                       MessagePublisher publisher, ProgressReporter progress) {
-        this.settings = settings;
-        this.connector = connector;
-        this.ledger = ledger;
-        this.store = store;
-        this.publisher = publisher;
-        this.progress = progress;
-    }
 
     /** The verification run of the replication that set this database up (a new StartReplication: a new run). */
     UUID runId(String migrationId, String database) {

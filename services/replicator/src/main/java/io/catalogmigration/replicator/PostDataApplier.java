@@ -28,27 +28,13 @@ import java.util.UUID;
  * everything else (constraints, index attachments, triggers) here, in pg_dump's order. A step already done is
  * skipped; one that finds its object there is done; a failure is recorded by name and the others go on.
  */
-class PostDataApplier {
+record PostDataApplier(ReplicatorProperties settings, PgConnector connector, ReplicationStore store, RunLedger ledger,
+                       MessagePublisher publisher) {
 
     /** The ledger's kind for a run of index builds: one batch per index. */
     static final String KIND = "indexes";
 
     private static final Logger log = LoggerFactory.getLogger(PostDataApplier.class);
-
-    private final ReplicatorProperties settings;
-    private final PgConnector connector;
-    private final ReplicationStore store;
-    private final RunLedger ledger;
-    private final MessagePublisher publisher;
-
-    PostDataApplier(ReplicatorProperties settings, PgConnector connector, ReplicationStore store, RunLedger ledger,
-                    MessagePublisher publisher) {
-        this.settings = settings;
-        this.connector = connector;
-        this.store = store;
-        this.ledger = ledger;
-        this.publisher = publisher;
-    }
 
     /** What an index build's worker needs besides the step: the database and the check that progress is reported under. */
     record IndexPlan(String database, UUID checkRun, int indexes, int doneBefore) {

@@ -5,18 +5,10 @@ import io.catalogmigration.common.contract.Topics;
 import org.springframework.kafka.annotation.KafkaListener;
 
 /** Adapters only: unwrap the message, call the application. */
-class ReplicateListeners {
+record ReplicateListeners(ReplicateHandler handler, ReplicateWorkHandler worker) {
 
     /** Started by the active instance only (see ActiveInstance): one instance at a time takes commands. */
     static final String COMMANDS = "replicator";
-
-    private final ReplicateHandler handler;
-    private final ReplicateWorkHandler worker;
-
-    ReplicateListeners(ReplicateHandler handler, ReplicateWorkHandler worker) {
-        this.handler = handler;
-        this.worker = worker;
-    }
 
     @KafkaListener(id = "replicator-work", groupId = "replicator-work", topics = Topics.REPLICATE_WORK,
             containerFactory = "replicateWorkListenerFactory")

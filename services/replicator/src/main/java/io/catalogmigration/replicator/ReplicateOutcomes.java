@@ -11,15 +11,9 @@ import java.time.Instant;
 import java.util.UUID;
 
 /** The one outcome of a run, with its log lines; common's RunOutcomes records it and ends the run. */
-class ReplicateOutcomes {
+record ReplicateOutcomes(RunOutcomes runs) {
 
     private static final Logger log = LoggerFactory.getLogger(ReplicateOutcomes.class);
-
-    private final RunOutcomes runs;
-
-    ReplicateOutcomes(RunOutcomes runs) {
-        this.runs = runs;
-    }
 
     void failed(ReplicateCommand command, String reason, String action) {
         String database = command.source() == null ? null : command.source().describe();

@@ -12,15 +12,7 @@ import io.catalogmigration.common.run.UnfinishedRuns;
  * <p>Outcomes are not this class's: a run whose outcome is recorded is finished and passed by, and an outcome recorded
  * but not yet on the topic is published by common's OutcomeRelay.
  */
-class ReplicateRecovery {
-
-    private final RunLedger ledger;
-    private final ReplicateHandler handler;
-
-    ReplicateRecovery(RunLedger ledger, ReplicateHandler handler) {
-        this.ledger = ledger;
-        this.handler = handler;
-    }
+record ReplicateRecovery(RunLedger ledger, ReplicateHandler handler) {
 
     void resumeUnfinishedRuns() {
         UnfinishedRuns.resume(ledger, ReplicateHandler.KIND,

@@ -10,19 +10,7 @@ import io.catalogmigration.common.run.WorkBatch;
  * already finished (done, failed, or superseded by a newer copy), or a batch already done, has nothing left to do:
  * the message is dropped.
  */
-class ReplicateWorkHandler {
-
-    private final RunLedger ledger;
-    private final CopyWorker copies;
-    private final IndexWorker indexes;
-    private final VerifyWorker verifications;
-
-    ReplicateWorkHandler(RunLedger ledger, CopyWorker copies, IndexWorker indexes, VerifyWorker verifications) {
-        this.ledger = ledger;
-        this.copies = copies;
-        this.indexes = indexes;
-        this.verifications = verifications;
-    }
+record ReplicateWorkHandler(RunLedger ledger, CopyWorker copies, IndexWorker indexes, VerifyWorker verifications) {
 
     void handle(ReplicateWork work) {
         var found = WorkBatch.find(ledger, work.runId(), work.seq());

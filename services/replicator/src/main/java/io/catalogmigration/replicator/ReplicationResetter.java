@@ -26,17 +26,9 @@ import java.util.UUID;
  * grants the replicator made go too; its data and settings stay as they are. On the target the roles the replicator
  * created for this migration go once nothing depends on them.
  */
-class ReplicationResetter {
+record ReplicationResetter(PgConnector connector, ReplicationStore store) {
 
     private static final Logger log = LoggerFactory.getLogger(ReplicationResetter.class);
-
-    private final PgConnector connector;
-    private final ReplicationStore store;
-
-    ReplicationResetter(PgConnector connector, ReplicationStore store) {
-        this.connector = connector;
-        this.store = store;
-    }
 
     ReplicationReset reset(ResetReplication command) throws SQLException {
         String database = command.source().database();

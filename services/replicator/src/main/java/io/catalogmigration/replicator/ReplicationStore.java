@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /** The replicator's own tables in its schema of the control database: databases set up and their post-data steps. */
-class ReplicationStore {
+record ReplicationStore(JdbcTemplate jdbc) {
 
     /** A privilege granted on the source by a START: {@code object} is the table, "" for a schema. */
     record SourceGrant(String grantee, String kind, String schema, String object, String privilege) {
@@ -30,12 +30,6 @@ class ReplicationStore {
         boolean index() {
             return kind.equals("INDEX");
         }
-    }
-
-    private final JdbcTemplate jdbc;
-
-    ReplicationStore(JdbcTemplate jdbc) {
-        this.jdbc = jdbc;
     }
 
     void remember(String migrationId, String database, ReplicationNames names, UUID runId) {

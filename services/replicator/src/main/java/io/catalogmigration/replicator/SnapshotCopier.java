@@ -41,7 +41,8 @@ import java.util.UUID;
  * READ transaction that imports the snapshot. The subscription then starts at the slot's consistent point with
  * {@code copy_data = false}: every change after the snapshot arrives through replication, none before it twice.
  */
-class SnapshotCopier {
+record SnapshotCopier(ReplicatorProperties settings, PgConnector connector, SecretResolver secrets,
+                      ProgressReporter progress, RunLedger ledger, MessagePublisher publisher) {
 
     /** The ledger's kind for a snapshot copy's run: its batches are the copy's work messages. */
     static final String KIND = "copy";
@@ -49,23 +50,6 @@ class SnapshotCopier {
     private static final Logger log = LoggerFactory.getLogger(SnapshotCopier.class);
     /** Bytes of one work message at most, so that copying it stays well inside the work listener's poll interval. */
     private static final long MESSAGE_BYTES = 4L << 30;
-
-    private final ReplicatorProperties settings;
-    private final PgConnector connector;
-    private final SecretResolver secrets;
-    private final ProgressReporter progress;
-    private final RunLedger ledger;
-    private final MessagePublisher publisher;
-
-    SnapshotCopier(ReplicatorProperties settings, PgConnector connector, SecretResolver secrets, ProgressReporter progress,
-                   RunLedger ledger, MessagePublisher publisher) {
-        this.progress = progress;
-        this.settings = settings;
-        this.connector = connector;
-        this.secrets = secrets;
-        this.ledger = ledger;
-        this.publisher = publisher;
-    }
 
     /**
      * Drops a slot left by an earlier attempt (its snapshot is gone, so the copy starts over), creates the slot with an

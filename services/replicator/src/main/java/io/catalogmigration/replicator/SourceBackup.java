@@ -45,7 +45,8 @@ import java.util.stream.Stream;
  * directory and checks it with pg_verifybackup, or the operator's hook takes or finds one and says where. Either way
  * the outcome says where the backup is, and the run's ledger keeps it.
  */
-class SourceBackup {
+record SourceBackup(ReplicatorProperties.Backup settings, PgConnector connector, PgClients clients,
+                    SecretResolver secrets, ProgressReporter progress, RunLedger ledger) {
 
     private static final Logger log = LoggerFactory.getLogger(SourceBackup.class);
     private static final Pattern PROGRESS = Pattern.compile("(\\d+)/(\\d+) kB");
@@ -53,23 +54,6 @@ class SourceBackup {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     /** Room for the WAL written while the backup runs, on top of the databases' size. */
     private static final double HEADROOM = 1.1;
-
-    private final ReplicatorProperties.Backup settings;
-    private final PgConnector connector;
-    private final PgClients clients;
-    private final SecretResolver secrets;
-    private final ProgressReporter progress;
-    private final RunLedger ledger;
-
-    SourceBackup(ReplicatorProperties.Backup settings, PgConnector connector, PgClients clients, SecretResolver secrets,
-                 ProgressReporter progress, RunLedger ledger) {
-        this.settings = settings;
-        this.connector = connector;
-        this.clients = clients;
-        this.secrets = secrets;
-        this.progress = progress;
-        this.ledger = ledger;
-    }
 
     SourceBackedUp backUp(BackUpSource command) throws SQLException {
         return settings.hook() ? byHook(command) : byBaseBackup(command);

@@ -28,17 +28,7 @@ import java.util.UUID;
  * listen_addresses: which interfaces the source opens is the operator's call) and says exactly what needs a restart
  * or an operator.
  */
-class SourcePreparer {
-
-    private final ReplicatorProperties settings;
-    private final PgConnector connector;
-    private final SecretResolver secrets;
-
-    SourcePreparer(ReplicatorProperties settings, PgConnector connector, SecretResolver secrets) {
-        this.settings = settings;
-        this.connector = connector;
-        this.secrets = secrets;
-    }
+record SourcePreparer(ReplicatorProperties settings, PgConnector connector, SecretResolver secrets) {
 
     SourcePrepared prepare(PrepareSource command) throws SQLException {
         if (command.databases().isEmpty() || command.replicationUser() == null || command.replicationPasswordRef() == null

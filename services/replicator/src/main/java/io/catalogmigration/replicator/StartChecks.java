@@ -29,7 +29,7 @@ import java.util.Set;
  * fails here has changed nothing on either server: no role, no database, no replica identity, no grant, no
  * publication, no slot.
  */
-final class StartChecks {
+record StartChecks(ReplicatorProperties settings, PgConnector connector, PgClients clients, SecretResolver secrets) {
 
     private static final Logger log = LoggerFactory.getLogger(StartChecks.class);
     static final String NOTHING_CHANGED = "nothing was changed";
@@ -42,18 +42,6 @@ final class StartChecks {
      */
     record Checked(List<SourceTables.Table> tables, List<SourceTables.Table> keyless, List<String> owners, RoleSet roleSet,
                    DumpEntries pre, DumpEntries post, List<String> notes) {
-    }
-
-    private final ReplicatorProperties settings;
-    private final PgConnector connector;
-    private final PgClients clients;
-    private final SecretResolver secrets;
-
-    StartChecks(ReplicatorProperties settings, PgConnector connector, PgClients clients, SecretResolver secrets) {
-        this.settings = settings;
-        this.connector = connector;
-        this.clients = clients;
-        this.secrets = secrets;
     }
 
     Checked check(StartReplication command, ReplicationNames names) throws SQLException {

@@ -26,26 +26,9 @@ import java.util.UUID;
  * table is ready the deferred indexes and constraints are applied before the answer is given. DDL on the source since
  * replication started keeps the answer NEED_TO_WAIT, each change named with the statement that levels the target.
  */
-class StatusChecker {
-
-    private final ReplicatorProperties settings;
-    private final PgConnector connector;
-    private final ReplicationStore store;
-    private final PostDataApplier applier;
-    private final OnlineVerification verification;
-    private final ProgressReporter progress;
-    private final UnreplicatedObjects unreplicated;
-
-    StatusChecker(ReplicatorProperties settings, PgConnector connector, ReplicationStore store, PostDataApplier applier,
-                  OnlineVerification verification, ProgressReporter progress, UnreplicatedObjects unreplicated) {
-        this.unreplicated = unreplicated;
-        this.verification = verification;
-        this.settings = settings;
-        this.connector = connector;
-        this.store = store;
-        this.applier = applier;
-        this.progress = progress;
-    }
+record StatusChecker(ReplicatorProperties settings, PgConnector connector, ReplicationStore store,
+                     PostDataApplier applier, OnlineVerification verification, ProgressReporter progress,
+                     UnreplicatedObjects unreplicated) {
 
     ReplicationStatusReported check(CheckReplication command) throws SQLException {
         String database = command.source().database();

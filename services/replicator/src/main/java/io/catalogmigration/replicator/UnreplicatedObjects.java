@@ -26,15 +26,9 @@ import java.util.stream.Collectors;
  * is built, the materialized views the source holds populated are refreshed on the target, once. The cutover's window
  * carries the last changes of all three (see the cutover's UnreplicatedCopy).
  */
-class UnreplicatedObjects {
+record UnreplicatedObjects(PgConnector connector) {
 
     private static final Logger log = LoggerFactory.getLogger(UnreplicatedObjects.class);
-
-    private final PgConnector connector;
-
-    UnreplicatedObjects(PgConnector connector) {
-        this.connector = connector;
-    }
 
     /** Copies the large objects and says, in notes, what becomes of each kind of object replication does not carry. */
     List<String> atStart(PgEndpoint source, PgEndpoint target) throws SQLException {

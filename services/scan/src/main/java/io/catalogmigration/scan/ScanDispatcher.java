@@ -14,21 +14,9 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 /** Publishes a run's planned work messages, recording each as published once the broker has it. */
-class ScanDispatcher {
+record ScanDispatcher(ScanProperties settings, RunLedger ledger, MessagePublisher publisher, ScanFinisher finisher) {
 
     private static final Logger log = LoggerFactory.getLogger(ScanDispatcher.class);
-
-    private final ScanProperties settings;
-    private final RunLedger ledger;
-    private final MessagePublisher publisher;
-    private final ScanFinisher finisher;
-
-    ScanDispatcher(ScanProperties settings, RunLedger ledger, MessagePublisher publisher, ScanFinisher finisher) {
-        this.settings = settings;
-        this.ledger = ledger;
-        this.publisher = publisher;
-        this.finisher = finisher;
-    }
 
     /**
      * Moves a run on from wherever the ledger says it is: publishes the work never sent, or reports when every

@@ -17,19 +17,9 @@ import java.util.Map;
 import java.util.UUID;
 
 /** Builds the one outcome of a run from its plan and what the workers recorded, once every work message is done. */
-class ScanFinisher {
+record ScanFinisher(RunLedger ledger, Findings findings, ScanOutcomes outcomes) {
 
     static final String REPORTING = "REPORTING";
-
-    private final RunLedger ledger;
-    private final Findings findings;
-    private final ScanOutcomes outcomes;
-
-    ScanFinisher(RunLedger ledger, Findings findings, ScanOutcomes outcomes) {
-        this.ledger = ledger;
-        this.findings = findings;
-        this.outcomes = outcomes;
-    }
 
     /** Reports once: only the caller that moves the run from SCANNING to REPORTING goes on. */
     void finish(UUID runId) {

@@ -6,15 +6,7 @@ import io.catalogmigration.common.contract.Topics;
 import org.springframework.kafka.annotation.KafkaListener;
 
 /** Adapters only: unwrap the message, call the application. */
-class ScanListeners {
-
-    private final ScanPlanner planner;
-    private final ScanWorker worker;
-
-    ScanListeners(ScanPlanner planner, ScanWorker worker) {
-        this.planner = planner;
-        this.worker = worker;
-    }
+record ScanListeners(ScanPlanner planner, ScanWorker worker) {
 
     @KafkaListener(id = "scan-planner", groupId = "scan-planner", topics = Topics.SCAN_COMMAND,
             containerFactory = "scanCommandListenerFactory")

@@ -14,15 +14,9 @@ import java.util.Objects;
 import java.util.UUID;
 
 /** The one outcome of a run, with its log lines; common's RunOutcomes records it and ends the run. */
-class ScanOutcomes {
+record ScanOutcomes(RunOutcomes runs) {
 
     private static final Logger log = LoggerFactory.getLogger(ScanOutcomes.class);
-
-    private final RunOutcomes runs;
-
-    ScanOutcomes(RunOutcomes runs) {
-        this.runs = runs;
-    }
 
     void failed(UUID runId, StartScan command, String reason, String action) {
         failed(runId, command.migrationId(), command.databases().stream().filter(Objects::nonNull)

@@ -33,31 +33,13 @@ import java.util.stream.Collectors;
  * catalog), picks the method per database, splits big tables into block ranges, and plans work messages of at most
  * 100 items. Nothing is read from a table and nothing is changed before the plan is recorded.
  */
-class ScanPlanner {
+record ScanPlanner(ScanProperties settings, RunLedger ledger, PgConnector connector, ScanDispatcher dispatcher,
+                   ScanOutcomes outcomes, ProgressReporter progress, RunStart runStart) {
 
     static final String KIND = "scan";
     static final String SCANNING = "SCANNING";
 
     private static final Logger log = LoggerFactory.getLogger(ScanPlanner.class);
-
-    private final ScanProperties settings;
-    private final RunLedger ledger;
-    private final PgConnector connector;
-    private final ScanDispatcher dispatcher;
-    private final ScanOutcomes outcomes;
-    private final ProgressReporter progress;
-    private final RunStart runStart;
-
-    ScanPlanner(ScanProperties settings, RunLedger ledger, PgConnector connector, ScanDispatcher dispatcher,
-                ScanOutcomes outcomes, ProgressReporter progress, RunStart runStart) {
-        this.runStart = runStart;
-        this.settings = settings;
-        this.ledger = ledger;
-        this.connector = connector;
-        this.dispatcher = dispatcher;
-        this.outcomes = outcomes;
-        this.progress = progress;
-    }
 
     void start(StartScan command) {
         runStart.take(command, KIND, MessageJson.mapper().writeValueAsString(command), resources(command),

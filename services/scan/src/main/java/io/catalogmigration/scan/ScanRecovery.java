@@ -19,17 +19,7 @@ import java.time.Instant;
  * <p>Outcomes are not this class's: a run whose outcome is recorded is finished and passed by, and an outcome recorded
  * but not yet on the topic is published by common's OutcomeRelay.
  */
-class ScanRecovery {
-
-    private final RunLedger ledger;
-    private final ScanPlanner planner;
-    private final ScanDispatcher dispatcher;
-
-    ScanRecovery(RunLedger ledger, ScanPlanner planner, ScanDispatcher dispatcher) {
-        this.ledger = ledger;
-        this.planner = planner;
-        this.dispatcher = dispatcher;
-    }
+record ScanRecovery(RunLedger ledger, ScanPlanner planner, ScanDispatcher dispatcher) {
 
     @EventListener(ApplicationReadyEvent.class)
     void resumeUnfinishedRuns() {

@@ -24,26 +24,10 @@ import java.util.List;
  * (and, in REPAIR, deletes) in the scan schema before the message is marked done. An item checked before a crash
  * is not checked again; a redelivered message changes nothing.
  */
-class ScanWorker {
+record ScanWorker(RunLedger ledger, Findings findings, PgPools pools, ScanDispatcher dispatcher, ScanOutcomes outcomes,
+                  ProgressReporter progress) {
 
     private static final Logger log = LoggerFactory.getLogger(ScanWorker.class);
-
-    private final RunLedger ledger;
-    private final Findings findings;
-    private final PgPools pools;
-    private final ScanDispatcher dispatcher;
-    private final ScanOutcomes outcomes;
-    private final ProgressReporter progress;
-
-    ScanWorker(RunLedger ledger, Findings findings, PgPools pools, ScanDispatcher dispatcher, ScanOutcomes outcomes,
-               ProgressReporter progress) {
-        this.ledger = ledger;
-        this.findings = findings;
-        this.pools = pools;
-        this.dispatcher = dispatcher;
-        this.outcomes = outcomes;
-        this.progress = progress;
-    }
 
     /** Checks the batch the ledger holds for the message's run and seq: the message itself says nothing else. */
     void handle(ScanWork message) {
