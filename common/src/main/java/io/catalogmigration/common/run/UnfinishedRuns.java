@@ -1,11 +1,18 @@
 package io.catalogmigration.common.run;
 
+import io.catalogmigration.common.contract.MigrationCommand;
+import io.catalogmigration.common.kafka.MessageJson;
 import io.catalogmigration.common.ledger.Run;
 import io.catalogmigration.common.ledger.RunLedger;
+import io.catalogmigration.common.ledger.RunState;
 import io.catalogmigration.common.logging.ErrorText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Instant;
+import java.util.UUID;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -47,6 +54,22 @@ public final class UnfinishedRuns {
 
     public static void resume(RunLedger ledger, String kind, Resume step, String whatToDo) {
         resume(ledger, kind, run -> false, step, whatToDo);
+    }
+
+    /**
+     * The fan-out services' resume (prune, scan): a run still planning is planned again, since nothing was done before
+     * its plan was recorded; a planned one goes on publishing its batches (those already on the work topic are
+     * redelivered by Kafka itself).
+     */
+    public static <C extends MigrationCommand> void resumePlanned(RunLedger ledger, String kind, Class<C> command,
+                                                                  BiConsumer<C, Instant> plan, Consumer<UUID> advance) {
+        resume(ledger, kind, run -> {
+            if (run.state() == RunState.QUEUED) {
+                plan.accept(MessageJson.mapper().readValue(run.command(), command), Instant.now());
+            } else {
+                advance.accept(run.runId());
+            }
+        }, "send " + command.getSimpleName() + " again with a new commandId to start over");
     }
 
     private UnfinishedRuns() {

@@ -9,6 +9,7 @@ import io.catalogmigration.common.kafka.MessagePublisher;
 import io.catalogmigration.common.kafka.ServiceTopics;
 import io.catalogmigration.common.ledger.RunLedger;
 import io.catalogmigration.common.pg.PgConnector;
+import io.catalogmigration.common.run.CommandThreads;
 import io.catalogmigration.common.run.RunStart;
 import io.catalogmigration.common.progress.ProgressReporter;
 import io.catalogmigration.common.run.RunOutcomes;
@@ -26,9 +27,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 
+import java.time.Duration;
+
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(CutoverProperties.class)
@@ -101,16 +102,20 @@ class CutoverConfiguration {
         return new Outcomes(runs);
     }
 
-    @Bean(destroyMethod = "shutdownNow")
-    ExecutorService cutoverThread() {
-        return Executors.newSingleThreadExecutor(r -> new Thread(r, "cutover"));
+    /**
+     * One run at a time: two cutovers never interleave their windows. A stop interrupts the run and waits up to 30 s
+     * for it to release the source (inside a window) before the lock goes.
+     */
+    @Bean(destroyMethod = "close")
+    CommandThreads cutoverThread() {
+        return new CommandThreads("The cutover thread", 1, n -> "cutover", Duration.ofSeconds(30));
     }
 
     @Bean
     CutoverHandler cutoverHandler(CutoverProperties settings, PgConnector connector, CutoverStore store, RunLedger ledger,
                                   WriteFence fence, WindowVerification verification, PreflightChecks preflight,
                                   Fallback fallback, SettingsSwitcher switcher, HookRunner hooks, ProgressReporter progress,
-                                  MessagePublisher publisher, Outcomes outcomes, ExecutorService cutoverThread,
+                                  MessagePublisher publisher, Outcomes outcomes, CommandThreads cutoverThread,
                                   RunStart runStart) {
         var sequences = new SequenceCopy(connector);
         var parts = new CutoverRun.Parts(connector, store, ledger, fence, new CatchUp(connector), sequences, verification,
@@ -134,15 +139,9 @@ class CutoverConfiguration {
      * window, releases the source) before the lock goes.
      */
     @Bean
-    ActiveInstance cutoverActiveInstance(ActiveInstances instances, CutoverRecovery recovery, ExecutorService cutoverThread) {
-        return instances.create(java.util.List.of(CutoverListeners.COMMANDS), recovery::settleUnfinishedRuns, () -> {
-            cutoverThread.shutdownNow();
-            try {
-                cutoverThread.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+    ActiveInstance cutoverActiveInstance(ActiveInstances instances, CutoverRecovery recovery, CommandThreads cutoverThread) {
+        return instances.create(java.util.List.of(CutoverListeners.COMMANDS), recovery::settleUnfinishedRuns,
+                cutoverThread::close);
     }
 
     @Bean

@@ -13,9 +13,9 @@ import io.catalogmigration.common.contract.RunPreflight;
 import io.catalogmigration.common.contract.StartCutover;
 import io.catalogmigration.common.kafka.MessageJson;
 import io.catalogmigration.common.ledger.RunLedger;
-import io.catalogmigration.common.logging.RunContext;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.TargetGuard;
+import io.catalogmigration.common.run.CommandThreads;
 import io.catalogmigration.common.run.RunAdmission;
 import io.catalogmigration.common.run.RunStart;
 import io.catalogmigration.common.secret.SecretUnavailableException;
@@ -24,47 +24,19 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 
 /**
  * Opens a run per command (a redelivery changes nothing) and carries it out on the cutover thread, off the Kafka
  * listener and one at a time: two cutovers never interleave their downtime windows.
  */
-class CutoverHandler {
+record CutoverHandler(RunLedger ledger, Outcomes outcomes, PreflightChecks preflight, CutoverRun cutover,
+                      SwitchBack switchBack, FallbackCommands fallback, CutoverStore store, PgConnector connector,
+                      RunStart runStart, CommandThreads thread) {
 
     static final String KIND = "cutover";
 
     private static final Logger log = LoggerFactory.getLogger(CutoverHandler.class);
-
-    private final RunLedger ledger;
-    private final Outcomes outcomes;
-    private final PreflightChecks preflight;
-    private final CutoverRun cutover;
-    private final SwitchBack switchBack;
-    private final FallbackCommands fallback;
-    private final CutoverStore store;
-    private final PgConnector connector;
-    private final RunStart runStart;
-    private final ExecutorService thread;
-    private final Set<UUID> inFlight = ConcurrentHashMap.newKeySet();
-
-    CutoverHandler(RunLedger ledger, Outcomes outcomes, PreflightChecks preflight, CutoverRun cutover, SwitchBack switchBack,
-                   FallbackCommands fallback, CutoverStore store, PgConnector connector, RunStart runStart,
-                   ExecutorService thread) {
-        this.fallback = fallback;
-        this.connector = connector;
-        this.runStart = runStart;
-        this.ledger = ledger;
-        this.outcomes = outcomes;
-        this.preflight = preflight;
-        this.cutover = cutover;
-        this.switchBack = switchBack;
-        this.store = store;
-        this.thread = thread;
-    }
 
     void handle(CutoverCommand command) {
         runStart.take(command, KIND, MessageJson.mapper().writerFor(CutoverCommand.class).writeValueAsString(command),
@@ -88,21 +60,11 @@ class CutoverHandler {
 
     /** True while the run is queued or carried out here: recovery leaves it alone. */
     boolean running(UUID runId) {
-        return inFlight.contains(runId);
+        return thread.running(runId);
     }
 
     void submit(CutoverCommand command) {
-        if (!inFlight.add(command.commandId())) {
-            log.info("{} {} is already queued here: ignoring the redelivery", command.getClass().getSimpleName(), command.commandId());
-            return;
-        }
-        thread.execute(RunContext.wrap(command.migrationId(), command.commandId(), () -> {
-            try {
-                run(command);
-            } finally {
-                inFlight.remove(command.commandId());
-            }
-        }));
+        thread.submit(command, null, () -> run(command));
     }
 
     private void run(CutoverCommand command) {

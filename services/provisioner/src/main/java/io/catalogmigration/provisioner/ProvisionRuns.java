@@ -11,22 +11,19 @@ import io.catalogmigration.common.contract.TargetPlan;
 import io.catalogmigration.common.contract.TargetPlanned;
 import io.catalogmigration.common.kafka.MessageJson;
 import io.catalogmigration.common.ledger.RunLedger;
-import io.catalogmigration.common.logging.RunContext;
 import io.catalogmigration.common.progress.ProgressReporter;
+import io.catalogmigration.common.run.CommandThreads;
 import io.catalogmigration.common.run.MigrationProblem;
 import io.catalogmigration.common.run.RunAdmission;
 import io.catalogmigration.common.run.RunStart;
 import io.catalogmigration.common.secret.SecretUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.core.task.TaskExecutor;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Set;
 import java.util.StringJoiner;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Opens a run per command (idempotent on commandId) and carries it out on the provisioning thread, away from the
@@ -34,41 +31,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * happens, a run ends with exactly one outcome, unless the service stops mid-run; then it stays unfinished in the
  * ledger and {@link ProvisionRecovery} runs it again (every step adopts what exists).
  */
-class ProvisionRuns {
+record ProvisionRuns(ProvisionerProperties settings, RunLedger ledger, ProgressReporter progress, SourceSurvey survey,
+                     AwsProvisioner aws, AwsDeprovisioner awsRemoval, RdsSnapshot awsSnapshot, LocalTarget local,
+                     ProvisionOutcomes outcomes, RunStart runStart, CommandThreads thread) {
 
     static final String KIND = "provisioner";
 
     private static final Logger log = LoggerFactory.getLogger(ProvisionRuns.class);
-
-    private final ProvisionerProperties settings;
-    private final RunLedger ledger;
-    private final ProgressReporter progress;
-    private final SourceSurvey survey;
-    private final AwsProvisioner aws;
-    private final AwsDeprovisioner awsRemoval;
-    private final RdsSnapshot awsSnapshot;
-    private final LocalTarget local;
-    private final ProvisionOutcomes outcomes;
-    private final RunStart runStart;
-    private final TaskExecutor executor;
-    /** Runs queued or running here: recovery leaves them alone. */
-    private final Set<UUID> inFlight = ConcurrentHashMap.newKeySet();
-
-    ProvisionRuns(ProvisionerProperties settings, RunLedger ledger, ProgressReporter progress, SourceSurvey survey,
-                  AwsProvisioner aws, AwsDeprovisioner awsRemoval, RdsSnapshot awsSnapshot, LocalTarget local,
-                  ProvisionOutcomes outcomes, RunStart runStart, TaskExecutor executor) {
-        this.awsSnapshot = awsSnapshot;
-        this.runStart = runStart;
-        this.settings = settings;
-        this.ledger = ledger;
-        this.progress = progress;
-        this.survey = survey;
-        this.aws = aws;
-        this.awsRemoval = awsRemoval;
-        this.local = local;
-        this.outcomes = outcomes;
-        this.executor = executor;
-    }
 
     void start(ProvisionCommand command) {
         runStart.take(command, KIND, MessageJson.mapper().writeValueAsString(command), resources(command, provider(command)),
@@ -101,27 +70,12 @@ class ProvisionRuns {
     }
 
     void submit(ProvisionCommand command) {
-        if (!inFlight.add(command.commandId())) {
-            log.info("{} {} is already queued or running here", type(command), command.commandId());
-            return;
-        }
-        try {
-            executor.execute(RunContext.wrap(command.migrationId(), command.commandId(), () -> {
-                try {
-                    run(command);
-                } finally {
-                    inFlight.remove(command.commandId());
-                }
-            }));
-        } catch (RuntimeException e) {
-            inFlight.remove(command.commandId());
-            throw e;
-        }
+        thread.submit(command, null, () -> run(command));
     }
 
     /** True while the run is queued or carried out here: recovery leaves it alone. */
     boolean running(UUID runId) {
-        return inFlight.contains(runId);
+        return thread.running(runId);
     }
 
     /** Runs a command to its one outcome. Called again for an unfinished run on restart. */

@@ -10,6 +10,7 @@ import io.catalogmigration.common.ledger.RunLedger;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.progress.ProgressReporter;
 import io.catalogmigration.common.run.RunOutcomes;
+import io.catalogmigration.common.run.CommandThreads;
 import io.catalogmigration.common.run.RunStart;
 import io.catalogmigration.common.secret.SecretResolver;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -17,6 +18,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
+
+import java.time.Duration;
 
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ProvisionerProperties.class)
@@ -33,9 +36,10 @@ class ProvisionerConfiguration {
         return ServiceTopics.commandOnly(Topics.PROVISION_COMMAND);
     }
 
+    /** One run at a time, off the listener; a stop interrupts it and it resumes on the next start. */
     @Bean(destroyMethod = "close")
-    ProvisioningThread provisioningThread() {
-        return new ProvisioningThread();
+    CommandThreads provisioningThread() {
+        return new CommandThreads("The provisioning thread", 1, n -> "provisioning", Duration.ofSeconds(10));
     }
 
     @Bean(destroyMethod = "close")
@@ -51,7 +55,7 @@ class ProvisionerConfiguration {
     @Bean
     ProvisionRuns provisionRuns(ProvisionerProperties settings, RunLedger ledger, ProgressReporter progress,
                                 PgConnector connector, AwsClients awsClients, ProvisionOutcomes outcomes,
-                                ProvisioningThread provisioningThread, SecretResolver secrets, RunStart runStart) {
+                                CommandThreads provisioningThread, SecretResolver secrets, RunStart runStart) {
         return new ProvisionRuns(settings, ledger, progress, new SourceSurvey(connector),
                 new AwsProvisioner(awsClients, settings), new AwsDeprovisioner(awsClients, settings),
                 new RdsSnapshot(awsClients, settings), new LocalTarget(connector, settings, secrets), outcomes, runStart,
@@ -69,7 +73,7 @@ class ProvisionerConfiguration {
      */
     @Bean
     ActiveInstance provisionerActiveInstance(ActiveInstances instances, ProvisionRecovery recovery,
-                                             ProvisioningThread provisioningThread) {
+                                             CommandThreads provisioningThread) {
         return instances.create(java.util.List.of(ProvisionListeners.COMMANDS), recovery::resumeUnfinishedRuns,
                 provisioningThread::close);
     }

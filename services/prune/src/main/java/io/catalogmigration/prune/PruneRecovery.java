@@ -1,15 +1,10 @@
 package io.catalogmigration.prune;
 
 import io.catalogmigration.common.contract.StartPrune;
-import io.catalogmigration.common.kafka.MessageJson;
-import io.catalogmigration.common.ledger.Run;
 import io.catalogmigration.common.ledger.RunLedger;
-import io.catalogmigration.common.ledger.RunState;
 import io.catalogmigration.common.run.UnfinishedRuns;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
-
-import java.time.Instant;
 
 /**
  * On start, picks up runs an earlier instance left unfinished: plans again what was still planning (nothing was
@@ -23,15 +18,6 @@ record PruneRecovery(RunLedger ledger, PrunePlanner planner, PruneDispatcher dis
 
     @EventListener(ApplicationReadyEvent.class)
     void resumeUnfinishedRuns() {
-        UnfinishedRuns.resume(ledger, PrunePlanner.KIND, this::resume,
-                "send StartPrune again with a new commandId to start over");
-    }
-
-    private void resume(Run run) {
-        if (run.state() == RunState.QUEUED) {
-            planner.plan(MessageJson.mapper().readValue(run.command(), StartPrune.class), Instant.now());
-        } else {
-            dispatcher.advance(run.runId());
-        }
+        UnfinishedRuns.resumePlanned(ledger, PrunePlanner.KIND, StartPrune.class, planner::plan, dispatcher::advance);
     }
 }

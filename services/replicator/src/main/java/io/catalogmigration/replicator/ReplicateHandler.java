@@ -12,10 +12,10 @@ import io.catalogmigration.common.contract.ResetReplication;
 import io.catalogmigration.common.contract.StartReplication;
 import io.catalogmigration.common.kafka.MessageJson;
 import io.catalogmigration.common.ledger.RunLedger;
-import io.catalogmigration.common.logging.RunContext;
 import io.catalogmigration.common.pg.PgErrors;
 import io.catalogmigration.common.pg.SqlIdentifier;
 import io.catalogmigration.common.pg.TargetGuard;
+import io.catalogmigration.common.run.CommandThreads;
 import io.catalogmigration.common.run.MigrationProblem;
 import io.catalogmigration.common.run.RunAdmission;
 import io.catalogmigration.common.run.RunStart;
@@ -26,12 +26,11 @@ import org.slf4j.LoggerFactory;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 /** Opens a run per command (a redelivery of a finished one changes nothing), carries it out, reports one outcome. */
-class ReplicateHandler {
+record ReplicateHandler(RunLedger ledger, ReplicateOutcomes outcomes, SourcePreparer preparer,
+                        ReplicationStarter starter, StatusChecker checker, ReplicationResetter resetter,
+                        SourceBackup backup, RunStart runStart, CommandThreads threads) {
 
     static final String KIND = "replicate";
     /** What to grant when a statement was refused for want of a privilege. */
@@ -42,32 +41,6 @@ class ReplicateHandler {
     static final String RUNNING = "running on ";
 
     private static final Logger log = LoggerFactory.getLogger(ReplicateHandler.class);
-
-    private final RunLedger ledger;
-    private final ReplicateOutcomes outcomes;
-    private final SourcePreparer preparer;
-    private final ReplicationStarter starter;
-    private final StatusChecker checker;
-    private final ReplicationResetter resetter;
-    private final SourceBackup backup;
-    private final RunStart runStart;
-    private final DatabaseThreads threads;
-    /** Runs queued or running here: a redelivery of one of them is not carried out a second time. */
-    private final Set<UUID> inFlight = ConcurrentHashMap.newKeySet();
-
-    ReplicateHandler(RunLedger ledger, ReplicateOutcomes outcomes, SourcePreparer preparer, ReplicationStarter starter,
-                     StatusChecker checker, ReplicationResetter resetter, SourceBackup backup, RunStart runStart,
-                     DatabaseThreads threads) {
-        this.threads = threads;
-        this.backup = backup;
-        this.runStart = runStart;
-        this.ledger = ledger;
-        this.outcomes = outcomes;
-        this.preparer = preparer;
-        this.starter = starter;
-        this.checker = checker;
-        this.resetter = resetter;
-    }
 
     /** A redelivered command whose run is unfinished goes again: {@link #submit} keeps it from running twice at once. */
     void handle(ReplicateCommand command) {
@@ -91,28 +64,11 @@ class ReplicateHandler {
     }
 
     /**
-     * Carries the run out on the database's thread (see {@link DatabaseThreads}): the listener takes the next command
-     * at once, so one database's copy does not hold up another's START; the same database's commands keep their order.
+     * Carries the run out on the database's thread: one database's copy does not hold up another's START, and the same
+     * database's commands keep their order.
      */
     void submit(ReplicateCommand command) {
-        if (!inFlight.add(command.commandId())) {
-            log.info("{} {} is already queued or running here: ignoring the redelivery", command.getClass().getSimpleName(),
-                    command.commandId());
-            return;
-        }
-        String database = command.source() == null ? null : command.source().database();
-        try {
-            threads.execute(database, RunContext.wrap(command.migrationId(), command.commandId(), () -> {
-                try {
-                    run(command);
-                } finally {
-                    inFlight.remove(command.commandId());
-                }
-            }));
-        } catch (RuntimeException e) {
-            inFlight.remove(command.commandId());
-            throw e;
-        }
+        threads.submit(command, command.source() == null ? null : command.source().database(), () -> run(command));
     }
 
     /** Also called on restart for a run left unfinished: every step checks before it acts, so running again is safe. */

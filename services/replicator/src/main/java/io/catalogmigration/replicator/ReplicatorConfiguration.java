@@ -2,6 +2,7 @@ package io.catalogmigration.replicator;
 
 import io.catalogmigration.common.active.ActiveInstance;
 import io.catalogmigration.common.active.ActiveInstances;
+import io.catalogmigration.common.run.CommandThreads;
 import io.catalogmigration.common.run.RunStart;
 import io.catalogmigration.common.contract.ReplicateCommand;
 import io.catalogmigration.common.contract.Topics;
@@ -19,6 +20,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
+
+import java.time.Duration;
 
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ReplicatorProperties.class)
@@ -91,15 +94,16 @@ class ReplicatorConfiguration {
     }
 
     @Bean
-    DatabaseThreads databaseThreads(ReplicatorProperties settings) {
-        return new DatabaseThreads(settings.parallelDatabases());
+    CommandThreads databaseThreads(ReplicatorProperties settings) {
+        return new CommandThreads("The replicating threads", settings.parallelDatabases(), n -> "replicating-" + n,
+                Duration.ofSeconds(10));
     }
 
     @Bean
     ReplicateHandler replicateHandler(ReplicatorProperties settings, RunLedger ledger, ReplicateOutcomes outcomes,
                                       PgConnector connector, PgClients clients, SecretResolver secrets,
                                       ReplicationStore store, PostDataApplier applier, ProgressReporter progress,
-                                      DatabaseThreads threads, OnlineVerification verification, RunStart runStart,
+                                      CommandThreads threads, OnlineVerification verification, RunStart runStart,
                                       SnapshotCopier copier) {
         var unreplicated = new UnreplicatedObjects(connector);
         return new ReplicateHandler(ledger, outcomes, new SourcePreparer(settings, connector, secrets),
@@ -119,7 +123,7 @@ class ReplicatorConfiguration {
      * work is shared by every instance); on a stop the runs in progress stop before the lock goes.
      */
     @Bean
-    ActiveInstance replicatorActiveInstance(ActiveInstances instances, ReplicateRecovery recovery, DatabaseThreads threads) {
+    ActiveInstance replicatorActiveInstance(ActiveInstances instances, ReplicateRecovery recovery, CommandThreads threads) {
         return instances.create(java.util.List.of(ReplicateListeners.COMMANDS), recovery::resumeUnfinishedRuns, threads::close);
     }
 

@@ -1,15 +1,10 @@
 package io.catalogmigration.scan;
 
 import io.catalogmigration.common.contract.StartScan;
-import io.catalogmigration.common.kafka.MessageJson;
-import io.catalogmigration.common.ledger.Run;
 import io.catalogmigration.common.ledger.RunLedger;
 import io.catalogmigration.common.run.UnfinishedRuns;
-import io.catalogmigration.common.ledger.RunState;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
-
-import java.time.Instant;
 
 /**
  * On start, picks up runs an earlier instance left unfinished: plans again what was still planning (nothing was
@@ -23,14 +18,6 @@ record ScanRecovery(RunLedger ledger, ScanPlanner planner, ScanDispatcher dispat
 
     @EventListener(ApplicationReadyEvent.class)
     void resumeUnfinishedRuns() {
-        UnfinishedRuns.resume(ledger, ScanPlanner.KIND, this::resume, "send StartScan again with a new commandId to start over");
-    }
-
-    private void resume(Run run) {
-        if (run.state() == RunState.QUEUED) {
-            planner.plan(MessageJson.mapper().readValue(run.command(), StartScan.class), Instant.now());
-        } else {
-            dispatcher.advance(run.runId());
-        }
+        UnfinishedRuns.resumePlanned(ledger, ScanPlanner.KIND, StartScan.class, planner::plan, dispatcher::advance);
     }
 }
