@@ -48,6 +48,20 @@ public final class Transactions {
         }
     }
 
+    /** Work inside {@link #inOne(Connection, Step)} that returns nothing. */
+    @FunctionalInterface
+    public interface Step {
+        void run() throws SQLException;
+    }
+
+    /** {@link #inOne(Connection, Work)} for work that returns nothing. */
+    public static void inOne(Connection connection, Step step) throws SQLException {
+        inOne(connection, () -> {
+            step.run();
+            return null;
+        });
+    }
+
     /** The id of the connection's current transaction if it has written anything, else null (it then has none). */
     public static String currentIdIfWritten(Connection connection) throws SQLException {
         return Sql.one(connection, "select pg_current_xact_id_if_assigned()::text");

@@ -2,6 +2,7 @@ package io.catalogmigration.common.unreplicated;
 
 import io.catalogmigration.common.pg.Sql;
 import io.catalogmigration.common.pg.SqlIdentifier;
+import io.catalogmigration.common.pg.Transactions;
 import io.catalogmigration.common.unreplicated.LargeObjectCatalog.Described;
 
 import java.nio.charset.StandardCharsets;
@@ -28,7 +29,7 @@ final class LargeObjectWriter {
     /** Copies one large object in pieces inside one target transaction; the md5 of its pieces' md5s, as read. */
     static String copy(Connection source, Connection target, Described object, boolean replace) throws SQLException {
         String[] hash = new String[1];
-        inTransaction(target, () -> {
+        Transactions.inOne(target, () -> {
             if (replace) {
                 Sql.one(target, "select lo_unlink(?::oid)::text", object.oid());
             }
@@ -122,24 +123,6 @@ final class LargeObjectWriter {
 
     static String role(String grantee) {
         return grantee.isEmpty() ? "PUBLIC" : SqlIdentifier.quote(grantee);
-    }
-
-    interface Work {
-        void run() throws SQLException;
-    }
-
-    static void inTransaction(Connection target, Work work) throws SQLException {
-        boolean autoCommit = target.getAutoCommit();
-        target.setAutoCommit(false);
-        try {
-            work.run();
-            target.commit();
-        } catch (SQLException | RuntimeException e) {
-            target.rollback();
-            throw e;
-        } finally {
-            target.setAutoCommit(autoCommit);
-        }
     }
 
     static String md5(byte[] bytes) {

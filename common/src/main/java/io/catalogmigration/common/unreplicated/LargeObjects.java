@@ -2,6 +2,7 @@ package io.catalogmigration.common.unreplicated;
 
 import io.catalogmigration.common.pg.AdministratorRoles;
 import io.catalogmigration.common.pg.Sql;
+import io.catalogmigration.common.pg.Transactions;
 import io.catalogmigration.common.unreplicated.LargeObjectCatalog.Described;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +26,6 @@ import static io.catalogmigration.common.unreplicated.LargeObjectCatalog.readabl
 import static io.catalogmigration.common.unreplicated.LargeObjectCatalog.recorded;
 import static io.catalogmigration.common.unreplicated.LargeObjectCatalog.unlock;
 import static io.catalogmigration.common.unreplicated.LargeObjectWriter.copy;
-import static io.catalogmigration.common.unreplicated.LargeObjectWriter.inTransaction;
 import static io.catalogmigration.common.unreplicated.LargeObjectWriter.setMetadata;
 
 /**
@@ -128,13 +128,13 @@ public final class LargeObjects {
                         log.info("Large object {} copied: {} MB", object.oid(), object.bytes() >> 20);
                     }
                 } else if (!object.sameMetadata(there)) {
-                    inTransaction(target, () -> setMetadata(target, object, there));
+                    Transactions.inOne(target, () -> setMetadata(target, object, there));
                     metadataSet++;
                 }
             }
             for (var there : onTarget.values()) {
                 if (!onSource.containsKey(there.oid())) {
-                    inTransaction(target, () -> {
+                    Transactions.inOne(target, () -> {
                         Sql.one(target, "select lo_unlink(?::oid)::text", there.oid());
                         forget(target, there.oid());
                     });

@@ -1,6 +1,6 @@
 package io.catalogmigration.cutover;
 
-import io.catalogmigration.common.command.MigrationIds;
+import io.catalogmigration.common.command.CommandProblems;
 import io.catalogmigration.common.contract.CutoverCommand;
 import io.catalogmigration.common.contract.FinishCutover;
 import io.catalogmigration.common.contract.PgEndpoint;
@@ -20,18 +20,9 @@ import java.util.List;
 final class CommandCheck {
 
     static List<String> problems(CutoverCommand command) {
-        List<String> problems = new ArrayList<>();
-        MigrationIds.problem(command.migrationId()).ifPresent(problems::add);
-        if (command.source() == null) {
-            problems.add("source is missing");
-        } else {
-            command.source().problems().forEach(p -> problems.add("source: " + p));
-        }
-        if (command.target() == null) {
-            problems.add("target is missing");
-        } else {
-            command.target().problems().forEach(p -> problems.add("target: " + p));
-        }
+        var checked = CommandProblems.of(command).endpoint("source", command.source(), "the self-hosted server")
+                .endpoint("target", command.target(), "the RDS instance");
+        List<String> problems = new ArrayList<>(checked.list());
         if (command.databases().isEmpty()) {
             problems.add("databases is empty: name the replicated databases, e.g. rosemeta and lineage");
         }

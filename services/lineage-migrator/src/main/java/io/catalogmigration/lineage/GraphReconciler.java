@@ -1,5 +1,7 @@
 package io.catalogmigration.lineage;
 
+import io.catalogmigration.common.pg.Transactions;
+
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -196,7 +198,7 @@ final class GraphReconciler {
     }
 
     private static void fixEdges(Connection target, Set<List<Object>> add, Set<List<Object>> remove) throws SQLException {
-        inTransaction(target, () -> {
+        Transactions.inOne(target, () -> {
             try (var delete = target.prepareStatement("delete from edge where source_otype = ? and source_id = ? and "
                     + "target_otype = ? and target_id = ? and relation_type = " + GraphWriter.LINEAGE);
                  var insert = target.prepareStatement("insert into edge (source_otype, source_id, target_otype, target_id, "
@@ -208,7 +210,7 @@ final class GraphReconciler {
     }
 
     private static void fixNodes(Connection target, Set<List<Object>> add, Set<List<Object>> remove) throws SQLException {
-        inTransaction(target, () -> {
+        Transactions.inOne(target, () -> {
             try (var delete = target.prepareStatement("delete from node where otype = ? and object_id = ?");
                  var upsert = target.prepareStatement("insert into node (otype, object_id, is_temp) values (?, ?, ?) "
                          + "on conflict (otype, object_id) do update set is_temp = excluded.is_temp")) {
@@ -233,24 +235,6 @@ final class GraphReconciler {
         }
         if (pending > 0) {
             statement.executeBatch();
-        }
-    }
-
-    private interface SqlWork {
-        void run() throws SQLException;
-    }
-
-    private static void inTransaction(Connection connection, SqlWork work) throws SQLException {
-        boolean autoCommit = connection.getAutoCommit();
-        connection.setAutoCommit(false);
-        try {
-            work.run();
-            connection.commit();
-        } catch (SQLException | RuntimeException e) {
-            connection.rollback();
-            throw e;
-        } finally {
-            connection.setAutoCommit(autoCommit);
         }
     }
 

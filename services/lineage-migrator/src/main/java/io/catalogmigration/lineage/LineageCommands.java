@@ -1,6 +1,6 @@
 package io.catalogmigration.lineage;
 
-import io.catalogmigration.common.command.MigrationIds;
+import io.catalogmigration.common.command.CommandProblems;
 import io.catalogmigration.common.command.CommandAge;
 import io.catalogmigration.common.contract.LineagePointerReset;
 import io.catalogmigration.common.contract.LineageValidated;
@@ -18,7 +18,6 @@ import org.slf4j.LoggerFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -53,16 +52,11 @@ record LineageCommands(LineageProperties settings, RunLedger ledger, LinkLedger 
                 || tooOld(command)) {
             return;
         }
-        List<String> problems = new ArrayList<>();
-        MigrationIds.problem(command.migrationId()).ifPresent(problems::add);
-        if (command.source() == null || command.target() == null) {
-            problems.add("both source (rosemeta) and target (lineage) endpoints are required");
-        } else {
-            command.source().problems().forEach(p -> problems.add("source." + p));
-            command.target().problems().forEach(p -> problems.add("target." + p));
-        }
+        var problems = CommandProblems.of(command).endpoint("source", command.source(), "the rosemeta database")
+                .endpoint("target", command.target(), "the lineage database");
         if (!problems.isEmpty()) {
-            outcomes.failed(command.commandId(), command.migrationId(), "invalid ValidateLineage: " + String.join("; ", problems),
+            outcomes.failed(command.commandId(), command.migrationId(), "invalid ValidateLineage: "
+                            + String.join("; ", problems.list()),
                     "correct the command and send it again with a new commandId", null, null);
             return;
         }

@@ -1,6 +1,6 @@
 package io.catalogmigration.lineage;
 
-import io.catalogmigration.common.command.MigrationIds;
+import io.catalogmigration.common.command.CommandProblems;
 import io.catalogmigration.common.logging.ErrorText;
 import io.catalogmigration.common.contract.StartLineageMigration;
 import io.catalogmigration.common.kafka.MessageJson;
@@ -19,7 +19,6 @@ import org.slf4j.LoggerFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -153,21 +152,12 @@ record LineageStarter(LineageProperties settings, RunLedger ledger, LinkLedger l
     }
 
     private static List<String> problems(StartLineageMigration command) {
-        List<String> problems = new ArrayList<>();
-        MigrationIds.problem(command.migrationId()).ifPresent(problems::add);
-        if (command.source() == null) {
-            problems.add("source is missing: the rosemeta database holding object_lineage_link");
-        } else {
-            command.source().problems().forEach(p -> problems.add("source." + p));
-        }
-        if (command.target() == null) {
-            problems.add("target is missing: the lineage database");
-        } else {
-            command.target().problems().forEach(p -> problems.add("target." + p));
-        }
+        var problems = CommandProblems.of(command)
+                .endpoint("source", command.source(), "the rosemeta database holding object_lineage_link")
+                .endpoint("target", command.target(), "the lineage database");
         if (command.linksPerMessage() != null && (command.linksPerMessage() < 1 || command.linksPerMessage() > 100)) {
             problems.add("linksPerMessage " + command.linksPerMessage() + " is outside 1..100");
         }
-        return problems;
+        return problems.list();
     }
 }

@@ -1,6 +1,6 @@
 package io.catalogmigration.provisioner;
 
-import io.catalogmigration.common.command.MigrationIds;
+import io.catalogmigration.common.command.CommandProblems;
 import io.catalogmigration.common.contract.DeprovisionTarget;
 import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.contract.PlanTarget;
@@ -8,7 +8,6 @@ import io.catalogmigration.common.contract.ProvisionCommand;
 import io.catalogmigration.common.contract.ProvisionTarget;
 import io.catalogmigration.common.contract.SnapshotTarget;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -20,8 +19,7 @@ final class CommandCheck {
     private static final Pattern ENGINE_VERSION = Pattern.compile("\\d{1,2}(\\.\\d{1,3}){0,2}");
 
     static List<String> problems(ProvisionCommand command, String provider) {
-        List<String> problems = new ArrayList<>();
-        MigrationIds.problem(command.migrationId()).ifPresent(problems::add);
+        var problems = CommandProblems.of(command);
         if (command instanceof PlanTarget plan) {
             sizingInputs(problems, plan.source(), plan.objectCount(), plan.concurrentUsers(), plan.sourceCpuCount());
         } else if (command instanceof ProvisionTarget provision) {
@@ -46,16 +44,12 @@ final class CommandCheck {
         } else if (command instanceof SnapshotTarget snapshot) {
             target(problems, provider, snapshot.region(), snapshot.dbInstanceIdentifier(), snapshot.target(), true);
         }
-        return problems;
+        return problems.list();
     }
 
-    private static void sizingInputs(List<String> problems, PgEndpoint source, Long objects, Integer users, Integer cpus) {
-        if (source == null) {
-            problems.add("source is missing: give the source server's rosemeta database (host, port, database, user, "
-                    + "sslmode, passwordRef) so its databases can be measured");
-        } else {
-            source.problems().forEach(p -> problems.add("source " + p));
-        }
+    private static void sizingInputs(CommandProblems problems, PgEndpoint source, Long objects, Integer users, Integer cpus) {
+        problems.endpoint("source", source, "give the source server's rosemeta database (host, port, database, user, "
+                + "sslmode, passwordRef) so its databases can be measured");
         if (objects != null && objects < 0) {
             problems.add("objectCount " + objects + " is negative");
         }
@@ -67,7 +61,7 @@ final class CommandCheck {
         }
     }
 
-    private static void target(List<String> problems, String provider, String region, String identifier,
+    private static void target(CommandProblems problems, String provider, String region, String identifier,
                                PgEndpoint target, boolean identifierRequired) {
         if (ProvisionCommand.AWS.equals(provider)) {
             if (region == null || !REGION.matcher(region).matches()) {
@@ -87,12 +81,8 @@ final class CommandCheck {
             if (identifier != null && !ResourceNames.validInstanceIdentifier(identifier)) {
                 problems.add("dbInstanceIdentifier is not a valid RDS identifier (the local provider needs none: leave it out)");
             }
-            if (target == null) {
-                problems.add("target is missing: the local provider needs the PostgreSQL server standing in for RDS "
-                        + "(host, port, database, user, sslmode, passwordRef of an administrator)");
-            } else {
-                target.problems().forEach(p -> problems.add("target " + p));
-            }
+            problems.endpoint("target", target, "the local provider needs the PostgreSQL server standing in for RDS "
+                    + "(host, port, database, user, sslmode, passwordRef of an administrator)");
         } else {
             problems.add("unknown provider '" + provider + "': use \"aws\" (an RDS instance) or \"local\" (a PostgreSQL "
                     + "server standing in for RDS)");

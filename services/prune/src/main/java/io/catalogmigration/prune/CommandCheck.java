@@ -1,6 +1,6 @@
 package io.catalogmigration.prune;
 
-import io.catalogmigration.common.command.MigrationIds;
+import io.catalogmigration.common.command.CommandProblems;
 import io.catalogmigration.common.contract.StartPrune;
 
 import java.util.ArrayList;
@@ -13,13 +13,9 @@ final class CommandCheck {
     static final int MAX_BATCH_SIZE = 1_000_000;
 
     static List<String> problems(StartPrune command, PruneProperties settings) {
-        List<String> problems = new ArrayList<>();
-        MigrationIds.problem(command.migrationId()).ifPresent(problems::add);
-        if (command.database() == null) {
-            problems.add("database is missing: give host, port, database, user, sslmode and passwordRef");
-        } else {
-            problems.addAll(command.database().problems());
-        }
+        var checked = CommandProblems.of(command).endpoint("database", command.database(),
+                "give host, port, database, user, sslmode and passwordRef");
+        List<String> problems = new ArrayList<>(checked.list());
         for (String group : command.groups()) {
             if (!settings.groups().containsKey(group)) {
                 problems.add("unknown group '" + group + "' (known groups: " + String.join(", ", new TreeSet<>(settings.groups().keySet())) + ")");

@@ -1,6 +1,6 @@
 package io.catalogmigration.replicator;
 
-import io.catalogmigration.common.command.MigrationIds;
+import io.catalogmigration.common.command.CommandProblems;
 import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.secret.SecretRef;
 import io.catalogmigration.common.contract.BackUpSource;
@@ -138,32 +138,23 @@ record ReplicateHandler(RunLedger ledger, ReplicateOutcomes outcomes, SourcePrep
     }
 
     private static List<String> problems(ReplicateCommand command) {
-        List<String> problems = new ArrayList<>();
-        MigrationIds.problem(command.migrationId()).ifPresent(problems::add);
-        if (command.source() == null) {
-            problems.add("source is missing");
-        } else {
-            command.source().problems().forEach(p -> problems.add("source: " + p));
-            if (command.source().database() != null) {
-                try {
-                    SqlIdentifier.quote(command.source().database());
-                } catch (IllegalArgumentException e) {
-                    problems.add("source.database: " + e.getMessage());
-                }
+        var checked = CommandProblems.of(command).endpoint("source", command.source(), "the self-hosted server's database");
+        if (!(command instanceof PrepareSource) && !(command instanceof BackUpSource)) {
+            checked.endpoint("target", command instanceof StartReplication s ? s.target()
+                    : command instanceof CheckReplication c ? c.target()
+                    : command instanceof ResetReplication r ? r.target() : null, "the RDS instance");
+        }
+        List<String> problems = new ArrayList<>(checked.list());
+        if (command.source() != null && command.source().database() != null) {
+            try {
+                SqlIdentifier.quote(command.source().database());
+            } catch (IllegalArgumentException e) {
+                problems.add("source.database: " + e.getMessage());
             }
         }
-        var target = command instanceof StartReplication s ? s.target() : command instanceof CheckReplication c ? c.target()
-                : command instanceof ResetReplication r ? r.target() : null;
         if (command instanceof ResetReplication reset && !command.migrationId().equals(reset.confirm())) {
             problems.add("confirm must repeat the migrationId (" + command.migrationId() + "): ResetReplication drops the "
                     + "target database" + (reset.confirm() == null ? "" : ", and '" + reset.confirm() + "' does not"));
-        }
-        if (!(command instanceof PrepareSource) && !(command instanceof BackUpSource)) {
-            if (target == null) {
-                problems.add("target is missing");
-            } else {
-                target.problems().forEach(p -> problems.add("target: " + p));
-            }
         }
         // References that are not references (a pasted password) are refused here, before anything uses them, and
         // never quoted: SecretRef.problem says why without the value.

@@ -1,12 +1,11 @@
 package io.catalogmigration.scan;
 
-import io.catalogmigration.common.command.MigrationIds;
+import io.catalogmigration.common.command.CommandProblems;
 import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.contract.StartScan;
 import io.catalogmigration.common.pg.SqlIdentifier;
 import io.catalogmigration.common.pg.TableName;
 
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 
@@ -14,21 +13,15 @@ import java.util.List;
 final class CommandCheck {
 
     static List<String> problems(StartScan command) {
-        List<String> problems = new ArrayList<>();
-        MigrationIds.problem(command.migrationId()).ifPresent(problems::add);
+        var problems = CommandProblems.of(command);
         if (command.databases().isEmpty()) {
             problems.add("databases is empty: give at least one endpoint (host, port, database, user, sslmode, passwordRef)");
         }
         var seen = new HashSet<String>();
         for (int i = 0; i < command.databases().size(); i++) {
             PgEndpoint endpoint = command.databases().get(i);
-            if (endpoint == null) {
-                problems.add("databases[" + i + "] is null");
-                continue;
-            }
-            String where = "databases[" + i + "]: ";
-            endpoint.problems().forEach(p -> problems.add(where + p));
-            if (!seen.add(endpoint.describe())) {
+            problems.endpoint("databases[" + i + "]", endpoint, null);
+            if (endpoint != null && !seen.add(endpoint.describe())) {
                 problems.add("databases[" + i + "]: " + endpoint.describe() + " is named twice");
             }
         }
@@ -44,7 +37,7 @@ final class CommandCheck {
         if (command.parallelism() != null && (command.parallelism() < 1 || command.parallelism() > ScanProperties.MAX_PARALLELISM)) {
             problems.add("parallelism " + command.parallelism() + " is outside 1.." + ScanProperties.MAX_PARALLELISM);
         }
-        return problems;
+        return problems.list();
     }
 
     private CommandCheck() {
