@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 @Command(name = "migrate", mixinStandardHelpOptions = true, version = "migrate 0.1.0",
         description = "Operate a catalog migration over Kafka: publish commands, watch progress, show status.",
         subcommands = {PruneCli.class, ScanCli.class, ProvisionCli.class, LineageCli.class, ReplicateCli.class,
-                CutoverCli.class, RunbookCli.class, WatchCli.class, StatusCli.class, CommandLine.HelpCommand.class},
+                CutoverCli.class, CancelCli.class, RunbookCli.class, WatchCli.class, StatusCli.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 done (or a completed outcome), 1 a failed outcome (runbook: a failed step or no",
                 "confirmation), 2 invalid flags or secret reference, 3 Kafka unreachable, 4 timed out waiting."})
 public final class MigrateCli implements Runnable {

@@ -8,6 +8,8 @@ import io.catalogmigration.common.contract.FinishCutover;
 import io.catalogmigration.common.contract.DeprovisionTarget;
 import io.catalogmigration.common.contract.LineageCommand;
 import io.catalogmigration.common.contract.MigrationCommand;
+import io.catalogmigration.common.contract.CancelPrune;
+import io.catalogmigration.common.contract.CancelScan;
 import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.contract.PlanTarget;
 import io.catalogmigration.common.contract.PrepareSource;
@@ -124,6 +126,20 @@ class PublishCommandsTest {
         assertThat(command).isEqualTo(new StartScan(command.commandId(), m, command.issuedAt(),
                 List.of(new PgEndpoint("h", 5432, "rosemeta", "u", null, ref), new PgEndpoint("h", 5432, "lineage", "u", null, ref)),
                 ScanMode.REPAIR, List.of("public.t1"), 8, ScanMethod.READ_ROWS));
+    }
+
+    @Test
+    void cancelNamesTheRunOnItsServicesTopic() {
+        String m = newMigration();
+        UUID run = UUID.randomUUID();
+        PruneCommand prune = published(Topics.PRUNE_COMMAND, PruneCommand.class, m, "cancel", "--service", "prune",
+                "--migration-id", m, "--run-id", run.toString(), "--reason", "work dead-lettered");
+        assertThat(prune).isEqualTo(new CancelPrune(prune.commandId(), m, prune.issuedAt(), run, "work dead-lettered"));
+
+        String m2 = newMigration();
+        ScanCommand scan = published(Topics.SCAN_COMMAND, ScanCommand.class, m2, "cancel", "--service", "scan",
+                "--migration-id", m2, "--run-id", run.toString());
+        assertThat(scan).isEqualTo(new CancelScan(scan.commandId(), m2, scan.issuedAt(), run, null));
     }
 
     @Test

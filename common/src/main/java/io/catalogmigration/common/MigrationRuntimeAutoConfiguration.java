@@ -17,6 +17,7 @@ import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.PgPools;
 import io.catalogmigration.common.progress.ProgressReporter;
 import io.catalogmigration.common.run.OutcomeRelay;
+import io.catalogmigration.common.run.RunCancellation;
 import io.catalogmigration.common.run.RunOutcomes;
 import io.catalogmigration.common.run.RunStart;
 import io.catalogmigration.common.secret.SecretResolver;
@@ -198,6 +199,12 @@ public class MigrationRuntimeAutoConfiguration {
     @Bean
     RunStart runStart(RunLedger runLedger, CommandAge commandAge) {
         return new RunStart(runLedger, commandAge);
+    }
+
+    /** The one way an operator stops a run before it finishes (CancelPrune, CancelScan). */
+    @Bean
+    RunCancellation runCancellation(RunStart runStart, RunLedger runLedger, RunOutcomes runOutcomes) {
+        return new RunCancellation(runStart, runLedger, runOutcomes);
     }
 
     /**

@@ -33,12 +33,14 @@ import java.util.UUID;
         @JsonSubTypes.Type(value = CutoverRolledBack.class, name = "CutoverRolledBack"),
         @JsonSubTypes.Type(value = CutoverReset.class, name = "CutoverReset"),
         @JsonSubTypes.Type(value = CutoverFinished.class, name = "CutoverFinished"),
-        @JsonSubTypes.Type(value = FallbackReported.class, name = "FallbackReported")})
+        @JsonSubTypes.Type(value = FallbackReported.class, name = "FallbackReported"),
+        @JsonSubTypes.Type(value = RunCancelled.class, name = "RunCancelled")})
 public sealed interface OutcomeEvent extends MigrationEvent permits PruneCompleted, PruneFailed,
         LineageMigrated, LineageMigrationFailed, LineagePointerReset, LineageValidated,
         TargetPlanned, TargetProvisioned, ProvisionFailed, TargetDeprovisioned, TargetSnapshotTaken, ScanCompleted, ScanFailed,
         SourceBackedUp, SourcePrepared, ReplicationStarted, ReplicationStatusReported, ReplicationReset, ReplicationFailed,
-        PreflightPassed, CutoverCompleted, CutoverFailed, CutoverRolledBack, CutoverReset, CutoverFinished, FallbackReported {
+        PreflightPassed, CutoverCompleted, CutoverFailed, CutoverRolledBack, CutoverReset, CutoverFinished, FallbackReported,
+        RunCancelled {
 
     /** The run this outcome closes (the id of the command that started it). */
     UUID runId();

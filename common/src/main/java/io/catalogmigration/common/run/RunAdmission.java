@@ -60,8 +60,17 @@ public final class RunAdmission {
         return new MigrationProblem(command + " was not carried out: " + holder.get().resource() + " is in use by run "
                 + run.runId()
                 + " (migration " + run.migrationId() + ", " + run.state() + "/" + run.stage() + ", since " + run.startedAt()
-                + "); nothing was changed", "wait for run " + run.runId() + " to finish or cancel it, then send the command "
-                + "again with a new commandId");
+                + "); nothing was changed", "wait for run " + run.runId() + " to finish" + cancel(run)
+                + ", then send the command again with a new commandId");
+    }
+
+    /** The runs an operator can stop ({@link RunCancellation}), and how; the others finish or resume by themselves. */
+    private static String cancel(Run run) {
+        return switch (run.kind()) {
+            case "prune" -> " or stop it with CancelPrune (runId " + run.runId() + ")";
+            case "scan" -> " or stop it with CancelScan (runId " + run.runId() + ")";
+            default -> " (a run left by a stopped instance resumes when its service starts again)";
+        };
     }
 
     private static String place(PgEndpoint endpoint) {

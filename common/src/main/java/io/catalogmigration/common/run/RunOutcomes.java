@@ -45,9 +45,12 @@ public class RunOutcomes {
         this.await = await;
     }
 
-    /** A failed run: says "Failed: reason" and keeps the reason as the run's state message. */
-    public void failed(OutcomeEvent event, String reason) {
-        finish(event, RunStatus.FAILED, "Failed: " + reason, reason);
+    /**
+     * A failed run: says "Failed: reason" and keeps the reason as the run's state message. False when the run had its
+     * outcome already (this one is dropped).
+     */
+    public boolean failed(OutcomeEvent event, String reason) {
+        return finish(event, RunStatus.FAILED, "Failed: " + reason, reason);
     }
 
     /** A run that did what it was asked: says and keeps the summary. */
@@ -59,15 +62,15 @@ public class RunOutcomes {
      * @param said         the run's last message
      * @param stateMessage what the ledger keeps as the run's state message
      */
-    public void finish(OutcomeEvent event, RunStatus status, String said, String stateMessage) {
-        finish(event, status, said, stateMessage, () -> { });
+    public boolean finish(OutcomeEvent event, RunStatus status, String said, String stateMessage) {
+        return finish(event, status, said, stateMessage, () -> { });
     }
 
     /**
      * @param alongside the service's own ledger writes that end with the run (e.g. the lineage run's jobs), in the
      *                  same transaction
      */
-    public void finish(OutcomeEvent event, RunStatus status, String said, String stateMessage, Runnable alongside) {
+    public boolean finish(OutcomeEvent event, RunStatus status, String said, String stateMessage, Runnable alongside) {
         String json = MessageJson.mapper().writeValueAsString(event);
         // Inside a caller's transaction the outcome is not committed here: the relay takes it at its next look.
         boolean callersTransaction = TransactionSynchronizationManager.isActualTransactionActive();
@@ -83,12 +86,13 @@ public class RunOutcomes {
         if (!recorded) {
             log.warn("Run {} of migration {} has its outcome already; this one ({}) is neither recorded nor published",
                     event.runId(), event.migrationId(), event.getClass().getSimpleName());
-            return;
+            return false;
         }
         if (!callersTransaction && !relay.awaitRelayed(event.eventId(), await)) {
             log.warn("The outcome of run {} of migration {} is recorded but not on {} yet; it is published as soon as "
                     + "the broker can be reached", event.runId(), event.migrationId(), Topics.OUTCOME);
         }
         progress.ended(event.runId());
+        return true;
     }
 }

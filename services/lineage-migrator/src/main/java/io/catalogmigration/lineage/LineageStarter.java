@@ -38,9 +38,8 @@ record LineageStarter(LineageProperties settings, RunLedger ledger, LinkLedger l
     void start(StartLineageMigration command) {
         runStart.take(command, Jobs.RUN_KIND, MessageJson.mapper().writeValueAsString(command), List.of(pointer(settings)),
                 (why, problem) -> outcomes.failed(command.commandId(), command.migrationId(), why == RunStart.Refusal.BUSY
-                                ? "a lineage migration is already running: " + problem.reason() : problem.reason(),
-                        why == RunStart.Refusal.BUSY ? problem.action() + "; a restarted service resumes it from the pointer by itself"
-                                : problem.action(), null, null),
+                        ? "a lineage migration is already running: " + problem.reason() : problem.reason(), problem.action(),
+                        null, null),
                 () -> prepare(command));
     }
 

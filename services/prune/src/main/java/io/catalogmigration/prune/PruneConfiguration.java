@@ -8,6 +8,7 @@ import io.catalogmigration.common.kafka.MessagePublisher;
 import io.catalogmigration.common.ledger.RunLedger;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.progress.ProgressReporter;
+import io.catalogmigration.common.run.RunCancellation;
 import io.catalogmigration.common.run.RunOutcomes;
 import io.catalogmigration.common.run.RunStart;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -70,7 +71,7 @@ class PruneConfiguration {
     }
 
     @Bean
-    PruneListeners pruneListeners(PrunePlanner planner, PruneWorker worker) {
-        return new PruneListeners(planner, worker);
+    PruneListeners pruneListeners(PrunePlanner planner, PruneWorker worker, PruneOutcomes outcomes, RunCancellation cancellation) {
+        return new PruneListeners(planner, worker, new PruneCancel(cancellation, outcomes));
     }
 }

@@ -16,10 +16,11 @@ record PruneOutcomes(RunOutcomes runs) {
 
     private static final Logger log = LoggerFactory.getLogger(PruneOutcomes.class);
 
-    void failed(UUID runId, String migrationId, String database, String reason, String action, List<PrunedTable> tables) {
+    /** False when the run had its outcome already (this one is dropped). */
+    boolean failed(UUID runId, String migrationId, String database, String reason, String action, List<PrunedTable> tables) {
         log.error("Prune run {} of migration {} on {} FAILED: {}. What to do: {}", runId, migrationId, database, reason, action);
         var event = new PruneFailed(UUID.randomUUID(), migrationId, Instant.now(), runId, database, reason, action, tables);
-        runs.failed(event, reason);
+        return runs.failed(event, reason);
     }
 
     void completed(PruneCompleted event) {

@@ -1,15 +1,18 @@
 package io.catalogmigration.prune;
 
+import io.catalogmigration.common.contract.CancelPrune;
 import io.catalogmigration.common.contract.PruneCommand;
 import io.catalogmigration.common.contract.PruneCompleted;
 import io.catalogmigration.common.contract.PruneFailed;
 import io.catalogmigration.common.contract.PruneMode;
+import io.catalogmigration.common.contract.RunCancelled;
 import io.catalogmigration.common.contract.StartPrune;
 import io.catalogmigration.common.contract.Topics;
 import io.catalogmigration.common.kafka.MessageJson;
 import io.catalogmigration.common.ledger.RunLedger;
 import io.catalogmigration.common.ledger.RunStatus;
 import io.catalogmigration.testkit.ServiceRunner;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,7 +67,8 @@ class PruneAdmissionTest extends PruneTestBase {
         assertThat(refused.reason()).contains("is in use by run " + first.commandId())
                 .contains("database " + copy.host() + ":" + copy.port() + "/" + copy.database())
                 .contains("nothing was changed");
-        assertThat(refused.action()).startsWith("wait for run " + first.commandId() + " to finish or cancel it");
+        assertThat(refused.action()).startsWith("wait for run " + first.commandId() + " to finish or stop it with CancelPrune (runId "
+                + first.commandId() + ")");
         assertThat(events.outcomes(first.commandId())).as("the first run was still going when refusing the second").isEmpty();
         assertThat(ledgerLong("select count(*) from prune.batch where run_id = '" + second.commandId() + "'")).isZero();
 
@@ -87,6 +91,52 @@ class PruneAdmissionTest extends PruneTestBase {
         var marker = command(copyOfCatalog(), PruneMode.DRY_RUN, List.of("metrics"));
         send(marker);
         assertThat(events.outcomes(second.commandId())).hasSize(1);
+        assertNoPasswordCrossedTheBroker();
+    }
+
+    @Test
+    void aCancelledPurgeStopsWithWhatItDeletedCountedAndFreesItsDatabaseForTheNextRun() {
+        var copy = copyOfCatalog();
+        var first = command(copy, PruneMode.PURGE, List.of("qli", "metadata", "metrics"));
+        commands.send(Topics.PRUNE_COMMAND, PruneCommand.class, first);
+        Awaitility.await().atMost(OUTCOME_TIMEOUT).until(() -> ledgerLong("select coalesce(max(done), 0) from prune.run "
+                + "where run_id = '" + first.commandId() + "'") > 0);
+
+        var cancel = new CancelPrune(UUID.randomUUID(), first.migrationId(), Instant.now(), first.commandId(),
+                "work messages dead-lettered\n(the operator's words)");
+        commands.send(Topics.PRUNE_COMMAND, PruneCommand.class, cancel);
+
+        var stopped = (PruneFailed) events.awaitOutcome(first.commandId(), OUTCOME_TIMEOUT);
+        assertThat(stopped.reason()).startsWith("cancelled by CancelPrune " + cancel.commandId()
+                        + " (work messages dead-lettered (the operator's words)) while DELETING")
+                .contains("what was done stays done");
+        assertThat(stopped.action()).contains("send StartPrune again with a new commandId");
+        var cancelled = (RunCancelled) events.awaitOutcome(cancel.commandId(), OUTCOME_TIMEOUT);
+        assertThat(cancelled.cancelledRunId()).isEqualTo(first.commandId());
+        assertThat(cancelled.command()).isEqualTo("StartPrune");
+        assertThat(cancelled.stage()).isEqualTo("DELETING");
+        assertThat(cancelled.done()).isPositive().isLessThan(cancelled.planned());
+        assertThat(ledgerLong("select count(*) from prune.run_hold where run_id = '" + first.commandId() + "'")).isZero();
+
+        // The database is free: the next purge is admitted and deletes the rest; nothing past retention is left.
+        var next = (PruneCompleted) send(command(copy, PruneMode.PURGE, List.of("qli", "metadata", "metrics")));
+        assertThat(next.rowsDeleted()).isPositive();
+        assertThat(next.tables()).allSatisfy(t -> assertThat(t.pastRetentionAfter()).as(t.table()).isZero());
+        assertThat(actuallyDeleted(copy.database())).isGreaterThanOrEqualTo(cancelled.done() + next.rowsDeleted());
+
+        // Nothing left to stop: a cancel of the finished run, of an unknown one, or of another migration's says so.
+        var again = new CancelPrune(UUID.randomUUID(), first.migrationId(), Instant.now(), first.commandId(), null);
+        commands.send(Topics.PRUNE_COMMAND, PruneCommand.class, again);
+        assertThat(((PruneFailed) events.awaitOutcome(again.commandId(), OUTCOME_TIMEOUT)).reason())
+                .isEqualTo("run " + first.commandId() + " has finished already (FAILED); nothing was stopped");
+        var unknown = new CancelPrune(UUID.randomUUID(), first.migrationId(), Instant.now(), UUID.randomUUID(), null);
+        commands.send(Topics.PRUNE_COMMAND, PruneCommand.class, unknown);
+        assertThat(((PruneFailed) events.awaitOutcome(unknown.commandId(), OUTCOME_TIMEOUT)).reason())
+                .isEqualTo("run " + unknown.runId() + " is not a prune run this service knows; nothing was stopped");
+        var elsewhere = new CancelPrune(UUID.randomUUID(), "another-migration", Instant.now(), first.commandId(), null);
+        commands.send(Topics.PRUNE_COMMAND, PruneCommand.class, elsewhere);
+        assertThat(((PruneFailed) events.awaitOutcome(elsewhere.commandId(), OUTCOME_TIMEOUT)).reason())
+                .startsWith("run " + first.commandId() + " belongs to migration " + first.migrationId());
         assertNoPasswordCrossedTheBroker();
     }
 

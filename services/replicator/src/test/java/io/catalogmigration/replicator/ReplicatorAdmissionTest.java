@@ -94,7 +94,7 @@ class ReplicatorAdmissionTest {
             var refused = (ReplicationFailed) events.awaitOutcome(refusedCommand.commandId(), TIMEOUT);
             assertThat(refused.reason()).contains(pair).contains("is in use by run " + first.commandId())
                     .contains("nothing was changed");
-            assertThat(refused.action()).startsWith("wait for run " + first.commandId() + " to finish or cancel it");
+            assertThat(refused.action()).startsWith("wait for run " + first.commandId() + " to finish (a run left by a stopped instance resumes");
         }
         assertThat(events.outcomes(first.commandId())).as("the first start was still running").isEmpty();
         holder.rollback();

@@ -9,6 +9,7 @@ import io.catalogmigration.common.ledger.RunLedger;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.PgPools;
 import io.catalogmigration.common.progress.ProgressReporter;
+import io.catalogmigration.common.run.RunCancellation;
 import io.catalogmigration.common.run.RunOutcomes;
 import io.catalogmigration.common.run.RunStart;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -77,7 +78,7 @@ class ScanConfiguration {
     }
 
     @Bean
-    ScanListeners scanListeners(ScanPlanner planner, ScanWorker worker) {
-        return new ScanListeners(planner, worker);
+    ScanListeners scanListeners(ScanPlanner planner, ScanWorker worker, ScanOutcomes outcomes, RunCancellation cancellation) {
+        return new ScanListeners(planner, worker, new ScanCancel(cancellation, outcomes));
     }
 }

@@ -1,18 +1,21 @@
 package io.catalogmigration.scan;
 
+import io.catalogmigration.common.contract.CancelScan;
 import io.catalogmigration.common.contract.ScanCommand;
 import io.catalogmigration.common.contract.StartScan;
 import io.catalogmigration.common.contract.Topics;
 import org.springframework.kafka.annotation.KafkaListener;
 
 /** Adapters only: unwrap the message, call the application. */
-record ScanListeners(ScanPlanner planner, ScanWorker worker) {
+record ScanListeners(ScanPlanner planner, ScanWorker worker, ScanCancel stop) {
 
     @KafkaListener(id = "scan-planner", groupId = "scan-planner", topics = Topics.SCAN_COMMAND,
             containerFactory = "scanCommandListenerFactory")
     void onCommand(ScanCommand command) {
         if (command instanceof StartScan start) {
             planner.start(start);
+        } else if (command instanceof CancelScan cancel) {
+            stop.cancel(cancel);
         }
     }
 

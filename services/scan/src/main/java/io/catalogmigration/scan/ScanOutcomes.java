@@ -23,10 +23,11 @@ record ScanOutcomes(RunOutcomes runs) {
                 .map(PgEndpoint::describe).toList(), reason, action);
     }
 
-    void failed(UUID runId, String migrationId, List<String> databases, String reason, String action) {
+    /** False when the run had its outcome already (this one is dropped). */
+    boolean failed(UUID runId, String migrationId, List<String> databases, String reason, String action) {
         log.error("Scan run {} of migration {} on {} FAILED: {}. What to do: {}", runId, migrationId, databases, reason, action);
         var event = new ScanFailed(UUID.randomUUID(), migrationId, Instant.now(), runId, reason, action, databases);
-        runs.failed(event, reason);
+        return runs.failed(event, reason);
     }
 
     void completed(ScanCompleted event) {
