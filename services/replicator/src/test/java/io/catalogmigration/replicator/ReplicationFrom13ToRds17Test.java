@@ -39,7 +39,7 @@ class ReplicationFrom13ToRds17Test extends ReplicationTest {
         var replication = new PgEndpoint(source.host(), source.port(), "legacy", REPLICATION_USER, "disable",
                 replicationPasswordRef);
 
-        var outcome = send(new StartReplication(UUID.randomUUID(), "mig-legacy", Instant.now(), source.endpoint("legacy"),
+        var outcome = scenario.send(new StartReplication(UUID.randomUUID(), "mig-legacy", Instant.now(), source.endpoint("legacy"),
                 target.endpoint("postgres"), replication, Map.of()));
 
         assertThat(outcome).isInstanceOfSatisfying(ReplicationFailed.class, failed -> {

@@ -2,10 +2,8 @@ package io.catalogmigration.replicator;
 
 import io.catalogmigration.common.contract.CheckReplication;
 import io.catalogmigration.common.contract.CopiedObject;
-import io.catalogmigration.common.contract.OutcomeEvent;
 import io.catalogmigration.common.contract.PgEndpoint;
 import io.catalogmigration.common.contract.PrepareSource;
-import io.catalogmigration.common.contract.ReplicateCommand;
 import io.catalogmigration.common.contract.ReplicationFailed;
 import io.catalogmigration.common.contract.ReplicationReset;
 import io.catalogmigration.common.contract.ReplicationStarted;
@@ -13,10 +11,6 @@ import io.catalogmigration.common.contract.ReplicationStatusReported;
 import io.catalogmigration.common.contract.ResetReplication;
 import io.catalogmigration.common.contract.SourcePrepared;
 import io.catalogmigration.common.contract.StartReplication;
-import io.catalogmigration.common.contract.Topics;
-import io.catalogmigration.testkit.CommandSender;
-import io.catalogmigration.testkit.EventLog;
-import io.catalogmigration.testkit.KafkaBroker;
 import io.catalogmigration.testkit.PostgresCluster;
 import io.catalogmigration.testkit.SampleCatalog;
 import io.catalogmigration.testkit.SampleSize;
@@ -31,9 +25,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,8 +32,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -55,22 +44,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ReplicationTest {
 
-    static final Duration TIMEOUT = Duration.ofSeconds(60);
+    static final Duration TIMEOUT = ReplicationScenario.TIMEOUT;
     static final String DB = SampleCatalog.ROSEMETA;
     static final String MIGRATION = "mig-replicate";
-    static final String REPLICATION_USER = "replicator";
+    static final String REPLICATION_USER = ReplicationScenario.REPLICATION_USER;
 
     PostgresCluster source;
     PostgresCluster target;
-    KafkaBroker kafka;
-    EventLog events;
-    CommandSender commands;
+    ReplicationScenario scenario;
     ConfigurableApplicationContext service;
-    Path secrets;
     String replicationPasswordRef;
-    final AtomicBoolean writing = new AtomicBoolean(true);
-    final AtomicLong writes = new AtomicLong();
-    Thread writer;
 
     /** The source server: the installed major, its superuser. */
     PostgresCluster.Builder sourceServer() {
@@ -87,22 +70,8 @@ class ReplicationTest {
         source = sourceServer().logical().fast().start();
         target = targetServer().fast().start();
         SampleCatalog.generate(source, SampleSize.tiny());
+        source.execute(DB, ReplicationScenario.WRITTEN_TABLES.toArray(String[]::new));
         source.execute(DB,
-                "create table no_key (a int, b text)",
-                "insert into no_key select g, 'row ' || g from generate_series(1, 500) g",
-                "create table blob (id bigint primary key, body text)",
-                "insert into blob select g, (select string_agg(md5(g::text || i), '') from generate_series(1, 200) i) "
-                        + "from generate_series(1, 200) g",
-                "create table events_p (id bigint not null, at date not null, what text, primary key (id, at)) partition by range (at)",
-                "create table events_p_2025 partition of events_p for values from ('2025-01-01') to ('2026-01-01')",
-                "create table events_p_2026 partition of events_p for values from ('2026-01-01') to ('2027-01-01')",
-                "insert into events_p select g, date '2025-06-01' + (g % 400), 'e' || g from generate_series(1, 2000) g",
-                "create index events_p_what on events_p (what)",
-                "create schema \"Mixed\"",
-                "create table \"Mixed\".\"CamelTable\" (\"Id\" int primary key, \"Label\" text)",
-                "insert into \"Mixed\".\"CamelTable\" select g, 'L' || g from generate_series(1, 300) g",
-                "create index \"CamelLabel\" on \"Mixed\".\"CamelTable\" (\"Label\")",
-                "create index blob_body_prefix on blob (left(body, 10))",
                 "select lo_from_bytea(920001, convert_to(repeat('a large object ', 500), 'UTF8'))",
                 "select lo_from_bytea(920002, convert_to('deleted while replication runs', 'UTF8'))",
                 "grant select on large object 920001 to public",
@@ -110,29 +79,17 @@ class ReplicationTest {
                 "create materialized view never_filled as select a from no_key with no data",
                 "create unlogged table scratch (id int primary key, note text)",
                 "insert into scratch select g, 'scratch ' || g from generate_series(1, 100) g");
-        secrets = Files.createTempDirectory("replicator-test");
-        replicationPasswordRef = secret("replication", "Repl-" + UUID.randomUUID());
-        kafka = KafkaBroker.start();
-        kafka.createTopic(Topics.REPLICATE_COMMAND, 1);
-        kafka.createTopic(Topics.deadLetter(Topics.REPLICATE_COMMAND), 1);
-        kafka.createTopic(Topics.PROGRESS, 6);
-        kafka.createTopic(Topics.OUTCOME, 6);
-        events = EventLog.follow(kafka.bootstrapServers());
-        commands = new CommandSender(kafka.bootstrapServers());
-        service = ServiceRunner.start(ReplicatorApplication.class, target, kafka.bootstrapServers(),
+        scenario = new ReplicationScenario(source, target, MIGRATION, DB);
+        replicationPasswordRef = scenario.secret("replication", "Repl-" + UUID.randomUUID());
+        service = ServiceRunner.start(ReplicatorApplication.class, target, scenario.kafka.bootstrapServers(),
                 Map.of("replicator.initial-copy", "native"));
     }
 
     @AfterAll
     void stopRealParts() throws Exception {
-        writing.set(false);
-        if (writer != null) {
-            writer.join(5_000);
-        }
+        scenario.stopWriter();
         ServiceRunner.stop(service);
-        commands.close();
-        events.close();
-        kafka.close();
+        scenario.close();
         target.close();
         source.close();
     }
@@ -140,7 +97,7 @@ class ReplicationTest {
     @Test
     @Order(1)
     void prepareFindsTheLogicalSourceReadyAndCreatesTheReplicationUser() {
-        var outcome = send(new PrepareSource(UUID.randomUUID(), MIGRATION, Instant.now(), source.endpoint("postgres"),
+        var outcome = scenario.send(new PrepareSource(UUID.randomUUID(), MIGRATION, Instant.now(), source.endpoint("postgres"),
                 List.of(DB), "127.0.0.1", REPLICATION_USER, replicationPasswordRef, 2));
 
         assertThat(outcome).isInstanceOf(SourcePrepared.class);
@@ -155,9 +112,9 @@ class ReplicationTest {
     @Test
     @Order(2)
     void startThatFailsAtTheSubscriptionContinuesWhenSentAgain() throws Exception {
-        startWriter();
-        String wrong = secret("wrong", "not-the-password");
-        var refused = send(start(wrong));
+        scenario.startWriter();
+        String wrong = scenario.secret("wrong", "not-the-password");
+        var refused = scenario.send(start(wrong));
 
         // a password the source refuses is found before anything is made
         assertThat(refused).isInstanceOfSatisfying(ReplicationFailed.class, f -> assertThat(f.action())
@@ -174,13 +131,13 @@ class ReplicationTest {
         unreachable = new StartReplication(unreachable.commandId(), MIGRATION, unreachable.issuedAt(), unreachable.source(),
                 unreachable.target(), new PgEndpoint(source.host(), closed, DB, REPLICATION_USER, "disable",
                 replicationPasswordRef), Map.of());
-        var failed = send(unreachable);
+        var failed = scenario.send(unreachable);
 
         assertThat(failed).isInstanceOf(ReplicationFailed.class);
         assertThat(((ReplicationFailed) failed).reason()).contains("subscription");
         assertThat(target.queryForLong(DB, "select count(*) from pg_tables where tablename = 'blob'")).isEqualTo(1);
 
-        var started = send(start(replicationPasswordRef));
+        var started = scenario.send(start(replicationPasswordRef));
 
         assertThat(started).as(started.toString()).isInstanceOf(ReplicationStarted.class);
         var s = (ReplicationStarted) started;
@@ -199,39 +156,17 @@ class ReplicationTest {
     @Order(3)
     void afterCatchUpTheTargetEqualsTheSourceTableByTableAndHasItsIndexes() throws Exception {
         Thread.sleep(1_000);
-        writing.set(false);
-        writer.join(5_000);
-        assertThat(writes.get()).isGreaterThan(0);
+        assertThat(scenario.stopWriter()).isGreaterThan(0);
 
-        ReplicationStatusReported status = null;
-        Instant deadline = Instant.now().plus(TIMEOUT);
-        while (Instant.now().isBefore(deadline)) {
-            var outcome = send(new CheckReplication(UUID.randomUUID(), MIGRATION, Instant.now(), source.endpoint(DB),
-                    target.endpoint("postgres")));
-            assertThat(outcome).as(outcome.toString()).isInstanceOf(ReplicationStatusReported.class);
-            status = (ReplicationStatusReported) outcome;
-            if (status.answer().equals(ReplicationStatusReported.STOP_WAITING) && status.postDataDone() == status.postDataTotal()) {
-                break;
-            }
-            Thread.sleep(500);
-        }
-        assertThat(status.answer()).isEqualTo("STOP_WAITING");
-        assertThat(status.failures()).isEmpty();
+        var status = scenario.awaitCaughtUp(DB);
+
         assertThat(status.tables()).allSatisfy(t -> assertThat(t.state()).isEqualTo("r"));
         assertThat(status.indexesCreated()).isEqualTo(status.indexesTotal()).isGreaterThanOrEqualTo(4);
-
-        List<String> tables = tables();
-        assertThat(tables).contains("public.no_key", "public.blob", "public.events_p_2025", "\"Mixed\".\"CamelTable\"");
-        // STOP_WAITING allows a lag under the threshold: the last writes arrive moments later.
-        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            for (String table : tables) {
-                assertThat(fingerprint(target, table)).as(table).isEqualTo(fingerprint(source, table));
-            }
-        });
+        assertThat(scenario.tables(DB)).contains("public.no_key", "public.blob", "public.events_p_2025", "\"Mixed\".\"CamelTable\"");
         // The target also holds verification's own tables (schema migration_verify) until the cutover removes them.
         String indexes = "select count(*) from pg_indexes where schemaname not in ('pg_catalog', 'information_schema', 'migration_verify')";
         assertThat(target.queryForLong(DB, indexes)).isEqualTo(source.queryForLong(DB, indexes));
-        assertThat(events.progress(MIGRATION)).anySatisfy(p -> assertThat(p.toString()).contains("indexes"));
+        assertThat(scenario.events.progress(MIGRATION)).anySatisfy(p -> assertThat(p.toString()).contains("indexes"));
     }
 
     @Test
@@ -240,7 +175,7 @@ class ReplicationTest {
         source.execute(DB, "alter table \"Mixed\".\"CamelTable\" add column \"Note\" text",
                 "insert into \"Mixed\".\"CamelTable\" values (1001, 'after the DDL', 'a note')");
 
-        var drifted = (ReplicationStatusReported) send(check());
+        var drifted = (ReplicationStatusReported) scenario.send(check());
 
         assertThat(drifted.answer()).isEqualTo(ReplicationStatusReported.NEED_TO_WAIT);
         assertThat(drifted.schemaDifferences()).singleElement().asString()
@@ -250,7 +185,7 @@ class ReplicationTest {
         // The operator runs what it says on the target; the apply worker, stopped at the new row, takes it up again.
         target.execute(DB, "ALTER TABLE \"Mixed\".\"CamelTable\" ADD COLUMN \"Note\" text");
         Awaitility.await().atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1)).until(() ->
-                send(check()) instanceof ReplicationStatusReported r && r.schemaDifferences().isEmpty()
+                scenario.send(check()) instanceof ReplicationStatusReported r && r.schemaDifferences().isEmpty()
                         && r.answer().equals(ReplicationStatusReported.STOP_WAITING));
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> target.queryForLong(DB,
                 "select count(*) from \"Mixed\".\"CamelTable\" where \"Note\" = 'a note'") == 1);
@@ -266,7 +201,7 @@ class ReplicationTest {
                 "select lo_from_bytea(920003, convert_to('added while replication runs', 'UTF8'))",
                 "grant update on large object 920003 to public");
 
-        var outcome = send(new CheckReplication(UUID.randomUUID(), MIGRATION, Instant.now(), source.endpoint(DB),
+        var outcome = scenario.send(new CheckReplication(UUID.randomUUID(), MIGRATION, Instant.now(), source.endpoint(DB),
                 target.endpoint("postgres")));
 
         assertThat(outcome).as(outcome.toString()).isInstanceOf(ReplicationStatusReported.class);
@@ -291,7 +226,7 @@ class ReplicationTest {
     @Test
     @Order(6)
     void resetLeavesNoSubscriptionNoSlotAndNoTargetDatabase() {
-        var outcome = send(new ResetReplication(UUID.randomUUID(), MIGRATION, Instant.now(), source.endpoint(DB),
+        var outcome = scenario.send(new ResetReplication(UUID.randomUUID(), MIGRATION, Instant.now(), source.endpoint(DB),
                 target.endpoint("postgres"), MIGRATION));
 
         assertThat(outcome).as(outcome.toString()).isInstanceOf(ReplicationReset.class);
@@ -303,9 +238,9 @@ class ReplicationTest {
         assertThat(source.queryForLong("postgres", "select count(*) from pg_replication_slots")).isZero();
         assertThat(source.queryForLong(DB, "select count(*) from pg_publication")).isZero();
         assertThat(source.queryForLong(DB, "select count(*) from pg_class where relname = 'no_key' and relreplident = 'd'")).isEqualTo(1);
-        events.assertNoRecordContains(source.password());
-        events.assertNoRecordContains(target.password());
-        events.assertNoRecordContains(target.adminPassword());
+        scenario.events.assertNoRecordContains(source.password());
+        scenario.events.assertNoRecordContains(target.password());
+        scenario.events.assertNoRecordContains(target.adminPassword());
     }
 
     CheckReplication check() {
@@ -329,9 +264,7 @@ class ReplicationTest {
     }
 
     StartReplication start(String passwordRef) {
-        var replication = new PgEndpoint(source.host(), source.port(), DB, REPLICATION_USER, "disable", passwordRef);
-        return new StartReplication(UUID.randomUUID(), MIGRATION, Instant.now(), source.endpoint(DB),
-                target.endpoint("postgres"), replication, Map.of());
+        return scenario.start(DB, passwordRef);
     }
 
     @Test
@@ -345,7 +278,7 @@ class ReplicationTest {
             throw new IllegalStateException(e);
         }
 
-        var prepared = (SourcePrepared) send(new PrepareSource(UUID.randomUUID(), MIGRATION, Instant.now(),
+        var prepared = (SourcePrepared) scenario.send(new PrepareSource(UUID.randomUUID(), MIGRATION, Instant.now(),
                 source.endpoint("postgres"), List.of(DB), "10.9.8.7", REPLICATION_USER, replicationPasswordRef, 2));
 
         var listen = prepared.checks().stream().filter(c -> c.name().equals("listen_addresses")).findFirst().orElseThrow();
@@ -355,61 +288,5 @@ class ReplicationTest {
         assertThat(prepared.ready()).isFalse();
         assertThat(source.queryForLong("postgres", "select count(*) from pg_file_settings where name = 'listen_addresses' "
                 + "and sourcefile like '%postgresql.auto.conf'")).as("nothing written by ALTER SYSTEM").isZero();
-    }
-
-    OutcomeEvent send(ReplicateCommand command) {
-        commands.send(Topics.REPLICATE_COMMAND, ReplicateCommand.class, command);
-        return events.awaitOutcome(command.commandId(), TIMEOUT);
-    }
-
-    String secret(String name, String value) throws Exception {
-        Path file = Files.createFile(secrets.resolve(name), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(file, value);
-        return "file:" + file;
-    }
-
-    /** Inserts, updates and deletes in several tables until told to stop. */
-    void startWriter() {
-        writer = new Thread(() -> {
-            try (Connection c = source.connect(DB); var st = c.createStatement()) {
-                long i = 0;
-                while (writing.get()) {
-                    i++;
-                    st.execute("insert into no_key values (" + (10_000 + i) + ", 'new')");
-                    st.execute("update no_key set b = b || '+' where a = " + (i % 500 + 1));
-                    st.execute("update blob set body = md5(body) || body where id = " + (i % 200 + 1));
-                    st.execute("delete from events_p where id = " + i);
-                    st.execute("insert into events_p values (" + (100_000 + i) + ", date '2026-02-01', 'late')");
-                    st.execute("update \"Mixed\".\"CamelTable\" set \"Label\" = 'U' || " + i + " where \"Id\" = " + (i % 300 + 1));
-                    writes.incrementAndGet();
-                    Thread.sleep(5);
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, "source-writer");
-        writer.start();
-    }
-
-    List<String> tables() throws Exception {
-        List<String> tables = new ArrayList<>();
-        try (Connection c = source.connect(DB); var rs = c.createStatement().executeQuery("""
-                select quote_ident(n.nspname) || '.' || quote_ident(c.relname) from pg_class c
-                join pg_namespace n on n.oid = c.relnamespace
-                where c.relkind = 'r' and c.relpersistence = 'p' and n.nspname not in ('pg_catalog', 'information_schema')
-                order by 1""")) {
-            while (rs.next()) {
-                tables.add(rs.getString(1));
-            }
-        }
-        return tables;
-    }
-
-    String fingerprint(PostgresCluster cluster, String table) throws Exception {
-        try (Connection c = cluster.connect(DB); var rs = c.createStatement().executeQuery(
-                "select count(*) || ':' || coalesce(md5(string_agg(t::text, '|' order by t::text)), '') from " + table + " t")) {
-            rs.next();
-            return rs.getString(1);
-        }
     }
 }
