@@ -21,7 +21,7 @@ import java.util.UUID;
  * {@link RunCancelled}, or the service's failed outcome when there was nothing to stop (an unknown run, another
  * migration's, one finished already or finishing meanwhile).
  */
-public final class RunCancellation {
+public record RunCancellation(RunStart runStart, RunLedger ledger, RunOutcomes outcomes) {
 
     /** The service's failed outcome for a run: the cancelled one, or the cancel command's own. */
     @FunctionalInterface
@@ -37,16 +37,6 @@ public final class RunCancellation {
     private static final int REASON_CHARACTERS = 200;
 
     private static final Logger log = LoggerFactory.getLogger(RunCancellation.class);
-
-    private final RunStart runStart;
-    private final RunLedger ledger;
-    private final RunOutcomes outcomes;
-
-    public RunCancellation(RunStart runStart, RunLedger ledger, RunOutcomes outcomes) {
-        this.runStart = runStart;
-        this.ledger = ledger;
-        this.outcomes = outcomes;
-    }
 
     /**
      * @param kind  the kind of run this service may cancel ("prune"); the cancel command's own run is "prune-cancel"

@@ -21,7 +21,7 @@ import java.util.List;
  * </ol>
  * The service says only what its refusal looks like (its {@code *Failed} outcome) and what going ahead means.
  */
-public final class RunStart {
+public record RunStart(RunLedger ledger, CommandAge age) {
 
     /** Why a command was refused, for services whose outcome says so in its own words. */
     public enum Refusal { SECRET_REFERENCE, BUSY, TOO_OLD }
@@ -33,14 +33,6 @@ public final class RunStart {
     }
 
     private static final Logger log = LoggerFactory.getLogger(RunStart.class);
-
-    private final RunLedger ledger;
-    private final CommandAge age;
-
-    public RunStart(RunLedger ledger, CommandAge age) {
-        this.ledger = ledger;
-        this.age = age;
-    }
 
     /**
      * @param kind      the run kind in the ledger ("prune", "scan", ...)
