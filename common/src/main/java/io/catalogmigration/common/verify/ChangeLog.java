@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Verification's state on the target, in the schema {@value #SCHEMA} of each target database: the plan of the online
@@ -145,6 +146,33 @@ public final class ChangeLog {
             ps.setString(1, table);
             ps.setString(2, key == null ? null : MessageJson.mapper().writeValueAsString(key));
             ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Removes the change log and the online pass's records (the triggers, their functions, the log, the frontier, the
+     * plan, the chunks verified and the differences), for a pass planned again from the start. What else the schema
+     * holds stays: the large objects' and the materialized views' records and the snapshot copy's marks, which the next
+     * check and the cutover still read.
+     */
+    public static void reset(Connection target) throws SQLException {
+        boolean autoCommit = target.getAutoCommit();
+        target.setAutoCommit(false);
+        try {
+            // The triggers depend on the log functions, so dropping a function with CASCADE takes its triggers too.
+            for (String function : Sql.strings(target, """
+                    select p.oid::regprocedure::text from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+                    where n.nspname = ? and p.proname like 'log\\_%'""", SCHEMA)) {
+                Sql.execute(target, "DROP FUNCTION IF EXISTS " + function + " CASCADE");
+            }
+            Sql.execute(target, "DROP TABLE IF EXISTS " + String.join(", ", Stream.of("changes", "frontier", "planned_table",
+                    "verified_chunk", "difference").map(t -> SCHEMA + "." + t).toList()));
+            target.commit();
+        } catch (SQLException | RuntimeException e) {
+            target.rollback();
+            throw e;
+        } finally {
+            target.setAutoCommit(autoCommit);
         }
     }
 

@@ -57,8 +57,9 @@ record OnlineVerification(ReplicatorProperties settings, PgConnector connector, 
             VerificationState state = VerificationState.read(target);
             if (run.isEmpty() || run.get().state() == RunState.QUEUED || !state.planned()) {
                 if (state.planned()) {
-                    // The target has a pass this ledger does not know (its record was lost): start it again, cleanly.
-                    ChangeLog.drop(target);
+                    // The target has a pass this ledger does not know (its record was lost): start it again, cleanly,
+                    // keeping the large objects', the views' and the copy's records beside it.
+                    ChangeLog.reset(target);
                 }
                 int chunks = plan(command, runId, source, target);
                 return report(VerificationReport.VERIFYING, VerificationState.read(target), 0,
