@@ -84,8 +84,9 @@ class LineageScaleOutTest {
 
     @Test
     void twoInstancesShareTheRunAndAKilledOneNeitherStallsTheOtherNorHoldsItsPartitionsForTheDefaultSession() throws Exception {
-        // Small polls: many transactions, so both instances are mid-work when one dies.
-        Map<String, Object> settings = Map.of("lineage.consumers", 2, "lineage.messages-per-poll", 10);
+        // Small polls: many transactions, so the run lasts long enough on a fast machine for both instances to be mid-work
+        // when one dies, and for the survivor's own partitions to outlast the kill.
+        Map<String, Object> settings = Map.of("lineage.consumers", 2, "lineage.messages-per-poll", 2);
         instances.add(ServiceProcess.start("lineage-a", LineageApplication.class.getName(), "320m", pg, kafka.bootstrapServers(), settings));
         instances.add(ServiceProcess.start("lineage-b", LineageApplication.class.getName(), "320m", pg, kafka.bootstrapServers(), settings));
         await().atMost(Duration.ofMinutes(1)).until(() -> group().members().size() == 4);

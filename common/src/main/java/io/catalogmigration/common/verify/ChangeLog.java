@@ -2,6 +2,7 @@ package io.catalogmigration.common.verify;
 
 import io.catalogmigration.common.kafka.MessageJson;
 import io.catalogmigration.common.pg.Sql;
+import io.catalogmigration.common.pg.Transactions;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -156,9 +157,7 @@ public final class ChangeLog {
      * check and the cutover still read.
      */
     public static void reset(Connection target) throws SQLException {
-        boolean autoCommit = target.getAutoCommit();
-        target.setAutoCommit(false);
-        try {
+        Transactions.inOne(target, () -> {
             // The triggers depend on the log functions, so dropping a function with CASCADE takes its triggers too.
             for (String function : Sql.strings(target, """
                     select p.oid::regprocedure::text from pg_proc p join pg_namespace n on n.oid = p.pronamespace
@@ -167,13 +166,7 @@ public final class ChangeLog {
             }
             Sql.execute(target, "DROP TABLE IF EXISTS " + String.join(", ", Stream.of("changes", "frontier", "planned_table",
                     "verified_chunk", "difference").map(t -> SCHEMA + "." + t).toList()));
-            target.commit();
-        } catch (SQLException | RuntimeException e) {
-            target.rollback();
-            throw e;
-        } finally {
-            target.setAutoCommit(autoCommit);
-        }
+        });
     }
 
     /** Removes the triggers, their functions and every table of the schema: nothing of verification stays behind. */
