@@ -108,8 +108,14 @@ public class ListenerFactories {
         factory.setBatchListener(true);
         factory.getContainerProperties().setAckMode(ContainerProperties.AckMode.BATCH);
         factory.setContainerCustomizer(container -> container.setBatchInterceptor(new CompositeBatchInterceptor<>(
-                new ThrottlingInterceptor<>(throttle, container), new RunContextInterceptor<>())));
+                new ThrottlingInterceptor<>(throttle, container, maxPollInterval(props)), new RunContextInterceptor<>())));
         return factory;
+    }
+
+    /** The consumer's {@code max.poll.interval.ms}, the Kafka client's default when not set. */
+    private static java.time.Duration maxPollInterval(Map<String, Object> props) {
+        Object value = props.getOrDefault(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 300_000);
+        return java.time.Duration.ofMillis(Long.parseLong(value.toString()));
     }
 
     private <T> ConcurrentKafkaListenerContainerFactory<String, T> build(Class<T> family, int concurrency, boolean throttled) {
@@ -130,7 +136,7 @@ public class ListenerFactories {
         if (throttled) {
             // The throttle first, so a pause it logs after the record still carries the run's ids.
             factory.setContainerCustomizer(container -> container.setRecordInterceptor(new CompositeRecordInterceptor<>(
-                    new ThrottlingInterceptor<>(throttle, container), new RunContextInterceptor<>())));
+                    new ThrottlingInterceptor<>(throttle, container, maxPollInterval(props)), new RunContextInterceptor<>())));
         } else {
             factory.setRecordInterceptor(new RunContextInterceptor<>());
         }

@@ -4,15 +4,19 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.kafka.listener.ListenerUtils;
 import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.scheduling.TaskScheduler;
 
-import java.time.Instant;
 import java.util.function.DoubleSupplier;
 
 /**
- * Gives consumers a break between batches while memory is tight. The container is paused, not the thread:
- * it keeps polling (returning nothing), so it keeps its partitions and stays inside {@code max.poll.interval.ms}.
+ * Gives consumers a break between batches while memory is tight. The break is taken on the consumer's own thread,
+ * between two polls, and nothing is asked of the container from another thread: a container paused here and resumed by
+ * a timer was woken by that resume while its consumer committed after a rebalance, and Spring Kafka then dropped the
+ * records that poll had just returned (their offsets were committed later, so they were lost for good: issue #15).
+ * A break is at most a minute ({@link ConsumerThrottlingProperties}), far inside {@code max.poll.interval.ms}, so the
+ * consumer keeps its partitions; a rebalance waits for it at most that long.
  */
 public class ConsumerThrottle {
 
@@ -72,14 +76,16 @@ public class ConsumerThrottle {
     }
 
     /**
-     * Called after each batch. Pauses the container for the configured duration when the reading, plus the largest
-     * rise it has shown between two batches lately, reaches the threshold: the next batch could take it over, and the
-     * threshold is a ceiling, not a trigger. At the break the heap is collected (once per break however many consumers
-     * pause), because what the reading counts, the old generation, shrinks only when it is collected: a break alone
-     * frees nothing, and G1 starts collecting it by itself only at its own occupancy threshold, often above ours.
+     * Called on the consumer's thread after each batch. Takes a break of the configured duration there when the
+     * reading, plus the largest rise it has shown between two batches lately, reaches the threshold: the next batch
+     * could take it over, and the threshold is a ceiling, not a trigger. At the break the heap is collected (once per
+     * break however many consumers take one), because what the reading counts, the old generation, shrinks only when it
+     * is collected: a break alone frees nothing, and G1 starts collecting it by itself only at its own occupancy
+     * threshold, often above ours. The break ends early when the container stops, and lasts at most {@code longest}:
+     * the consumer must poll again inside {@code max.poll.interval.ms} or be thrown out of its group.
      */
-    public void afterBatch(MessageListenerContainer container) {
-        if (!settings.enabled() || container.isPauseRequested()) {
+    public void afterBatch(MessageListenerContainer container, java.time.Duration longest) {
+        if (!settings.enabled()) {
             return;
         }
         double used = heapPercent.getAsDouble();
@@ -88,11 +94,18 @@ public class ConsumerThrottle {
             return;
         }
         pauses.increment();
-        log.info("Heap at {}% (threshold {}%, rising up to {}% between batches): pausing {} for {} ms before the next batch",
+        log.info("Heap at {}% (threshold {}%, rising up to {}% between batches): {} takes a {} ms break before the next batch",
                 Math.round(used), settings.threshold(), Math.round(headroom), container.getListenerId(), settings.duration().toMillis());
-        container.pause();
+        long start = System.nanoTime();
         collect();
-        scheduler.schedule(container::resume, Instant.now().plus(settings.duration()));
+        long left = Math.min(settings.duration().toMillis(), longest.toMillis()) - java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        if (left > 0) {
+            try {
+                ListenerUtils.stoppableSleep(container, left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** The largest rise of the reading between two batches, fading as batches go by, at most a quarter of the threshold. */

@@ -7,18 +7,23 @@ import org.springframework.kafka.listener.BatchInterceptor;
 import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.kafka.listener.RecordInterceptor;
 
+import java.time.Duration;
+
 /**
  * Hooks the throttle in after each unit of work: every record for record listeners (one record is one batch of at
- * most 100 items), every poll for batch listeners.
+ * most 100 items), every poll for batch listeners. A break lasts at most half the consumer's {@code max.poll.interval.ms},
+ * so what the batch itself took still leaves it inside.
  */
 public class ThrottlingInterceptor<K, V> implements RecordInterceptor<K, V>, BatchInterceptor<K, V> {
 
     private final ConsumerThrottle throttle;
     private final MessageListenerContainer container;
+    private final Duration longestBreak;
 
-    public ThrottlingInterceptor(ConsumerThrottle throttle, MessageListenerContainer container) {
+    public ThrottlingInterceptor(ConsumerThrottle throttle, MessageListenerContainer container, Duration maxPollInterval) {
         this.throttle = throttle;
         this.container = container;
+        this.longestBreak = maxPollInterval.dividedBy(2);
     }
 
     @Override
@@ -28,7 +33,7 @@ public class ThrottlingInterceptor<K, V> implements RecordInterceptor<K, V>, Bat
 
     @Override
     public void afterRecord(ConsumerRecord<K, V> record, Consumer<K, V> consumer) {
-        throttle.afterBatch(container);
+        throttle.afterBatch(container, longestBreak);
     }
 
     @Override
@@ -38,11 +43,11 @@ public class ThrottlingInterceptor<K, V> implements RecordInterceptor<K, V>, Bat
 
     @Override
     public void success(ConsumerRecords<K, V> records, Consumer<K, V> consumer) {
-        throttle.afterBatch(container);
+        throttle.afterBatch(container, longestBreak);
     }
 
     @Override
     public void failure(ConsumerRecords<K, V> records, Exception exception, Consumer<K, V> consumer) {
-        throttle.afterBatch(container);
+        throttle.afterBatch(container, longestBreak);
     }
 }

@@ -23,11 +23,9 @@ import org.springframework.kafka.test.utils.ContainerTestUtils;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.DoubleSupplier;
@@ -37,7 +35,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Consumer throttling as the lineage runbook wants it: while the heap is over the threshold a work consumer takes a
- * break after each batch, by pausing its container, so it keeps polling, keeps its partitions and loses nothing.
+ * break after each batch, on its own thread and inside its poll interval, so it keeps its partitions and loses nothing.
  */
 class ConsumerThrottleTest {
 
@@ -46,8 +44,8 @@ class ConsumerThrottleTest {
     }
 
     private static final Duration BREAK = Duration.ofMillis(2500);
-    /** Shorter than the break: a consumer whose thread slept through the break would be thrown out of the group. */
-    private static final int MAX_POLL_INTERVAL_MS = 1500;
+    /** Twice the break: a break longer than this would get the consumer thrown out of the group. */
+    private static final int MAX_POLL_INTERVAL_MS = 5000;
     private static final int BATCHES = 4;
 
     private static EmbeddedKafkaKraftBroker broker;
@@ -91,7 +89,7 @@ class ConsumerThrottleTest {
     }
 
     @Test
-    void whileTheHeapIsOverThresholdAWorkConsumerPausesAfterABatchKeepsItsPartitionsAndResumesAfterTheBreak() {
+    void whileTheHeapIsOverThresholdAWorkConsumerTakesABreakAfterABatchKeepsItsPartitionsAndGoesOnAfterIt() {
         heap.percent = 95;
         var factories = factories(new ConsumerThrottlingProperties(true, 90, BREAK));
         publishBatches();
@@ -99,31 +97,15 @@ class ConsumerThrottleTest {
         start(factories.work(WorkBatch.class, 1));
 
         await("first batch").atMost(Duration.ofSeconds(15)).until(() -> consumed.size() >= 1);
-        await("container paused").atMost(Duration.ofSeconds(3))
-                .until(() -> container.isPauseRequested() && container.isContainerPaused());
         Collection<TopicPartition> assignedBeforeTheBreak = container.getAssignedPartitions();
         assertThat(assignedBeforeTheBreak).hasSize(2);
+        await("the break taken").atMost(Duration.ofSeconds(3)).until(() -> pauses() == 1);
         heap.percent = 40; // memory was freed during the break: no further breaks once it ends
+        await("all batches").atMost(BREAK.plusSeconds(10)).until(() -> consumed.size() >= BATCHES);
 
-        List<Integer> consumedDuringTheBreak = new ArrayList<>();
-        List<Set<TopicPartition>> assignedDuringTheBreak = new ArrayList<>();
-        await("break over").atMost(BREAK.plusSeconds(3)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            if (!container.isPauseRequested()) {
-                return true;
-            }
-            consumedDuringTheBreak.add(consumed.size());
-            assignedDuringTheBreak.add(Set.copyOf(container.getAssignedPartitions()));
-            return false;
-        });
-        await("all batches").atMost(Duration.ofSeconds(10)).until(() -> consumed.size() >= BATCHES);
-
-        assertThat(consumedDuringTheBreak).as("nothing is consumed during the break").isNotEmpty().containsOnly(1);
-        assertThat(assignedDuringTheBreak).as("the partitions stay assigned during the break")
-                .allSatisfy(assigned -> assertThat(assigned).containsExactlyInAnyOrderElementsOf(assignedBeforeTheBreak));
         long gapMillis = Duration.ofNanos(consumed.get(1).atNanos() - consumed.get(0).atNanos()).toMillis();
         assertThat(gapMillis).as("the second batch waits out the break").isGreaterThanOrEqualTo(BREAK.toMillis() - 50);
-        assertThat(container.isPauseRequested()).isFalse();
-        assertThat(container.isContainerPaused()).isFalse();
+        assertThat(consumed).extracting(Consumed::pauseRequested).as("the container itself is never paused").containsOnly(false);
         assertThat(pauses()).isEqualTo(1);
 
         container.stop();
@@ -132,6 +114,23 @@ class ConsumerThrottleTest {
         assertThat(rebalances).as("no rebalance: assigned once, revoked only when the container stopped")
                 .startsWith("assigned " + sorted(assignedBeforeTheBreak))
                 .filteredOn(event -> event.startsWith("assigned")).hasSize(1);
+    }
+
+    @Test
+    void aBreakLongerThanThePollIntervalAllowsIsCutSoTheConsumerStaysInItsGroup() {
+        heap.percent = 95;
+        var factories = factories(new ConsumerThrottlingProperties(true, 90, Duration.ofSeconds(60)));
+        publishBatches();
+
+        start(factories.work(WorkBatch.class, 1));
+
+        await("all batches, a cut break after each").atMost(Duration.ofSeconds(30)).until(() -> consumed.size() >= BATCHES);
+        long gapMillis = Duration.ofNanos(consumed.get(1).atNanos() - consumed.get(0).atNanos()).toMillis();
+        assertThat(gapMillis).as("half the poll interval, not the minute configured")
+                .isBetween(MAX_POLL_INTERVAL_MS / 2L - 50, MAX_POLL_INTERVAL_MS - 500L);
+        container.stop();
+        assertThat(consumed).extracting(Consumed::seq).containsExactlyInAnyOrder(1, 2, 3, 4);
+        assertThat(rebalances).as("never thrown out of the group").filteredOn(event -> event.startsWith("assigned")).hasSize(1);
     }
 
     @Test

@@ -39,6 +39,15 @@ class ConsumerThrottlingPropertiesTest {
     }
 
     @Test
+    void aBreakLongerThanAMinuteIsRejectedBecauseTheGroupWouldWaitForIt() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new ConsumerThrottlingProperties(true, 90, Duration.ofSeconds(61)))
+                .withMessageContaining("migration.consumer-throttling.duration")
+                .withMessageContaining("lower the threshold instead");
+        assertThat(new ConsumerThrottlingProperties(true, 90, Duration.ofMinutes(1)).duration()).isEqualTo(Duration.ofMinutes(1));
+    }
+
+    @Test
     void unconfiguredThrottlingIsOffAt90PercentWithOneSecondBreaks() {
         var settings = bind(Map.of());
 

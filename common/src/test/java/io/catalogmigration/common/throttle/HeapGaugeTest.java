@@ -54,14 +54,14 @@ class HeapGaugeTest {
             int threshold = (int) Math.ceil(before) + 2;
             var throttle = new ConsumerThrottle(new ConsumerThrottlingProperties(true, threshold, Duration.ofMillis(10)),
                     gauge, scheduler, meters);
-            var container = new PausableContainer();
+            var container = stopped();
 
-            throttle.afterBatch(container.proxy());
+            throttle.afterBatch(container, Duration.ofMinutes(1));
             assertThat(throttle.pauses()).as("under the threshold (" + before + "% < " + threshold + "%)").isZero();
 
             List<byte[]> held = hold((long) ((threshold - before + 1) * HeapGauge.maxBytes() / 100));
             churnYoungCollections();
-            throttle.afterBatch(container.proxy());
+            throttle.afterBatch(container, Duration.ofMinutes(1));
 
             assertThat(throttle.pauses()).as("over the threshold: " + gauge.getAsDouble() + "%").isEqualTo(1);
             assertThat(meters.get("migration.consumer.throttle.heap").gauge().value()).isGreaterThanOrEqualTo(threshold);
@@ -91,7 +91,7 @@ class HeapGaugeTest {
                 assertThat(gauge.getAsDouble()).as("collected: what is really held").isLessThan(threshold);
                 assertThat(gauge.peakRetainedBytes()).as("it was counted before the collection").isGreaterThanOrEqualTo(garbageBytes);
             });
-            throttle.afterBatch(new PausableContainer().proxy());
+            throttle.afterBatch(stopped(), Duration.ofMinutes(1));
             assertThat(throttle.pauses()).as("nothing to pause for any more").isZero();
         } finally {
             scheduler.shutdown();
@@ -107,11 +107,11 @@ class HeapGaugeTest {
             var throttle = new ConsumerThrottle(new ConsumerThrottlingProperties(true, 25, Duration.ofMillis(10)),
                     readings::removeFirst, scheduler, new SimpleMeterRegistry());
             for (int batch = 0; batch < 3; batch++) {
-                throttle.afterBatch(new PausableContainer().proxy());
+                throttle.afterBatch(stopped(), Duration.ofMinutes(1));
             }
             assertThat(throttle.pauses()).as("18 % and rising 4 % a batch: the next batch stays under 25 %").isZero();
 
-            throttle.afterBatch(new PausableContainer().proxy());
+            throttle.afterBatch(stopped(), Duration.ofMinutes(1));
             assertThat(throttle.pauses()).as("22 % and rising 4 % a batch: the next one could reach 26 %").isEqualTo(1);
         } finally {
             scheduler.shutdown();
@@ -158,22 +158,10 @@ class HeapGaugeTest {
         return ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP).toList();
     }
 
-    /** A listener container that only records pause and resume. */
-    private static final class PausableContainer {
-        private volatile boolean paused;
-
-        MessageListenerContainer proxy() {
-            return (MessageListenerContainer) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
-                    new Class<?>[]{MessageListenerContainer.class}, (p, method, args) -> switch (method.getName()) {
-                        case "pause" -> { paused = true; yield null; }
-                        case "resume" -> { paused = false; yield null; }
-                        case "isPauseRequested", "isContainerPaused" -> paused;
-                        case "getListenerId" -> "test";
-                        case "toString" -> "PausableContainer";
-                        case "hashCode" -> System.identityHashCode(p);
-                        case "equals" -> p == args[0];
-                        default -> method.getReturnType() == boolean.class ? false : null;
-                    });
-        }
+    /** A container that has stopped: a break ends at once. */
+    private static org.springframework.kafka.listener.MessageListenerContainer stopped() {
+        var spy = new ContainerSpy();
+        spy.running = false;
+        return spy.proxy();
     }
 }
