@@ -3,6 +3,7 @@ package io.catalogmigration.lineage;
 import io.catalogmigration.common.command.CommandAge;
 import io.catalogmigration.common.contract.LineageCommand;
 import io.catalogmigration.common.contract.Topics;
+import io.catalogmigration.common.kafka.ConsumerGroupLag;
 import io.catalogmigration.common.kafka.ServiceTopics;
 import io.catalogmigration.common.kafka.ListenerFactories;
 import io.catalogmigration.common.kafka.MessagePublisher;
@@ -125,9 +126,21 @@ class LineageConfiguration {
     }
 
     @Bean
+    ConsumerGroupLag lineageWorkLag(KafkaAdmin kafkaAdmin) {
+        return new ConsumerGroupLag(kafkaAdmin.getConfigurationProperties(), java.time.Duration.ofSeconds(10));
+    }
+
+    @Bean
+    UnpersistedMessages unpersistedMessages(RunLedger ledger, LinkLedger links, ConsumerGroupLag lineageWorkLag, RunLease lease,
+                                            LinkPublisher publisher, LineageOutcomes outcomes) {
+        return new UnpersistedMessages(ledger, links, lineageWorkLag, lease, publisher, outcomes);
+    }
+
+    @Bean
     LineageRecovery lineageRecovery(RunLedger ledger, LinkLedger links, LineageStarter starter, LinkPublisher publisher,
-                                    LineageFinisher finisher, RunLease lease, LineageProperties settings) {
-        return new LineageRecovery(ledger, links, starter, publisher, finisher, lease, settings.leaseTtl());
+                                    LineageFinisher finisher, RunLease lease, UnpersistedMessages unpersisted,
+                                    LineageProperties settings) {
+        return new LineageRecovery(ledger, links, starter, publisher, finisher, lease, unpersisted, settings.leaseTtl());
     }
 
     @Bean

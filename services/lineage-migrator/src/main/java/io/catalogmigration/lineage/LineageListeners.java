@@ -13,6 +13,9 @@ import java.util.List;
 /** Adapters only: unwrap the messages, call the application. */
 record LineageListeners(LineageStarter starter, LineageCommands commands, LinkConsumer consumer) {
 
+    /** The consumer group (and container id) of the work topic's consumers. */
+    static final String WORK_GROUP = "lineage-consumers";
+
     @KafkaListener(id = "lineage-commands", groupId = "lineage-commands", topics = Topics.LINEAGE_COMMAND,
             containerFactory = "lineageCommandListenerFactory")
     void onCommand(LineageCommand command) {
@@ -26,7 +29,7 @@ record LineageListeners(LineageStarter starter, LineageCommands commands, LinkCo
     }
 
     /** The poll as it came: the consumer persists the readable messages and has an unreadable one dead-lettered. */
-    @KafkaListener(id = "lineage-consumers", groupId = "lineage-consumers", topics = Topics.LINEAGE_WORK,
+    @KafkaListener(id = WORK_GROUP, groupId = WORK_GROUP, topics = Topics.LINEAGE_WORK,
             containerFactory = "lineageWorkListenerFactory")
     void onLinks(List<ConsumerRecord<String, LinkBatch>> records) {
         consumer.persistPoll(records);

@@ -20,8 +20,9 @@ import java.util.concurrent.TimeUnit;
  * Every instance watches the unfinished lineage runs, at start and then every half lease: a run in PUBLISHING whose
  * lease has expired (its publisher died or stopped) is taken over and published on from the pointer, with a log line
  * naming the instance it is taken from; a run whose messages are all persisted but which is not finished (its
- * validator died, or validation met a fault) is validated. A run still preparing when the service stopped is
- * prepared again at start.
+ * validator died, or validation met a fault) is validated; a run whose open messages nobody will persist (the work
+ * topic is drained) has them published again ({@link UnpersistedMessages}). A run still preparing when the service
+ * stopped is prepared again at start.
  *
  * <p>Outcomes are not this class's: a run whose outcome is recorded is finished and passed by, and an outcome recorded
  * but not yet on the topic is published by common's OutcomeRelay.
@@ -36,6 +37,7 @@ class LineageRecovery implements AutoCloseable {
     private final LinkPublisher publisher;
     private final LineageFinisher finisher;
     private final RunLease lease;
+    private final UnpersistedMessages unpersisted;
     private final Duration every;
     private final ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(r -> {
         var thread = new Thread(r, "lineage-watch");
@@ -44,13 +46,14 @@ class LineageRecovery implements AutoCloseable {
     });
 
     LineageRecovery(RunLedger ledger, LinkLedger links, LineageStarter starter, LinkPublisher publisher, LineageFinisher finisher,
-                    RunLease lease, Duration leaseTtl) {
+                    RunLease lease, UnpersistedMessages unpersisted, Duration leaseTtl) {
         this.ledger = ledger;
         this.links = links;
         this.starter = starter;
         this.publisher = publisher;
         this.finisher = finisher;
         this.lease = lease;
+        this.unpersisted = unpersisted;
         this.every = Duration.ofMillis(Math.max(200, leaseTtl.toMillis() / 2));
     }
 
@@ -65,14 +68,21 @@ class LineageRecovery implements AutoCloseable {
 
     void watch() {
         try {
-            for (Run run : ledger.unfinished(Jobs.RUN_KIND)) {
+            var unfinished = ledger.unfinished(Jobs.RUN_KIND);
+            unpersisted.keepOnly(unfinished.stream().map(Run::runId).toList());
+            for (Run run : unfinished) {
                 if (run.state() != RunState.STARTED) {
                     continue;
                 }
                 if ("PUBLISHING".equals(run.stage())) {
                     takeOverPublishing(run);
-                } else if ("VALIDATING".equals(run.stage()) || links.open(run.runId()) == 0) {
+                    continue;
+                }
+                long open = "VALIDATING".equals(run.stage()) ? 0 : links.open(run.runId());
+                if (open == 0) {
                     finisher.finish(run.runId());
+                } else if ("PERSISTING".equals(run.stage())) {
+                    unpersisted.look(run, open);
                 }
             }
         } catch (RuntimeException e) {

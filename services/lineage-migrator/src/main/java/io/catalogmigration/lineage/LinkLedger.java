@@ -99,6 +99,12 @@ record LinkLedger(JdbcTemplate jdbc, TransactionTemplate tx, RunLedger runs, Str
                 + " and seq = any(?)", Integer.class, runId, seqs.toArray(Integer[]::new)));
     }
 
+    /** The first {@code limit} messages of the run still waiting to be persisted, by number. */
+    List<Integer> openSeqs(UUID runId, int limit) {
+        return jdbc.queryForList("select seq from link_batch where run_id = ? and state = 'PUBLISHED' order by seq limit ?",
+                Integer.class, runId, limit);
+    }
+
     long open(UUID runId) {
         return jdbc.queryForObject("select count(*) from link_batch where run_id = ? and state = 'PUBLISHED'", Long.class, runId);
     }

@@ -72,6 +72,6 @@ class PruneConfiguration {
 
     @Bean
     PruneListeners pruneListeners(PrunePlanner planner, PruneWorker worker, PruneOutcomes outcomes, RunCancellation cancellation) {
-        return new PruneListeners(planner, worker, new PruneCancel(cancellation, outcomes));
+        return new PruneListeners(new PruneCommands(planner, new PruneCancel(cancellation, outcomes)), worker);
     }
 }

@@ -79,6 +79,6 @@ class ScanConfiguration {
 
     @Bean
     ScanListeners scanListeners(ScanPlanner planner, ScanWorker worker, ScanOutcomes outcomes, RunCancellation cancellation) {
-        return new ScanListeners(planner, worker, new ScanCancel(cancellation, outcomes));
+        return new ScanListeners(new ScanCommands(planner, new ScanCancel(cancellation, outcomes)), worker);
     }
 }

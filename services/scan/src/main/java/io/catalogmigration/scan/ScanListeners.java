@@ -1,22 +1,16 @@
 package io.catalogmigration.scan;
 
-import io.catalogmigration.common.contract.CancelScan;
 import io.catalogmigration.common.contract.ScanCommand;
-import io.catalogmigration.common.contract.StartScan;
 import io.catalogmigration.common.contract.Topics;
 import org.springframework.kafka.annotation.KafkaListener;
 
 /** Adapters only: unwrap the message, call the application. */
-record ScanListeners(ScanPlanner planner, ScanWorker worker, ScanCancel stop) {
+record ScanListeners(ScanCommands commands, ScanWorker worker) {
 
     @KafkaListener(id = "scan-planner", groupId = "scan-planner", topics = Topics.SCAN_COMMAND,
             containerFactory = "scanCommandListenerFactory")
     void onCommand(ScanCommand command) {
-        if (command instanceof StartScan start) {
-            planner.start(start);
-        } else if (command instanceof CancelScan cancel) {
-            stop.cancel(cancel);
-        }
+        commands.handle(command);
     }
 
     @KafkaListener(id = "scan-workers", groupId = "scan-workers", topics = Topics.SCAN_WORK,
