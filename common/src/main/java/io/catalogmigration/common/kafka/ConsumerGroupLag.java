@@ -20,13 +20,18 @@ import java.util.stream.Collectors;
  */
 public class ConsumerGroupLag implements AutoCloseable {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ConsumerGroupLag.class);
+
     private final Map<String, Object> adminProperties;
     private final Duration timeout;
     private Admin admin;
+    /** Said once per spell of failures, not at every look. */
+    private volatile boolean failing;
 
     public ConsumerGroupLag(Map<String, Object> adminProperties, Duration timeout) {
         this.adminProperties = new HashMap<>(adminProperties);
         this.timeout = timeout;
+        this.adminProperties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         this.adminProperties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
     }
 
@@ -52,11 +57,20 @@ public class ConsumerGroupLag implements AutoCloseable {
                 long from = done != null ? done.offset() : starts.get(partition).offset();
                 lag += Math.max(0, ends.get(partition).offset() - from);
             }
+            if (failing) {
+                log.info("Reading how far consumer group {} is behind on {} works again", group, topic);
+            }
+            failing = false;
             return OptionalLong.of(lag);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return OptionalLong.empty();
         } catch (Exception e) {
+            if (!failing) {
+                log.warn("Cannot read how far consumer group {} is behind on {} ({}); looking again later", group, topic,
+                        e.getCause() != null ? e.getCause().toString() : e.toString());
+            }
+            failing = true;
             return OptionalLong.empty();
         }
     }
