@@ -76,8 +76,9 @@ class LineageUnpersistedMessagesTest extends LineageTestBase {
                     "published again 3 times");
             assertThat(failed.action()).contains(Topics.deadLetter(Topics.LINEAGE_WORK), "StartLineageMigration");
             assertThat(linksJobMessages(command.commandId())).contains("round 3 of 3");
-            assertThat(text(target.database(), "select value from lineage_setting where name = 'lineage_v3_enabled'"))
-                    .as("V3 stays off").isNotEqualTo("true");
+            assertThat(pg.queryForLong(target.database(),
+                    "select count(*) from lineage_setting where name = 'lineage_v3_enabled' and value = 'true'"))
+                    .as("V3 stays off").isZero();
         } finally {
             ServiceRunner.stop(service);
         }
