@@ -74,11 +74,19 @@ public final class LineageBenchmark {
             double linksJobSeconds;
             double peak;
             double peakLive;
-            try (var heap = new HeapSampler()) {
+            // -Dbench.lineage.sample-queries=true: what the servers' sessions were found running, printed after the run.
+            boolean sampling = Boolean.getBoolean("bench.lineage.sample-queries");
+            try (var heap = new HeapSampler();
+                 var sourceQueries = sampling ? new QuerySampler(stack.source) : null;
+                 var targetQueries = sampling ? new QuerySampler(stack.target) : null) {
                 seconds = migrate(stack, stack.target.createDatabase("lineage_ours"), links);
                 linksJobSeconds = linksJobSeconds(stack);
                 peak = heap.peakPercent();
                 peakLive = heap.peakLivePercent();
+                if (sampling) {
+                    sourceQueries.report("source server", 10);
+                    targetQueries.report("target server (lineage database and control database)", 25);
+                }
             }
             double ours = links / seconds;
             double linksJob = links / linksJobSeconds;
