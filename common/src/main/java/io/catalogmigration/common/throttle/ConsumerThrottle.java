@@ -40,7 +40,7 @@ public class ConsumerThrottle {
         this.scheduler = scheduler;
         this.collectionInterval = settings.duration().toNanos();
         this.pauses = Counter.builder("migration.consumer.throttle.pauses")
-                .description("Breaks consumers took because heap use was over the threshold")
+                .description("Breaks consumers (and the lineage publisher) took because heap use was over the threshold")
                 .register(meters);
         // The reading the threshold is compared with (see HeapGauge), on the metrics endpoint next to the pauses.
         io.micrometer.core.instrument.Gauge.builder("migration.consumer.throttle.heap", heapPercent, DoubleSupplier::getAsDouble)
@@ -85,6 +85,15 @@ public class ConsumerThrottle {
      * the consumer must poll again inside {@code max.poll.interval.ms} or be thrown out of its group.
      */
     public void afterBatch(MessageListenerContainer container, java.time.Duration longest) {
+        breakIfTight(container.getListenerId(), container::isRunning, longest);
+    }
+
+    /**
+     * The same break for any thread that fills the heap in bulk (the lineage publisher's windows of messages): taken
+     * on the caller's thread while {@code running} says so, at most {@code longest}. Without it the consumers' breaks
+     * could not hold the heap while a publisher in the same JVM kept filling it.
+     */
+    public void breakIfTight(String who, java.util.function.BooleanSupplier running, java.time.Duration longest) {
         if (!settings.enabled()) {
             return;
         }
@@ -95,13 +104,14 @@ public class ConsumerThrottle {
         }
         pauses.increment();
         log.info("Heap at {}% (threshold {}%, rising up to {}% between batches): {} takes a {} ms break before the next batch",
-                Math.round(used), settings.threshold(), Math.round(headroom), container.getListenerId(), settings.duration().toMillis());
+                Math.round(used), settings.threshold(), Math.round(headroom), who, settings.duration().toMillis());
         long start = System.nanoTime();
         collect();
-        long left = Math.min(settings.duration().toMillis(), longest.toMillis()) - java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        long left = Math.min(settings.duration().toMillis(), longest.toMillis())
+                - java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         if (left > 0) {
             try {
-                ListenerUtils.stoppableSleep(container, left);
+                ListenerUtils.conditionalSleep(running::getAsBoolean, left);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -70,6 +70,20 @@ class ConsumerThrottleBreakTest {
     }
 
     @Test
+    void aPublisherThatFillsTheHeapTakesTheSameBreakAndEndsItWhenItStops() throws Exception {
+        var throttle = throttle(Duration.ofSeconds(60));
+        var running = new java.util.concurrent.atomic.AtomicBoolean(true);
+
+        var publisher = CompletableFuture.runAsync(() -> throttle.breakIfTight("publisher", running::get, Duration.ofMinutes(1)));
+        Thread.sleep(300);
+        assertThat(publisher).as("on its break").isNotDone();
+        running.set(false);
+
+        publisher.get(5, TimeUnit.SECONDS);
+        assertThat(throttle.pauses()).isEqualTo(1);
+    }
+
+    @Test
     void underTheThresholdThereIsNoBreak() {
         var throttle = new ConsumerThrottle(new ConsumerThrottlingProperties(true, 90, Duration.ofSeconds(60)),
                 () -> 10.0, scheduler, new SimpleMeterRegistry());

@@ -14,6 +14,7 @@ import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.PgPools;
 import io.catalogmigration.common.progress.ProgressReporter;
 import io.catalogmigration.common.secret.SecretResolver;
+import io.catalogmigration.common.throttle.ConsumerThrottle;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -101,8 +102,8 @@ class LineageConfiguration {
     @Bean
     LinkPublisher linkPublisher(LineageProperties settings, RunLedger ledger, LinkLedger links, PgConnector connector,
                                 MessagePublisher publisher, ProgressReporter progress, LineageFinisher finisher,
-                                LineageOutcomes outcomes, RunLease lease) {
-        return new LinkPublisher(settings, ledger, links, connector, publisher, progress, finisher, outcomes, lease);
+                                LineageOutcomes outcomes, RunLease lease, ConsumerThrottle throttle) {
+        return new LinkPublisher(settings, ledger, links, connector, publisher, progress, finisher, outcomes, lease, throttle);
     }
 
     @Bean

@@ -10,6 +10,7 @@ import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.TableName;
 import io.catalogmigration.common.progress.Progress;
 import io.catalogmigration.common.progress.ProgressReporter;
+import io.catalogmigration.common.throttle.ConsumerThrottle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -52,13 +53,14 @@ class LinkPublisher implements SmartLifecycle {
     private final LineageFinisher finisher;
     private final LineageOutcomes outcomes;
     private final RunLease lease;
+    private final ConsumerThrottle throttle;
     private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "lineage-publisher"));
     private final Set<UUID> publishing = ConcurrentHashMap.newKeySet();
     private volatile boolean running = true;
 
     LinkPublisher(LineageProperties settings, RunLedger ledger, LinkLedger links, PgConnector connector,
                   MessagePublisher publisher, ProgressReporter progress, LineageFinisher finisher, LineageOutcomes outcomes,
-                  RunLease lease) {
+                  RunLease lease, ConsumerThrottle throttle) {
         this.settings = settings;
         this.ledger = ledger;
         this.links = links;
@@ -68,6 +70,7 @@ class LinkPublisher implements SmartLifecycle {
         this.finisher = finisher;
         this.outcomes = outcomes;
         this.lease = lease;
+        this.throttle = throttle;
     }
 
     /** Whether this instance is publishing the run now. */
@@ -264,6 +267,8 @@ class LinkPublisher implements SmartLifecycle {
             if (!lease.holds(runId)) {
                 throw new IllegalStateException("the lease of lineage run " + runId + " was taken by another instance");
             }
+            // With throttling on, the publisher takes breaks too: its windows fill the heap the consumers' breaks hold.
+            throttle.breakIfTight("the lineage publisher", () -> running, java.time.Duration.ofMinutes(1));
             links.recordPublished(window);
             List<CompletableFuture<?>> sent = new ArrayList<>(window.size());
             for (LinkBatch batch : window) {
