@@ -40,7 +40,9 @@ class LinkPublisher implements SmartLifecycle {
     private static final int WINDOW = 500;
     /**
      * Windows sent and not yet acknowledged while the next is read: the source stream, the ledger and the broker then
-     * work at once instead of in turn. Bounded, so a slow broker holds back the reading, not the heap.
+     * work at once instead of in turn. Bounded, so a slow broker holds back the reading, not the heap; with throttling
+     * on, one: memory is what the operator asked to save, and four windows of 500 messages are most of what the
+     * publisher holds.
      */
     private static final int WINDOWS_IN_FLIGHT = 4;
 
@@ -277,7 +279,7 @@ class LinkPublisher implements SmartLifecycle {
             }
             inFlight.add(new Sent(CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)), window.size(), nextOrdinal));
             window.clear();
-            while (inFlight.size() > WINDOWS_IN_FLIGHT) {
+            while (inFlight.size() > (throttle.enabled() ? 1 : WINDOWS_IN_FLIGHT)) {
                 acknowledged(inFlight.poll());
             }
         }

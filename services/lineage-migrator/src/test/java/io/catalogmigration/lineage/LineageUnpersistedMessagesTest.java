@@ -4,11 +4,13 @@ import io.catalogmigration.common.contract.LineageCommand;
 import io.catalogmigration.common.contract.LineageMigrated;
 import io.catalogmigration.common.contract.LineageMigrationFailed;
 import io.catalogmigration.common.contract.PgEndpoint;
+import io.catalogmigration.common.contract.StartLineageMigration;
 import io.catalogmigration.common.contract.Topics;
 import io.catalogmigration.testkit.SampleSize;
 import io.catalogmigration.testkit.ServiceRunner;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
 
 import java.time.Duration;
 import java.util.Map;
@@ -36,13 +38,11 @@ class LineageUnpersistedMessagesTest extends LineageTestBase {
 
     @Test
     void aDeadLetteredMessageIsPublishedAgainOnceTheTopicIsDrainedAndTheRunEndsExactWhenItsFaultIsGone() {
-        String source = changeableSource(2_000);
-        var target = freshTarget();
-        var command = start(source, target, 100);
-        var service = startService(SETTINGS);
+        var run = startARunWhoseLastMessageIsRefused();
+        var source = run.source();
+        var target = run.target();
+        var command = run.command();
         try {
-            commands.send(Topics.LINEAGE_COMMAND, LineageCommand.class, command);
-            refuseTheLastLinks(target);
 
             await().atMost(OUTCOME_TIMEOUT).until(() -> linksJobMessages(command.commandId()),
                     said -> said != null && said.contains("were not persisted though the work topic is drained"));
@@ -54,19 +54,16 @@ class LineageUnpersistedMessagesTest extends LineageTestBase {
             assertThat(((LineageMigrated) outcome).edges()).isEqualTo(distinctLinks(source));
             assertGraphEqualsSource(source, target);
         } finally {
-            ServiceRunner.stop(service);
+            ServiceRunner.stop(run.service());
         }
     }
 
     @Test
     void aMessageThatKeepsFailingEndsTheRunNamingItInsteadOfHoldingItOpenForEver() {
-        String source = changeableSource(2_000);
-        var target = freshTarget();
-        var command = start(source, target, 100);
-        var service = startService(SETTINGS);
+        var run = startARunWhoseLastMessageIsRefused();
+        var target = run.target();
+        var command = run.command();
         try {
-            commands.send(Topics.LINEAGE_COMMAND, LineageCommand.class, command);
-            refuseTheLastLinks(target);
 
             var outcome = events.awaitOutcome(command.commandId(), OUTCOME_TIMEOUT);
 
@@ -80,8 +77,27 @@ class LineageUnpersistedMessagesTest extends LineageTestBase {
                     "select count(*) from lineage_setting where name = 'lineage_v3_enabled' and value = 'true'"))
                     .as("V3 stays off").isZero();
         } finally {
-            ServiceRunner.stop(service);
+            ServiceRunner.stop(run.service());
         }
+    }
+
+    private record Run(String source, PgEndpoint target, StartLineageMigration command, ConfigurableApplicationContext service) {
+    }
+
+    /** A source of 2,000 links in 20 messages, a service, a START, and the last message's edges refused. */
+    private static Run startARunWhoseLastMessageIsRefused() {
+        String source = changeableSource(2_000);
+        var target = freshTarget();
+        var command = start(source, target, 100);
+        var service = startService(SETTINGS);
+        try {
+            commands.send(Topics.LINEAGE_COMMAND, LineageCommand.class, command);
+            refuseTheLastLinks(target);
+        } catch (RuntimeException e) {
+            ServiceRunner.stop(service);
+            throw e;
+        }
+        return new Run(source, target, command, service);
     }
 
     /**
