@@ -38,6 +38,8 @@ class LinkPublisher implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(LinkPublisher.class);
     private static final int WINDOW = 500;
+    /** With throttling on: a fifth of the heap per window, and a look at the heap five times as often. */
+    private static final int THROTTLED_WINDOW = 100;
     /**
      * Windows sent and not yet acknowledged while the next is read: the source stream, the ledger and the broker then
      * work at once instead of in turn. Bounded, so a slow broker holds back the reading, not the heap; with throttling
@@ -253,7 +255,7 @@ class LinkPublisher implements SmartLifecycle {
             nextOrdinal += current.size();
             published += current.size();
             current = new ArrayList<>(plan.linksPerMessage());
-            if (window.size() == WINDOW) {
+            if (window.size() == (throttle.enabled() ? THROTTLED_WINDOW : WINDOW)) {
                 try {
                     flush();
                 } catch (Exception e) {
