@@ -5,9 +5,6 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * The topics a service creates: its command topic (one partition, so commands stay in order) and, for services
  * that fan out, its work topic; each with its dead-letter twin of the same partition count, because the dead-letter
@@ -15,29 +12,22 @@ import java.util.List;
  */
 public final class ServiceTopics {
 
-    public static KafkaAdmin.NewTopics commandOnly(String commandTopic, NewTopic... extra) {
-        return build(commandTopic, null, 0, extra);
+    /** A command topic: one partition, so commands stay in order. */
+    public static KafkaAdmin.NewTopics commandOnly(String commandTopic) {
+        return withDeadLetters(commandTopic, 1);
     }
 
-    public static KafkaAdmin.NewTopics commandAndWork(String commandTopic, String workTopic, int workPartitions,
-                                                      NewTopic... extra) {
-        return build(commandTopic, workTopic, workPartitions, extra);
+    /** A work topic: its partitions are the most consumers a group can keep busy. */
+    public static KafkaAdmin.NewTopics workOnly(String workTopic, int partitions) {
+        return withDeadLetters(workTopic, partitions);
     }
 
     public static NewTopic topic(String name, int partitions) {
         return TopicBuilder.name(name).partitions(partitions).build();
     }
 
-    private static KafkaAdmin.NewTopics build(String commandTopic, String workTopic, int workPartitions, NewTopic... extra) {
-        List<NewTopic> topics = new ArrayList<>();
-        topics.add(topic(commandTopic, 1));
-        topics.add(topic(Topics.deadLetter(commandTopic), 1));
-        if (workTopic != null) {
-            topics.add(topic(workTopic, workPartitions));
-            topics.add(topic(Topics.deadLetter(workTopic), workPartitions));
-        }
-        topics.addAll(List.of(extra));
-        return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
+    private static KafkaAdmin.NewTopics withDeadLetters(String name, int partitions) {
+        return new KafkaAdmin.NewTopics(topic(name, partitions), topic(Topics.deadLetter(name), partitions));
     }
 
     private ServiceTopics() {

@@ -4,16 +4,13 @@ import io.catalogmigration.common.active.ActiveInstance;
 import io.catalogmigration.common.active.ActiveInstances;
 import io.catalogmigration.common.contract.CutoverCommand;
 import io.catalogmigration.common.contract.Topics;
-import io.catalogmigration.common.kafka.ListenerFactories;
+import io.catalogmigration.common.kafka.CommandTopic;
 import io.catalogmigration.common.kafka.MessagePublisher;
-import io.catalogmigration.common.kafka.ServiceTopics;
 import io.catalogmigration.common.ledger.RunLedger;
 import io.catalogmigration.common.pg.PgConnector;
+import io.catalogmigration.common.progress.ProgressReporter;
 import io.catalogmigration.common.run.CommandThreads;
 import io.catalogmigration.common.run.RunStart;
-import io.catalogmigration.common.progress.ProgressReporter;
-import io.catalogmigration.common.run.RunOutcomes;
-import io.catalogmigration.common.secret.SecretResolver;
 import io.catalogmigration.cutover.switching.CommandSwitcher;
 import io.catalogmigration.cutover.switching.FileSwitcher;
 import io.catalogmigration.cutover.switching.HookRunner;
@@ -22,28 +19,22 @@ import io.catalogmigration.cutover.switching.SsmSwitcher;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
-import org.springframework.kafka.core.KafkaAdmin;
 
 import java.time.Duration;
-
 import java.util.Set;
 
+/**
+ * The cutover: its command topic (no work topic: a cutover is one window, run on one thread), the parts made from
+ * their collaborators alone (imported), and below, those made from settings or assembled from smaller parts.
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(CutoverProperties.class)
+@CommandTopic(name = "cutover", topic = Topics.CUTOVER_COMMAND, family = CutoverCommand.class)
+@Import({CutoverStore.class, Fallback.class, FallbackLogin.class, Outcomes.class, CutoverRecovery.class,
+        CutoverListeners.class})
 class CutoverConfiguration {
-
-    @Bean
-    ConcurrentKafkaListenerContainerFactory<String, CutoverCommand> cutoverCommandListenerFactory(ListenerFactories factories) {
-        return factories.commands(CutoverCommand.class);
-    }
-
-    @Bean
-    KafkaAdmin.NewTopics cutoverTopics() {
-        return ServiceTopics.commandOnly(Topics.CUTOVER_COMMAND);
-    }
 
     @Bean
     HookRunner hookRunner(CutoverProperties settings) {
@@ -60,11 +51,6 @@ class CutoverConfiguration {
         };
     }
 
-    @Bean
-    CutoverStore cutoverStore(JdbcTemplate jdbc) {
-        return new CutoverStore(jdbc);
-    }
-
     /**
      * The fence keeps every login role but the migration's own from the fenced servers: the control database's user
      * is one (the control database may live on the source's server).
@@ -73,16 +59,6 @@ class CutoverConfiguration {
     WriteFence writeFence(CutoverProperties settings, PgConnector connector, CutoverStore store, Environment environment) {
         String controlUser = environment.getProperty("spring.datasource.username", "");
         return new WriteFence(connector, store, settings.fenceRoles(), controlUser.isBlank() ? Set.of() : Set.of(controlUser));
-    }
-
-    @Bean
-    FallbackLogin fallbackLogin(PgConnector connector, SecretResolver secrets) {
-        return new FallbackLogin(connector, secrets);
-    }
-
-    @Bean
-    Fallback fallback(PgConnector connector, SecretResolver secrets, CutoverStore store, FallbackLogin login) {
-        return new Fallback(connector, secrets, store, login);
     }
 
     @Bean
@@ -95,11 +71,6 @@ class CutoverConfiguration {
                                     SettingsSwitcher switcher, FallbackLogin fallbackLogin) {
         return new PreflightChecks(settings, connector, verification, switcher, new UnreplicatedChecks(connector, settings),
                 fallbackLogin);
-    }
-
-    @Bean
-    Outcomes cutoverOutcomes(RunOutcomes runs) {
-        return new Outcomes(runs);
     }
 
     /**
@@ -127,12 +98,6 @@ class CutoverConfiguration {
                 cutoverThread);
     }
 
-    @Bean
-    CutoverRecovery cutoverRecovery(RunLedger ledger, CutoverHandler handler, CutoverStore store, WriteFence fence,
-                                    Outcomes outcomes, SettingsSwitcher switcher, Fallback fallback) {
-        return new CutoverRecovery(ledger, handler, store, fence, outcomes, switcher, fallback);
-    }
-
     /**
      * One instance at a time takes cutover commands and settles what an earlier one left: a second instance started
      * during a window waits, and never settles the running cutover. On a stop the run in progress stops (and, inside a
@@ -142,10 +107,5 @@ class CutoverConfiguration {
     ActiveInstance cutoverActiveInstance(ActiveInstances instances, CutoverRecovery recovery, CommandThreads cutoverThread) {
         return instances.create(java.util.List.of(CutoverListeners.COMMANDS), recovery::settleUnfinishedRuns,
                 cutoverThread::close);
-    }
-
-    @Bean
-    CutoverListeners cutoverListeners(CutoverHandler handler) {
-        return new CutoverListeners(handler);
     }
 }

@@ -1,5 +1,6 @@
 package io.catalogmigration.lineage;
 
+import io.catalogmigration.common.kafka.WorkTopicSettings;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -38,7 +39,7 @@ public record LineageProperties(
         @DefaultValue("30s") Duration leaseTtl,
         @DefaultValue("30m") Duration publishRetryFor,
         @DefaultValue("1s") Duration publishRetryInterval,
-        @DefaultValue("30s") Duration publishRetryMaxInterval) {
+        @DefaultValue("30s") Duration publishRetryMaxInterval) implements WorkTopicSettings {
 
     public LineageProperties {
         if (linksPerMessage < 1 || linksPerMessage > 100) {
@@ -47,5 +48,11 @@ public record LineageProperties(
         if (messagesPerPoll < 1) {
             throw new IllegalArgumentException("lineage.messages-per-poll must be positive, got " + messagesPerPoll);
         }
+    }
+
+    /** The work topic's listeners are the consumers that persist links. */
+    @Override
+    public int workers() {
+        return consumers;
     }
 }

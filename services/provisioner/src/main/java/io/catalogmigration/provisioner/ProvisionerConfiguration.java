@@ -4,37 +4,30 @@ import io.catalogmigration.common.active.ActiveInstance;
 import io.catalogmigration.common.active.ActiveInstances;
 import io.catalogmigration.common.contract.ProvisionCommand;
 import io.catalogmigration.common.contract.Topics;
-import io.catalogmigration.common.kafka.ServiceTopics;
-import io.catalogmigration.common.kafka.ListenerFactories;
+import io.catalogmigration.common.kafka.CommandTopic;
 import io.catalogmigration.common.ledger.RunLedger;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.progress.ProgressReporter;
-import io.catalogmigration.common.run.RunOutcomes;
 import io.catalogmigration.common.run.CommandThreads;
 import io.catalogmigration.common.run.RunStart;
 import io.catalogmigration.common.secret.SecretResolver;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
-import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.context.annotation.Import;
 
 import java.time.Duration;
 
+/**
+ * The provisioner: its command topic (no work topic: a target is a short sequence of API calls, not bulk work to
+ * spread over consumers), the parts made from their collaborators alone (imported), and below, those made from
+ * settings or assembled from smaller parts.
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ProvisionerProperties.class)
+@CommandTopic(name = "provision", topic = Topics.PROVISION_COMMAND, family = ProvisionCommand.class)
+@Import({ProvisionOutcomes.class, ProvisionRecovery.class, ProvisionListeners.class})
 class ProvisionerConfiguration {
-
-    @Bean
-    ConcurrentKafkaListenerContainerFactory<String, ProvisionCommand> provisionCommandListenerFactory(ListenerFactories factories) {
-        return factories.commands(ProvisionCommand.class);
-    }
-
-    /** No work topic: a target is a short sequence of API calls, not bulk work to spread over consumers. */
-    @Bean
-    KafkaAdmin.NewTopics provisionTopics() {
-        return ServiceTopics.commandOnly(Topics.PROVISION_COMMAND);
-    }
 
     /** One run at a time, off the listener; a stop interrupts it and it resumes on the next start. */
     @Bean(destroyMethod = "close")
@@ -48,11 +41,6 @@ class ProvisionerConfiguration {
     }
 
     @Bean
-    ProvisionOutcomes provisionOutcomes(RunOutcomes runs) {
-        return new ProvisionOutcomes(runs);
-    }
-
-    @Bean
     ProvisionRuns provisionRuns(ProvisionerProperties settings, RunLedger ledger, ProgressReporter progress,
                                 PgConnector connector, AwsClients awsClients, ProvisionOutcomes outcomes,
                                 CommandThreads provisioningThread, SecretResolver secrets, RunStart runStart) {
@@ -60,11 +48,6 @@ class ProvisionerConfiguration {
                 new AwsProvisioner(awsClients, settings), new AwsDeprovisioner(awsClients, settings),
                 new RdsSnapshot(awsClients, settings), new LocalTarget(connector, settings, secrets), outcomes, runStart,
                 provisioningThread);
-    }
-
-    @Bean
-    ProvisionRecovery provisionRecovery(RunLedger ledger, ProvisionRuns runs) {
-        return new ProvisionRecovery(ledger, runs);
     }
 
     /**
@@ -76,10 +59,5 @@ class ProvisionerConfiguration {
                                              CommandThreads provisioningThread) {
         return instances.create(java.util.List.of(ProvisionListeners.COMMANDS), recovery::resumeUnfinishedRuns,
                 provisioningThread::close);
-    }
-
-    @Bean
-    ProvisionListeners provisionListeners(ProvisionRuns runs) {
-        return new ProvisionListeners(runs);
     }
 }

@@ -1,5 +1,6 @@
 package io.catalogmigration.prune;
 
+import io.catalogmigration.common.kafka.WorkTopicSettings;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -25,7 +26,7 @@ public record PruneProperties(
         @DefaultValue("6") int workPartitions,
         @DefaultValue("0.001") double tolerance,
         @DefaultValue("1s") Duration lockTimeout,
-        Map<String, RetentionGroup> groups) {
+        Map<String, RetentionGroup> groups) implements WorkTopicSettings {
 
     public PruneProperties {
         if (rangesPerMessage < 1 || rangesPerMessage > 100) {

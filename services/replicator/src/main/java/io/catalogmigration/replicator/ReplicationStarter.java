@@ -121,7 +121,7 @@ class ReplicationStarter {
             createKeys(target, post, settings.copyWorkers());
             notes.add(("initial copy: %d tables (%,d MB) copied under the slot's exported snapshot by the work topic's "
                     + "consumers (%d pipes per instance); subscription with copy_data = false")
-                    .formatted(tables.size(), bytes >> 20, settings.workListeners()));
+                    .formatted(tables.size(), bytes >> 20, settings.workers()));
         }
         notes.addAll(unreplicated.atStart(command.source(), target));
         ensureSubscription(target, command.replication().withDatabase(database), names, !settings.snapshotCopy());

@@ -2,52 +2,37 @@ package io.catalogmigration.replicator;
 
 import io.catalogmigration.common.active.ActiveInstance;
 import io.catalogmigration.common.active.ActiveInstances;
-import io.catalogmigration.common.run.CommandThreads;
-import io.catalogmigration.common.run.RunStart;
 import io.catalogmigration.common.contract.ReplicateCommand;
 import io.catalogmigration.common.contract.Topics;
-import io.catalogmigration.common.kafka.ServiceTopics;
-import io.catalogmigration.common.kafka.ListenerFactories;
-import io.catalogmigration.common.kafka.MessagePublisher;
+import io.catalogmigration.common.kafka.CommandTopic;
+import io.catalogmigration.common.kafka.WorkTopic;
 import io.catalogmigration.common.ledger.RunLedger;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.progress.ProgressReporter;
-import io.catalogmigration.common.run.RunOutcomes;
+import io.catalogmigration.common.run.CommandThreads;
+import io.catalogmigration.common.run.RunStart;
 import io.catalogmigration.common.secret.SecretResolver;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
-import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.context.annotation.Import;
 
 import java.time.Duration;
 
+/**
+ * The replicator: its topics (record listeners on the work topic, one copy chunk, index build or verification chunk a
+ * poll, throttled by the common consumer throttle; one index build may take up to index-stall, and a process that dies
+ * is still noticed within the session timeout), the parts made from their collaborators alone (imported), and below,
+ * those made from settings or assembled from smaller parts.
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ReplicatorProperties.class)
+@CommandTopic(name = "replicate", topic = Topics.REPLICATE_COMMAND, family = ReplicateCommand.class)
+@WorkTopic(name = "replicate", topic = Topics.REPLICATE_WORK, family = ReplicateWork.class,
+        settings = ReplicatorProperties.class)
+@Import({SnapshotCopier.class, PostDataApplier.class, OnlineVerification.class, VerifyWorker.class,
+        ReplicationStore.class, ReplicateOutcomes.class, ReplicateRecovery.class, ReplicateListeners.class})
 class ReplicatorConfiguration {
-
-    @Bean
-    ConcurrentKafkaListenerContainerFactory<String, ReplicateCommand> replicateCommandListenerFactory(ListenerFactories factories) {
-        return factories.commands(ReplicateCommand.class);
-    }
-
-    /**
-     * Record listeners, one work message per poll, throttled by the common consumer throttle. One index build on a
-     * large table can take hours: the poll interval is index-stall (a process that dies is still noticed within the
-     * session timeout; this only bounds a listener that hangs).
-     */
-    @Bean
-    ConcurrentKafkaListenerContainerFactory<String, ReplicateWork> replicateWorkListenerFactory(ListenerFactories factories,
-                                                                                               ReplicatorProperties settings) {
-        return factories.work(ReplicateWork.class, settings.workListeners(), settings.indexStall());
-    }
-
-    @Bean
-    SnapshotCopier snapshotCopier(ReplicatorProperties settings, PgConnector connector, SecretResolver secrets,
-                                  ProgressReporter progress, RunLedger ledger, MessagePublisher publisher) {
-        return new SnapshotCopier(settings, connector, secrets, progress, ledger, publisher);
-    }
 
     @Bean
     ReplicateWorkHandler replicateWorkHandler(RunLedger ledger, PgConnector connector, ProgressReporter progress,
@@ -57,40 +42,8 @@ class ReplicatorConfiguration {
     }
 
     @Bean
-    OnlineVerification onlineVerification(ReplicatorProperties settings, PgConnector connector, RunLedger ledger,
-                                          ReplicationStore store, MessagePublisher publisher, ProgressReporter progress) {
-        return new OnlineVerification(settings, connector, ledger, store, publisher, progress);
-    }
-
-    @Bean
-    VerifyWorker verifyWorker(ReplicatorProperties settings, PgConnector connector, RunLedger ledger, ProgressReporter progress) {
-        return new VerifyWorker(settings, connector, ledger, progress);
-    }
-
-    @Bean
-    KafkaAdmin.NewTopics replicateTopics(ReplicatorProperties settings) {
-        return ServiceTopics.commandAndWork(Topics.REPLICATE_COMMAND, Topics.REPLICATE_WORK, settings.verify().partitions());
-    }
-
-    @Bean
-    ReplicationStore replicationStore(JdbcTemplate jdbc) {
-        return new ReplicationStore(jdbc);
-    }
-
-    @Bean
     PgClients pgClients(ReplicatorProperties settings, SecretResolver secrets) {
         return new PgClients(settings.binDirectory(), secrets);
-    }
-
-    @Bean
-    ReplicateOutcomes replicateOutcomes(RunOutcomes runs) {
-        return new ReplicateOutcomes(runs);
-    }
-
-    @Bean
-    PostDataApplier postDataApplier(ReplicatorProperties settings, PgConnector connector, ReplicationStore store,
-                                    RunLedger ledger, MessagePublisher publisher) {
-        return new PostDataApplier(settings, connector, store, ledger, publisher);
     }
 
     @Bean
@@ -113,11 +66,6 @@ class ReplicatorConfiguration {
                 new SourceBackup(settings.backup(), connector, clients, secrets, progress, ledger), runStart, threads);
     }
 
-    @Bean
-    ReplicateRecovery replicateRecovery(RunLedger ledger, ReplicateHandler handler) {
-        return new ReplicateRecovery(ledger, handler);
-    }
-
     /**
      * One instance at a time takes replicate commands and resumes the unfinished ones (the copy's and the verification's
      * work is shared by every instance); on a stop the runs in progress stop before the lock goes.
@@ -125,10 +73,5 @@ class ReplicatorConfiguration {
     @Bean
     ActiveInstance replicatorActiveInstance(ActiveInstances instances, ReplicateRecovery recovery, CommandThreads threads) {
         return instances.create(java.util.List.of(ReplicateListeners.COMMANDS), recovery::resumeUnfinishedRuns, threads::close);
-    }
-
-    @Bean
-    ReplicateListeners replicateListeners(ReplicateHandler handler, ReplicateWorkHandler worker) {
-        return new ReplicateListeners(handler, worker);
     }
 }

@@ -1,5 +1,6 @@
 package io.catalogmigration.replicator;
 
+import io.catalogmigration.common.kafka.WorkTopicSettings;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -51,7 +52,7 @@ public record ReplicatorProperties(
         @DefaultValue("6h") java.time.Duration indexStall,
         @DefaultValue("2") int parallelDatabases,
         @DefaultValue Verify verify,
-        @DefaultValue Backup backup) {
+        @DefaultValue Backup backup) implements WorkTopicSettings {
 
     /**
      * The runbook's first safety step.
@@ -154,8 +155,21 @@ public record ReplicatorProperties(
     }
 
     /** Listeners on the work topic per instance: enough for the copy's pipes, the index builds and the verification. */
-    int workListeners() {
+    @Override
+    public int workers() {
         return Math.max(indexWorkers, Math.max(copyWorkers, verify.workers()));
+    }
+
+    /** The verification's partitions: the most instances x workers that can share a pass (or a copy). */
+    @Override
+    public int workPartitions() {
+        return verify.partitions();
+    }
+
+    /** One index build on a large table can take hours. */
+    @Override
+    public java.util.Optional<java.time.Duration> longestWorkMessage() {
+        return java.util.Optional.of(indexStall);
     }
 
     boolean snapshotCopy() {

@@ -1,5 +1,6 @@
 package io.catalogmigration.scan;
 
+import io.catalogmigration.common.kafka.WorkTopicSettings;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -19,7 +20,7 @@ public record ScanProperties(
         @DefaultValue("100") int itemsPerMessage,
         @DefaultValue("64MB") DataSize splitSize,
         @DefaultValue("2") int workers,
-        @DefaultValue("6") int workPartitions) {
+        @DefaultValue("6") int workPartitions) implements WorkTopicSettings {
 
     static final int MAX_PARALLELISM = 256;
 
