@@ -65,20 +65,26 @@ public final class CommandThreads implements ApplicationListener<ContextClosedEv
      * Carries the command's run out on a thread, after every earlier command of the same lane, under the run's logging
      * context. False, and nothing done, when the run is already queued or running here (a redelivery).
      */
-    public synchronized boolean submit(MigrationCommand command, String lane, Runnable run) {
-        UUID runId = command.commandId();
+    public boolean submit(MigrationCommand command, String lane, Runnable run) {
+        return submit(command.getClass().getSimpleName(), command.migrationId(), command.commandId(), lane, run);
+    }
+
+    /**
+     * {@link #submit(MigrationCommand, String, Runnable)} for a run taken up again without its command (by recovery or
+     * a takeover): {@code what} names it in the log, e.g. "Publishing".
+     */
+    public synchronized boolean submit(String what, String migrationId, UUID runId, String lane, Runnable run) {
         if (!inFlight.add(runId)) {
-            log.info("{} {} is already queued or running here: ignoring the redelivery", command.getClass().getSimpleName(),
-                    runId);
+            log.info("{} {} is already queued or running here: ignoring the redelivery", what, runId);
             return false;
         }
         String key = lane == null ? "" : lane;
-        Runnable task = RunContext.wrap(command.migrationId(), runId, () -> {
+        Runnable task = RunContext.wrap(migrationId, runId, () -> {
             try {
                 run.run();
             } catch (RuntimeException e) {
                 log.error("{} run {} stopped without an outcome: {}. It stays unfinished and runs again when the service "
-                        + "restarts.", command.getClass().getSimpleName(), runId, e.getMessage(), e);
+                        + "restarts.", what, runId, e.getMessage(), e);
             } finally {
                 inFlight.remove(runId);
             }
@@ -105,6 +111,11 @@ public final class CommandThreads implements ApplicationListener<ContextClosedEv
     /** True while the run is queued or carried out here. */
     public boolean running(UUID runId) {
         return inFlight.contains(runId);
+    }
+
+    /** True once the service is stopping: a run checks it between steps, since an interrupt may be swallowed. */
+    public boolean stopping() {
+        return executor.isShutdown();
     }
 
     private synchronized void forget(String key, CompletableFuture<Void> done) {

@@ -10,6 +10,7 @@ import io.catalogmigration.common.kafka.WorkTopic;
 import io.catalogmigration.common.ledger.RunLedger;
 import io.catalogmigration.common.pg.PgPools;
 import io.catalogmigration.common.progress.ProgressReporter;
+import io.catalogmigration.common.run.CommandThreads;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -21,6 +22,7 @@ import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import java.time.Duration;
 import java.util.UUID;
 
 /**
@@ -39,6 +41,15 @@ class LineageConfiguration {
     @Bean
     NewTopic brokerProbeTopic() {
         return ServiceTopics.topic(BrokerProbe.TOPIC, 1);
+    }
+
+    /**
+     * The publisher's one thread (common's command-thread lifecycle): stopped when the context closes, before the
+     * producer, so publishing winds down while it can still send.
+     */
+    @Bean
+    CommandThreads publisherThread() {
+        return new CommandThreads("The lineage publisher", 1, n -> "lineage-publisher", Duration.ofSeconds(10));
     }
 
     @Bean
@@ -84,7 +95,7 @@ class LineageConfiguration {
 
     @Bean
     ConsumerGroupLag lineageWorkLag(KafkaAdmin kafkaAdmin) {
-        return new ConsumerGroupLag(kafkaAdmin.getConfigurationProperties(), java.time.Duration.ofSeconds(10));
+        return new ConsumerGroupLag(kafkaAdmin.getConfigurationProperties(), Duration.ofSeconds(10));
     }
 
     @Bean

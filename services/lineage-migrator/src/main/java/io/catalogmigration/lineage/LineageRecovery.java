@@ -91,7 +91,7 @@ class LineageRecovery implements AutoCloseable {
     }
 
     private void takeOverPublishing(Run run) {
-        if (!publisher.isRunning() || publisher.publishing(run.runId())) {
+        if (!publisher.accepting() || publisher.publishing(run.runId())) {
             return;
         }
         var taken = lease.acquire(run.runId());

@@ -5,26 +5,21 @@ import io.catalogmigration.common.contract.Topics;
 import io.catalogmigration.common.kafka.MessageJson;
 import io.catalogmigration.common.kafka.MessagePublisher;
 import io.catalogmigration.common.ledger.RunLedger;
-import io.catalogmigration.common.logging.RunContext;
 import io.catalogmigration.common.pg.PgConnector;
 import io.catalogmigration.common.pg.TableName;
 import io.catalogmigration.common.progress.Progress;
 import io.catalogmigration.common.progress.ProgressReporter;
+import io.catalogmigration.common.run.CommandThreads;
 import io.catalogmigration.common.throttle.ConsumerThrottle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 
 import java.sql.Connection;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * The links job's producer side: streams the distinct links after the pointer's key, in the stable order, as
@@ -34,7 +29,9 @@ import java.util.concurrent.Executors;
  * holds the run's lease. A transient fault (a database or the broker away) is waited for with back-off, then
  * publishing goes on from the pointer; messages after it are superseded by their new copies.
  */
-class LinkPublisher implements SmartLifecycle {
+record LinkPublisher(LineageProperties settings, RunLedger ledger, LinkLedger links, PgConnector connector,
+                     MessagePublisher publisher, ProgressReporter progress, LineageFinisher finisher,
+                     LineageOutcomes outcomes, RunLease lease, ConsumerThrottle throttle, CommandThreads thread) {
 
     private static final Logger log = LoggerFactory.getLogger(LinkPublisher.class);
     private static final int WINDOW = 500;
@@ -48,55 +45,29 @@ class LinkPublisher implements SmartLifecycle {
      */
     private static final int WINDOWS_IN_FLIGHT = 4;
 
-    private final LineageProperties settings;
-    private final RunLedger ledger;
-    private final LinkLedger links;
-    private final PgConnector connector;
-    private final MessagePublisher publisher;
-    private final ProgressReporter progress;
-    private final LineageFinisher finisher;
-    private final LineageOutcomes outcomes;
-    private final RunLease lease;
-    private final ConsumerThrottle throttle;
-    private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "lineage-publisher"));
-    private final Set<UUID> publishing = ConcurrentHashMap.newKeySet();
-    private volatile boolean running = true;
-
-    LinkPublisher(LineageProperties settings, RunLedger ledger, LinkLedger links, PgConnector connector,
-                  MessagePublisher publisher, ProgressReporter progress, LineageFinisher finisher, LineageOutcomes outcomes,
-                  RunLease lease, ConsumerThrottle throttle) {
-        this.settings = settings;
-        this.ledger = ledger;
-        this.links = links;
-        this.connector = connector;
-        this.publisher = publisher;
-        this.progress = progress;
-        this.finisher = finisher;
-        this.outcomes = outcomes;
-        this.lease = lease;
-        this.throttle = throttle;
-    }
-
     /** Whether this instance is publishing the run now. */
     boolean publishing(UUID runId) {
-        return publishing.contains(runId);
+        return thread.running(runId);
+    }
+
+    /** Whether this instance still takes runs to publish: false once the service is stopping. */
+    boolean accepting() {
+        return !stopping();
+    }
+
+    private boolean stopping() {
+        return thread.stopping();
     }
 
     /** Publishes the run on the publisher thread; the caller holds the run's lease. */
     void publishInBackground(UUID runId) {
-        if (!running || !publishing.add(runId)) {
+        if (stopping() || publishing(runId)) {
             return;
         }
         try {
-            executor.submit(RunContext.wrap(null, runId, () -> {
-                try {
-                    publishWithRetries(runId);
-                } finally {
-                    publishing.remove(runId);
-                }
-            }));
+            thread.submit("Publishing", null, runId, null, () -> publishWithRetries(runId));
         } catch (java.util.concurrent.RejectedExecutionException stopping) {
-            publishing.remove(runId);
+            // stopping: the run stays unfinished and its lease runs out; the next instance resumes it
         }
     }
 
@@ -113,7 +84,7 @@ class LinkPublisher implements SmartLifecycle {
                 publish(runId, lastFault);
                 return;
             } catch (Exception e) {
-                if (!running || e instanceof InterruptedException || Thread.currentThread().isInterrupted()) {
+                if (stopping() || e instanceof InterruptedException || Thread.currentThread().isInterrupted()) {
                     // Stopping is not failing: the run stays unfinished and its lease runs out; the next instance resumes it.
                     log.info("Lineage run {}: publishing stopped by shutdown; another or a restarted instance resumes it "
                             + "from the pointer once the lease expires", runId);
@@ -179,7 +150,7 @@ class LinkPublisher implements SmartLifecycle {
         if (!batcher.counted) {
             batcher.counted(0);
         }
-        if (!running || Thread.currentThread().isInterrupted()) {
+        if (stopping() || Thread.currentThread().isInterrupted()) {
             // A stream cut short by a shutdown must never count as every link published.
             throw new InterruptedException("publishing stopped by shutdown");
         }
@@ -231,7 +202,7 @@ class LinkPublisher implements SmartLifecycle {
         }
 
         void add(Link link) {
-            if (!running) {
+            if (stopping()) {
                 throw new IllegalStateException("publishing stopped by shutdown");
             }
             if (current.size() == plan.linksPerMessage()) {
@@ -272,7 +243,7 @@ class LinkPublisher implements SmartLifecycle {
                 throw new IllegalStateException("the lease of lineage run " + runId + " was taken by another instance");
             }
             // With throttling on, the publisher takes breaks too: its windows fill the heap the consumers' breaks hold.
-            throttle.breakIfTight("the lineage publisher", () -> running, java.time.Duration.ofMinutes(1));
+            throttle.breakIfTight("the lineage publisher", LinkPublisher.this::accepting, java.time.Duration.ofMinutes(1));
             links.recordPublished(window);
             List<CompletableFuture<?>> sent = new ArrayList<>(window.size());
             for (LinkBatch batch : window) {
@@ -297,32 +268,5 @@ class LinkPublisher implements SmartLifecycle {
 
     /** A window handed to the producer: its acknowledgements, its size, and the position after its last link. */
     private record Sent(CompletableFuture<Void> acks, int messages, long throughOrdinal) {
-    }
-
-    /** Stops before anything else (highest phase), so the producer is still open while publishing winds down. */
-    @Override
-    public int getPhase() {
-        return Integer.MAX_VALUE;
-    }
-
-    @Override
-    public void start() {
-        running = true;
-    }
-
-    @Override
-    public void stop() {
-        running = false;
-        executor.shutdownNow();
-        try {
-            executor.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
     }
 }
