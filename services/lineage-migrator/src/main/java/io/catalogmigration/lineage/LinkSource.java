@@ -89,6 +89,12 @@ final class LinkSource {
             throws SQLException {
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false);
+        try (var st = connection.createStatement()) {
+            // Sort, then group in that order: the planner otherwise groups by hashing and sorts the groups again, twice
+            // the time before the first link (5.4 s against 3.4 s for 2.5 M rows, count included). Only this
+            // transaction's plans change.
+            st.execute("set local enable_hashagg = off");
+        }
         try (var ps = connection.prepareStatement("select source, source_otype, target, target_otype, " + sourceTemp + ", "
                 + targetTemp + ", count(*) over () from " + table.name().quoted()
                 + (after == null ? "" : " where (source, source_otype, target, target_otype) > (?, ?, ?, ?)")
