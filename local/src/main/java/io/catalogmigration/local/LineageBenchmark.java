@@ -11,9 +11,11 @@ import io.catalogmigration.testkit.SampleSize;
 import io.catalogmigration.testkit.ServiceRunner;
 import org.postgresql.PGConnection;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -137,27 +139,35 @@ public final class LineageBenchmark {
         return stack.events.awaitOutcome(command.commandId(), Duration.ofHours(2));
     }
 
-    /** The rows are read into memory first, so only the COPY into the edge table is timed. */
+    /**
+     * The rows are written to a file first (in the page cache at these sizes; 20 M links do not fit the benchmark's
+     * heap), so only the COPY into the edge table is timed.
+     */
     private static double copyLimit(LocalStack stack, long links) throws Exception {
-        var buffer = new ByteArrayOutputStream();
-        try (var source = stack.source.connect(SampleCatalog.ROSEMETA)) {
-            source.unwrap(PGConnection.class).getCopyAPI().copyOut("copy (select source_otype, source, target_otype, target, 1 "
-                    + "from object_lineage_link group by source, source_otype, target, target_otype) to stdout", buffer);
-        }
-        var limitDb = stack.target.createDatabase("lineage_limit");
-        try (var in = LineageBenchmark.class.getClassLoader().getResourceAsStream("db/lineage-graph/V1__graph.sql")) {
-            stack.target.execute(limitDb.database(), new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        }
-        try (var target = stack.target.connect(limitDb.database())) {
-            long started = System.nanoTime();
-            long copied = target.unwrap(PGConnection.class).getCopyAPI().copyIn(
-                    "copy edge (source_otype, source_id, target_otype, target_id, relation_type) from stdin",
-                    new ByteArrayInputStream(buffer.toByteArray()));
-            double seconds = (System.nanoTime() - started) / 1e9;
-            if (copied != links) {
-                throw new IllegalStateException("COPY wrote " + copied + " rows, expected " + links);
+        Path rows = Files.createTempFile("lineage-limit", ".copy");
+        try {
+            try (var source = stack.source.connect(SampleCatalog.ROSEMETA);
+                 var out = new BufferedOutputStream(Files.newOutputStream(rows), 1 << 20)) {
+                source.unwrap(PGConnection.class).getCopyAPI().copyOut("copy (select source_otype, source, target_otype, "
+                        + "target, 1 from object_lineage_link group by source, source_otype, target, target_otype) to stdout", out);
             }
-            return seconds;
+            var limitDb = stack.target.createDatabase("lineage_limit");
+            try (var in = LineageBenchmark.class.getClassLoader().getResourceAsStream("db/lineage-graph/V1__graph.sql")) {
+                stack.target.execute(limitDb.database(), new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+            try (var target = stack.target.connect(limitDb.database());
+                 var in = new BufferedInputStream(Files.newInputStream(rows), 1 << 20)) {
+                long started = System.nanoTime();
+                long copied = target.unwrap(PGConnection.class).getCopyAPI().copyIn(
+                        "copy edge (source_otype, source_id, target_otype, target_id, relation_type) from stdin", in);
+                double seconds = (System.nanoTime() - started) / 1e9;
+                if (copied != links) {
+                    throw new IllegalStateException("COPY wrote " + copied + " rows, expected " + links);
+                }
+                return seconds;
+            }
+        } finally {
+            Files.deleteIfExists(rows);
         }
     }
 
