@@ -262,7 +262,7 @@ public class RunLedger {
      */
     public BatchCompletion complete(UUID runId, int seq, long count) {
         return tx.execute(status -> {
-            var run = jdbc.queryForObject("select planned, done from run where run_id = ? for update",
+            var run = jdbc.queryForObject("select planned, done from run where run_id = ? for no key update",
                     (rs, i) -> new long[]{rs.getLong(1), rs.getLong(2)}, runId);
             var phase = jdbc.queryForObject("select phase from batch where run_id = ? and seq = ?", Integer.class, runId, seq);
             int updated = jdbc.update("""
@@ -330,10 +330,12 @@ public class RunLedger {
 
     /**
      * Locks the run's row until the caller's transaction ends, so that workers updating the same run's counts take
-     * turns; call inside a transaction.
+     * turns; call inside a transaction. Not FOR UPDATE: rows that only name the run (a batch's or a message's foreign
+     * key) are not held up by it; in the lineage benchmark the publisher's records of the messages it was about to send
+     * waited on the consumers' locks.
      */
     public void lock(UUID runId) {
-        jdbc.queryForObject("select run_id from run where run_id = ? for update", Object.class, runId);
+        jdbc.queryForObject("select run_id from run where run_id = ? for no key update", Object.class, runId);
     }
 
     /** Adds to (or, negative, takes from, never below 0) the done count of the runs given, e.g. a run and its jobs. */
