@@ -7,19 +7,50 @@ import org.postgresql.PGConnection;
 import java.io.StringReader;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
 
 /**
- * Writes links into the graph tables inside the caller's transaction. Edges go in with COPY straight into the edge
- * table, as fast as the table allows; only if some are there already (a redelivery) is the COPY rolled back to a
- * savepoint and the links merged through a staging table with ON CONFLICT DO NOTHING. Nodes are not written per
- * message: {@link #mergeNodes} derives them once from the edges, and only the temporary ends of the links written
+ * Writes links into the graph tables inside the caller's transaction. A message is claimed in link_message first, so
+ * a redelivered one is skipped whatever the edge table's keys. Edges go in with COPY straight into the edge table, as
+ * fast as the table allows; only if some are there already (links published again after a restart) is the COPY rolled
+ * back to a savepoint and the links merged through a staging table with ON CONFLICT DO NOTHING. Nodes are not written
+ * per message: {@link #mergeNodes} derives them once from the edges, and only the temporary ends of the links written
  * (usually few) are staged in node_stage, since a node is temporary only if every link naming it says so.
  */
 final class GraphWriter {
 
     static final short LINEAGE = 1;
     private static final String KEY = "source_otype, source_id, target_otype, target_id";
+
+    /** The lineage_setting row that holds the name of the edge key dropped for a first load (see {@link #deferEdgeKey}). */
+    static final String KEY_DEFERRED = "edge_key_deferred";
+    private static final String EDGE_KEY = KEY + ", relation_type";
+
+    /**
+     * Writes the links of the messages not written before (claimed in link_message in this transaction: a concurrent
+     * writer of the same message waits for this one and then skips it); returns how many links that was.
+     */
+    static int write(Connection connection, UUID runId, List<LinkBatch> batches) throws SQLException {
+        Set<Integer> claimed = new HashSet<>();
+        try (var ps = connection.prepareStatement(
+                "insert into link_message (run_id, seq) select ?, unnest(?::int[]) on conflict do nothing returning seq")) {
+            ps.setObject(1, runId);
+            ps.setArray(2, connection.createArrayOf("int4", batches.stream().map(LinkBatch::seq).toArray()));
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    claimed.add(rs.getInt(1));
+                }
+            }
+        }
+        List<Link> links = batches.stream().filter(b -> claimed.remove(b.seq())).flatMap(b -> b.links().stream()).toList();
+        if (!links.isEmpty()) {
+            write(connection, links);
+        }
+        return links.size();
+    }
 
     static void write(Connection connection, List<Link> links) throws SQLException {
         var copy = connection.unwrap(PGConnection.class).getCopyAPI();
@@ -132,14 +163,14 @@ final class GraphWriter {
                     edges = rs.getLong(1);
                     nodes = rs.getLong(2);
                 }
-                statement.execute("truncate edge, node, node_stage");
+                statement.execute("truncate edge, node, node_stage, link_message");
             } else {
                 edges = statement.executeUpdate("delete from edge where relation_type = " + LINEAGE);
                 nodes = statement.executeUpdate("""
                         delete from node n where not exists (select 1 from edge e where e.source_otype = n.otype
                         and e.source_id = n.object_id) and not exists (select 1 from edge e where e.target_otype = n.otype
                         and e.target_id = n.object_id)""");
-                statement.execute("truncate node_stage");
+                statement.execute("truncate node_stage, link_message");
             }
             int flag;
             try (var ps = target.prepareStatement("delete from lineage_setting where name = ?")) {

@@ -103,17 +103,21 @@ record LineageStarter(LineageProperties settings, RunLedger ledger, LinkLedger l
                 if (cleared != null) {
                     log.warn("Lineage run {}: the pointer is at 0, so the graph is rebuilt from the start: {}", runId, cleared);
                 }
+                if (EdgeKey.defer(target)) {
+                    log.info("Lineage run {}: the edge table is empty, so its primary key is built once the links are in, "
+                            + "not row by row", runId);
+                }
             }
             LinkSource.workMem(source, settings.workMem());
             long bytes = linkSource.totalBytes(source);
-            // The planner's estimate, not a count: the publisher's stream counts the distinct links exactly before its
-            // first link (the server sorts them all first anyway), where a count here would be a second full pass.
-            long total = linkSource.estimatedRows(source);
+            // The planner's estimate, not a count: a count is a full pass over the table before the first link; the
+            // publisher's stream counts them exactly as it goes.
+            long total = linkSource.estimatedLinks(source);
             long pointer = links.pointer();
             long planned = Math.max(0, total - pointer);
             int perMessage = command.linksPerMessage() == null ? settings.linksPerMessage() : command.linksPerMessage();
-            String sizing = String.format(Locale.ROOT, "%s is %,.1f MB with about %,d rows (the planner's estimate; the "
-                            + "distinct links are counted exactly as publishing starts); pointer at %,d, so about %,d to "
+            String sizing = String.format(Locale.ROOT, "%s is %,.1f MB with about %,d distinct links (the planner's "
+                            + "estimate; they are counted exactly as they are published); pointer at %,d, so about %,d to "
                             + "migrate in %,d messages; estimated %s", table, bytes / 1048576.0, total, pointer, planned,
                     (planned + perMessage - 1) / perMessage, eta(planned));
             var plan = new LineagePlan(bytes, total, pointer, perMessage);

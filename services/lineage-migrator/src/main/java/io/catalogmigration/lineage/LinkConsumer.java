@@ -25,8 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Persists a poll's worth of link messages in one transaction on the lineage database, then records them and moves
- * the pointer in the control database. A crash between the two is harmless: the redelivered messages find their
- * edges there already (unique key) and are only recorded.
+ * the pointer in the control database. A crash between the two is harmless: the redelivered messages find themselves
+ * in link_message there already, so their links are not written again, and they are only recorded.
  */
 class LinkConsumer {
 
@@ -82,7 +82,7 @@ class LinkConsumer {
             try (Connection target = pools.connect(target(run))) {
                 target.setAutoCommit(false);
                 try {
-                    GraphWriter.write(target, fresh.stream().flatMap(b -> b.links().stream()).toList());
+                    GraphWriter.write(target, runId, fresh);
                     target.commit();
                 } catch (SQLException | RuntimeException e) {
                     target.rollback();

@@ -142,18 +142,27 @@ record LinkPublisher(LineageProperties settings, RunLedger ledger, LinkLedger li
         if (seq > 0 || resumedAfter != null) {
             ledger.say(Jobs.links(runId), message);
         }
+        if (from > 0 || seq > 0) {
+            // Publishing again: links after the pointer may be in the edge table already, written by messages now
+            // superseded, so their new copies must meet the edge key rather than be written twice.
+            try (Connection target = connector.connect(command.target())) {
+                long built = EdgeKey.build(target, settings.workMem());
+                if (built >= 0) {
+                    log.info("Lineage run {}: built the edge table's primary key ({} ms) before publishing again", runId, built);
+                }
+            }
+        }
         var batcher = new Batcher(run.migrationId(), runId, plan, from, seq, run.startedAt(), run.planned());
+        long streamed;
         try (Connection source = connector.connect(command.source())) {
             LinkSource.workMem(source, settings.workMem());
-            LinkSource.find(source, TableName.parse(settings.sourceTable())).stream(source, pointer.key(), batcher::counted, batcher::add);
-        }
-        if (!batcher.counted) {
-            batcher.counted(0);
+            streamed = LinkSource.find(source, TableName.parse(settings.sourceTable())).stream(source, pointer.key(), batcher::add);
         }
         if (stopping() || Thread.currentThread().isInterrupted()) {
             // A stream cut short by a shutdown must never count as every link published.
             throw new InterruptedException("publishing stopped by shutdown");
         }
+        batcher.counted(streamed);
         batcher.finish();
         ledger.say(Jobs.links(runId), "Published " + batcher.published + " links");
         ledger.advanceStage(runId, "PUBLISHING", "PERSISTING");
@@ -171,7 +180,6 @@ record LinkPublisher(LineageProperties settings, RunLedger ledger, LinkLedger li
         private final LineagePlan plan;
         private final java.time.Instant startedAt;
         private long planned;
-        private boolean counted;
         private final List<LinkBatch> window = new ArrayList<>(WINDOW);
         private final java.util.ArrayDeque<Sent> inFlight = new java.util.ArrayDeque<>();
         private List<Link> current = new ArrayList<>();
@@ -190,13 +198,13 @@ record LinkPublisher(LineageProperties settings, RunLedger ledger, LinkLedger li
             this.planned = planned;
         }
 
-        /** The stream's exact size, known before its first link: the run's planned total from here on. */
+        /** The stream's exact size, known once it ended: the run's planned total from here on, in place of the estimate. */
         void counted(long links) {
-            counted = true;
-            planned = nextOrdinal - plan.startOrdinal() + links;
+            long from = nextOrdinal - published;
+            planned = from - plan.startOrdinal() + links;
             ledger.replan(planned, runId, Jobs.links(runId), Jobs.linkNodes(runId));
-            String message = String.format(java.util.Locale.ROOT, "Counted %,d distinct links to publish from position %,d: "
-                    + "%,d links planned for this run", links, nextOrdinal, planned);
+            String message = String.format(java.util.Locale.ROOT, "Counted %,d distinct links published from position %,d: "
+                    + "%,d links planned for this run", links, from, planned);
             log.info("Lineage run {}: {}", runId, message);
             ledger.say(Jobs.links(runId), message);
         }
@@ -261,8 +269,14 @@ record LinkPublisher(LineageProperties settings, RunLedger ledger, LinkLedger li
         private void acknowledged(Sent window) throws Exception {
             window.acks().get();
             messages += window.messages();
-            progress.report(new Progress(migrationId, runId, "publishing", window.throughOrdinal() - plan.startOrdinal(), planned,
-                    "links", startedAt, messages + " messages sent"));
+            long done = window.throughOrdinal() - plan.startOrdinal();
+            if (done > planned) {
+                // Past the planner's estimate: the total is at least what is out already, until the stream's count.
+                planned = done;
+                ledger.replan(planned, runId, Jobs.links(runId), Jobs.linkNodes(runId));
+            }
+            progress.report(new Progress(migrationId, runId, "publishing", done, planned, "links", startedAt,
+                    messages + " messages sent"));
         }
     }
 

@@ -3,6 +3,8 @@ package io.catalogmigration.lineage;
 import io.catalogmigration.common.pg.Catalog;
 import io.catalogmigration.common.pg.TableName;
 
+import org.postgresql.PGConnection;
+
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.function.Consumer;
@@ -66,58 +68,76 @@ final class LinkSource {
     }
 
     /**
-     * The planner's estimate of the table's rows (its statistics), 0 when it has none: what sizing announces before
-     * the stream counts the distinct links exactly, so that no extra pass over the table delays the first link.
+     * The planner's estimate of the distinct links (its estimate of the groups, from the columns' statistics), 0 when
+     * it has none: what sizing announces, so that no pass over the table delays the first link. The stream counts them
+     * exactly as it goes.
      */
-    long estimatedRows(Connection connection) throws SQLException {
-        try (var ps = connection.prepareStatement("select greatest(reltuples, 0)::bigint from pg_class where oid = ?::oid")) {
-            ps.setLong(1, table.oid());
-            try (var rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
+    long estimatedLinks(Connection connection) throws SQLException {
+        try (var st = connection.createStatement();
+             var rs = st.executeQuery("explain select 1 from " + table.name().quoted()
+                     + " group by source, source_otype, target, target_otype")) {
+            var rows = rs.next() ? java.util.regex.Pattern.compile(" rows=(\\d+) ").matcher(rs.getString(1)) : null;
+            return rows != null && rows.find() ? Long.parseLong(rows.group(1)) : 0;
         }
     }
 
     /**
-     * Streams the links after {@code after} (from the first when null), in the stable order, through a server-side
-     * cursor. By key, not by position: links deleted or added before it change nothing about where this starts. The
-     * exact number of links the stream holds is handed to {@code counted} before the first link: the server sorts
-     * every link before it sends one anyway, so counting them there costs no second pass over the table.
+     * Streams the links after {@code after} (from the first when null), in the stable order, and returns how many. By
+     * key, not by position: links deleted or added before it change nothing about where this starts. Through COPY,
+     * not a cursor: the server sends rows as fast as they are read instead of a fetch at a time, and may share the
+     * sort with its parallel workers (a cursor's plan may not), as many as its max_parallel_workers_per_gather allows.
      */
-    void stream(Connection connection, LinkKey after, java.util.function.LongConsumer counted, Consumer<Link> sink)
-            throws SQLException {
+    long stream(Connection connection, LinkKey after, Consumer<Link> sink) throws SQLException {
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false);
-        try (var st = connection.createStatement()) {
-            // Sort, then group in that order: the planner otherwise groups by hashing and sorts the groups again, twice
-            // the time before the first link (5.4 s against 3.4 s for 2.5 M rows, count included). Only this
-            // transaction's plans change.
-            st.execute("set local enable_hashagg = off");
-        }
-        try (var ps = connection.prepareStatement("select source, source_otype, target, target_otype, " + sourceTemp + ", "
-                + targetTemp + ", count(*) over () from " + table.name().quoted()
-                + (after == null ? "" : " where (source, source_otype, target, target_otype) > (?, ?, ?, ?)")
-                + " group by source, source_otype, target, target_otype order by source, source_otype, target, target_otype")) {
-            ps.setFetchSize(10_000);
-            if (after != null) {
-                ps.setLong(1, after.source());
-                ps.setString(2, after.sourceOtype());
-                ps.setLong(3, after.target());
-                ps.setString(4, after.targetOtype());
+        try {
+            try (var st = connection.createStatement()) {
+                // Sort, then group in that order: the planner otherwise groups by hashing and sorts the groups again,
+                // twice the time before the first link (5.4 s against 3.4 s for 2.5 M rows). The sort is the stream's
+                // one big cost and comes before its first row, while the rest of the pipeline waits: workers are not held
+                // back by their cost of starting and of handing rows over. Only this transaction's plans change.
+                st.execute("set local enable_hashagg = off");
+                st.execute("set local parallel_setup_cost = 0");
+                st.execute("set local parallel_tuple_cost = 0");
             }
-            try (var rs = ps.executeQuery()) {
-                boolean first = true;
-                while (rs.next()) {
-                    if (first) {
-                        counted.accept(rs.getLong(7));
-                        first = false;
-                    }
-                    sink.accept(new Link(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4),
-                            rs.getBoolean(5), rs.getBoolean(6)));
+            String where = "";
+            if (after != null) {
+                // COPY takes no parameters: the key is bound into this transaction's settings, read once by the query.
+                try (var ps = connection.prepareStatement("select set_config('catalog_migration.after_source', ?, true), "
+                        + "set_config('catalog_migration.after_source_otype', ?, true), "
+                        + "set_config('catalog_migration.after_target', ?, true), "
+                        + "set_config('catalog_migration.after_target_otype', ?, true)")) {
+                    ps.setString(1, Long.toString(after.source()));
+                    ps.setString(2, after.sourceOtype());
+                    ps.setString(3, Long.toString(after.target()));
+                    ps.setString(4, after.targetOtype());
+                    ps.execute();
+                }
+                where = " where (source, source_otype, target, target_otype) > ("
+                        + "(select current_setting('catalog_migration.after_source')::bigint), "
+                        + "(select current_setting('catalog_migration.after_source_otype')), "
+                        + "(select current_setting('catalog_migration.after_target')::bigint), "
+                        + "(select current_setting('catalog_migration.after_target_otype')))";
+            }
+            var copy = connection.unwrap(PGConnection.class).getCopyAPI().copyOut("copy (select source, source_otype, target, "
+                    + "target_otype, " + sourceTemp + ", " + targetTemp + " from " + table.name().quoted() + where
+                    + " group by source, source_otype, target, target_otype order by source, source_otype, target, target_otype)"
+                    + " to stdout");
+            long links = 0;
+            var rows = new LinkRows();
+            try {
+                byte[] row;
+                while ((row = copy.readFromCopy()) != null) {
+                    sink.accept(rows.link(row));
+                    links++;
+                }
+            } finally {
+                if (copy.isActive()) {
+                    copy.cancelCopy();
                 }
             }
             connection.commit();
+            return links;
         } finally {
             connection.setAutoCommit(autoCommit);
         }

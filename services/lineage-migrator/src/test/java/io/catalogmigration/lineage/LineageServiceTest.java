@@ -57,6 +57,12 @@ class LineageServiceTest extends LineageTestBase {
         assertGraphEqualsSource(target);
         assertThat(text(target.database(), "select value from lineage_setting where name = 'lineage_v3_enabled'")).isEqualTo("true");
         assertThat(pointer()).isEqualTo(links);
+        assertThat(text(target.database(), "select conname || ' ' || pg_get_constraintdef(oid) from pg_constraint "
+                + "where conrelid = 'edge'::regclass and contype = 'p'"))
+                .as("the key dropped for the first load is there again, as it was")
+                .isEqualTo("edge_pkey PRIMARY KEY (source_otype, source_id, target_otype, target_id, relation_type)");
+        assertThat(pg.queryForLong(target.database(), "select count(*) from lineage_setting where name = 'edge_key_deferred'"))
+                .isZero();
 
         var messages = events.records(Topics.LINEAGE_WORK).stream()
                 .map(r -> MessageJson.mapper().readValue(r.value(), LinkBatch.class))
@@ -73,6 +79,8 @@ class LineageServiceTest extends LineageTestBase {
                 .isEqualTo("FINISHED/SUCCEEDED");
         assertThat(pg.queryForLong(control, "select count(*) from lineage.run_message where run_id = '" + linksJob
                 + "' and message like 'Processed batch with % links, is_last_batch: %'")).isEqualTo(outcome.messages());
+        assertThat(pg.queryForLong(control, "select count(*) from lineage.run_message where run_id = '" + command.commandId()
+                + "' and message like 'Built the edge table''s primary key over the loaded links in % ms'")).isOne();
         assertThat(pg.queryForLong(control, "select count(*) from lineage.link_batch where run_id = '" + command.commandId()
                 + "' and state = 'DONE'")).isEqualTo(outcome.messages());
 
