@@ -51,22 +51,51 @@ record LinkLedger(JdbcTemplate jdbc, TransactionTemplate tx, RunLedger runs, Str
         return jdbc.queryForObject("select pointer from message_queue_pointer where job_name = ?", Long.class, jobName);
     }
 
+    /** Records a window of messages about to be sent, in one statement over arrays. */
     void recordPublished(List<LinkBatch> batches) {
-        jdbc.batchUpdate("""
+        var m = Messages.of(batches);
+        jdbc.update("""
                 insert into link_batch (run_id, seq, first_ordinal, links, is_last_batch, state,
                                         last_source, last_source_otype, last_target, last_target_otype)
-                values (?, ?, ?, ?, ?, 'PUBLISHED', ?, ?, ?, ?) on conflict (run_id, seq) do nothing""", batches, 1000, (ps, b) -> {
-            ps.setObject(1, b.runId());
-            ps.setInt(2, b.seq());
-            ps.setLong(3, b.firstOrdinal());
-            ps.setInt(4, b.links().size());
-            ps.setBoolean(5, b.lastBatch());
-            Link last = b.links().get(b.links().size() - 1);
-            ps.setLong(6, last.source());
-            ps.setString(7, last.sourceOtype());
-            ps.setLong(8, last.target());
-            ps.setString(9, last.targetOtype());
-        });
+                select ?, m.seq, m.first_ordinal, m.links, m.is_last_batch, 'PUBLISHED', m.last_source, m.last_source_otype,
+                       m.last_target, m.last_target_otype
+                from unnest(?::int[], ?::bigint[], ?::int[], ?::boolean[], ?::bigint[], ?::text[], ?::bigint[], ?::text[])
+                     as m (seq, first_ordinal, links, is_last_batch, last_source, last_source_otype, last_target,
+                           last_target_otype)
+                on conflict (run_id, seq) do nothing""", m.arguments(batches.get(0).runId()));
+    }
+
+    /** Messages as columns, for statements over arrays: each message's numbers and the key of its last link. */
+    private record Messages(Integer[] seqs, Long[] firsts, Integer[] sizes, Boolean[] lasts, Long[] lastSources,
+                            String[] lastSourceOtypes, Long[] lastTargets, String[] lastTargetOtypes) {
+
+        static Messages of(List<LinkBatch> batches) {
+            int n = batches.size();
+            var m = new Messages(new Integer[n], new Long[n], new Integer[n], new Boolean[n], new Long[n], new String[n],
+                    new Long[n], new String[n]);
+            for (int i = 0; i < n; i++) {
+                LinkBatch b = batches.get(i);
+                Link last = b.links().get(b.links().size() - 1);
+                m.seqs[i] = b.seq();
+                m.firsts[i] = b.firstOrdinal();
+                m.sizes[i] = b.links().size();
+                m.lasts[i] = b.lastBatch();
+                m.lastSources[i] = last.source();
+                m.lastSourceOtypes[i] = last.sourceOtype();
+                m.lastTargets[i] = last.target();
+                m.lastTargetOtypes[i] = last.targetOtype();
+            }
+            return m;
+        }
+
+        /** The run id, then the arrays, in the order of the statements' unnest. */
+        Object[] arguments(Object... before) {
+            Object[] columns = {seqs, firsts, sizes, lasts, lastSources, lastSourceOtypes, lastTargets, lastTargetOtypes};
+            Object[] all = new Object[before.length + columns.length];
+            System.arraycopy(before, 0, all, 0, before.length);
+            System.arraycopy(columns, 0, all, before.length, columns.length);
+            return all;
+        }
     }
 
     /** The next message number of a run: a publisher that starts again numbers its messages after every earlier one. */
@@ -121,27 +150,7 @@ record LinkLedger(JdbcTemplate jdbc, TransactionTemplate tx, RunLedger runs, Str
             List<LinkBatch> unique = List.copyOf(batches.stream()
                     .collect(java.util.stream.Collectors.toMap(LinkBatch::seq, b -> b, (a, b) -> a, java.util.LinkedHashMap::new))
                     .values());
-            int n = unique.size();
-            Integer[] seqs = new Integer[n];
-            Long[] firsts = new Long[n];
-            Integer[] sizes = new Integer[n];
-            Boolean[] lasts = new Boolean[n];
-            Long[] lastSources = new Long[n];
-            String[] lastSourceOtypes = new String[n];
-            Long[] lastTargets = new Long[n];
-            String[] lastTargetOtypes = new String[n];
-            for (int i = 0; i < n; i++) {
-                LinkBatch b = unique.get(i);
-                Link last = b.links().get(b.links().size() - 1);
-                seqs[i] = b.seq();
-                firsts[i] = b.firstOrdinal();
-                sizes[i] = b.links().size();
-                lasts[i] = b.lastBatch();
-                lastSources[i] = last.source();
-                lastSourceOtypes[i] = last.sourceOtype();
-                lastTargets[i] = last.target();
-                lastTargetOtypes[i] = last.targetOtype();
-            }
+            var m = Messages.of(unique);
             List<int[]> counted = jdbc.query("""
                     insert into link_batch (run_id, seq, first_ordinal, links, is_last_batch, state, processed_by, ts_done,
                                             last_source, last_source_otype, last_target, last_target_otype)
@@ -154,7 +163,7 @@ record LinkLedger(JdbcTemplate jdbc, TransactionTemplate tx, RunLedger runs, Str
                     where link_batch.state = 'PUBLISHED'
                     returning seq, links, is_last_batch::int""",
                     (rs, i) -> new int[] {rs.getInt(1), rs.getInt(2), rs.getInt(3)},
-                    runId, instance, seqs, firsts, sizes, lasts, lastSources, lastSourceOtypes, lastTargets, lastTargetOtypes);
+                    m.arguments(runId, instance));
             counted.sort(java.util.Comparator.comparingInt(c -> c[0]));
             long links = counted.stream().mapToLong(c -> c[1]).sum();
             UUID linksJob = Jobs.links(runId);

@@ -148,7 +148,9 @@ record LinkPublisher(LineageProperties settings, RunLedger ledger, LinkLedger li
             try (Connection target = connector.connect(command.target())) {
                 long built = EdgeKey.build(target, settings.workMem());
                 if (built >= 0) {
-                    log.info("Lineage run {}: built the edge table's primary key ({} ms) before publishing again", runId, built);
+                    String keyed = "Built the edge table's primary key in " + built + " ms, before publishing again";
+                    log.info("Lineage run {}: {}", runId, keyed);
+                    ledger.say(runId, keyed);
                 }
             }
         }

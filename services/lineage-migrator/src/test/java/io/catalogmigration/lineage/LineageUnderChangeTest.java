@@ -75,6 +75,13 @@ class LineageUnderChangeTest extends LineageTestBase {
             // resumed by key: at the key the pointer had reached when the publisher took over (the messages already
             // on the topic may have been persisted meanwhile, moving it past where it was at the stop)
             assertThat(linksJobMessages(command.commandId())).contains("Publishing links after key LinkKey[source=");
+            // The first load went without the edge key; links after the pointer may have been written already, so the
+            // key was built before they were published again, and not a second time at the end.
+            assertThat(pg.queryForLong(ServiceRunner.CONTROL_DATABASE, "select count(*) from lineage.run_message where run_id = '"
+                    + command.commandId() + "' and message like 'Built the edge table''s primary key in % ms, before publishing again'"))
+                    .isOne();
+            assertThat(pg.queryForLong(ServiceRunner.CONTROL_DATABASE, "select count(*) from lineage.run_message where run_id = '"
+                    + command.commandId() + "' and message like 'Built the edge table''s primary key over the loaded links%'")).isZero();
             var validated = (LineageValidated) send(new ValidateLineage(UUID.randomUUID(), "mig-v", Instant.now(),
                     pg.endpoint(source), target));
             assertThat(validated.equal()).isTrue();
