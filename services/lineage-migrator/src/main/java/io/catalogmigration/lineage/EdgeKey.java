@@ -24,6 +24,14 @@ final class EdgeKey {
     static boolean defer(Connection target) throws SQLException {
         return Transactions.inOne(target, () -> {
             try (var statement = target.createStatement()) {
+                // Only a table this user owns (an adopted one may belong to the application): else the key stays.
+                try (var rs = statement.executeQuery(
+                        "select pg_has_role((select relowner from pg_class where oid = 'edge'::regclass), 'USAGE')")) {
+                    rs.next();
+                    if (!rs.getBoolean(1)) {
+                        return false;
+                    }
+                }
                 statement.execute("lock table edge in access exclusive mode");
                 if (deferredName(target, false) != null) {
                     return true;

@@ -145,6 +145,18 @@ class RedeliveryTest {
         }
     }
 
+    @Test
+    void aTableOwnedByAnotherRoleKeepsItsKey() throws Exception {
+        String db = freshGraph("lineage_adopted");
+        pg.execute(db, "create role lineage_writer login password 'writer-pw-1'", "grant all on all tables in schema public "
+                + "to lineage_writer", "grant usage, create on schema public to lineage_writer");
+
+        try (Connection c = java.sql.DriverManager.getConnection(pg.jdbcUrl(db), "lineage_writer", "writer-pw-1")) {
+            assertThat(EdgeKey.defer(c)).as("not its table to alter").isFalse();
+        }
+        assertThat(primaryKey(db)).startsWith("edge_pkey PRIMARY KEY");
+    }
+
     private static String freshGraph(String database) {
         pg.createDatabase(database);
         graph(database);
