@@ -71,7 +71,7 @@ class PruneRestartTest extends PruneTestBase {
                 "migration.consumer-throttling.duration", "100ms"));
         String batches = "select count(*) from prune.batch where run_id = '" + command.commandId() + "'";
         String waitingAtTheRunRow = "select count(*) from pg_stat_activity where datname = '" + ServiceRunner.CONTROL_DATABASE
-                + "' and wait_event_type = 'Lock' and query like '%from run where run_id%for update%'";
+                + "' and wait_event_type = 'Lock' and query like '%from run where run_id%for no key update%'";
         try (Connection holder = pg.connect(ServiceRunner.CONTROL_DATABASE)) {
             commands.send(Topics.PRUNE_COMMAND, PruneCommand.class, command);
             await().atMost(Duration.ofSeconds(60)).until(() -> done(batches) >= 2);
