@@ -80,6 +80,11 @@ final class EdgeKey {
                 return -1L;
             }
             try (var statement = target.createStatement()) {
+                if (hasPrimaryKey(statement)) {
+                    // Put back by someone else meanwhile: only the note that it was away goes.
+                    forget(target);
+                    return -1L;
+                }
                 statement.execute("set local maintenance_work_mem = '" + workMem.replaceAll("[^0-9A-Za-z]", "") + "'");
                 var savepoint = target.setSavepoint();
                 try {
@@ -95,12 +100,24 @@ final class EdgeKey {
                     addKey(statement, name);
                 }
             }
-            try (var ps = target.prepareStatement("delete from lineage_setting where name = ?")) {
-                ps.setString(1, GraphWriter.KEY_DEFERRED);
-                ps.executeUpdate();
-            }
+            forget(target);
             return (System.nanoTime() - started) / 1_000_000;
         });
+    }
+
+    private static boolean hasPrimaryKey(java.sql.Statement statement) throws SQLException {
+        try (var rs = statement.executeQuery("select exists (select 1 from pg_constraint where conrelid = 'edge'::regclass "
+                + "and contype = 'p')")) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+
+    private static void forget(Connection target) throws SQLException {
+        try (var ps = target.prepareStatement("delete from lineage_setting where name = ?")) {
+            ps.setString(1, GraphWriter.KEY_DEFERRED);
+            ps.executeUpdate();
+        }
     }
 
     /** The index is built under a SHARE lock (readers go on); the constraint then only adopts it. */

@@ -110,6 +110,19 @@ class RedeliveryTest {
     }
 
     @Test
+    void aKeyPutBackByHandWhileDeferredIsLeftAsItIs() throws Exception {
+        String db = freshGraph("lineage_put_back");
+        defer(db);
+        pg.execute(db, "alter table edge add constraint edge_by_hand primary key (source_otype, source_id, target_otype, "
+                + "target_id, relation_type)");
+
+        assertThat(build(db)).isEqualTo(-1L);
+
+        assertThat(primaryKey(db)).startsWith("edge_by_hand PRIMARY KEY");
+        assertThat(pg.queryForLong(db, "select count(*) from lineage_setting where name = 'edge_key_deferred'")).isZero();
+    }
+
+    @Test
     void aTableThatHoldsEdgesKeepsItsKey() throws Exception {
         String db = freshGraph("lineage_not_empty");
         pg.execute(db, "insert into edge values ('table', 1, 'table', 2, 2)");
