@@ -18,7 +18,9 @@ import java.sql.SQLException;
  */
 final class EdgeKey {
 
-    private static final String COLUMNS = "source_otype, source_id, target_otype, target_id, relation_type";
+    private static final String COLUMNS = GraphWriter.KEY + ", relation_type";
+    /** The lineage_setting row that holds the name of the key dropped for a first load. */
+    private static final String DEFERRED = "edge_key_deferred";
 
     /** Drops the empty edge table's key for the load; true when the key is away now (dropped here or earlier). */
     static boolean defer(Connection target) throws SQLException {
@@ -42,21 +44,13 @@ final class EdgeKey {
                         return false;
                     }
                 }
-                String name = null;
-                try (var rs = statement.executeQuery("""
-                        select c.conname, (select string_agg(a.attname, ', ' order by k.ord)
-                                           from unnest(c.conkey) with ordinality k (attnum, ord)
-                                           join pg_attribute a on a.attrelid = c.conrelid and a.attnum = k.attnum)
-                        from pg_constraint c where c.conrelid = 'edge'::regclass and c.contype = 'p'""")) {
-                    if (rs.next() && COLUMNS.equals(rs.getString(2))) {
-                        name = rs.getString(1);
-                    }
-                }
-                if (name == null) {
+                String[] key = primaryKey(statement);
+                if (key == null || !COLUMNS.equals(key[1])) {
                     return false;
                 }
+                String name = key[0];
                 try (var ps = target.prepareStatement("insert into lineage_setting (name, value) values (?, ?)")) {
-                    ps.setString(1, GraphWriter.KEY_DEFERRED);
+                    ps.setString(1, DEFERRED);
                     ps.setString(2, name);
                     ps.executeUpdate();
                 }
@@ -80,7 +74,7 @@ final class EdgeKey {
                 return -1L;
             }
             try (var statement = target.createStatement()) {
-                if (hasPrimaryKey(statement)) {
+                if (primaryKey(statement) != null) {
                     // Put back by someone else meanwhile: only the note that it was away goes.
                     forget(target);
                     return -1L;
@@ -105,17 +99,20 @@ final class EdgeKey {
         });
     }
 
-    private static boolean hasPrimaryKey(java.sql.Statement statement) throws SQLException {
-        try (var rs = statement.executeQuery("select exists (select 1 from pg_constraint where conrelid = 'edge'::regclass "
-                + "and contype = 'p')")) {
-            rs.next();
-            return rs.getBoolean(1);
+    /** The edge table's primary key as its name and its columns in order, or null when it has none. */
+    private static String[] primaryKey(java.sql.Statement statement) throws SQLException {
+        try (var rs = statement.executeQuery("""
+                select c.conname, (select string_agg(a.attname, ', ' order by k.ord)
+                                   from unnest(c.conkey) with ordinality k (attnum, ord)
+                                   join pg_attribute a on a.attrelid = c.conrelid and a.attnum = k.attnum)
+                from pg_constraint c where c.conrelid = 'edge'::regclass and c.contype = 'p'""")) {
+            return rs.next() ? new String[] {rs.getString(1), rs.getString(2)} : null;
         }
     }
 
     private static void forget(Connection target) throws SQLException {
         try (var ps = target.prepareStatement("delete from lineage_setting where name = ?")) {
-            ps.setString(1, GraphWriter.KEY_DEFERRED);
+            ps.setString(1, DEFERRED);
             ps.executeUpdate();
         }
     }
@@ -129,7 +126,7 @@ final class EdgeKey {
 
     private static String deferredName(Connection target, boolean lock) throws SQLException {
         try (var ps = target.prepareStatement("select value from lineage_setting where name = ?" + (lock ? " for update" : ""))) {
-            ps.setString(1, GraphWriter.KEY_DEFERRED);
+            ps.setString(1, DEFERRED);
             try (var rs = ps.executeQuery()) {
                 return rs.next() ? rs.getString(1) : null;
             }

@@ -27,11 +27,7 @@ import java.util.UUID;
 final class GraphWriter {
 
     static final short LINEAGE = 1;
-    private static final String KEY = "source_otype, source_id, target_otype, target_id";
-
-    /** The lineage_setting row that holds the name of the edge key dropped for a first load (see {@link #deferEdgeKey}). */
-    static final String KEY_DEFERRED = "edge_key_deferred";
-    private static final String EDGE_KEY = KEY + ", relation_type";
+    static final String KEY = "source_otype, source_id, target_otype, target_id";
 
     /**
      * Writes the links of the messages not written before (claimed in link_message in this transaction: a concurrent
