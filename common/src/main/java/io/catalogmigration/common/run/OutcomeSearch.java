@@ -1,8 +1,8 @@
 package io.catalogmigration.common.run;
 
 import io.catalogmigration.common.kafka.CloudEventHeaders;
+import io.catalogmigration.common.kafka.ReaderProperties;
 import io.catalogmigration.common.ledger.OutcomeOutbox.Position;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -27,13 +27,7 @@ class OutcomeSearch {
 
     /** @param consumerProperties the services' consumer configuration (bootstrap servers, security) */
     OutcomeSearch(Map<String, Object> consumerProperties, Duration timeout) {
-        Map<String, Object> properties = new HashMap<>(consumerProperties);
-        properties.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        properties.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
-        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        properties.put(ConsumerConfig.CLIENT_ID_CONFIG, "outcome-search-" + UUID.randomUUID());
-        properties.remove(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG);
-        this.consumerProperties = properties;
+        this.consumerProperties = ReaderProperties.of(consumerProperties, "outcome-search");
         this.timeout = timeout;
     }
 

@@ -1,7 +1,7 @@
 package io.catalogmigration.lineage;
 
 import io.catalogmigration.common.kafka.MessagePublisher;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import io.catalogmigration.common.kafka.ReaderProperties;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -9,7 +9,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -47,12 +46,7 @@ class BrokerProbe {
         } catch (Exception e) {
             return "the broker did not accept a probe message within " + timeout.toSeconds() + " s (" + e.getClass().getSimpleName() + ")";
         }
-        Map<String, Object> props = new HashMap<>(consumerProperties);
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        // Closing waits for the fetch in flight, which the broker holds for fetch.max.wait.ms (500 ms by default) when
-        // no more records come: that wait was most of the probe's time, and of the time before a run's first link.
-        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
+        var props = ReaderProperties.of(consumerProperties, "lineage-broker-probe");
         try (var consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
             var partition = new TopicPartition(sent.topic(), sent.partition());
             consumer.assign(List.of(partition));
