@@ -14,6 +14,7 @@ import org.postgresql.PGConnection;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,19 +65,25 @@ public final class LineageBenchmark {
 
     static Result run(long distinctLinks, boolean throttledPass) throws Exception {
         try (var stack = LocalStack.start(true)) {
-            // A warm-up run first, of up to 2 M links: the service, the broker and the benchmark share one JVM, and from
-            // cold its compilers took more CPU during a 2 M-link run than the service's own threads (and still 6 core-s
-            // after a warm-up of 200,000 links). A service that runs for the hours a catalog of hundreds of GB takes
-            // pays that once; the figure is taken warm.
+            // Warm-up runs first, of up to 2 M links each: the service, the broker and the benchmark share one JVM on two
+            // cores, and its compilers took 18.8 s of CPU in a first 2 M-link run, 13.2 s in a second, 8.2 s in a third:
+            // more than the service's own threads, and still enough after one warm-up run to slow the measured run by a
+            // tenth. A service that runs for the hours a catalog of hundreds of GB takes pays that once; the figure is
+            // taken warm, and the compilers' time is printed for every run.
             generate(stack, Math.min(distinctLinks, 2_000_000));
             var service = stack.startService(LineageApplication.class, Map.of());
-            long warmUpStarted = System.nanoTime();
             long warmUpLinks = stack.source.queryForLong(SampleCatalog.ROSEMETA,
                     "select count(*) from (select 1 from object_lineage_link group by source, source_otype, target, target_otype) l");
-            migrate(stack, stack.target.createDatabase("lineage_warmup"), warmUpLinks);
-            send(stack, new ResetLineagePointer(UUID.randomUUID(), "bench-lineage", Instant.now()));
-            System.out.printf(Locale.ROOT, "warm-up: %,d links migrated in %.1f s (links job %.1f s, from a cold JVM), pointer "
-                    + "reset%n", warmUpLinks, (System.nanoTime() - warmUpStarted) / 1e9, linksJobSeconds(stack));
+            int warmUps = Integer.getInteger("bench.lineage.warm-ups", 3);
+            for (int pass = 1; pass <= warmUps; pass++) {
+                long started = System.nanoTime();
+                long compiling = compilersMillis();
+                migrate(stack, stack.target.createDatabase("lineage_warmup" + pass), warmUpLinks);
+                send(stack, new ResetLineagePointer(UUID.randomUUID(), "bench-lineage", Instant.now()));
+                System.out.printf(Locale.ROOT, "warm-up %d of %d: %,d links migrated in %.1f s (links job %.1f s%s; compilers "
+                                + "%.1f s), pointer reset%n", pass, warmUps, warmUpLinks, (System.nanoTime() - started) / 1e9,
+                        linksJobSeconds(stack), pass == 1 ? ", from a cold JVM" : "", (compilersMillis() - compiling) / 1e3);
+            }
 
             generate(stack, distinctLinks);
             long links = stack.source.queryForLong(SampleCatalog.ROSEMETA,
@@ -94,7 +101,9 @@ public final class LineageBenchmark {
             try (var heap = new HeapSampler();
                  var sourceQueries = sampling ? new QuerySampler(stack.source) : null;
                  var targetQueries = sampling ? new QuerySampler(stack.target) : null) {
+                long compiling = compilersMillis();
                 seconds = migrate(stack, stack.target.createDatabase("lineage_ours"), links);
+                System.out.printf(Locale.ROOT, "measured run: compilers %.1f s%n", (compilersMillis() - compiling) / 1e3);
                 linksJobSeconds = linksJobSeconds(stack);
                 peak = heap.peakPercent();
                 peakLive = heap.peakLivePercent();
@@ -125,6 +134,11 @@ public final class LineageBenchmark {
             }
             return new Result(links, bytes, ours, linksJob, limit, seconds, peak, peakLive, heap);
         }
+    }
+
+    /** CPU time the JVM's compilers have taken so far (all of them, whatever they compiled). */
+    private static long compilersMillis() {
+        return ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
     }
 
     /** A fifth of the rows repeat another link, so this many rows give about the wanted distinct links. */
