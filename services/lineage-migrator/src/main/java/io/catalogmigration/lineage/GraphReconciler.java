@@ -5,11 +5,8 @@ import io.catalogmigration.common.pg.Transactions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -67,7 +64,7 @@ final class GraphReconciler {
     }
 
     /** The source's side as buckets, read once: edges, then nodes. */
-    record SourceBuckets(Map<Integer, Bucket> edges, Map<Integer, Bucket> nodes) {
+    record SourceBuckets(Buckets edges, Buckets nodes) {
     }
 
     /**
@@ -103,7 +100,7 @@ final class GraphReconciler {
     private record Side(Rows source, Rows target, int columns) {
 
         Diff compare(Connection sourceDb, Connection targetDb, boolean fix, List<String> examples, boolean isEdge,
-                     Map<Integer, Bucket> knownSource) throws SQLException {
+                     Buckets knownSource) throws SQLException {
             // The two sides are usually two servers: both read at once.
             var sourceRead = knownSource != null ? java.util.concurrent.CompletableFuture.completedFuture(knownSource)
                     : java.util.concurrent.CompletableFuture.supplyAsync(() -> {
@@ -114,7 +111,7 @@ final class GraphReconciler {
                 }
             });
             var targetBuckets = buckets(targetDb, target);
-            Map<Integer, Bucket> sourceBuckets;
+            Buckets sourceBuckets;
             try {
                 sourceBuckets = sourceRead.join();
             } catch (java.util.concurrent.CompletionException e) {
@@ -123,17 +120,15 @@ final class GraphReconciler {
                 }
                 throw e;
             }
-            long sourceRows = sourceBuckets.values().stream().mapToLong(Bucket::count).sum();
-            long targetRows = targetBuckets.values().stream().mapToLong(Bucket::count).sum();
-            Set<Integer> differing = new HashSet<>(sourceBuckets.keySet());
-            differing.addAll(targetBuckets.keySet());
-            differing.removeIf(b -> Objects.equals(sourceBuckets.get(b), targetBuckets.get(b)));
+            long sourceRows = sourceBuckets.rows();
+            long targetRows = targetBuckets.rows();
+            List<Integer> differing = sourceBuckets.differing(targetBuckets);
             if (differing.isEmpty()) {
                 return new Diff(sourceRows, targetRows, 0, 0, 0);
             }
             long perBucket = Math.max(1, Math.max(sourceRows, targetRows) / 65_536 + 1);
             int chunk = (int) Math.max(1, Math.min(65_536, ROWS_PER_FETCH / perBucket));
-            List<Integer> all = new ArrayList<>(differing);
+            List<Integer> all = differing;
             long missing = 0;
             long extra = 0;
             for (int i = 0; i < all.size(); i += chunk) {
@@ -182,16 +177,47 @@ final class GraphReconciler {
         }
     }
 
-    record Bucket(long count, String sum) {
+    /**
+     * One side's 65,536 buckets as two arrays: each bucket's count and the low 64 bits of its sum of hashes (a sum of
+     * random 64-bit hashes that differs only above them is as unlikely as a colliding hash). 1 MB a side, held while the
+     * validation runs: as maps of boxed keys and records with the sum as text they were about 8 MB a side, four sides
+     * at once, and took a throttled heap over its threshold after the consumers had stopped.
+     */
+    static final class Buckets {
+        static final int COUNT = 65_536;
+        private final long[] counts = new long[COUNT];
+        private final long[] sums = new long[COUNT];
+
+        long rows() {
+            long rows = 0;
+            for (long count : counts) {
+                rows += count;
+            }
+            return rows;
+        }
+
+        /** The buckets whose count or sum differ from the other side's, in order. */
+        List<Integer> differing(Buckets other) {
+            List<Integer> out = new ArrayList<>();
+            for (int b = 0; b < COUNT; b++) {
+                if (counts[b] != other.counts[b] || sums[b] != other.sums[b]) {
+                    out.add(b);
+                }
+            }
+            return out;
+        }
     }
 
-    private static Map<Integer, Bucket> buckets(Connection connection, Rows rows) throws SQLException {
-        Map<Integer, Bucket> out = new HashMap<>();
+    private static Buckets buckets(Connection connection, Rows rows) throws SQLException {
+        var out = new Buckets();
         try (var statement = connection.createStatement();
              var rs = statement.executeQuery("select ((h >> 48) & 65535)::int, count(*), sum(h)::text from (" + rows.hashed()
                      + ") x group by 1")) {
             while (rs.next()) {
-                out.put(rs.getInt(1), new Bucket(rs.getLong(2), rs.getString(3)));
+                int bucket = rs.getInt(1);
+                out.counts[bucket] = rs.getLong(2);
+                // The exact sum is a numeric; its two's-complement low 64 bits are what is kept.
+                out.sums[bucket] = new java.math.BigInteger(rs.getString(3)).longValue();
             }
         }
         return out;
