@@ -35,6 +35,10 @@ import java.util.Map;
  */
 public class ListenerFactories {
 
+    /** A bulk work consumer's fetch per partition while consumer throttling is on. */
+    static final int THROTTLED_PARTITION_FETCH_BYTES = 256 * 1024;
+
+
     /**
      * How every group copes with an instance that dies (kill -9, a lost machine), unless {@code spring.kafka.consumer.*}
      * says otherwise: cooperative rebalancing, so the surviving members keep consuming the partitions they own while
@@ -104,6 +108,12 @@ public class ListenerFactories {
     public <T> ConcurrentKafkaListenerContainerFactory<String, T> batchWork(Class<T> family, int concurrency, int maxPollRecords) {
         Map<String, Object> props = new HashMap<>(consumerProperties);
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords);
+        if (throttle.enabled()) {
+            // Breaks alone cannot shrink what the consumers hold between them: each buffers up to a fetch per partition
+            // (1 MB by default) besides the poll it is writing. With throttling on, a fetch brings at most 256 kB a
+            // partition, so a poll holds what that brings (a message larger than it still comes, alone).
+            props.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, THROTTLED_PARTITION_FETCH_BYTES);
+        }
         var factory = build(props, family, concurrency);
         factory.setBatchListener(true);
         factory.getContainerProperties().setAckMode(ContainerProperties.AckMode.BATCH);

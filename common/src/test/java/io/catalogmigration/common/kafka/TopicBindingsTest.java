@@ -97,6 +97,15 @@ class TopicBindingsTest {
     }
 
     @Test
+    void withThrottlingOnABatchWorkConsumerFetchesAtMostAQuarterMegabyteAPartition() {
+        // Shared's throttle is enabled: what a consumer buffers besides its poll is bounded, not only paused.
+        try (var context = new AnnotationConfigApplicationContext(Shared.class, BatchService.class)) {
+            assertThat(factory(context, "bulkWorkListenerFactory").getConsumerFactory().getConfigurationProperties())
+                    .containsEntry(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 256 * 1024);
+        }
+    }
+
+    @Test
     void aRecordWorkTopicTakesOneMessageAPollAndAllowsTheLongestOneItsSettingsName() {
         try (var context = new AnnotationConfigApplicationContext(Shared.class, SlowRecordService.class)) {
             var work = factory(context, "slowWorkListenerFactory");

@@ -96,17 +96,17 @@ class ConsumerThrottleBreakTest {
     }
 
     @Test
-    void theThresholdIsACeilingSoAReadingATwentiethBelowItAlreadyTakesABreak() {
+    void theThresholdIsACeilingSoAReadingATenthBelowItAlreadyTakesABreak() {
         var justUnder = new ConsumerThrottle(new ConsumerThrottlingProperties(true, 40, Duration.ofMillis(50)),
-                () -> 38.5, scheduler, new SimpleMeterRegistry());
+                () -> 36.5, scheduler, new SimpleMeterRegistry());
         var wellUnder = new ConsumerThrottle(new ConsumerThrottlingProperties(true, 40, Duration.ofMillis(50)),
-                () -> 37.5, scheduler, new SimpleMeterRegistry());
+                () -> 35.5, scheduler, new SimpleMeterRegistry());
 
         justUnder.afterBatch(new ContainerSpy().proxy(), Duration.ofMinutes(1));
         wellUnder.afterBatch(new ContainerSpy().proxy(), Duration.ofMinutes(1));
 
-        assertThat(justUnder.pauses()).as("38.5 %% is within 2 points (a twentieth) of 40 %%").isEqualTo(1);
-        assertThat(wellUnder.pauses()).as("37.5 %% is not, and the reading has not risen").isZero();
+        assertThat(justUnder.pauses()).as("36.5 %% is within 4 points (a tenth) of 40 %%").isEqualTo(1);
+        assertThat(wellUnder.pauses()).as("35.5 %% is not, and the reading has not risen").isZero();
     }
 
     private ConsumerThrottle throttle(Duration breakLength) {
