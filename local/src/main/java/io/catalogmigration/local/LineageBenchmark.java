@@ -68,8 +68,8 @@ public final class LineageBenchmark {
             // Warm-up runs first, of up to 2 M links each: the service, the broker and the benchmark share one JVM on two
             // cores, and its compilers took 18.8 s in a first 2 M-link run, 13.2 s in a second, 8.2 s in a third (the
             // JVM's compilation time: elapsed, summed over its compiler threads), which after one warm-up run still
-            // slowed the measured run by about a tenth. A service that runs for the hours a catalog of hundreds of GB takes pays that once; the figure is
-            // taken warm, and the compilers' time is printed for every run.
+            // slowed the measured run by about a tenth. A service that runs for the hours a catalog of hundreds of GB
+            // takes pays that once; the figure is taken warm, and the compilers' time is printed for every run.
             generate(stack, Math.min(distinctLinks, 2_000_000));
             var service = stack.startService(LineageApplication.class, Map.of());
             long warmUpLinks = stack.source.queryForLong(SampleCatalog.ROSEMETA,

@@ -38,7 +38,6 @@ public class ListenerFactories {
     /** A bulk work consumer's fetch per partition while consumer throttling is on. */
     static final int THROTTLED_PARTITION_FETCH_BYTES = 256 * 1024;
 
-
     /**
      * How every group copes with an instance that dies (kill -9, a lost machine), unless {@code spring.kafka.consumer.*}
      * says otherwise: cooperative rebalancing, so the surviving members keep consuming the partitions they own while

@@ -126,13 +126,12 @@ final class GraphReconciler {
             if (differing.isEmpty()) {
                 return new Diff(sourceRows, targetRows, 0, 0, 0);
             }
-            long perBucket = Math.max(1, Math.max(sourceRows, targetRows) / 65_536 + 1);
-            int chunk = (int) Math.max(1, Math.min(65_536, ROWS_PER_FETCH / perBucket));
-            List<Integer> all = differing;
+            long perBucket = Math.max(1, Math.max(sourceRows, targetRows) / Buckets.COUNT + 1);
+            int chunk = (int) Math.max(1, Math.min(Buckets.COUNT, ROWS_PER_FETCH / perBucket));
             long missing = 0;
             long extra = 0;
-            for (int i = 0; i < all.size(); i += chunk) {
-                Integer[] some = all.subList(i, Math.min(all.size(), i + chunk)).toArray(Integer[]::new);
+            for (int i = 0; i < differing.size(); i += chunk) {
+                Integer[] some = differing.subList(i, Math.min(differing.size(), i + chunk)).toArray(Integer[]::new);
                 Set<List<Object>> inSource = rows(sourceDb, source, some);
                 Set<List<Object>> inTarget = rows(targetDb, target, some);
                 Set<List<Object>> toAdd = new HashSet<>(inSource);
